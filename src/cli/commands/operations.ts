@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import type { OperationInfo, OperationSummary } from '../../shared/operations';
+import type { CliContext } from '../index';
+import { followOperation } from '../follow';
+import { printJson, table } from '../format';
+
+function exitForStatus(info: OperationInfo): void {
+  if (info.status === 'failed') process.exitCode = 1;
+  if (info.status === 'cancelled') process.exitCode = 130;
+}
+
+export function registerOperationsCommands(program: Command, ctx: CliContext): void {
+  const ops = program.command('operations').alias('ops').description('List, inspect and cancel long-running operations');
+
+  ops
+    .command('list')
+    .description('List operations, newest first')
+    .option('--status <status>', 'pending|running|completed|failed|cancelled')
+    .option('--type <type>', 'data_load|training|backtesting|dummy')
+    .option('--limit <n>', 'how many', '20')
+    .option('--active', 'only pending and running')
+    .option('--json', 'print JSON')
+    .action(async (o: { status?: string; type?: string; limit: string; active?: boolean; json?: boolean }) => {
+      const q = new URLSearchParams({ limit: o.limit });
+      if (o.status) q.set('status', o.status);
+      if (o.type) q.set('operation_type', o.type);
+      if (o.active) q.set('active_only', 'true');
+      const res = await ctx.client().get<{ data: OperationSummary[]; total_count: number; active_count: number }>(`/operations?${q}`);
+      if (o.json) return printJson(res);
+      if (!res.data.length) return void process.stdout.write('No operations.\n');
+      process.stdout.write(
+        `${table(
+          ['ID', 'TYPE', 'STATUS', 'PROGRESS', 'STEP', 'CREATED'],
+          res.data.map((s) => [s.operation_id, s.operation_type, s.status, `${s.progress_percentage.toFixed(1)}%`, (s.current_step ?? '').slice(0, 40), s.created_at]),
+        )}\n${res.total_count} total, ${res.active_count} active\n`,
+      );
+    });
+
+  ops
+    .command('status <id>')
+    .description('Show one operation')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const { data } = await ctx.client().get<{ data: OperationInfo }>(`/operations/${encodeURIComponent(id)}`);
+      if (o.json) return printJson(data);
+      const lines = [
+        `Operation ${data.operation_id}`,
+        `  type       ${data.operation_type}`,
+        `  status     ${data.status}`,
+        `  progress   ${data.progress.percentage.toFixed(1)}%  ${data.progress.current_step ?? ''}`,
+        `  created    ${data.created_at}`,
+        `  started    ${data.started_at ?? '-'}`,
+        `  finished   ${data.completed_at ?? '-'}`,
+      ];
+      if (data.error_message) lines.push(`  error      ${data.error_message}`);
+      if (data.warnings.length) lines.push(`  warnings   ${data.warnings.join('; ')}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  ops
+    .command('cancel <id>')
+    .description('Cancel a pending or running operation')
+    .option('--reason <text>', 'why (stored with the operation)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { reason?: string; json?: boolean }) => {
+      const res = await ctx.client().delete<{ data: { operation_id: string; status: string; cancelled_at: string } }>(
+        `/operations/${encodeURIComponent(id)}`,
+        o.reason ? { reason: o.reason } : undefined,
+      );
+      if (o.json) return printJson(res);
+      process.stdout.write(`Cancelled ${res.data.operation_id} at ${res.data.cancelled_at}\n`);
+    });
+
+  program
+    .command('follow <id>')
+    .description('Follow an operation with a live progress bar until it ends (Ctrl+C cancels it)')
+    .option('--json', 'print the final operation as JSON')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const info = await followOperation(ctx.client(), id, { json: o.json });
+      if (o.json) printJson(info);
+      else process.stdout.write(`${info.operation_id} ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+      exitForStatus(info);
+    });
+}

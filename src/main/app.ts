@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { cpus } from 'node:os';
+import { buildApi } from './api/server';
+import { loadConfig, type AppConfig } from './config';
+import type { AppContext } from './context';
+import { acquireHomeLock, type HomeLock } from './home-lock';
+import { createLogger, type Logger } from './logger';
+import { ChildProcessJobHost, type JobHost } from './operations/job-host';
+import { OperationsRepository } from './operations/repository';
+import { OperationsService } from './operations/service';
+import { openDatabase } from './store/database';
+
+export interface App {
+  ctx: AppContext;
+  api: FastifyInstance;
+  /** Starts listening on 127.0.0.1:port; resolves to the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  config?: AppConfig;
+  log?: Logger;
+  /** Electron passes its utilityProcess host; headless uses child_process.fork. */
+  jobHost?: JobHost;
+  /** Serve the built renderer at `/` (headless mode). */
+  serveRenderer?: boolean;
+}
+
+/** The composition root: one place where the store, services and API are built and wired. */
+export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
+  const config = opts.config ?? loadConfig();
+  const log = opts.log ?? createLogger(config.logLevel);
+  const lock: HomeLock = acquireHomeLock(config.home, { port: config.port });
+  try {
+    const db = openDatabase(config.home);
+    const repo = new OperationsRepository(db);
+    const operations = new OperationsService({
+      repo,
+      host: opts.jobHost ?? new ChildProcessJobHost(),
+      log: log.child({ component: 'operations' }),
+      home: config.home,
+      logLevel: config.logLevel,
+      cacheTtlMs: config.cacheTtlMs,
+      cancelGraceMs: config.cancelGraceMs,
+      maxWorkers: Number(process.env.KTRDR_MAX_WORKERS) || Math.max(4, cpus().length),
+    });
+    const recovered = operations.recoverInterrupted();
+    if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
+
+    const ctx: AppContext = { config, log, db, operations };
+    const api = await buildApi(ctx);
+    if (opts.serveRenderer) await serveRenderer(api, config.rendererDir);
+
+    let closed = false;
+    return {
+      ctx,
+      api,
+      async listen() {
+        await api.listen({ host: config.host, port: config.port });
+        const addr = api.server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : config.port;
+        return `http://${config.host}:${port}`;
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        await operations.shutdown();
+        await api.close();
+        db.close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function serveRenderer(api: FastifyInstance, dir: string): Promise<void> {
+  if (!existsSync(join(dir, 'index.html'))) {
+    api.get('/', async (_req, reply) =>
+      reply
+        .type('text/html')
+        .send('<!doctype html><title>KTRDR</title><p>The desktop UI is not built. Run <code>npm run build</code>, then reload. The API is at <a href="/api/v1/docs">/api/v1/docs</a>.</p>'),
+    );
+    return;
+  }
+  await api.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], wildcard: false });
+}

@@ -1,0 +1,82 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { JobSpec, MainToWorker, WorkerToMain } from '../../shared/worker-protocol';
+
+export interface WorkerEvents {
+  onMessage(message: WorkerToMain): void;
+  /** Called once, after the process has exited AND every message it sent has been delivered. */
+  onExit(code: number | null, signal: string | null): void;
+}
+
+export interface WorkerHandle {
+  readonly pid: number | undefined;
+  send(message: MainToWorker): void;
+  /** Ends the process at once (SIGKILL). */
+  kill(): void;
+}
+
+/** Runs each operation in its own process: `child_process.fork` headless, Electron's utilityProcess in the app. */
+export interface JobHost {
+  start(spec: JobSpec, events: WorkerEvents): WorkerHandle;
+  /** Processes currently alive. */
+  liveCount(): number;
+}
+
+export interface WorkerEntry {
+  path: string;
+  execArgv: string[];
+}
+
+/** The built worker sits next to the bundle that hosts it; from sources (tsx, vitest) it is run through tsx. */
+export function defaultWorkerEntry(): WorkerEntry {
+  if (__filename.endsWith('.ts')) {
+    return { path: resolve(__dirname, '..', '..', 'worker', 'main.ts'), execArgv: ['--import', 'tsx'] };
+  }
+  const built = join(__dirname, 'worker.js');
+  if (!existsSync(built)) throw new Error(`Job worker not found at ${built}; run "npm run build"`);
+  return { path: built, execArgv: [] };
+}
+
+export class ChildProcessJobHost implements JobHost {
+  private live = 0;
+
+  constructor(private readonly entry: WorkerEntry = defaultWorkerEntry()) {}
+
+  liveCount(): number {
+    return this.live;
+  }
+
+  start(spec: JobSpec, events: WorkerEvents): WorkerHandle {
+    const child = fork(this.entry.path, [], {
+      execArgv: this.entry.execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      env: { ...process.env, KTRDR_WORKER: '1', KTRDR_OPERATION_ID: spec.operationId },
+    });
+    this.live++;
+    let closed = false;
+    child.on('message', (m) => events.onMessage(m as WorkerToMain));
+    child.on('error', () => {
+      // A failed spawn or a send to a dead process: the 'close' event reports the outcome.
+    });
+    // 'close' comes after 'exit' and after the IPC channel has drained, so no message is lost.
+    child.on('close', (code, signal) => {
+      if (closed) return;
+      closed = true;
+      this.live--;
+      events.onExit(code, signal);
+    });
+    const send = (message: MainToWorker) => {
+      if (child.connected) child.send(message, (err) => void err);
+    };
+    send({ type: 'start', spec });
+    return {
+      pid: child.pid,
+      send,
+      kill: () => {
+        if (!closed) child.kill('SIGKILL');
+      },
+    };
+  }
+}

@@ -1,0 +1,360 @@
+import {
+  emptyProgress,
+  isTerminal,
+  type MetricRecord,
+  type OperationInfo,
+  type OperationMetadata,
+  type OperationProgress,
+  type OperationType,
+} from '../../shared/operations';
+import type { WorkerToMain } from '../../shared/worker-protocol';
+import { HttpError } from '../api/errors';
+import type { Logger } from '../logger';
+import { newOperationId } from './ids';
+import type { JobHost, WorkerHandle } from './job-host';
+import { metricsKey, toSummary, type ListFilter, type OperationsRepository } from './repository';
+
+export interface StartOperationRequest {
+  type: OperationType;
+  metadata?: Partial<OperationMetadata>;
+  /** Handed to the job in the worker. */
+  params?: Record<string, unknown>;
+}
+
+export interface OperationsServiceOptions {
+  repo: OperationsRepository;
+  host: JobHost;
+  log: Logger;
+  home: string;
+  logLevel: string;
+  cacheTtlMs: number;
+  cancelGraceMs: number;
+  maxWorkers: number;
+}
+
+type Outcome =
+  | { kind: 'result'; results: Record<string, unknown>; summary: Record<string, unknown> }
+  | { kind: 'cancelled'; summary: Record<string, unknown> }
+  | { kind: 'error'; message: string };
+
+/** One operation that is not finished yet, or whose process has not been reaped. */
+interface LiveOperation {
+  info: OperationInfo;
+  params: Record<string, unknown>;
+  /** The worker's latest state as last received: the main-side mirror of its bridge. */
+  mirror: OperationProgress;
+  /** Every metric received so far; clients see the first `visibleMetrics` (advanced on refresh). */
+  history: MetricRecord[];
+  visibleMetrics: number;
+  lastRefresh: number;
+  lastPersist: number;
+  handle: WorkerHandle | null;
+  outcome: Outcome | null;
+  killTimer: NodeJS.Timeout | null;
+}
+
+const nowIso = () => new Date().toISOString();
+const clock = () => performance.now();
+const PROGRESS_PERSIST_MS = 1000;
+
+/**
+ * Creates, runs, reads and cancels operations. Workers push coalesced snapshots into a mirror;
+ * clients read through a TTL cache that refreshes from the mirror only when someone asks and
+ * the copy is older than the TTL. Terminal operations are never refreshed and are read from SQLite.
+ */
+export class OperationsService {
+  private readonly live = new Map<string, LiveOperation>();
+  private readonly queue: string[] = [];
+  private running = 0;
+  private closed = false;
+  private readonly terminalWaiters = new Map<string, Array<() => void>>();
+
+  constructor(private readonly o: OperationsServiceOptions) {}
+
+  /** Operations left pending/running by a server that died are failed, saying whether a checkpoint exists. */
+  recoverInterrupted(): number {
+    let n = 0;
+    for (const row of this.o.repo.activeRows()) {
+      const progress = JSON.parse(row.progress_json) as OperationProgress;
+      const checkpoint = (progress.context as Record<string, unknown> | undefined)?.checkpoint_path;
+      const message = checkpoint
+        ? `Interrupted by restart: the server stopped while this operation was ${row.status}; checkpoint available at ${String(checkpoint)}`
+        : `Interrupted by restart: the server stopped while this operation was ${row.status}; no checkpoint available`;
+      if (this.o.repo.finish(row.operation_id, { status: 'failed', at: nowIso(), progress, error_message: message })) n++;
+      this.o.log.warn({ operation_id: row.operation_id }, message);
+    }
+    return n;
+  }
+
+  start(req: StartOperationRequest): OperationInfo {
+    if (this.closed) throw new HttpError(503, 'Server is shutting down');
+    const createdAt = nowIso();
+    const id = newOperationId(req.type);
+    const metadata: OperationMetadata = {
+      symbol: null,
+      timeframe: null,
+      start_date: null,
+      end_date: null,
+      ...req.metadata,
+      parameters: { ...(req.metadata?.parameters ?? {}) },
+    };
+    const progress = { ...emptyProgress(), message: 'Queued', current_step: 'Queued' };
+    const info: OperationInfo = {
+      operation_id: id,
+      operation_type: req.type,
+      status: 'pending',
+      created_at: createdAt,
+      started_at: null,
+      completed_at: null,
+      updated_at: createdAt,
+      progress,
+      metadata,
+      error_message: null,
+      warnings: [],
+      errors: [],
+      result_summary: null,
+      metrics: { [metricsKey(req.type)]: [], count: 0 },
+    };
+    this.o.repo.insert(info);
+    this.live.set(id, {
+      info,
+      params: req.params ?? {},
+      mirror: { ...progress },
+      history: [],
+      visibleMetrics: 0,
+      lastRefresh: clock(),
+      lastPersist: clock(),
+      handle: null,
+      outcome: null,
+      killTimer: null,
+    });
+    this.o.log.info({ operation_id: id }, `Created operation ${id} (type=${req.type})`);
+    if (this.running < this.o.maxWorkers) this.launch(id);
+    else this.queue.push(id);
+    return structuredClone(this.live.get(id)!.info);
+  }
+
+  get(id: string): OperationInfo {
+    const op = this.live.get(id);
+    if (!op) {
+      const stored = this.o.repo.get(id);
+      if (!stored) throw new HttpError(404, `Operation not found: ${id}`);
+      return stored;
+    }
+    if (op.info.status === 'running') this.refreshIfStale(op);
+    return structuredClone(op.info);
+  }
+
+  list(filter: ListFilter) {
+    // Running operations the caller will see: bring their cached copies up to the TTL, as get() does.
+    for (const op of this.live.values()) if (op.info.status === 'running') this.refreshIfStale(op);
+    return this.o.repo.list(filter);
+  }
+
+  summaryOf(id: string) {
+    return toSummary(this.get(id));
+  }
+
+  metrics(id: string, cursor: number) {
+    const op = this.live.get(id);
+    if (op) {
+      if (op.info.status === 'running') this.refreshIfStale(op);
+      const visible = op.visibleMetrics;
+      const items = cursor < visible ? op.history.slice(cursor, visible) : [];
+      this.o.log.debug({ operation_id: id }, `Metrics for ${id}: cursor ${cursor} → ${visible} (${items.length} new)`);
+      return { operation_type: op.info.operation_type, metrics: structuredClone(items), new_cursor: visible };
+    }
+    const row = this.o.repo.getRow(id);
+    if (!row) throw new HttpError(404, `Operation not found: ${id}`);
+    const total = this.o.repo.metricCount(id);
+    return { operation_type: row.operation_type, metrics: cursor < total ? this.o.repo.metrics(id, cursor) : [], new_cursor: total };
+  }
+
+  results(id: string) {
+    const info = this.get(id);
+    if (!isTerminal(info.status)) throw new HttpError(400, `Operation not finished (status: ${info.status})`);
+    return {
+      operation_type: info.operation_type,
+      status: info.status,
+      results: this.o.repo.results(id) ?? info.result_summary ?? {},
+    };
+  }
+
+  cancel(id: string, reason?: string | null) {
+    const op = this.live.get(id);
+    if (!op || isTerminal(op.info.status)) {
+      const row = op ? undefined : this.o.repo.getRow(id);
+      if (!op && !row) throw new HttpError(404, `Operation not found: ${id}`);
+      const status = op ? op.info.status : row!.status;
+      throw new HttpError(400, `Operation ${id} cannot be cancelled (status: ${status})`);
+    }
+    const why = reason?.trim() || 'Operation cancelled by user';
+    if (op.info.status === 'running') this.refresh(op, 'cancel');
+    const at = nowIso();
+    this.o.repo.finish(id, { status: 'cancelled', at, progress: op.info.progress, error_message: why, cancel_reason: why });
+    Object.assign(op.info, { status: 'cancelled', completed_at: at, updated_at: at, error_message: why });
+    this.o.log.info({ operation_id: id }, `Cancelled operation ${id}: ${why}`);
+    this.notifyTerminal(id);
+    const queued = this.queue.indexOf(id);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.live.delete(id);
+    } else if (op.handle) {
+      op.handle.send({ type: 'cancel', reason: why });
+      op.killTimer = setTimeout(() => {
+        this.o.log.warn({ operation_id: id }, `Worker for ${id} did not stop within ${this.o.cancelGraceMs} ms; killing it`);
+        op.handle?.kill();
+      }, this.o.cancelGraceMs);
+      op.killTimer.unref();
+    }
+    return { success: true, operation_id: id, status: 'cancelled' as const, cancelled_at: at, cancellation_reason: why, task_cancelled: true };
+  }
+
+  /** Resolves once the operation has reached a terminal status (tests, CLI follow, shutdown). */
+  waitForTerminal(id: string): Promise<void> {
+    const op = this.live.get(id);
+    if (!op || isTerminal(op.info.status)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.terminalWaiters.get(id) ?? [];
+      list.push(resolve);
+      this.terminalWaiters.set(id, list);
+    });
+  }
+
+  activeWorkers(): number {
+    return this.o.host.liveCount();
+  }
+
+  /** Stops every worker; operations still running end `failed` (the job could not finish). */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    const exits: Promise<void>[] = [];
+    for (const [id, op] of this.live) {
+      if (!isTerminal(op.info.status)) {
+        this.o.repo.finish(id, { status: 'failed', at: nowIso(), progress: op.mirror, error_message: 'Interrupted: the server was stopped while the operation was running' });
+        op.info.status = 'failed';
+        this.notifyTerminal(id);
+      }
+      if (op.handle) {
+        exits.push(new Promise((resolve) => this.onReaped.set(id, resolve)));
+        op.handle.kill();
+      }
+    }
+    this.queue.length = 0;
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000))]);
+  }
+
+  private readonly onReaped = new Map<string, () => void>();
+
+  private launch(id: string): void {
+    const op = this.live.get(id)!;
+    this.running++;
+    const at = nowIso();
+    op.handle = this.o.host.start(
+      { operationId: id, jobType: op.info.operation_type, params: op.params, home: this.o.home, logLevel: this.o.logLevel },
+      { onMessage: (m) => this.onWorkerMessage(id, m), onExit: (code, signal) => this.onWorkerExit(id, code, signal) },
+    );
+    op.info.status = 'running';
+    op.info.started_at = at;
+    op.info.updated_at = at;
+    op.mirror = { ...op.mirror, message: 'Starting', current_step: 'Starting' };
+    op.info.progress = { ...op.mirror };
+    this.o.repo.markStarted(id, at, op.handle.pid ?? null);
+    this.o.log.info({ operation_id: id, pid: op.handle.pid }, `Registered local bridge for operation ${id} (worker pid ${op.handle.pid})`);
+  }
+
+  private onWorkerMessage(id: string, m: WorkerToMain): void {
+    const op = this.live.get(id);
+    if (!op) return;
+    if (m.type !== 'snapshot') {
+      if (m.type === 'result') op.outcome = { kind: 'result', results: m.results, summary: m.summary };
+      else if (m.type === 'cancelled') op.outcome = { kind: 'cancelled', summary: m.summary };
+      else op.outcome = { kind: 'error', message: m.message };
+      if (m.type === 'error' && m.detail) this.o.log.error({ operation_id: id }, m.detail);
+      return;
+    }
+    if (op.info.status !== 'running') return; // cancelled: progress stays frozen where it was
+    op.mirror = { ...m.progress, percentage: Math.max(op.mirror.percentage, m.progress.percentage) };
+    if (m.metrics.length) {
+      // The worker numbers its metrics; a gap or overlap would mean a lost or repeated message.
+      const from = m.metricsFrom;
+      for (let i = 0; i < m.metrics.length; i++) op.history[from + i] = m.metrics[i];
+      this.o.repo.appendMetrics(id, from, m.metrics);
+    }
+    const t = clock();
+    if (m.warnings.length) {
+      op.info.warnings.push(...m.warnings);
+      this.o.repo.saveWarnings(id, op.info.warnings, nowIso());
+    }
+    if (t - op.lastPersist >= PROGRESS_PERSIST_MS) {
+      op.lastPersist = t;
+      this.o.repo.saveProgress(id, op.mirror, nowIso());
+    }
+  }
+
+  private onWorkerExit(id: string, code: number | null, signal: string | null): void {
+    this.running--;
+    const op = this.live.get(id);
+    if (op) {
+      if (op.killTimer) clearTimeout(op.killTimer);
+      if (!isTerminal(op.info.status)) this.finishFromOutcome(id, op, code, signal);
+      else if (op.outcome?.kind === 'cancelled' || op.outcome?.kind === 'result') this.o.repo.attachSummary(id, op.outcome.summary);
+      this.live.delete(id);
+    }
+    this.onReaped.get(id)?.();
+    this.onReaped.delete(id);
+    this.o.log.debug({ operation_id: id, code, signal }, `Worker for ${id} exited`);
+    while (this.running < this.o.maxWorkers && this.queue.length && !this.closed) this.launch(this.queue.shift()!);
+  }
+
+  private finishFromOutcome(id: string, op: LiveOperation, code: number | null, signal: string | null): void {
+    this.refresh(op, 'final');
+    const at = nowIso();
+    const outcome = op.outcome;
+    if (outcome?.kind === 'result') {
+      const progress = { ...op.info.progress, percentage: 100 };
+      this.o.repo.finish(id, { status: 'completed', at, progress, result_summary: outcome.summary, results: outcome.results });
+      this.o.log.info({ operation_id: id }, `Operation ${id} completed`);
+    } else if (outcome?.kind === 'cancelled') {
+      this.o.repo.finish(id, { status: 'cancelled', at, progress: op.info.progress, result_summary: outcome.summary, error_message: 'Cancelled by the job' });
+    } else {
+      const message =
+        outcome?.kind === 'error'
+          ? outcome.message
+          : `Worker process exited unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}) before finishing`;
+      this.o.repo.finish(id, { status: 'failed', at, progress: op.info.progress, error_message: message });
+      this.o.log.warn({ operation_id: id }, `Operation ${id} failed: ${message}`);
+    }
+    this.notifyTerminal(id);
+  }
+
+  private refreshIfStale(op: LiveOperation): void {
+    const age = clock() - op.lastRefresh;
+    const id = op.info.operation_id;
+    if (age < this.o.cacheTtlMs) {
+      this.o.log.debug({ operation_id: id }, `Cache hit for operation ${id} (age=${(age / 1000).toFixed(2)}s)`);
+      return;
+    }
+    this.o.log.debug({ operation_id: id }, `Cache miss for operation ${id} (age=${(age / 1000).toFixed(2)}s) - refreshing`);
+    this.refresh(op, 'ttl');
+  }
+
+  /** Copies the mirror into the cached operation that clients see, and persists progress. */
+  private refresh(op: LiveOperation, why: 'ttl' | 'final' | 'cancel'): void {
+    const id = op.info.operation_id;
+    const before = op.visibleMetrics;
+    op.visibleMetrics = op.history.length;
+    op.info.progress = { ...op.mirror, context: { ...op.mirror.context } };
+    op.info.metrics = { [metricsKey(op.info.operation_type)]: op.history.slice(0, op.visibleMetrics), count: op.visibleMetrics };
+    op.info.updated_at = nowIso();
+    op.lastRefresh = clock();
+    this.o.repo.saveProgress(id, op.info.progress, op.info.updated_at);
+    this.o.log.debug({ operation_id: id }, `Refreshed operation ${id} from bridge (${why}; cursor ${before} → ${op.visibleMetrics})`);
+  }
+
+  private notifyTerminal(id: string): void {
+    const waiters = this.terminalWaiters.get(id);
+    this.terminalWaiters.delete(id);
+    waiters?.forEach((w) => w());
+  }
+}

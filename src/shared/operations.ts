@@ -1,0 +1,99 @@
+// The operation model of the REST contract (DESIGN.md §4). Lower-case statuses and types on the wire.
+
+export const OPERATION_TYPES = ['data_load', 'training', 'backtesting', 'dummy'] as const;
+export type OperationType = (typeof OPERATION_TYPES)[number];
+
+export const OPERATION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type OperationStatus = (typeof OPERATION_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<OperationStatus> = new Set(['completed', 'failed', 'cancelled']);
+
+export function isTerminal(status: OperationStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+export interface OperationProgress {
+  percentage: number;
+  /** Human text, e.g. "Epoch 3/10 · Batch 40/120". */
+  current_step: string | null;
+  message: string | null;
+  steps_completed: number;
+  steps_total: number;
+  items_processed: number;
+  items_total: number | null;
+  current_item: string | null;
+  epoch_index: number | null;
+  total_epochs: number | null;
+  context: Record<string, unknown>;
+}
+
+export interface OperationMetadata {
+  symbol: string | null;
+  timeframe: string | null;
+  start_date: string | null;
+  end_date: string | null;
+  parameters: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** One record of an operation's append-only metrics history (an epoch for training, a sample for backtests). */
+export type MetricRecord = Record<string, unknown>;
+
+/** Training's per-epoch record: epochs are numbered from 1. */
+export interface EpochMetric {
+  epoch: number;
+  train_loss: number;
+  train_accuracy: number;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  learning_rate: number;
+  duration: number;
+  timestamp: string;
+  [key: string]: unknown;
+}
+
+export interface OperationInfo {
+  operation_id: string;
+  operation_type: OperationType;
+  status: OperationStatus;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  updated_at: string;
+  progress: OperationProgress;
+  metadata: OperationMetadata;
+  error_message: string | null;
+  warnings: string[];
+  errors: string[];
+  result_summary: Record<string, unknown> | null;
+  metrics: { epochs?: MetricRecord[]; count: number; [key: string]: unknown };
+}
+
+export type OperationSummary = Pick<
+  OperationInfo,
+  | 'operation_id'
+  | 'operation_type'
+  | 'status'
+  | 'created_at'
+  | 'started_at'
+  | 'completed_at'
+  | 'progress'
+  | 'metadata'
+  | 'error_message'
+> & { progress_percentage: number; current_step: string | null; symbol: string | null; duration_seconds: number | null };
+
+export function emptyProgress(): OperationProgress {
+  return {
+    percentage: 0,
+    current_step: null,
+    message: null,
+    steps_completed: 0,
+    steps_total: 0,
+    items_processed: 0,
+    items_total: null,
+    current_item: null,
+    epoch_index: null,
+    total_epochs: null,
+    context: {},
+  };
+}

@@ -1,0 +1,30 @@
+// Messages between the main process and a job worker process (one worker per operation).
+import type { MetricRecord, OperationProgress, OperationType } from './operations';
+
+export interface JobSpec {
+  operationId: string;
+  /** Which job the worker runs: an operation type (dummy, training, backtesting, data_load). */
+  jobType: OperationType;
+  params: Record<string, unknown>;
+  /** KTRDR_HOME of the server that started the job. */
+  home: string;
+  logLevel: string;
+}
+
+export type MainToWorker = { type: 'start'; spec: JobSpec } | { type: 'cancel'; reason: string };
+
+/** A coalesced snapshot: the latest progress plus the metrics appended since the previous snapshot. */
+export interface SnapshotMessage {
+  type: 'snapshot';
+  progress: OperationProgress;
+  /** Index in the metrics history of metrics[0]. */
+  metricsFrom: number;
+  metrics: MetricRecord[];
+  warnings: string[];
+}
+
+export type WorkerToMain =
+  | SnapshotMessage
+  | { type: 'result'; results: Record<string, unknown>; summary: Record<string, unknown> }
+  | { type: 'cancelled'; summary: Record<string, unknown> }
+  | { type: 'error'; message: string; detail?: string };

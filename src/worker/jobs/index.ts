@@ -1,0 +1,8 @@
+import type { OperationType } from '../../shared/operations';
+import { dummyJob } from './dummy';
+import type { Job } from './types';
+
+/** Job registry: the worker runs the job named by the operation type. Later issues add theirs here. */
+export const JOBS: Partial<Record<OperationType, () => Promise<Job>>> = {
+  dummy: async () => dummyJob,
+};
