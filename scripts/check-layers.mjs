@@ -9,8 +9,10 @@ const SRC = join(ROOT, 'src');
 const ALLOWED = {
   shared: [],
   core: ['shared'],
-  worker: ['core', 'shared'],
-  main: ['core', 'shared'],
+  // Node-side I/O that both processes need (bar files, model artifacts, strategy files).
+  infra: ['core', 'shared'],
+  worker: ['infra', 'core', 'shared'],
+  main: ['infra', 'core', 'shared'],
   cli: ['shared'],
   preload: ['shared'],
   renderer: ['shared'],
@@ -55,4 +57,4 @@ if (problems.length) {
   console.error(`Layer check failed (${problems.length}):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log('Layer check passed: imports point down only (renderer/preload/cli → shared; main, worker → core → shared).');
+console.log('Layer check passed: imports point down only (renderer/preload/cli → shared; main, worker → infra → core → shared).');
