@@ -44,7 +44,7 @@ export function acquireHomeLock(home: string, info: { port: number }): HomeLock 
       } catch {
         // A half-written lock: treat as stale.
       }
-      if (holder.pid && holder.pid !== process.pid && processAlive(holder.pid)) {
+      if (holder.pid && processAlive(holder.pid)) {
         throw new HomeLockedError(
           `Another KTRDR server (pid ${holder.pid}, port ${holder.port ?? '?'}) is using ${home}. ` +
             `Stop it, or set KTRDR_HOME to another directory.`,

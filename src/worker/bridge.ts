@@ -34,7 +34,7 @@ export class ProgressBridge {
   private flushedMetrics = 0;
   private flushedWarnings = 0;
   private dirty = false;
-  private lastFlush = 0;
+  private lastFlush = Number.NEGATIVE_INFINITY;
   private cancelReason: string | null = null;
   private timer: NodeJS.Timeout | null = null;
 

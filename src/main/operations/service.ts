@@ -30,6 +30,8 @@ export interface OperationsServiceOptions {
   cacheTtlMs: number;
   cancelGraceMs: number;
   maxWorkers: number;
+  /** Monotonic milliseconds; injectable so tests can step through the TTL. */
+  clock?: () => number;
 }
 
 type Outcome =
@@ -54,7 +56,6 @@ interface LiveOperation {
 }
 
 const nowIso = () => new Date().toISOString();
-const clock = () => performance.now();
 const PROGRESS_PERSIST_MS = 1000;
 
 /**
@@ -69,7 +70,11 @@ export class OperationsService {
   private closed = false;
   private readonly terminalWaiters = new Map<string, Array<() => void>>();
 
-  constructor(private readonly o: OperationsServiceOptions) {}
+  private readonly clock: () => number;
+
+  constructor(private readonly o: OperationsServiceOptions) {
+    this.clock = o.clock ?? (() => performance.now());
+  }
 
   /** Operations left pending/running by a server that died are failed, saying whether a checkpoint exists. */
   recoverInterrupted(): number {
@@ -122,8 +127,8 @@ export class OperationsService {
       mirror: { ...progress },
       history: [],
       visibleMetrics: 0,
-      lastRefresh: clock(),
-      lastPersist: clock(),
+      lastRefresh: this.clock(),
+      lastPersist: this.clock(),
       handle: null,
       outcome: null,
       killTimer: null,
@@ -281,7 +286,7 @@ export class OperationsService {
       for (let i = 0; i < m.metrics.length; i++) op.history[from + i] = m.metrics[i];
       this.o.repo.appendMetrics(id, from, m.metrics);
     }
-    const t = clock();
+    const t = this.clock();
     if (m.warnings.length) {
       op.info.warnings.push(...m.warnings);
       this.o.repo.saveWarnings(id, op.info.warnings, nowIso());
@@ -329,7 +334,7 @@ export class OperationsService {
   }
 
   private refreshIfStale(op: LiveOperation): void {
-    const age = clock() - op.lastRefresh;
+    const age = this.clock() - op.lastRefresh;
     const id = op.info.operation_id;
     if (age < this.o.cacheTtlMs) {
       this.o.log.debug({ operation_id: id }, `Cache hit for operation ${id} (age=${(age / 1000).toFixed(2)}s)`);
@@ -347,7 +352,7 @@ export class OperationsService {
     op.info.progress = { ...op.mirror, context: { ...op.mirror.context } };
     op.info.metrics = { [metricsKey(op.info.operation_type)]: op.history.slice(0, op.visibleMetrics), count: op.visibleMetrics };
     op.info.updated_at = nowIso();
-    op.lastRefresh = clock();
+    op.lastRefresh = this.clock();
     this.o.repo.saveProgress(id, op.info.progress, op.info.updated_at);
     this.o.log.debug({ operation_id: id }, `Refreshed operation ${id} from bridge (${why}; cursor ${before} → ${op.visibleMetrics})`);
   }

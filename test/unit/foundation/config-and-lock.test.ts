@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../src/main/config';
+import { acquireHomeLock, HomeLockedError } from '../../../src/main/home-lock';
+import { isAllowedOrigin, isLoopbackHost } from '../../../src/main/api/security';
+import { migrate, openDatabase } from '../../../src/main/store/database';
+import { MIGRATIONS } from '../../../src/main/store/migrations';
+import { newOperationId, OPERATION_ID_PATTERN } from '../../../src/main/operations/ids';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'ktrdr-f-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8000, host: '127.0.0.1', cacheTtlMs: 1000, logLevel: 'info' });
+    expect(c.home).toMatch(/\.ktrdr$/);
+  });
+  it('reads the environment and rejects bad values by name', () => {
+    expect(loadConfig({ KTRDR_API_PORT: '9001', OPERATIONS_CACHE_TTL: '0.25', LOG_LEVEL: 'DEBUG' })).toMatchObject({ port: 9001, cacheTtlMs: 250, logLevel: 'debug' });
+    expect(() => loadConfig({ KTRDR_API_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ KTRDR_API_PORT: '70000' })).toThrow(/KTRDR_API_PORT=70000/);
+  });
+});
+
+describe('one server per data directory', () => {
+  it('refuses a second lock while the first holder lives, and takes over a dead holder’s lock', () => {
+    const home = tmp();
+    const first = acquireHomeLock(home, { port: 8000 });
+    expect(() => acquireHomeLock(home, { port: 8001 })).toThrow(HomeLockedError);
+    first.release();
+    acquireHomeLock(home, { port: 8001 }).release();
+    writeFileSync(join(home, 'server.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, port: 1 }));
+    const taken = acquireHomeLock(home, { port: 8002 });
+    taken.release();
+  });
+});
+
+describe('database', () => {
+  it('opens in WAL mode and applies migrations once', () => {
+    const home = tmp();
+    const db = openDatabase(home);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const v = db.pragma('user_version', { simple: true });
+    expect(v).toBe(MIGRATIONS[MIGRATIONS.length - 1].version);
+    expect(migrate(db, MIGRATIONS)).toBe(v);
+    db.close();
+  });
+});
+
+describe('local-port checks', () => {
+  it('accepts only loopback hosts and origins', () => {
+    expect(['localhost', 'localhost:8000', '127.0.0.1:8000', '[::1]:8000'].every(isLoopbackHost)).toBe(true);
+    expect(['evil.example', 'localhost.evil.example', '127.0.0.1.nip.io', undefined].some((h) => isLoopbackHost(h as string))).toBe(false);
+    expect(isAllowedOrigin(undefined)).toBe(true);
+    expect(isAllowedOrigin('http://127.0.0.1:8000')).toBe(true);
+    expect(isAllowedOrigin('null')).toBe(false);
+    expect(isAllowedOrigin('https://localhost.evil.example')).toBe(false);
+  });
+});
+
+describe('operation ids', () => {
+  it('follow op_{type}_{YYYYmmdd_HHMMSS}_{8 hex} in UTC', () => {
+    const id = newOperationId('data_load', new Date('2025-01-23T10:04:05.678Z'));
+    expect(id).toMatch(/^op_data_load_20250123_100405_[0-9a-f]{8}$/);
+    expect(id).toMatch(OPERATION_ID_PATTERN);
+  });
+});
