@@ -51,12 +51,15 @@ interface LiveOperation {
   lastRefresh: number;
   lastPersist: number;
   handle: WorkerHandle | null;
+  /** `{success, data}` of the cached copy, serialised once per change (reads are frequent, changes are not). */
+  json: string | null;
   outcome: Outcome | null;
   killTimer: NodeJS.Timeout | null;
 }
 
 const nowIso = () => new Date().toISOString();
 const PROGRESS_PERSIST_MS = 1000;
+const TERMINAL_JSON_CACHE = 500;
 
 /**
  * Creates, runs, reads and cancels operations. Workers push coalesced snapshots into a mirror;
@@ -69,6 +72,7 @@ export class OperationsService {
   private running = 0;
   private closed = false;
   private readonly terminalWaiters = new Map<string, Array<() => void>>();
+  private readonly terminalJson = new Map<string, string>();
 
   private readonly clock: () => number;
 
@@ -130,6 +134,7 @@ export class OperationsService {
       lastRefresh: this.clock(),
       lastPersist: this.clock(),
       handle: null,
+      json: null,
       outcome: null,
       killTimer: null,
     });
@@ -148,6 +153,26 @@ export class OperationsService {
     }
     if (op.info.status === 'running') this.refreshIfStale(op);
     return structuredClone(op.info);
+  }
+
+  /**
+   * The `{success:true, data}` answer of GET /operations/{id} as JSON text. Terminal operations are
+   * immutable, so their text is cached too.
+   */
+  getJson(id: string): string {
+    const op = this.live.get(id);
+    if (op) {
+      if (op.info.status === 'running') this.refreshIfStale(op);
+      return (op.json ??= JSON.stringify({ success: true, data: op.info }));
+    }
+    const cached = this.terminalJson.get(id);
+    if (cached !== undefined) return cached;
+    const stored = this.o.repo.get(id);
+    if (!stored) throw new HttpError(404, `Operation not found: ${id}`);
+    const json = JSON.stringify({ success: true, data: stored });
+    if (this.terminalJson.size >= TERMINAL_JSON_CACHE) this.terminalJson.delete(this.terminalJson.keys().next().value!);
+    this.terminalJson.set(id, json);
+    return json;
   }
 
   list(filter: ListFilter) {
@@ -198,6 +223,7 @@ export class OperationsService {
     const at = nowIso();
     this.o.repo.finish(id, { status: 'cancelled', at, progress: op.info.progress, error_message: why, cancel_reason: why });
     Object.assign(op.info, { status: 'cancelled', completed_at: at, updated_at: at, error_message: why });
+    op.json = null;
     this.o.log.info({ operation_id: id }, `Cancelled operation ${id}: ${why}`);
     this.notifyTerminal(id);
     const queued = this.queue.indexOf(id);
@@ -238,6 +264,7 @@ export class OperationsService {
       if (!isTerminal(op.info.status)) {
         this.o.repo.finish(id, { status: 'failed', at: nowIso(), progress: op.mirror, error_message: 'Interrupted: the server was stopped while the operation was running' });
         op.info.status = 'failed';
+        op.json = null;
         this.notifyTerminal(id);
       }
       if (op.handle) {
@@ -264,6 +291,7 @@ export class OperationsService {
     op.info.updated_at = at;
     op.mirror = { ...op.mirror, message: 'Starting', current_step: 'Starting' };
     op.info.progress = { ...op.mirror };
+    op.json = null;
     this.o.repo.markStarted(id, at, op.handle.pid ?? null);
     this.o.log.info({ operation_id: id, pid: op.handle.pid }, `Registered local bridge for operation ${id} (worker pid ${op.handle.pid})`);
   }
@@ -289,6 +317,7 @@ export class OperationsService {
     const t = this.clock();
     if (m.warnings.length) {
       op.info.warnings.push(...m.warnings);
+      op.json = null;
       this.o.repo.saveWarnings(id, op.info.warnings, nowIso());
     }
     if (t - op.lastPersist >= PROGRESS_PERSIST_MS) {
@@ -305,6 +334,7 @@ export class OperationsService {
       if (!isTerminal(op.info.status)) this.finishFromOutcome(id, op, code, signal);
       else if (op.outcome?.kind === 'cancelled' || op.outcome?.kind === 'result') this.o.repo.attachSummary(id, op.outcome.summary);
       this.live.delete(id);
+      this.terminalJson.delete(id);
     }
     this.onReaped.get(id)?.();
     this.onReaped.delete(id);
@@ -353,6 +383,7 @@ export class OperationsService {
     op.info.metrics = { [metricsKey(op.info.operation_type)]: op.history.slice(0, op.visibleMetrics), count: op.visibleMetrics };
     op.info.updated_at = nowIso();
     op.lastRefresh = this.clock();
+    op.json = null;
     this.o.repo.saveProgress(id, op.info.progress, op.info.updated_at);
     this.o.log.debug({ operation_id: id }, `Refreshed operation ${id} from bridge (${why}; cursor ${before} → ${op.visibleMetrics})`);
   }

@@ -39,7 +39,7 @@ export function operationsRoutes(ctx: AppContext) {
     app.get(
       '/operations/:operation_id',
       { schema: { tags: ['operations'], summary: 'One operation with progress, metadata and metrics', params: idParams } },
-      async (req) => ({ success: true, data: ops.get(req.params.operation_id) }),
+      async (req, reply) => reply.type('application/json; charset=utf-8').send(ops.getJson(req.params.operation_id)),
     );
 
     app.delete(

@@ -1,0 +1,51 @@
+// `npm run bench`: runs every benchmark module that exists, prints each result, and saves them
+// all as JSON under bench/results/ (latest.json plus a dated copy). Pick some with
+// `npm run bench -- operations data`.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const SUITES: Array<{ name: string; file: string; fn: string }> = [
+  { name: 'operations', file: 'operations', fn: 'benchOperations' },
+  { name: 'data', file: 'data', fn: 'benchData' },
+  { name: 'indicators', file: 'indicators', fn: 'benchIndicators' },
+  { name: 'features', file: 'features', fn: 'benchFeatures' },
+  { name: 'training', file: 'training', fn: 'benchTraining' },
+  { name: 'backtest', file: 'backtest', fn: 'benchBacktest' },
+  { name: 'ui', file: 'ui', fn: 'benchUi' },
+];
+
+async function main() {
+  const wanted = process.argv.slice(2);
+  const results: Record<string, unknown> = {
+    meta: { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, platform: `${process.platform}-${process.arch}` },
+  };
+  for (const suite of SUITES) {
+    if (wanted.length && !wanted.includes(suite.name)) continue;
+    const path = join(__dirname, `${suite.file}.ts`);
+    if (!existsSync(path)) {
+      console.log(`- ${suite.name}: no benchmark yet (bench/${suite.file}.ts)`);
+      continue;
+    }
+    const t0 = Date.now();
+    process.stdout.write(`\n=== ${suite.name} ===\n`);
+    try {
+      const mod = await import(path);
+      const out = await mod[suite.fn]();
+      results[suite.name] = out;
+      console.log(JSON.stringify(out, null, 2));
+    } catch (err) {
+      results[suite.name] = { error: (err as Error).message };
+      console.log(`${suite.name} failed: ${(err as Error).stack}`);
+    }
+    console.log(`(${suite.name}: ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const text = JSON.stringify(results, null, 2);
+  writeFileSync(join(dir, 'latest.json'), text);
+  writeFileSync(join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`), text);
+  console.log(`\nSaved bench/results/latest.json`);
+}
+
+void main();
