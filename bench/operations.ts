@@ -1,7 +1,7 @@
 // Operations benchmarks: bridge write cost, GET latency under 50 pollers, cancel → worker gone,
 // and end-to-end staleness (worker write → visible to a client). Runs the BUILT server.
 import { ProgressBridge } from '../src/worker/bridge';
-import { childPids, http, sleep, startServer, waitFor } from '../test/helpers/server';
+import { workerPids, http, sleep, startServer, waitFor } from '../test/helpers/server';
 import { median, percentile, round } from './stats';
 
 function bridgeWriteCost() {
@@ -82,7 +82,7 @@ export async function benchOperations(): Promise<Record<string, unknown>> {
       const r = await http('DELETE', `${s.api}/operations/${cid}`);
       cancelMs.push(performance.now() - t0);
       if (r.body.data.status !== 'cancelled') throw new Error('cancel did not answer cancelled');
-      await waitFor(async () => childPids(s.proc.pid!).length === 0, 10_000, 5);
+      await waitFor(async () => workerPids(s.proc.pid!).length === 0, 10_000, 5);
       goneMs.push(performance.now() - t0);
     }
     return {

@@ -1,8 +1,13 @@
 import { Command } from 'commander';
 import { APP_VERSION } from '../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from './http';
+import { registerBacktestCommands } from './commands/backtest';
+import { registerDataCommands } from './commands/data';
+import { registerIndicatorsCommands } from './commands/indicators';
 import { registerOperationsCommands } from './commands/operations';
 import { registerServeCommand } from './commands/serve';
+import { registerStrategiesCommands } from './commands/strategies';
+import { registerTrainCommands } from './commands/train';
 
 export interface CliContext {
   client(): KtrdrHttpClient;
@@ -19,6 +24,11 @@ export function buildProgram(): Command {
   const ctx: CliContext = { client: () => new KtrdrHttpClient(program.opts().url) };
   registerServeCommand(program);
   registerOperationsCommands(program, ctx);
+  registerDataCommands(program, ctx);
+  registerBacktestCommands(program, ctx);
+  registerTrainCommands(program, ctx);
+  registerStrategiesCommands(program, ctx);
+  registerIndicatorsCommands(program, ctx);
   return program;
 }
 

@@ -12,6 +12,10 @@ import { ChildProcessJobHost, type JobHost } from './operations/job-host';
 import { OperationsRepository } from './operations/repository';
 import { OperationsService } from './operations/service';
 import { openDatabase } from './store/database';
+import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars';
+import { ModelRegistry } from '../infra/models/registry';
+import { StrategyCatalog } from '../infra/strategies';
+import { DEFAULT_CATALOG } from '../core/strategy/default-catalog';
 
 export interface App {
   ctx: AppContext;
@@ -51,7 +55,19 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
     const recovered = operations.recoverInterrupted();
     if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
 
-    const ctx: AppContext = { config, log, db, operations };
+    const bars = barStoreForHome(config.home);
+    if (process.env.KTRDR_SEED_SAMPLES !== '0') {
+      // First start: the bundled real bars, so a new user can train and backtest at once.
+      const dataLog = log.child({ component: 'data' });
+      try {
+        ensureSampleData(bars, findSamplesDir(__dirname), { info: (m) => dataLog.info(m), warn: (m) => dataLog.warn(m) });
+      } catch (err) {
+        dataLog.warn({ err }, 'Could not seed the sample bars');
+      }
+    }
+    const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG });
+    const models = ModelRegistry.forHome(config.home);
+    const ctx: AppContext = { config, log, db, operations, bars, strategies, models };
     const api = await buildApi(ctx);
     if (opts.serveRenderer) await serveRenderer(api, config.rendererDir);
 
@@ -89,5 +105,6 @@ async function serveRenderer(api: FastifyInstance, dir: string): Promise<void> {
     );
     return;
   }
-  await api.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], wildcard: false });
+  // wildcard: files are looked up per request, so a rebuilt renderer is served without a restart.
+  await api.register(fastifyStatic, { root: dir, prefix: '/', index: ['index.html'], wildcard: true });
 }

@@ -2,6 +2,9 @@ import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import type { Db } from './store/database';
 import type { OperationsService } from './operations/service';
+import type { BarStore } from '../infra/bars';
+import type { ModelRegistry } from '../infra/models/registry';
+import type { StrategyCatalog } from '../infra/strategies';
 
 /** Everything the routes and IPC handlers need, built once by the composition root (app.ts). */
 export interface AppContext {
@@ -9,4 +12,10 @@ export interface AppContext {
   log: Logger;
   db: Db;
   operations: OperationsService;
+  /** Cached bars under <home>/data (seeded with the bundled samples on first start). */
+  bars: BarStore;
+  /** Strategy files: <home>/strategies first, then the bundled samples. */
+  strategies: StrategyCatalog;
+  /** Trained models under <home>/models. */
+  models: ModelRegistry;
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -131,8 +132,6 @@ export function pidAlive(pid: number): boolean {
 
 /** Like http(), over a fresh connection closed after the answer (keeps descriptor counts meaningful). */
 export function httpOnce<T = any>(method: string, url: string, body?: unknown): Promise<JsonResponse<T>> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { request } = require('node:http') as typeof import('node:http');
   return new Promise((resolveRes, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(url, { method, agent: false, headers: { connection: 'close', ...(payload ? { 'content-type': 'application/json' } : {}) } }, (res) => {
@@ -150,5 +149,16 @@ export function httpOnce<T = any>(method: string, url: string, body?: unknown): 
     });
     req.on('error', reject);
     req.end(payload);
+  });
+}
+
+/** Job worker processes of a server (its other children, e.g. tsx's esbuild service, do not count). */
+export function workerPids(serverPid: number): number[] {
+  return childPids(serverPid).filter((pid) => {
+    try {
+      return /worker[./]|KTRDR_WORKER/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    } catch {
+      return false;
+    }
   });
 }

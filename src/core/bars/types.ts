@@ -1,5 +1,12 @@
 // Bars as columns: what every core computation reads. Timestamps are bar OPEN times in UTC ms.
 
+/** Where bars came from; synthetic bars are always labelled so, wherever they travel. */
+export interface SeriesMeta {
+  /** Provider or import that produced them: csv, synthetic, dukascopy, ib, sample, ... */
+  source?: string;
+  synthetic?: boolean;
+}
+
 export interface BarSeries {
   symbol: string;
   timeframe: string;
@@ -9,6 +16,7 @@ export interface BarSeries {
   low: Float64Array;
   close: Float64Array;
   volume: Float64Array;
+  meta?: SeriesMeta;
 }
 
 export function barCount(bars: BarSeries): number {
@@ -18,6 +26,7 @@ export function barCount(bars: BarSeries): number {
 /** A view of bars [from, to) sharing the same memory (no copy). */
 export function sliceBars(bars: BarSeries, from: number, to: number): BarSeries {
   return {
+    ...(bars.meta ? { meta: bars.meta } : {}),
     symbol: bars.symbol,
     timeframe: bars.timeframe,
     time: bars.time.subarray(from, to),

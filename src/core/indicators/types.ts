@@ -29,8 +29,15 @@ export interface IndicatorDefinition {
   params: ParamSpec[];
   /** Output names; the first is the default output (used when a fuzzy set names only the indicator). */
   outputs: string[];
-  /** Number of leading NaN values for these params (the documented warm-up). */
+  /**
+   * Number of leading NaN values for these params (the documented warm-up): the first index at which
+   * EVERY output is defined (the maximum of outputWarmups when that is given).
+   */
   warmup(params: Record<string, ParamValue>): number;
+  /** Leading NaN count of each output when they differ (e.g. MACD line vs signal); absent = all equal warmup. */
+  outputWarmups?(params: Record<string, ParamValue>): Record<string, number>;
+  /** Cross-parameter checks run by resolveParams after each value passed its own spec. */
+  checkParams?(params: Record<string, ParamValue>): { param: string; message: string; severity: 'error' | 'warning' }[];
   compute(bars: BarSeries, params: Record<string, ParamValue>): Record<string, Float64Array>;
   /** Where and why this differs from TA-Lib or from KTRDR, if it does. */
   notes?: string;

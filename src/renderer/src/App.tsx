@@ -1,8 +1,12 @@
 import { useEffect } from 'react';
 import { preloadBridge } from './api/client';
 import { useApp, VIEWS, type View } from './stores/app';
+import { BacktestView } from './views/BacktestView';
+import { DataView } from './views/DataView';
 import { OperationsView } from './views/OperationsView';
-import { PlaceholderView } from './views/PlaceholderView';
+import { RenderBenchView } from './views/RenderBenchView';
+import { StrategiesView } from './views/StrategiesView';
+import { TrainingView } from './views/TrainingView';
 
 const LABELS: Record<View, string> = {
   operations: 'Operations',
@@ -16,12 +20,24 @@ function CurrentView({ view }: { view: View }) {
   switch (view) {
     case 'operations':
       return <OperationsView />;
-    default:
-      return <PlaceholderView title={LABELS[view]} />;
+    case 'data':
+      return <DataView />;
+    case 'strategies':
+      return <StrategiesView />;
+    case 'training':
+      return <TrainingView />;
+    case 'backtests':
+      return <BacktestView />;
   }
 }
 
 export function App() {
+  // The render-timing bench is a page of its own (no shell, no requests).
+  if (window.location.hash.startsWith('#/bench')) return <RenderBenchView />;
+  return <Shell />;
+}
+
+function Shell() {
   const { view, setView, theme, toggleTheme } = useApp();
 
   useEffect(() => {
@@ -36,8 +52,17 @@ export function App() {
         setView(VIEWS[Number(e.key) - 1]);
       }
     };
+    // Links and history (back/forward) change the hash: follow it.
+    const onHash = () => {
+      const v = window.location.hash.replace(/^#\/?/, '');
+      if ((VIEWS as readonly string[]).includes(v) && v !== useApp.getState().view) setView(v as View);
+    };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('hashchange', onHash);
+    };
   }, [setView]);
 
   return (
@@ -50,7 +75,7 @@ export function App() {
           </button>
         ))}
         <div className="spacer" />
-        <button className="nav theme" onClick={toggleTheme} title="Toggle light/dark theme">
+        <button className="nav theme" onClick={toggleTheme} title="Toggle light/dark theme" data-testid="theme-toggle">
           {theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>
       </nav>

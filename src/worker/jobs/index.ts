@@ -5,4 +5,7 @@ import type { Job } from './types';
 /** Job registry: the worker runs the job named by the operation type. Later issues add theirs here. */
 export const JOBS: Partial<Record<OperationType, () => Promise<Job>>> = {
   dummy: async () => dummyJob,
+  training: async () => (await import('./training')).trainingJob,
+  data_load: async () => (await import('./data-load')).dataLoadJob,
+  backtesting: async () => (await import('./backtest')).backtestJob,
 };

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { http, pidAlive, childPids, startServer, waitFor, type TestServer } from '../../helpers/server';
+import { http, pidAlive, workerPids, startServer, waitFor, type TestServer } from '../../helpers/server';
 
 describe('operations survive a server crash', () => {
   let second: TestServer | undefined;
@@ -14,7 +14,7 @@ describe('operations survive a server crash', () => {
     const id = (await http('POST', `${first.api}/dummy/start`, { duration_seconds: 60, iterations: 60 })).body.operation_id as string;
     // Wait until a few metrics exist (they are persisted as they arrive, without any client reading them).
     await waitFor(async () => (await http('GET', `${first.api}/operations/${id}/metrics`)).body.new_cursor >= 3, 30_000, 300);
-    const workers = childPids(first.proc.pid!);
+    const workers = workerPids(first.proc.pid!);
     expect(workers.length).toBe(1);
     await first.kill();
     // No orphan: the worker notices its host is gone and exits.

@@ -1,7 +1,7 @@
 // The seed scenarios (../shared/seeds 000, 001 and 004) against a real server and real worker
 // processes, on the dummy operation (training/backtest variants live with those features).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, http, sleep, startServer, waitFor, type TestServer } from '../../helpers/server';
+import { workerPids, http, sleep, startServer, waitFor, type TestServer } from '../../helpers/server';
 
 describe('operations: seed scenarios on a real server (dummy jobs)', () => {
   let s: TestServer;
@@ -23,8 +23,8 @@ describe('operations: seed scenarios on a real server (dummy jobs)', () => {
       return r.body.data.status === 'running' && r.body.data.progress.percentage > 0 ? r.body.data : null;
     }, 20_000, 250);
     expect(running.progress.percentage).toBeGreaterThan(0);
-    const workerPids = childPids(s.proc.pid!);
-    expect(workerPids.length).toBeGreaterThanOrEqual(1);
+    const workers = workerPids(s.proc.pid!);
+    expect(workers.length).toBeGreaterThanOrEqual(1);
 
     const cancel = await http('DELETE', `${s.api}/operations/${id}`);
     expect(cancel.status).toBe(200);
@@ -38,7 +38,7 @@ describe('operations: seed scenarios on a real server (dummy jobs)', () => {
     expect(later.status).toBe('cancelled');
     expect(later.progress.percentage).toBe(after.progress.percentage);
     expect(later.completed_at).toBe(after.completed_at);
-    await waitFor(async () => childPids(s.proc.pid!).length === 0, 10_000); // the worker is gone
+    await waitFor(async () => workerPids(s.proc.pid!).length === 0, 10_000); // the worker is gone
 
     const next = await http('POST', `${s.api}/dummy/start`, { duration_seconds: 1, iterations: 5 });
     expect(next.body.success).toBe(true);

@@ -1,7 +1,7 @@
 // Soak: many start→cancel and start→complete cycles with concurrent pollers, against the BUILT
 // server (as users run it). Nothing may leak: processes, stuck operations, file descriptors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, httpOnce as http, openFdCount, sleep, startServer, waitFor, type TestServer } from '../../helpers/server';
+import { workerPids, httpOnce as http, openFdCount, sleep, startServer, waitFor, type TestServer } from '../../helpers/server';
 
 const CYCLES = Number(process.env.KTRDR_SOAK_CYCLES ?? 200);
 const POLLERS = 20;
@@ -49,7 +49,7 @@ describe(`operations soak: ${CYCLES} start→cancel + ${CYCLES} start→complete
     await inBatches(CYCLES, 8, completeCycle);
 
     // Every worker gone, every operation terminal.
-    await waitFor(async () => childPids(s.proc.pid!).length === 0, 30_000, 200);
+    await waitFor(async () => workerPids(s.proc.pid!).length === 0, 30_000, 200);
     const active = (await http('GET', `${s.api}/operations?active_only=true`)).body;
     done = true;
     await Promise.all(pollers);

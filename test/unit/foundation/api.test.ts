@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../../src/main/app';
 import { loadConfig } from '../../../src/main/config';
@@ -11,8 +12,7 @@ import pkg from '../../../package.json';
 describe('REST foundation (in-process, fastify inject)', () => {
   let home: string;
   let app: App;
-  const inject = (opts: Parameters<App['api']['inject']>[0] & object) =>
-    app.api.inject({ ...opts, headers: { host: '127.0.0.1:8000', ...(opts as { headers?: Record<string, string> }).headers } });
+  const inject = (opts: InjectOptions) => app.api.inject({ ...opts, headers: { host: '127.0.0.1:8000', ...opts.headers } });
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'ktrdr-api-'));

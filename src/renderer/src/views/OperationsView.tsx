@@ -1,43 +1,66 @@
-import { useEffect, useState } from 'react';
-import type { OperationSummary } from '../../../shared/operations';
-import { api } from '../api/client';
+import { useEffect } from 'react';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorNote } from '../components/ErrorNote';
+import { OperationDetail } from '../components/OperationDetail';
+import { OperationFilters } from '../components/OperationFilters';
+import { OperationRow } from '../components/OperationRow';
+import { useOperations } from '../stores/operations';
 
+/** Every operation, newest first, live while active; click one for its detail pane. */
 export function OperationsView() {
-  const [ops, setOps] = useState<OperationSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { listIds, ops, listError, listLoading, selectedId, totalCount } = useOperations();
+  const { loadList, setListWatched, select } = useOperations.getState();
+
   useEffect(() => {
-    api
-      .get<{ data: OperationSummary[] }>('/operations?limit=50')
-      .then((r) => setOps(r.data))
-      .catch((e: Error) => setError(e.message));
-  }, []);
+    void loadList();
+    setListWatched(true);
+    const onVisible = () => document.visibilityState === 'visible' && void loadList();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      setListWatched(false);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [loadList, setListWatched]);
+
+  const rows = listIds.map((id) => ops[id]).filter(Boolean);
   return (
-    <section className="view">
-      <h1>Operations</h1>
-      {error && <p className="error">{error}</p>}
-      {ops && ops.length === 0 && <p className="empty">No operations yet — start a training, a backtest or a data load.</p>}
-      {ops && ops.length > 0 && (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>ID</th>
-              <th>Type</th>
-              <th>Status</th>
-              <th>Progress</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ops.map((o) => (
-              <tr key={o.operation_id}>
-                <td className="mono">{o.operation_id}</td>
-                <td>{o.operation_type}</td>
-                <td className={`status ${o.status}`}>{o.status}</td>
-                <td>{o.progress_percentage.toFixed(1)}%</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+    <section className="view ops-view" data-testid="view-operations">
+      <div className="view-head">
+        <h1>Operations</h1>
+        <OperationFilters />
+        <span className="muted" data-testid="ops-count">
+          {rows.length} of {totalCount}
+        </span>
+      </div>
+      <ErrorNote error={listError && `Could not list operations: ${listError}`} />
+      <div className={selectedId ? 'split' : ''}>
+        <div className="table-wrap">
+          {rows.length === 0 && !listLoading && !listError && (
+            <EmptyState testId="ops-empty">No operations yet — start a training, a backtest or a data load.</EmptyState>
+          )}
+          {rows.length > 0 && (
+            <table className="grid ops" data-testid="ops-table">
+              <thead>
+                <tr>
+                  <th>ID</th>
+                  <th>Type</th>
+                  <th>Status</th>
+                  <th>Progress</th>
+                  <th>Current step</th>
+                  <th>Elapsed · ETA</th>
+                  <th />
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((o) => (
+                  <OperationRow key={o.operation_id} op={o} selected={o.operation_id === selectedId} onSelect={() => select(o.operation_id === selectedId ? null : o.operation_id)} />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        {selectedId && <OperationDetail id={selectedId} />}
+      </div>
     </section>
   );
 }

@@ -1,0 +1,145 @@
+import type { Command } from 'commander';
+import type { OperationInfo } from '../../shared/operations';
+import { followOperation } from '../follow';
+import { printJson, table } from '../format';
+import type { CliContext } from '../index';
+
+interface StartOptions {
+  modelPath?: string;
+  capital: string;
+  commission: string;
+  slippage: string;
+  json?: boolean;
+}
+
+interface StartResponse {
+  operation_id: string;
+  message: string;
+  symbol: string;
+  timeframe: string;
+  model_path?: string;
+  effective_start_date?: string;
+  effective_end_date?: string;
+  clipped?: boolean;
+}
+
+const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(2)}%` : '-');
+const fixed = (x: unknown, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '-');
+const money = (x: unknown) => (typeof x === 'number' ? x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : '-');
+
+/** The key metrics of a finished backtest as a two-column table (strategy vs buy-and-hold). */
+export function summaryTable(results: Record<string, any>): string {
+  const m = results.metrics ?? {};
+  const b = results.benchmark ?? {};
+  const rows: (string | number)[][] = [
+    ['Total return', money(m.total_return), money(b.total_return)],
+    ['Return', pct(m.total_return_pct), pct(b.total_return_pct)],
+    ['Annualised return', pct(m.annualized_return), pct(b.annualized_return)],
+    ['Volatility (ann.)', pct(m.volatility), pct(b.volatility)],
+    ['Sharpe ratio', fixed(m.sharpe_ratio), fixed(b.sharpe_ratio)],
+    ['Sortino ratio', fixed(m.sortino_ratio), fixed(b.sortino_ratio)],
+    ['Max drawdown', pct(m.max_drawdown_pct), pct(b.max_drawdown_pct)],
+    ['Calmar ratio', fixed(m.calmar_ratio), '-'],
+    ['Trades', m.total_trades ?? '-', '-'],
+    ['Win rate', pct(m.win_rate), '-'],
+    ['Profit factor', fixed(m.profit_factor), '-'],
+    ['Avg holding (bars)', fixed(m.avg_holding_period_bars, 1), '-'],
+    ['Exposure', pct(m.exposure), '100.00%'],
+    ['Final equity', money(m.final_equity), money(b.final_equity)],
+  ];
+  const head = `${results.strategy_name} on ${results.symbol} ${results.timeframe}, ${results.start_time} .. ${results.end_time} (${results.equity_curve_length} bars, model ${results.model_path})`;
+  return `${head}\n${table(['METRIC', 'STRATEGY', 'BUY & HOLD'], rows)}`;
+}
+
+async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown>, follow: boolean, json: boolean): Promise<void> {
+  const client = ctx.client();
+  const res = await client.post<StartResponse>('/backtests/start', body);
+  if (!follow) {
+    if (json) return printJson(res);
+    process.stdout.write(`${res.message}: ${res.operation_id}\n`);
+    if (res.clipped) process.stdout.write(`Range clipped to the data: ${res.effective_start_date} .. ${res.effective_end_date}\n`);
+    process.stdout.write(`Follow it with: ktrdr follow ${res.operation_id}\n`);
+    return;
+  }
+  if (!json) process.stderr.write(`${res.message} (${res.operation_id}, model ${res.model_path ?? '?'})\n`);
+  if (!json && res.clipped) process.stderr.write(`Range clipped to the data: ${res.effective_start_date} .. ${res.effective_end_date}\n`);
+  const info: OperationInfo = await followOperation(client, res.operation_id, { json, intervalMs: 300 });
+  if (info.status !== 'completed') {
+    if (json) printJson(info);
+    else process.stderr.write(`Backtest ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+    process.exitCode = info.status === 'cancelled' ? 130 : 1;
+    return;
+  }
+  const { results } = await client.get<{ results: Record<string, any> }>(`/operations/${res.operation_id}/results`);
+  if (json) return printJson(results);
+  process.stdout.write(`${summaryTable(results)}\n`);
+  process.stdout.write(`Trades and equity curve: GET /api/v1/backtests/${res.operation_id}/trades and /equity_curve\n`);
+}
+
+function bodyFrom(strategy: string, dates: { start: string; end: string }, o: StartOptions, symbol?: string, timeframe?: string) {
+  const num = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${name} must be a number (got '${v}')`);
+    return n;
+  };
+  return {
+    strategy_name: strategy,
+    ...(symbol ? { symbol } : {}),
+    ...(timeframe ? { timeframe } : {}),
+    start_date: dates.start,
+    end_date: dates.end,
+    ...(o.modelPath ? { model_path: o.modelPath } : {}),
+    initial_capital: num('capital', o.capital),
+    commission: num('commission', o.commission),
+    slippage: num('slippage', o.slippage),
+  };
+}
+
+function costOptions(cmd: Command): Command {
+  return cmd
+    .option('-m, --model-path <path>', 'model version, e.g. models/<strategy>/1d_v3 (default: the latest for the timeframe)')
+    .option('-c, --capital <amount>', 'initial capital', '100000')
+    .option('--commission <fraction>', 'commission per side, fraction of notional', '0.001')
+    .option('--slippage <fraction>', 'slippage per fill, fraction of price', '0.001')
+    .option('--json', 'print JSON');
+}
+
+export function registerBacktestCommands(program: Command, ctx: CliContext): void {
+  // KTRDR [H] form: `ktrdr backtest NAME --start --end [--follow]` (symbol/timeframe from the strategy).
+  const bt = costOptions(
+    program
+      .command('backtest')
+      .description('Backtest a trained model: `ktrdr backtest NAME --start D --end D [--follow]` or `ktrdr backtest run STRATEGY SYMBOL TIMEFRAME ...`')
+      .argument('[strategy]', 'strategy name')
+      .option('--start <date>', 'first day (YYYY-MM-DD)')
+      .option('--end <date>', 'last day (YYYY-MM-DD)')
+      .option('--symbol <symbol>', 'symbol (default: the strategy’s first)')
+      .option('--timeframe <tf>', 'timeframe (default: the strategy’s base timeframe)')
+      .option('-f, --follow', 'follow with a progress bar and print the summary'),
+  ).action(async (strategy: string | undefined, o: StartOptions & { start?: string; end?: string; symbol?: string; timeframe?: string; follow?: boolean }) => {
+    if (!strategy) return void bt.help({ error: true });
+    if (!o.start || !o.end) throw new Error('--start and --end are required');
+    await startAndMaybeFollow(ctx, bodyFrom(strategy, { start: o.start, end: o.end }, o, o.symbol, o.timeframe), Boolean(o.follow), Boolean(o.json));
+  });
+
+  // KTRDR [E] form: `ktrdr backtest run STRATEGY SYMBOL TIMEFRAME --start-date --end-date` (follows by default).
+  costOptions(
+    bt
+      .command('run')
+      .description('Run a backtest and follow it to the summary')
+      .argument('<strategy>', 'strategy name')
+      .argument('<symbol>', 'symbol, e.g. EURUSD')
+      .argument('<timeframe>', 'timeframe, e.g. 1h or 1d')
+      .requiredOption('--start-date <date>', 'first day (YYYY-MM-DD)')
+      .requiredOption('--end-date <date>', 'last day (YYYY-MM-DD)')
+      .option('--no-follow', 'start it and return the operation id'),
+  ).action(async (strategy: string, symbol: string, timeframe: string, local: StartOptions & { startDate: string; endDate: string; follow: boolean }) => {
+    // The parent `backtest` command declares the same cost options and parses them first: take the
+    // ones the user typed from there.
+    const o = { ...local } as typeof local & Record<string, unknown>;
+    for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'json']) {
+      if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
+    }
+    await startAndMaybeFollow(ctx, bodyFrom(strategy, { start: o.startDate, end: o.endDate }, o, symbol, timeframe), o.follow, Boolean(o.json));
+  });
+}

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { Command } from 'commander';
+import type { OperationInfo } from '../../shared/operations';
+import { followOperation } from '../follow';
+import { printJson, table } from '../format';
+import type { CliContext } from '../index';
+
+interface BarsResponse {
+  data: {
+    dates: string[];
+    ohlcv: [number, number, number, number, number][];
+    metadata: { symbol: string; timeframe: string; start_date: string | null; end_date: string | null; point_count: number; original_points?: number; source_timeframe?: string; synthetic?: boolean };
+  };
+}
+
+const enc = encodeURIComponent;
+
+function intOption(raw: string, name: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+  return n;
+}
+
+function printBars(res: BarsResponse, format: string): void {
+  const { dates, ohlcv, metadata: m } = res.data;
+  if (format === 'json') {
+    printJson({
+      symbol: m.symbol,
+      timeframe: m.timeframe,
+      total_rows: m.original_points ?? m.point_count,
+      displayed_rows: dates.length,
+      metadata: m,
+      data: dates.map((d, i) => ({ Date: d, Open: ohlcv[i][0], High: ohlcv[i][1], Low: ohlcv[i][2], Close: ohlcv[i][3], Volume: ohlcv[i][4] })),
+    });
+    return;
+  }
+  if (format === 'csv') {
+    const lines = ['Date,Open,High,Low,Close,Volume', ...dates.map((d, i) => `${d},${ohlcv[i].join(',')}`)];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
+  if (!dates.length) {
+    process.stdout.write(`No cached data found for ${m.symbol} (${m.timeframe})\nTry loading data first with 'ktrdr data load' or 'ktrdr data import'\n`);
+    return;
+  }
+  const head = [
+    `${m.symbol} (${m.timeframe}) - Cached Data${m.source_timeframe ? ` (resampled from ${m.source_timeframe})` : ''}${m.synthetic ? ' [SYNTHETIC]' : ''}`,
+    `Total rows: ${m.original_points ?? m.point_count} | Showing: ${dates.length}`,
+    `Date range: ${m.start_date} to ${m.end_date}`,
+    '',
+  ];
+  const rows = dates.map((d, i) => [d.replace('T', ' ').replace('Z', ''), ...ohlcv[i].slice(0, 4).map(String), ohlcv[i][4].toLocaleString('en-US')]);
+  process.stdout.write(`${head.join('\n')}${table(['Date', 'Open', 'High', 'Low', 'Close', 'Volume'], rows)}\n`);
+}
+
+export function registerDataCommands(program: Command, ctx: CliContext): void {
+  const data = program.command('data').description('Market data: show, import, load from a provider, ranges and gaps');
+
+  data
+    .command('show <symbol> [timeframe]')
+    .description('Show the last stored bars of a series')
+    .option('-t, --timeframe <tf>', 'timeframe (when not given as an argument)', '1d')
+    .option('-l, --limit <n>', 'how many of the last bars to show', '10')
+    .option('-r, --rows <n>', 'same as --limit (KTRDR spelling)')
+    .option('--start <date>', 'first date (YYYY-MM-DD or ISO)')
+    .option('--end <date>', 'last date (inclusive)')
+    .option('-f, --format <format>', 'table|json|csv', 'table')
+    .action(async (symbol: string, tfArg: string | undefined, o: { timeframe: string; limit: string; rows?: string; start?: string; end?: string; format: string }) => {
+      if (!['table', 'json', 'csv'].includes(o.format)) throw new Error(`--format must be table, json or csv, got '${o.format}'`);
+      const tf = tfArg ?? o.timeframe;
+      const q = new URLSearchParams({ limit: String(intOption(o.rows ?? o.limit, '--limit')) });
+      if (o.start) q.set('start_date', o.start);
+      if (o.end) q.set('end_date', o.end);
+      const res = await ctx.client().get<BarsResponse>(`/data/${enc(symbol)}/${enc(tf)}?${q}`);
+      printBars(res, o.format);
+    });
+
+  data
+    .command('range <symbol> [timeframe]')
+    .description('First and last stored bar of a series')
+    .option('-t, --timeframe <tf>', 'timeframe', '1d')
+    .option('--json', 'print JSON')
+    .action(async (symbol: string, tfArg: string | undefined, o: { timeframe: string; json?: boolean }) => {
+      const res = await ctx.client().post<{ data: { symbol: string; timeframe: string; start_date: string; end_date: string; point_count: number; source_timeframe?: string } }>('/data/range', {
+        symbol,
+        timeframe: tfArg ?? o.timeframe,
+      });
+      if (o.json) return printJson(res);
+      const d = res.data;
+      process.stdout.write(`${d.symbol} ${d.timeframe}: ${d.start_date} to ${d.end_date} (${d.point_count} bars${d.source_timeframe ? `, resampled from ${d.source_timeframe}` : ''})\n`);
+    });
+
+  data
+    .command('list')
+    .description('Every stored series')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const res = await ctx.client().get<{ data: { series: { symbol: string; timeframe: string; start: string; end: string; count: number; source: string; synthetic: boolean }[] } }>('/data/info');
+      if (o.json) return printJson(res.data.series);
+      if (!res.data.series.length) return void process.stdout.write('No stored series.\n');
+      process.stdout.write(
+        `${table(
+          ['SYMBOL', 'TF', 'BARS', 'FIRST', 'LAST', 'SOURCE'],
+          res.data.series.map((s) => [s.symbol, s.timeframe, s.count, s.start, s.end, `${s.source}${s.synthetic ? ' (synthetic)' : ''}`]),
+        )}\n`,
+      );
+    });
+
+  data
+    .command('import <file>')
+    .description('Import a CSV file (timestamp,open,high,low,close,volume or common variants; .gz works)')
+    .requiredOption('-s, --symbol <symbol>', 'symbol to store it as')
+    .requiredOption('-t, --timeframe <tf>', 'bar timeframe of the file')
+    .option('--timezone <zone>', 'IANA zone of timestamps written without one (default UTC)')
+    .option('--mode <mode>', 'merge|replace', 'merge')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { symbol: string; timeframe: string; timezone?: string; mode: string; json?: boolean }) => {
+      const raw = readFileSync(file);
+      const csv = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+      const res = await ctx.client().post<{ data: { symbol: string; timeframe: string; rows: number; imported: number; added: number; merged: number; duplicates: number; skipped: number; rejected: { line: number; reason: string }[]; total_bars: number; start: string; end: string } }>(
+        '/data/import',
+        { symbol: o.symbol, timeframe: o.timeframe, csv, mode: o.mode, ...(o.timezone ? { timezone: o.timezone } : {}) },
+      );
+      if (o.json) return printJson(res);
+      const d = res.data;
+      const lines = [
+        `Imported ${d.symbol} ${d.timeframe}: ${d.imported} bars from ${d.rows} rows (${d.added} new, ${d.merged} replaced, ${d.duplicates} duplicates, ${d.skipped} skipped)`,
+        `Stored: ${d.total_bars} bars, ${d.start} to ${d.end}`,
+        ...d.rejected.slice(0, 20).map((r) => `  line ${r.line}: ${r.reason}`),
+      ];
+      if (d.rejected.length > 20) lines.push(`  ... and ${d.skipped - 20} more`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+
+  data
+    .command('load <symbol> <timeframe>')
+    .description('Download bars from a provider as a data_load operation and follow it')
+    .option('--start-date <date>', 'first date (YYYY-MM-DD)')
+    .option('--end-date <date>', 'end date (exclusive)')
+    .option('--source <source>', 'csv|synthetic|dukascopy|ib (default: dukascopy for FX, ib otherwise)')
+    .option('-m, --mode <mode>', 'tail|backfill|full', 'tail')
+    .option('--path <path>', 'csv source: a file or a folder of SYMBOL_TF*.csv files')
+    .option('--seed <n>', 'synthetic source: random seed')
+    .option('--no-follow', 'print the operation id and return')
+    .option('--json', 'print JSON')
+    .action(async (symbol: string, timeframe: string, o: { startDate?: string; endDate?: string; source?: string; mode: string; path?: string; seed?: string; follow: boolean; json?: boolean }) => {
+      const client = ctx.client();
+      const body: Record<string, unknown> = { symbol, timeframe, mode: o.mode };
+      if (o.startDate) body.start_date = o.startDate;
+      if (o.endDate) body.end_date = o.endDate;
+      if (o.source) body.source = o.source;
+      if (o.seed !== undefined) body.seed = Number(o.seed);
+      if (o.path) body[/\.csv(\.gz)?$/i.test(o.path) ? 'path' : 'dir'] = o.path;
+      const started = await client.post<{ operation_id: string; message: string }>('/data/acquire/download', body);
+      if (!o.follow) {
+        if (o.json) return printJson(started);
+        process.stdout.write(`${started.message}: ${started.operation_id}\nFollow it with: ktrdr follow ${started.operation_id}\n`);
+        return;
+      }
+      if (!o.json) process.stderr.write(`${started.message} (${started.operation_id})\n`);
+      const info: OperationInfo = await followOperation(client, started.operation_id, { json: o.json, intervalMs: 300 });
+      if (o.json) return printJson(info);
+      if (info.status === 'completed') {
+        const r = (info.result_summary ?? {}) as { bars_loaded?: number; start?: string; end?: string; gaps_found?: number; merged?: { added: number; total_bars: number } };
+        process.stdout.write(`Loaded ${r.bars_loaded ?? 0} bars (${r.merged?.added ?? 0} new); stored ${r.merged?.total_bars ?? 0} bars, ${r.start} to ${r.end}; ${r.gaps_found ?? 0} gap(s)\n`);
+      } else {
+        process.stdout.write(`Data loading ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+        process.exitCode = info.status === 'cancelled' ? 130 : 1;
+      }
+    });
+
+  data
+    .command('gaps <symbol> <timeframe>')
+    .description('Holes in a stored series beyond normal market closures')
+    .option('--min-days <n>', 'report holes of at least this many trading days', '1')
+    .option('--calendar <calendar>', 'fx|us_equity|24x7 (default: from the symbol)')
+    .option('--json', 'print JSON')
+    .action(async (symbol: string, timeframe: string, o: { minDays: string; calendar?: string; json?: boolean }) => {
+      const q = new URLSearchParams({ min_trading_days: o.minDays });
+      if (o.calendar) q.set('calendar', o.calendar);
+      const res = await ctx.client().get<{ data: { calendar: string; point_count: number; gaps: { last_bar_before: string; end: string; missing_bars: number; missing_trading_days: number }[] } }>(
+        `/data/${enc(symbol)}/${enc(timeframe)}/gaps?${q}`,
+      );
+      if (o.json) return printJson(res);
+      const d = res.data;
+      process.stdout.write(`${symbol.toUpperCase()} ${timeframe}: ${d.gaps.length} gap(s) in ${d.point_count} bars (calendar ${d.calendar})\n`);
+      if (d.gaps.length) {
+        process.stdout.write(`${table(['LAST BAR BEFORE', 'NEXT BAR', 'MISSING BARS', 'TRADING DAYS'], d.gaps.map((g) => [g.last_bar_before, g.end, g.missing_bars, g.missing_trading_days]))}\n`);
+      }
+    });
+}

@@ -1,0 +1,150 @@
+// Training from the terminal: `ktrdr train NAME` (KTRDR [H]: fire-and-forget or --follow with a live
+// epoch line; Ctrl+C cancels), `ktrdr models train --strategy FILE_OR_NAME` (KTRDR [E] / seed 004:
+// prints "Training started. Operation ID: <id>"), and `ktrdr models list`.
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { OperationInfo } from '../../shared/operations';
+import { followOperation } from '../follow';
+import { printJson, table } from '../format';
+import type { CliContext } from '../index';
+
+interface StartAnswer {
+  task_id: string;
+  operation_id?: string;
+  message: string;
+  symbols: string[];
+  timeframes: string[];
+  warnings?: string[];
+}
+
+/** "a,b" or repeated flags → ['a', 'b']. */
+function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** A path like ./strategies/x.yaml names the strategy by its file stem (KTRDR sends the stem). */
+export function strategyNameOf(fileOrName: string): string {
+  return basename(fileOrName).replace(/\.(ya?ml)$/i, '');
+}
+
+const fmt = (v: unknown, digits = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '-');
+const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '-');
+
+/** One line per epoch for --follow: epoch, losses, accuracies, time. */
+export function epochLine(m: Record<string, unknown>): string | null {
+  if (typeof m.epoch !== 'number') return null;
+  const of = typeof m.total_epochs === 'number' ? `/${m.total_epochs}` : '';
+  return `Epoch ${m.epoch}${of}  loss ${fmt(m.train_loss)}  acc ${pct(m.train_accuracy)}  val_loss ${fmt(m.val_loss)}  val_acc ${pct(m.val_accuracy)}  (${fmt(m.duration, 2)} s)`;
+}
+
+async function startTraining(ctx: CliContext, body: Record<string, unknown>): Promise<StartAnswer> {
+  return ctx.client().post<StartAnswer>('/trainings/start', body);
+}
+
+async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void> {
+  if (info.status !== 'completed') {
+    process.stdout.write(`Training ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+    process.exitCode = info.status === 'cancelled' ? 130 : 1;
+    return;
+  }
+  const { results } = await ctx.client().get<{ results: Record<string, any> }>(`/operations/${info.operation_id}/results`);
+  const tm = results.training_metrics ?? {};
+  const test = results.test_metrics ?? {};
+  const lines = [
+    `Model saved: ${results.model_path}`,
+    `  epochs trained   ${tm.epochs_trained}${tm.early_stopped ? ' (early stopped)' : ''}, best epoch ${tm.best_epoch}`,
+    `  final loss       ${fmt(tm.final_train_loss)} (val ${fmt(tm.final_val_loss)})`,
+    `  val accuracy     ${pct(tm.best_val_accuracy)} at the best epoch`,
+    `  test accuracy    ${pct(test.test_accuracy)}  F1 ${fmt(test.f1_score, 3)}`,
+  ];
+  if (results.baseline)
+    lines.push(`  baseline         always ${results.baseline.majority_class}: ${pct(results.baseline.majority_accuracy)} → ${results.baseline.beats_baseline ? 'beaten' : 'NOT beaten'}`);
+  if (results.model_info?.backend) lines.push(`  backend          ${results.model_info.backend}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function registerTrainCommands(program: Command, ctx: CliContext): void {
+  program
+    .command('train <strategy>')
+    .description('Train a strategy (symbols/timeframes default to the strategy\'s own)')
+    .option('--symbols <list>', 'symbols, comma-separated or repeated', collectList)
+    .option('--timeframes <list>', 'timeframes, comma-separated or repeated', collectList)
+    .option('--start <date>', 'first date (YYYY-MM-DD)')
+    .option('--end <date>', 'last date (YYYY-MM-DD)')
+    .option('-f, --follow', 'follow progress with one line per epoch (Ctrl+C cancels)')
+    .option('--json', 'print JSON')
+    .action(async (strategy: string, o: { symbols?: string[]; timeframes?: string[]; start?: string; end?: string; follow?: boolean; json?: boolean }) => {
+      const res = await startTraining(ctx, {
+        strategy_name: strategyNameOf(strategy),
+        ...(o.symbols?.length ? { symbols: o.symbols } : {}),
+        ...(o.timeframes?.length ? { timeframes: o.timeframes } : {}),
+        ...(o.start ? { start_date: o.start } : {}),
+        ...(o.end ? { end_date: o.end } : {}),
+      });
+      const id = res.task_id;
+      if (!o.follow) {
+        if (o.json) return printJson({ operation_id: id, status: 'started', type: 'training' });
+        process.stdout.write(`Started training: ${id}\n  ktrdr operations status ${id}\n  ktrdr follow ${id}\n`);
+        return;
+      }
+      process.stderr.write(`${res.message} (${id})\n`);
+      for (const w of res.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+      const info = await followOperation(ctx.client(), id, { json: o.json, intervalMs: 300, onMetric: epochLine });
+      if (o.json) return printJson(info);
+      await printOutcome(ctx, info);
+    });
+
+  const models = program.command('models').description('Trained models: train and list');
+
+  models
+    .command('train [strategy_file] [symbol] [timeframe]')
+    .description('Start training (KTRDR form): prints the operation id')
+    .option('--strategy <file_or_name>', 'strategy file (its stem is the name) or name')
+    .option('--symbols <list>', 'symbols, comma-separated or repeated', collectList)
+    .option('--timeframes <list>', 'timeframes, comma-separated or repeated', collectList)
+    .option('--start-date <date>', 'first date (YYYY-MM-DD)')
+    .option('--end-date <date>', 'last date (YYYY-MM-DD)')
+    .option('--follow', 'follow progress until it ends')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        file: string | undefined,
+        symbol: string | undefined,
+        timeframe: string | undefined,
+        o: { strategy?: string; symbols?: string[]; timeframes?: string[]; startDate?: string; endDate?: string; follow?: boolean; json?: boolean },
+      ) => {
+        const strategy = o.strategy ?? file;
+        if (!strategy) throw new Error('Name the strategy: ktrdr models train --strategy FILE_OR_NAME (or as the first argument)');
+        const symbols = o.symbols ?? (symbol ? [symbol] : undefined);
+        const timeframes = o.timeframes ?? (timeframe ? [timeframe] : undefined);
+        const res = await startTraining(ctx, {
+          strategy_name: strategyNameOf(strategy),
+          ...(symbols ? { symbols } : {}),
+          ...(timeframes ? { timeframes } : {}),
+          ...(o.startDate ? { start_date: o.startDate } : {}),
+          ...(o.endDate ? { end_date: o.endDate } : {}),
+        });
+        if (o.json && !o.follow) return printJson(res);
+        process.stdout.write(`Training started. Operation ID: ${res.task_id}\n`);
+        if (o.follow) await printOutcome(ctx, await followOperation(ctx.client(), res.task_id, { intervalMs: 300, onMetric: epochLine }));
+      },
+    );
+
+  models
+    .command('list')
+    .description('List trained models, newest first')
+    .option('--strategy <name>', 'only this strategy')
+    .option('--json', 'print JSON')
+    .action(async (o: { strategy?: string; json?: boolean }) => {
+      const q = o.strategy ? `?strategy=${encodeURIComponent(o.strategy)}` : '';
+      const res = await ctx.client().get<{ models: Record<string, any>[] }>(`/models${q}`);
+      if (o.json) return printJson(res);
+      if (!res.models.length) return void process.stdout.write('No trained models.\n');
+      process.stdout.write(
+        `${table(
+          ['MODEL', 'SYMBOLS', 'CREATED', 'VAL ACC', 'TEST ACC'],
+          res.models.map((m) => [m.model_path, (m.symbols ?? []).join(','), m.created_at, pct(m.validation_accuracy), pct(m.test_accuracy)]),
+        )}\n`,
+      );
+    });
+}

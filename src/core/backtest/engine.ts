@@ -1,0 +1,258 @@
+// The backtest event loop. Per bar t, in this order:
+//   1. a signal decided at bar t−1's close fills at bar t's OPEN (buy at open·(1+s), sell at open·(1−s)),
+//      commission = fraction of notional, on entry and on exit;
+//   2. the open position's excursion is updated from bar t's high and low;
+//   3. equity is marked to market at bar t's close (cash + signed quantity·close) and the drawdown updated;
+//   4. the model's row t (features known at bar t's close) gives the signal for bar t+1's open.
+// On the last bar no signal is taken (there is no next open); an open position is closed at the last
+// bar's CLOSE, with slippage and commission, and the last equity point is the cash after that close,
+// so the forced close shows in the equity curve and Σ net trade PnL = final equity − initial capital.
+//
+// Cash model: a long debits notional + commission and credits notional − commission on exit; a short
+// credits the sale proceeds − commission and debits notional + commission when covered. Equity is
+// cash + q·close with q < 0 for a short. Each trade's net PnL is therefore exactly its cash effect.
+//
+// The loop is allocation-free: state lives in numbers and typed arrays; closed trades go into a
+// columnar TradeLog; objects are built once in finish().
+
+import { BUY, DEFAULT_DECISIONS, FLAT, filterSignal, HOLD, LONG, SELL, SHORT } from './decisions';
+import { TradeLog, type ClosedTrade } from './trade-log';
+import { DEFAULT_POSITION_SIZE, type EngineBars, type EngineConfig, type EngineResult } from './types';
+
+export interface EngineSignals {
+  /** Per bar: BUY/HOLD/SELL from classifyProbabilities (threshold and validity already applied). */
+  action: Uint8Array;
+  /** Per bar: the model's confidence in that action (recorded on trades). */
+  confidence: Float32Array | Float64Array;
+}
+
+export function engineConfig(partial: Partial<EngineConfig> & { bar_ms: number }): EngineConfig {
+  return {
+    initial_capital: 100_000,
+    commission: 0.001,
+    slippage: 0.001,
+    position_size: DEFAULT_POSITION_SIZE,
+    integer_quantity: true,
+    decisions: DEFAULT_DECISIONS,
+    ...partial,
+  };
+}
+
+function checkConfig(c: EngineConfig): void {
+  if (!(c.initial_capital > 0)) throw new Error(`initial_capital must be > 0 (got ${c.initial_capital})`);
+  if (!(c.commission >= 0 && c.commission < 1)) throw new Error(`commission must be in [0, 1) (got ${c.commission})`);
+  if (!(c.slippage >= 0 && c.slippage < 1)) throw new Error(`slippage must be in [0, 1) (got ${c.slippage})`);
+  if (!(c.position_size > 0 && c.position_size <= 1)) throw new Error(`position_size must be in (0, 1] (got ${c.position_size})`);
+  if (!(c.bar_ms > 0)) throw new Error(`bar_ms must be > 0 (got ${c.bar_ms})`);
+}
+
+export class BacktestEngine {
+  readonly n: number;
+  private t = 0;
+  private finished = false;
+
+  // Book.
+  private cash: number;
+  private qty = 0; // signed: > 0 long, < 0 short
+  private entryPrice = 0;
+  private entryBar = -1;
+  private entryTime = 0;
+  private entryCommission = 0;
+  private entrySlippage = 0;
+  private entryConfidence = 0;
+  private mfe = 0;
+  private mae = 0;
+  private lastTradeTime = NaN;
+  private pending = HOLD;
+  private pendingConfidence = 0;
+  private peak: number;
+
+  // Outputs.
+  private readonly equity: Float64Array;
+  private readonly drawdown: Float64Array;
+  private readonly position: Int8Array;
+  private readonly signals: Uint8Array;
+  private readonly log = new TradeLog();
+  private readonly scratch: ClosedTrade = {
+    side: 0,
+    entryBar: 0,
+    exitBar: 0,
+    entryTime: 0,
+    exitTime: 0,
+    entryPrice: 0,
+    exitPrice: 0,
+    quantity: 0,
+    grossPnl: 0,
+    commission: 0,
+    slippage: 0,
+    netPnl: 0,
+    mfe: 0,
+    mae: 0,
+    entryConfidence: 0,
+    exitConfidence: NaN,
+    forced: false,
+  };
+
+  constructor(
+    private readonly bars: EngineBars,
+    private readonly sig: EngineSignals,
+    private readonly cfg: EngineConfig,
+  ) {
+    checkConfig(cfg);
+    this.n = bars.time.length;
+    for (const k of ['open', 'high', 'low', 'close'] as const) {
+      if (bars[k].length !== this.n) throw new Error(`bars.${k} has ${bars[k].length} values, time has ${this.n}`);
+    }
+    if (sig.action.length < this.n || sig.confidence.length < this.n) throw new Error(`signals cover fewer than ${this.n} bars`);
+    this.cash = cfg.initial_capital;
+    this.peak = cfg.initial_capital;
+    this.equity = new Float64Array(this.n);
+    this.drawdown = new Float64Array(this.n);
+    this.position = new Int8Array(this.n);
+    this.signals = new Uint8Array(this.n).fill(HOLD);
+  }
+
+  /** Bars processed so far. */
+  get processed(): number {
+    return this.t;
+  }
+
+  get tradeCount(): number {
+    return this.log.count;
+  }
+
+  /** Equity at the close of the last processed bar (initial capital before the first). */
+  get currentEquity(): number {
+    return this.t === 0 ? this.cfg.initial_capital : this.equity[this.t - 1];
+  }
+
+  get currentDrawdown(): number {
+    return this.t === 0 ? 0 : this.drawdown[this.t - 1];
+  }
+
+  /** Processes bars up to (not including) `end`; call repeatedly to run in chunks. */
+  runUntil(end: number): void {
+    const stop = Math.min(end, this.n);
+    const { time, open, high, low, close } = this.bars;
+    const action = this.sig.action;
+    const confidence = this.sig.confidence;
+    const dec = this.cfg.decisions;
+    const last = this.n - 1;
+    for (let t = this.t; t < stop; t++) {
+      // 1. Fill the pending signal at this bar's open.
+      if (this.pending !== HOLD) {
+        this.execute(this.pending, t, time[t], open[t], this.pendingConfidence, false);
+        this.pending = HOLD;
+      }
+      const q = this.qty;
+      // 2. Excursions over this bar's range while the position is open through it.
+      if (q !== 0) {
+        const fav = q > 0 ? (high[t] - this.entryPrice) * q : (low[t] - this.entryPrice) * q;
+        const adv = q > 0 ? (low[t] - this.entryPrice) * q : (high[t] - this.entryPrice) * q;
+        if (fav > this.mfe) this.mfe = fav;
+        if (adv < this.mae) this.mae = adv;
+      }
+      this.position[t] = q > 0 ? LONG : q < 0 ? SHORT : FLAT;
+      // 3 / 4. Decide for the next open, or close out on the last bar.
+      if (t === last) {
+        if (q !== 0) this.execute(q > 0 ? SELL : BUY, t, time[t] + this.cfg.bar_ms, close[t], NaN, true);
+      } else {
+        const s = filterSignal(action[t], this.position[t], time[t], this.lastTradeTime, dec);
+        this.signals[t] = s;
+        if (s !== HOLD) {
+          this.pending = s;
+          this.pendingConfidence = confidence[t];
+        }
+      }
+      const v = this.cash + this.qty * close[t];
+      this.equity[t] = v;
+      if (v > this.peak) this.peak = v;
+      this.drawdown[t] = this.peak > 0 ? (this.peak - v) / this.peak : 0;
+    }
+    this.t = Math.max(this.t, stop);
+  }
+
+  /**
+   * Acts on a signal at a raw price (the bar's open, or the last close when forced). Returns false
+   * when the position manager ignores it (BUY while long, SELL while short, or a size of 0).
+   */
+  private execute(signal: number, bar: number, at: number, rawPrice: number, confidence: number, forced: boolean): boolean {
+    const c = this.cfg;
+    const q = this.qty;
+    const buying = signal === BUY;
+    if ((buying && q > 0) || (!buying && q < 0) || (signal !== BUY && signal !== SELL)) return false;
+    const price = buying ? rawPrice * (1 + c.slippage) : rawPrice * (1 - c.slippage);
+    if (q === 0) {
+      // Open: size from available cash at the fill price, commission included.
+      const budget = this.cash * c.position_size;
+      let size = budget > 0 ? budget / ((1 + c.commission) * price) : 0;
+      if (c.integer_quantity) size = Math.floor(size + 1e-9);
+      if (!(size > 0)) return false;
+      const notional = price * size;
+      const commission = notional * c.commission;
+      this.cash += buying ? -(notional + commission) : notional - commission;
+      this.qty = buying ? size : -size;
+      this.entryPrice = price;
+      this.entryBar = bar;
+      this.entryTime = at;
+      this.entryCommission = commission;
+      this.entrySlippage = Math.abs(price - rawPrice) * size;
+      this.entryConfidence = confidence;
+      this.mfe = 0;
+      this.mae = 0;
+    } else {
+      // Close (no reversal in one step).
+      const size = Math.abs(q);
+      const notional = price * size;
+      const commission = notional * c.commission;
+      this.cash += buying ? -(notional + commission) : notional - commission;
+      const gross = (price - this.entryPrice) * q;
+      // The exit price itself is a point on the path: it can extend the excursions.
+      if (gross > this.mfe) this.mfe = gross;
+      if (gross < this.mae) this.mae = gross;
+      const s = this.scratch;
+      s.side = q > 0 ? 1 : -1;
+      s.entryBar = this.entryBar;
+      s.exitBar = bar;
+      s.entryTime = this.entryTime;
+      s.exitTime = at;
+      s.entryPrice = this.entryPrice;
+      s.exitPrice = price;
+      s.quantity = size;
+      s.grossPnl = gross;
+      s.commission = this.entryCommission + commission;
+      s.slippage = this.entrySlippage + Math.abs(price - rawPrice) * size;
+      s.netPnl = gross - s.commission;
+      s.mfe = this.mfe;
+      s.mae = this.mae;
+      s.entryConfidence = this.entryConfidence;
+      s.exitConfidence = confidence;
+      s.forced = forced;
+      this.log.push(s);
+      this.qty = 0;
+    }
+    this.lastTradeTime = at;
+    return true;
+  }
+
+  /** Runs what is left, closes out and returns the results (once). */
+  finish(): EngineResult {
+    if (this.finished) throw new Error('finish() was already called');
+    this.runUntil(this.n);
+    this.finished = true;
+    return {
+      trades: this.log.toTrades(),
+      equity: { time: this.bars.time, values: this.equity, drawdowns: this.drawdown },
+      position: this.position,
+      signals: this.signals,
+      initial_capital: this.cfg.initial_capital,
+      final_equity: this.n > 0 ? this.equity[this.n - 1] : this.cfg.initial_capital,
+      final_cash: this.cash,
+    };
+  }
+}
+
+/** Runs the whole series in one go. */
+export function runBacktest(bars: EngineBars, signals: EngineSignals, cfg: EngineConfig): EngineResult {
+  return new BacktestEngine(bars, signals, cfg).finish();
+}

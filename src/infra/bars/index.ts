@@ -1,0 +1,15 @@
+import { join } from 'node:path';
+import { BarStore } from './bar-store';
+
+export { BarStore, InvalidSeriesNameError, SeriesNotFoundError, type LoadResult, type MergeSummary, type SeriesInfo, type WriteOptions } from './bar-store';
+export { importCsvText, type ImportOptions, type ImportSummary } from './import';
+export { ensureSampleData, findSamplesDir, type SeedResult } from './samples';
+
+/** Bars live in <KTRDR_HOME>/data: the one place main and workers agree on. */
+export function barDataDir(home: string): string {
+  return join(home, 'data');
+}
+
+export function barStoreForHome(home: string): BarStore {
+  return new BarStore(barDataDir(home));
+}

@@ -1,0 +1,179 @@
+// Strategy files on disk: the user's folder (<KTRDR_HOME>/strategies) first, then the bundled samples.
+// Names are plain file stems ([A-Za-z0-9_.-]+): a name can never reach outside these folders.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { parseStrategy, type IndicatorCatalog } from '../../core/strategy';
+import type { ParseResult } from '../../core/strategy/types';
+
+export const STRATEGY_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const EXTENSIONS = ['.yaml', '.yml'];
+
+export class InvalidStrategyNameError extends Error {}
+
+export class StrategyValidationFailedError extends Error {
+  constructor(readonly result: ParseResult) {
+    super(`strategy is invalid: ${result.issues.filter((i) => i.severity === 'error').length} error(s)`);
+  }
+}
+
+export interface StrategySummary {
+  name: string;
+  /** `name:` inside the file (may differ from the file name). */
+  strategy_name: string | null;
+  description: string;
+  valid: boolean;
+  error_count: number;
+  warning_count: number;
+  symbols: string[];
+  timeframes: string[];
+  path: string;
+  source: 'user' | 'bundled';
+  modified_at: string;
+}
+
+export interface LoadedStrategy {
+  name: string;
+  path: string;
+  source: 'user' | 'bundled';
+  yaml: string;
+  result: ParseResult;
+}
+
+/** The repository's `strategies/` folder, from the sources (src/infra/strategies) or the bundle (out/main). */
+export function findBundledStrategiesDir(start: string = __dirname): string | null {
+  if (process.env.KTRDR_BUNDLED_STRATEGIES) return resolve(process.env.KTRDR_BUNDLED_STRATEGIES);
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'strategies'))) return join(dir, 'strategies');
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/** Throws unless `name` is a bare strategy name (an optional .yaml/.yml suffix is dropped). */
+export function checkStrategyName(raw: string): string {
+  const name = EXTENSIONS.reduce((n, ext) => (n.toLowerCase().endsWith(ext) ? n.slice(0, -ext.length) : n), raw);
+  if (!STRATEGY_NAME_RE.test(name) || name.includes('..') || name.length > 200)
+    throw new InvalidStrategyNameError(`invalid strategy name '${raw}': use letters, digits, '_', '.' and '-' only (no paths)`);
+  return name;
+}
+
+function inside(dir: string, file: string): boolean {
+  const d = resolve(dir);
+  return resolve(file).startsWith(d + sep);
+}
+
+export class StrategyCatalog {
+  readonly userDir: string;
+  readonly bundledDir: string | null;
+  private readonly indicators?: IndicatorCatalog;
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; summary: Omit<StrategySummary, 'name' | 'path' | 'source'> }>();
+
+  constructor(opts: { userDir: string; bundledDir?: string | null; indicators?: IndicatorCatalog }) {
+    this.userDir = resolve(opts.userDir);
+    this.bundledDir = opts.bundledDir === undefined ? findBundledStrategiesDir() : opts.bundledDir && resolve(opts.bundledDir);
+    this.indicators = opts.indicators;
+  }
+
+  /** Folders searched, user first. */
+  dirs(): { dir: string; source: 'user' | 'bundled' }[] {
+    const out: { dir: string; source: 'user' | 'bundled' }[] = [{ dir: this.userDir, source: 'user' }];
+    if (this.bundledDir && this.bundledDir !== this.userDir) out.push({ dir: this.bundledDir, source: 'bundled' });
+    return out;
+  }
+
+  parse(yaml: string, sourceName?: string): ParseResult {
+    return parseStrategy(yaml, { sourceName, catalog: this.indicators });
+  }
+
+  /** Every strategy by name; a user file shadows a bundled one of the same name. */
+  list(): StrategySummary[] {
+    const seen = new Set<string>();
+    const out: StrategySummary[] = [];
+    for (const { dir, source } of this.dirs()) {
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir).sort()) {
+        const ext = EXTENSIONS.find((e) => file.toLowerCase().endsWith(e));
+        if (!ext) continue;
+        const name = file.slice(0, -ext.length);
+        if (!STRATEGY_NAME_RE.test(name) || seen.has(name)) continue;
+        seen.add(name);
+        const path = join(dir, file);
+        try {
+          out.push({ name, path, source, ...this.summarise(path) });
+        } catch {
+          // unreadable file (permissions, removed meanwhile): not listed
+        }
+      }
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private summarise(path: string): Omit<StrategySummary, 'name' | 'path' | 'source'> {
+    const st = statSync(path);
+    const hit = this.cache.get(path);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.summary;
+    const yaml = readFileSync(path, 'utf8');
+    const r = this.parse(yaml, path);
+    const raw = r.strategy;
+    const summary = {
+      strategy_name: raw?.name ?? nameFromText(yaml),
+      description: raw?.description ?? '',
+      valid: r.valid,
+      error_count: r.issues.filter((i) => i.severity === 'error').length,
+      warning_count: r.issues.filter((i) => i.severity === 'warning').length,
+      symbols: raw?.training_data.symbols.list ?? [],
+      timeframes: raw?.training_data.timeframes.list ?? [],
+      modified_at: st.mtime.toISOString(),
+    };
+    this.cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, summary });
+    return summary;
+  }
+
+  /** The file of a strategy, or null. Throws InvalidStrategyNameError for names that are not bare names. */
+  find(name: string): { path: string; source: 'user' | 'bundled'; name: string } | null {
+    const clean = checkStrategyName(name);
+    for (const { dir, source } of this.dirs())
+      for (const ext of EXTENSIONS) {
+        const path = join(dir, clean + ext);
+        if (inside(dir, path) && existsSync(path)) return { path, source, name: clean };
+      }
+    return null;
+  }
+
+  load(name: string): LoadedStrategy | null {
+    const f = this.find(name);
+    if (!f) return null;
+    const yaml = readFileSync(f.path, 'utf8');
+    return { ...f, yaml, result: this.parse(yaml, `${f.name}${f.path.slice(f.path.lastIndexOf('.'))}`) };
+  }
+
+  /** Validates, then writes <userDir>/<name>.yaml atomically (temp file + rename). Warnings do not block. */
+  save(name: string, yaml: string, opts: { overwrite?: boolean } = {}): { path: string; result: ParseResult } {
+    const clean = checkStrategyName(name);
+    const result = this.parse(yaml, `${clean}.yaml`);
+    if (!result.valid) throw new StrategyValidationFailedError(result);
+    const path = join(this.userDir, `${clean}.yaml`);
+    if (!inside(this.userDir, path)) throw new InvalidStrategyNameError(`invalid strategy name '${name}'`);
+    if (!opts.overwrite && existsSync(path)) throw new InvalidStrategyNameError(`strategy '${clean}' already exists`);
+    mkdirSync(this.userDir, { recursive: true });
+    const tmp = join(this.userDir, `.${clean}.${process.pid}.${Date.now()}.tmp`);
+    try {
+      writeFileSync(tmp, yaml, { encoding: 'utf8', flag: 'wx' });
+      renameSync(tmp, path);
+    } catch (err) {
+      try {
+        unlinkSync(tmp);
+      } catch {}
+      throw err;
+    }
+    this.cache.delete(path);
+    return { path, result };
+  }
+}
+
+function nameFromText(yaml: string): string | null {
+  const m = /^name:\s*["']?([^"'\n#]+?)["']?\s*(#.*)?$/m.exec(yaml);
+  return m ? m[1] : null;
+}

@@ -1,0 +1,10 @@
+export {
+  StrategyCatalog,
+  findBundledStrategiesDir,
+  checkStrategyName,
+  InvalidStrategyNameError,
+  StrategyValidationFailedError,
+  STRATEGY_NAME_RE,
+  type StrategySummary,
+  type LoadedStrategy,
+} from './catalog';

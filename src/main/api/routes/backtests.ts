@@ -1,0 +1,193 @@
+// Backtests: start one (validated before the operation exists), then read its trades and equity curve.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { clipRange, parseDateBoundary } from '../../../core/backtest/dates';
+import { downsampleIndices } from '../../../core/backtest/downsample';
+import { timeframeMs } from '../../../core/timeframes';
+import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
+import { locateStrategy } from './strategy-lookup';
+import { ModelNotFoundError, ModelPathError, NAME_RE } from '../../../infra/models/registry';
+import type { AppContext } from '../../context';
+import { HttpError, ValidationError } from '../errors';
+
+const dateField = (side: 'start' | 'end') =>
+  z
+    .string()
+    .min(1)
+    .max(40)
+    .refine((s) => parseDateBoundary(s, side) !== null, { message: 'must be an ISO date (YYYY-MM-DD) or date-time' });
+
+const startBody = z.object({
+  strategy_name: z.string().min(1).max(200).regex(NAME_RE, 'letters, digits, _ and - only'),
+  symbol: z.string().min(1).max(40).nullish(),
+  timeframe: z.string().min(1).max(10).nullish(),
+  start_date: dateField('start'),
+  end_date: dateField('end'),
+  model_path: z.string().max(500).nullish(),
+  initial_capital: z.number().positive().max(1e12).default(100_000),
+  commission: z.number().min(0).max(0.5).default(0.001),
+  slippage: z.number().min(0).max(0.5).default(0.001),
+  position_size: z.number().gt(0).max(1).default(0.25),
+});
+
+const idParams = z.object({ backtest_id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an operation id') });
+
+/** First symbol and base timeframe of a strategy (v3 `training_data`, or the older `data` section). */
+function strategyDefaults(path: string): { symbol: string | null; timeframe: string | null } {
+  try {
+    const doc = parseYaml(readFileSync(path, 'utf8')) as Record<string, any>;
+    const td = doc?.training_data ?? {};
+    const symbols = td.symbols?.list ?? td.symbols ?? doc?.data?.symbols;
+    const tfs = td.timeframes?.list ?? td.timeframes ?? doc?.data?.timeframes;
+    return {
+      symbol: Array.isArray(symbols) && typeof symbols[0] === 'string' ? symbols[0] : null,
+      timeframe: typeof td.timeframes?.base_timeframe === 'string' ? td.timeframes.base_timeframe : Array.isArray(tfs) && typeof tfs[0] === 'string' ? tfs[0] : null,
+    };
+  } catch {
+    return { symbol: null, timeframe: null };
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function readArtifact(ctx: AppContext, id: string, file: 'trades.json' | 'equity.json'): any {
+  const path = join(ctx.config.home, 'backtests', id, file);
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
+  const op = ctx.operations.get(id); // 404 when unknown
+  if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
+  if (op.status === 'pending' || op.status === 'running') throw new HttpError(400, `Backtest ${id} is ${op.status}; results are available when it completes`);
+  throw new HttpError(404, `Backtest ${id} ended ${op.status} and has no ${file.replace('.json', '')}`);
+}
+
+export function backtestsRoutes(ctx: AppContext) {
+  return async (root: FastifyInstance) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+
+    app.post(
+      '/backtests/start',
+      { schema: { tags: ['backtests'], summary: 'Start a backtest of a trained model (validated before the operation is created)', body: startBody } },
+      async (req) => {
+        const b = req.body;
+        const reqStart = parseDateBoundary(b.start_date, 'start')!;
+        const reqEnd = parseDateBoundary(b.end_date, 'end')!;
+        if (reqStart > reqEnd) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
+
+        const strategy = locateStrategy(ctx, b.strategy_name);
+        const defaults = b.symbol && b.timeframe ? { symbol: null, timeframe: null } : strategyDefaults(strategy.path);
+        const symbol = b.symbol ?? defaults.symbol;
+        const timeframe = b.timeframe ?? defaults.timeframe;
+        if (!symbol || !timeframe) throw new HttpError(400, `symbol and timeframe are required (strategy ${b.strategy_name} names none)`);
+        const barMs = timeframeMs(timeframe);
+        if (barMs === null) throw new ValidationError([{ field: 'timeframe', message: `'${timeframe}' is not a timeframe (e.g. 1h, 4h, 1d)` }]);
+
+        let model;
+        try {
+          model = ctx.models.resolve(b.model_path ?? `${b.strategy_name}/${timeframe}_latest`);
+        } catch (err) {
+          if (err instanceof ModelNotFoundError) throw new HttpError(404, err.message, { available_versions: err.available });
+          if (err instanceof ModelPathError) throw new HttpError(400, err.message);
+          throw err;
+        }
+
+        const store = ctx.bars;
+        let info;
+        try {
+          info = store.info(symbol, timeframe);
+          if (!info) {
+            const source = store.resampleSource(symbol, timeframe);
+            info = source ? store.info(symbol, source) : null;
+          }
+        } catch (err) {
+          if (err instanceof InvalidSeriesNameError) throw new ValidationError([{ field: 'symbol', message: err.message }]);
+          throw err;
+        }
+        if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: load or import bars first`);
+        const range = clipRange(reqStart, reqEnd, info.start, info.end + barMs - 1);
+        if (!range) {
+          throw new HttpError(400, `Requested range ${b.start_date} .. ${b.end_date} does not overlap the ${symbol} ${timeframe} data (${iso(info.start)} .. ${iso(info.end)})`);
+        }
+
+        const params = {
+          strategy_name: b.strategy_name,
+          symbol: info.symbol,
+          timeframe,
+          start_date: iso(range.start),
+          end_date: iso(range.end),
+          model_path: model.model_path,
+          initial_capital: b.initial_capital,
+          commission: b.commission,
+          slippage: b.slippage,
+          position_size: b.position_size,
+          strategy_path: strategy.path,
+        };
+        const op = ctx.operations.start({
+          type: 'backtesting',
+          params,
+          metadata: {
+            symbol: info.symbol,
+            timeframe,
+            start_date: params.start_date,
+            end_date: params.end_date,
+            strategy_name: b.strategy_name,
+            parameters: { ...params, requested_start_date: b.start_date, requested_end_date: b.end_date, clipped: range.clipped },
+          },
+        });
+        return {
+          success: true,
+          operation_id: op.operation_id,
+          status: 'started',
+          message: `Backtest started for ${info.symbol} ${timeframe}`,
+          symbol: info.symbol,
+          timeframe,
+          mode: 'local',
+          model_path: model.model_path,
+          effective_start_date: params.start_date,
+          effective_end_date: params.end_date,
+          clipped: range.clipped,
+        };
+      },
+    );
+
+    app.get(
+      '/backtests/:backtest_id/trades',
+      { schema: { tags: ['backtests'], summary: 'Trades of a finished backtest', params: idParams } },
+      async (req) => {
+        const id = req.params.backtest_id;
+        const doc = readArtifact(ctx, id, 'trades.json');
+        return { success: true, backtest_id: id, operation_id: id, symbol: doc.symbol, timeframe: doc.timeframe, total_count: doc.trades.length, trades: doc.trades };
+      },
+    );
+
+    app.get(
+      '/backtests/:backtest_id/equity_curve',
+      {
+        schema: {
+          tags: ['backtests'],
+          summary: 'Equity curve of a finished backtest; max_points down-samples it keeping extremes',
+          params: idParams,
+          querystring: z.object({ max_points: z.coerce.number().int().min(2).max(10_000_000).optional() }),
+        },
+      },
+      async (req) => {
+        const id = req.params.backtest_id;
+        const doc = readArtifact(ctx, id, 'equity.json') as { time: number[]; values: number[]; drawdowns: number[]; position: number[]; initial_capital: number };
+        const keep = req.query.max_points ? downsampleIndices(doc.values, doc.drawdowns, req.query.max_points) : null;
+        const pick = <T>(xs: T[]) => (keep ? keep.map((i) => xs[i]) : xs);
+        return {
+          success: true,
+          backtest_id: id,
+          initial_capital: doc.initial_capital,
+          total_points: doc.values.length,
+          timestamps: pick(doc.time).map(iso),
+          values: pick(doc.values),
+          drawdowns: pick(doc.drawdowns),
+          positions: pick(doc.position),
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,19 @@
+import { InvalidStrategyNameError } from '../../../infra/strategies';
+import type { AppContext } from '../../context';
+import { HttpError } from '../errors';
+
+/** The strategy file a request names, or the 400/404 answer that says what is wrong. */
+export function locateStrategy(ctx: AppContext, name: string): { path: string; text: string; name: string } {
+  let found;
+  try {
+    found = ctx.strategies.load(name);
+  } catch (err) {
+    if (err instanceof InvalidStrategyNameError) throw new HttpError(400, err.message);
+    throw err;
+  }
+  if (!found) {
+    const searched = ctx.strategies.dirs().map((d) => d.dir);
+    throw new HttpError(404, `Strategy file not found: ${name}.yaml (searched: ${searched.join(', ')})`);
+  }
+  return { path: found.path, text: found.yaml, name: found.name };
+}

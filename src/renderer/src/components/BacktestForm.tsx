@@ -1,0 +1,128 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api/client';
+import { serverErrors, TIMEFRAMES, validateBacktestForm, type BacktestForm as Form, type FieldErrors } from '../lib/forms';
+import { useCatalog } from '../stores/catalog';
+import { useOperations } from '../stores/operations';
+import { Field } from './Field';
+import { StrategySelect } from './StrategySelect';
+
+export interface BacktestStart {
+  id: string;
+  symbol: string;
+  timeframe: string;
+  start_date: string;
+  end_date: string;
+}
+
+/** Start a backtest: `POST /backtests/start` with the model version chosen from `GET /models`. */
+export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void }) {
+  const [f, setF] = useState<Form>({ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '0.001', slippage: '0.001' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [serverMessage, setServerMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const strategies = useCatalog((s) => s.strategies.items);
+  const models = useCatalog((s) => s.models);
+  const loadModels = useCatalog((s) => s.loadModels);
+  useEffect(() => void loadModels(true), [loadModels]);
+
+  useEffect(() => {
+    const s = strategies.find((x) => x.name === f.strategy_name);
+    if (s) setF((p) => ({ ...p, symbol: p.symbol || (s.symbol ?? ''), timeframe: s.timeframe && (TIMEFRAMES as readonly string[]).includes(s.timeframe) ? s.timeframe : p.timeframe, model_path: '' }));
+  }, [f.strategy_name, strategies]);
+
+  const versions = models.items.filter((m) => !f.strategy_name || !m.strategy || m.strategy === f.strategy_name);
+  const input = (k: keyof Form, type = 'text') => ({
+    id: `bt-${k}`,
+    type,
+    value: f[k],
+    'data-testid': `bt-${k}`,
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.target.value }),
+  });
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const errs = validateBacktestForm(f);
+    setErrors(errs);
+    setServerMessage(null);
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    try {
+      const symbol = f.symbol.trim().toUpperCase();
+      const body: Record<string, unknown> = {
+        strategy_name: f.strategy_name,
+        symbol,
+        timeframe: f.timeframe,
+        start_date: f.start_date,
+        end_date: f.end_date,
+        initial_capital: Number(f.initial_capital),
+        commission: Number(f.commission),
+        slippage: Number(f.slippage),
+      };
+      if (f.model_path) body.model_path = f.model_path;
+      const r = await api.post<{ operation_id?: string }>('/backtests/start', body);
+      if (!r.operation_id) throw new Error('The server answered without an operation id');
+      void useOperations.getState().refresh(r.operation_id);
+      onStarted({ id: r.operation_id, symbol, timeframe: f.timeframe, start_date: f.start_date, end_date: f.end_date });
+    } catch (err) {
+      const { fields, message } = err instanceof ApiError ? serverErrors(err.body, err.message) : { fields: {}, message: (err as Error).message };
+      setErrors(fields);
+      setServerMessage(err instanceof ApiError ? `${err.status}: ${message}` : message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="panel" onSubmit={submit} noValidate data-testid="backtest-form">
+      <h2>New backtest</h2>
+      <div className="form-grid">
+        <Field label="Strategy" htmlFor="bt-strategy_name" error={errors.strategy_name}>
+          <StrategySelect id="bt-strategy_name" value={f.strategy_name} onChange={(v) => setF({ ...f, strategy_name: v })} />
+        </Field>
+        <Field label="Model version" htmlFor="bt-model_path" error={errors.model_path}>
+          <select id="bt-model_path" value={f.model_path} onChange={(e) => setF({ ...f, model_path: e.target.value })} data-testid="bt-model_path">
+            <option value="">{models.error ? 'Models unavailable — latest' : versions.length ? 'Latest' : 'No trained model'}</option>
+            {versions.map((m) => (
+              <option key={m.path} value={m.path}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Symbol" htmlFor="bt-symbol" error={errors.symbol}>
+          <input {...input('symbol')} placeholder="EURUSD" />
+        </Field>
+        <Field label="Timeframe" htmlFor="bt-timeframe" error={errors.timeframe}>
+          <select id="bt-timeframe" value={f.timeframe} onChange={(e) => setF({ ...f, timeframe: e.target.value })} data-testid="bt-timeframe">
+            {TIMEFRAMES.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Start date" htmlFor="bt-start_date" error={errors.start_date}>
+          <input {...input('start_date', 'date')} />
+        </Field>
+        <Field label="End date" htmlFor="bt-end_date" error={errors.end_date}>
+          <input {...input('end_date', 'date')} />
+        </Field>
+        <Field label="Initial capital" htmlFor="bt-initial_capital" error={errors.initial_capital}>
+          <input {...input('initial_capital')} inputMode="decimal" />
+        </Field>
+        <Field label="Commission (fraction)" htmlFor="bt-commission" error={errors.commission}>
+          <input {...input('commission')} inputMode="decimal" />
+        </Field>
+        <Field label="Slippage (fraction)" htmlFor="bt-slippage" error={errors.slippage}>
+          <input {...input('slippage')} inputMode="decimal" />
+        </Field>
+      </div>
+      <div className="form-actions">
+        <button className="btn primary" type="submit" disabled={busy} data-testid="bt-submit">
+          {busy ? 'Starting…' : 'Run backtest'}
+        </button>
+        <p className="error" role="alert" data-testid="bt-server-error">
+          {serverMessage ?? ''}
+        </p>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,169 @@
+import { useEffect, useMemo, useRef } from 'react';
+import type uPlot from 'uplot';
+import { aggregateCandles, visibleRange, type CandleColumns } from '../lib/candles';
+import { useApp } from '../stores/app';
+import { axis, chartTheme } from './chart-theme';
+import { attachWheelZoom, chartKeys, setXWindow } from './chart-zoom';
+import { UPlotChart } from './UPlotChart';
+
+export interface TradeMarker {
+  /** Unix seconds. */
+  time: number;
+  price: number;
+  kind: 'entry' | 'exit';
+  side: 'BUY' | 'SELL' | string;
+}
+
+export interface CandleChartProps {
+  candles: CandleColumns;
+  markers?: TradeMarker[];
+  height: number;
+  /** Window to show (unix seconds); changing it zooms the chart. */
+  zoom?: { min: number; max: number } | null;
+  testId?: string;
+  onFirstDraw?(): void;
+}
+
+/** Minimum on-screen width of one candle in CSS pixels: below it, bars merge. */
+const MIN_CANDLE_PX = 3;
+
+/**
+ * Candlesticks drawn by a uPlot draw hook: only bars inside the x window are visited, and when they
+ * outnumber the pixel columns they are merged per column, so 100k+ bars draw as fast as ~1000.
+ * The low/high series exist only so uPlot ranges the y axis over the visible bars.
+ */
+export function CandleChart({ candles, markers, height, zoom, testId, onFirstDraw }: CandleChartProps) {
+  const theme = useApp((s) => s.theme);
+  const plot = useRef<uPlot | null>(null);
+  const markersRef = useRef(markers);
+  markersRef.current = markers;
+  const firstDraw = useRef(onFirstDraw);
+
+  const options = useMemo(() => {
+    const t = chartTheme();
+    const drawCandles = (u: uPlot) => {
+      const c = candles;
+      if (c.time.length === 0 || u.scales.x.min === undefined) return;
+      const [i0, i1] = visibleRange(c.time, u.scales.x.min, u.scales.x.max!);
+      const ctx = u.ctx;
+      const { left, top, width, height: h } = u.bbox;
+      const columns = width / devicePixelRatio / MIN_CANDLE_PX;
+      const list = aggregateCandles(c, i0, i1, columns);
+      const perBarPx = width / Math.max(1, i1 - i0 + 1);
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, top, width, h);
+      ctx.clip();
+      for (const up of [true, false]) {
+        const color = up ? t.good : t.bad;
+        const wicks = new Path2D();
+        const bodies = new Path2D();
+        for (const k of list) {
+          if (k.close >= k.open !== up) continue;
+          const x0 = u.valToPos(c.time[k.i0], 'x', true);
+          const x1 = u.valToPos(c.time[k.i1], 'x', true);
+          const cx = Math.round((x0 + x1) / 2);
+          const bw = Math.max(1, Math.min(40 * devicePixelRatio, (k.i1 - k.i0 + 1) * perBarPx * 0.7));
+          const yh = Math.round(u.valToPos(k.high, 'y', true));
+          const yl = Math.round(u.valToPos(k.low, 'y', true));
+          const yo = u.valToPos(k.open, 'y', true);
+          const yc = u.valToPos(k.close, 'y', true);
+          wicks.moveTo(cx + 0.5, yh);
+          wicks.lineTo(cx + 0.5, yl);
+          bodies.rect(Math.round(cx - bw / 2), Math.min(yo, yc), Math.round(bw), Math.max(1, Math.abs(yc - yo)));
+        }
+        ctx.strokeStyle = color;
+        ctx.fillStyle = color;
+        ctx.lineWidth = 1;
+        ctx.stroke(wicks);
+        ctx.fill(bodies);
+      }
+      drawMarkers(u, markersRef.current ?? [], t);
+      ctx.restore();
+      if (firstDraw.current) {
+        const cb = firstDraw.current;
+        firstDraw.current = undefined;
+        cb();
+      }
+    };
+    return {
+      scales: { x: { time: true } },
+      legend: { show: false },
+      cursor: { drag: { x: true, y: false }, points: { show: false } },
+      axes: [axis(t), axis(t, { size: 70 })],
+      series: [{}, { label: 'low', stroke: 'transparent', paths: () => null, points: { show: false } }, { label: 'high', stroke: 'transparent', paths: () => null, points: { show: false } }],
+      hooks: {
+        draw: [drawCandles],
+        // The visible window, readable from the page (tests, diagnostics).
+        setScale: [
+          (u: uPlot, key: string) => {
+            if (key !== 'x' || !u.root.parentElement) return;
+            u.root.parentElement.dataset.xMin = String(Math.round(u.scales.x.min ?? 0));
+            u.root.parentElement.dataset.xMax = String(Math.round(u.scales.x.max ?? 0));
+          },
+        ],
+      },
+    } as Omit<uPlot.Options, 'width' | 'height'>;
+  }, [candles, theme]);
+
+  const data = useMemo(() => [candles.time, candles.low, candles.high] as unknown as uPlot.AlignedData, [candles]);
+
+  useEffect(() => {
+    const u = plot.current;
+    if (u && zoom) setXWindow(u, zoom.min, zoom.max);
+  }, [zoom]);
+
+  useEffect(() => {
+    plot.current?.redraw(false, false);
+  }, [markers]);
+
+  return (
+    <UPlotChart
+      options={options}
+      data={data}
+      height={height}
+      testId={testId}
+      keepScales
+      onCreate={(u) => {
+        plot.current = u;
+        attachWheelZoom(u);
+        if (zoom) setXWindow(u, zoom.min, zoom.max);
+      }}
+      onKeyDown={chartKeys}
+    />
+  );
+}
+
+function drawMarkers(u: uPlot, markers: TradeMarker[], t: ReturnType<typeof chartTheme>): void {
+  const min = u.scales.x.min!;
+  const max = u.scales.x.max!;
+  const ctx = u.ctx;
+  const s = 6 * devicePixelRatio;
+  for (const m of markers) {
+    if (m.time < min || m.time > max) continue;
+    const x = u.valToPos(m.time, 'x', true);
+    const y = u.valToPos(m.price, 'y', true);
+    const long = m.side !== 'SELL';
+    // Entries point in the trade's direction; exits are hollow, pointing back.
+    const upward = m.kind === 'entry' ? long : !long;
+    ctx.beginPath();
+    if (upward) {
+      ctx.moveTo(x, y + s * 0.4);
+      ctx.lineTo(x - s, y + s * 2);
+      ctx.lineTo(x + s, y + s * 2);
+    } else {
+      ctx.moveTo(x, y - s * 0.4);
+      ctx.lineTo(x - s, y - s * 2);
+      ctx.lineTo(x + s, y - s * 2);
+    }
+    ctx.closePath();
+    if (m.kind === 'entry') {
+      ctx.fillStyle = t.accent;
+      ctx.fill();
+    } else {
+      ctx.strokeStyle = t.warn;
+      ctx.lineWidth = 2 * devicePixelRatio;
+      ctx.stroke();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { isTerminal } from '../../../shared/operations';
+import { useMetricsFeed, useOperation } from '../hooks/useOperation';
+import { useResults } from '../hooks/useResults';
+import { fmtTime } from '../lib/format';
+import { useOperations } from '../stores/operations';
+import { CancelButton } from './CancelButton';
+import { ErrorNote } from './ErrorNote';
+import { KeyValueTable } from './KeyValueTable';
+import { MetricsPreview } from './MetricsPreview';
+import { OperationTiming } from './OperationTiming';
+import { ProgressBar } from './ProgressBar';
+import { StatusBadge } from './StatusBadge';
+
+/** Everything about one operation: live progress, metadata, errors, warnings, metrics, results. */
+export function OperationDetail({ id }: { id: string }) {
+  const op = useOperation(id);
+  const { records, error: metricsError } = useMetricsFeed(id);
+  const cancelError = useOperations((s) => s.cancelErrors[id]);
+  const { results } = useResults(id, op?.status);
+  const terminal = op ? isTerminal(op.status) : false;
+
+  if (!op) return <p className="empty">Loading {id}…</p>;
+  const meta = op.metadata ?? ({} as Record<string, unknown>);
+  const { parameters, ...metaRest } = meta as Record<string, unknown>;
+  return (
+    <aside className="detail" data-testid="op-detail">
+      <header className="detail-head">
+        <h2 className="mono">{op.operation_id}</h2>
+        <StatusBadge status={op.status} testId="detail-status" />
+        <CancelButton id={op.operation_id} status={op.status} testId="detail-cancel" />
+      </header>
+      <ProgressBar value={op.progress?.percentage ?? op.progress_percentage ?? 0} status={op.status} testId="detail-progress" />
+      <p className="step-line">
+        <span data-testid="detail-step">{op.progress?.current_step ?? op.current_step ?? '—'}</span> · <OperationTiming op={op} />
+      </p>
+      <ErrorNote error={cancelError} />
+      {op.error_message && (
+        <p className="error" data-testid="detail-error">
+          {op.error_message}
+        </p>
+      )}
+      {(op.errors?.length ?? 0) > 0 && (
+        <ul className="errors">
+          {op.errors!.map((e, i) => (
+            <li key={i}>{e}</li>
+          ))}
+        </ul>
+      )}
+      {(op.warnings?.length ?? 0) > 0 && (
+        <ul className="warnings" data-testid="detail-warnings">
+          {op.warnings!.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      )}
+      <h3>Timeline</h3>
+      <KeyValueTable values={{ type: op.operation_type, created: fmtTime(op.created_at), started: fmtTime(op.started_at), completed: fmtTime(op.completed_at) }} />
+      <h3>Metadata</h3>
+      <KeyValueTable values={metaRest} />
+      {parameters !== null && typeof parameters === 'object' && Object.keys(parameters).length > 0 ? <KeyValueTable values={parameters as Record<string, unknown>} /> : null}
+      <h3>Metrics ({records.length})</h3>
+      <ErrorNote error={metricsError} />
+      <div className="chart-slot" style={{ minHeight: 180 }}>
+        {records.length > 0 ? <MetricsPreview records={records} /> : <p className="empty">No metrics yet.</p>}
+      </div>
+      <h3>Results</h3>
+      {terminal ? <KeyValueTable values={results ?? op.result_summary ?? null} testId="detail-results" /> : <p className="empty">Available when the operation ends.</p>}
+    </aside>
+  );
+}

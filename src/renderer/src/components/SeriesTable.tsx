@@ -1,0 +1,42 @@
+import { fmtInt, fmtTime } from '../lib/format';
+import type { DataSeriesInfo } from '../lib/shapes';
+
+/** Symbols × timeframes with their date range and bar count; choosing a row shows its chart. */
+export function SeriesTable({ rows, selected, onSelect }: { rows: DataSeriesInfo[]; selected: { symbol: string; timeframe: string } | null; onSelect(r: DataSeriesInfo): void }) {
+  return (
+    <div className="scroll-y">
+      <table className="grid" data-testid="series-table">
+        <thead>
+          <tr>
+            <th>Symbol</th>
+            <th>Timeframe</th>
+            <th>From</th>
+            <th>To</th>
+            <th>Bars</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const on = selected?.symbol === r.symbol && selected.timeframe === r.timeframe;
+            return (
+              <tr
+                key={`${r.symbol}|${r.timeframe}`}
+                className={on ? 'selectable selected' : 'selectable'}
+                tabIndex={0}
+                onClick={() => onSelect(r)}
+                onKeyDown={(e) => e.key === 'Enter' && onSelect(r)}
+                data-testid={`series-${r.symbol}-${r.timeframe}`}
+              >
+                <td>{r.symbol}</td>
+                <td>{r.timeframe}</td>
+                <td>{fmtTime(r.start_date)}</td>
+                <td>{fmtTime(r.end_date)}</td>
+                <td className="num">{fmtInt(r.point_count)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import { useMemo, useState } from 'react';
+import { sortTrades, type TradeSortKey } from '../lib/backtest';
+import { fmtNumber, fmtTime } from '../lib/format';
+import type { Trade } from '../lib/shapes';
+
+const COLUMNS: { key: TradeSortKey; label: string }[] = [
+  { key: 'id', label: '#' },
+  { key: 'side', label: 'Side' },
+  { key: 'entry_time', label: 'Entry' },
+  { key: 'entry_price', label: 'Entry price' },
+  { key: 'exit_time', label: 'Exit' },
+  { key: 'exit_price', label: 'Exit price' },
+  { key: 'quantity', label: 'Qty' },
+  { key: 'pnl', label: 'PnL' },
+  { key: 'pnl_percent', label: 'PnL %' },
+];
+
+/** Sortable trades; clicking (or Enter on) a row asks the chart to zoom to that trade. */
+export function TradesTable({ trades, selected, onSelect }: { trades: Trade[]; selected: string | null; onSelect(t: Trade): void }) {
+  const [sort, setSort] = useState<{ key: TradeSortKey; dir: 1 | -1 }>({ key: 'entry_time', dir: 1 });
+  const rows = useMemo(() => sortTrades(trades, sort.key, sort.dir), [trades, sort]);
+  return (
+    <div className="scroll-y">
+      <table className="grid" data-testid="trades-table">
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th
+                key={c.key}
+                className="sortable"
+                aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
+                onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key ? ((-s.dir) as 1 | -1) : 1 }))}
+                data-testid={`trades-sort-${c.key}`}
+              >
+                {c.label}
+                {sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((t) => (
+            <tr
+              key={t.id}
+              className={t.id === selected ? 'selectable selected' : 'selectable'}
+              tabIndex={0}
+              onClick={() => onSelect(t)}
+              onKeyDown={(e) => e.key === 'Enter' && onSelect(t)}
+              data-testid={`trade-row-${t.id}`}
+            >
+              <td>{t.id}</td>
+              <td>{t.side}</td>
+              <td>{fmtTime(t.entry_time)}</td>
+              <td className="num">{fmtNumber(t.entry_price, 4)}</td>
+              <td>{fmtTime(t.exit_time)}</td>
+              <td className="num">{fmtNumber(t.exit_price, 4)}</td>
+              <td className="num">{fmtNumber(t.quantity, 2)}</td>
+              <td className={`num ${(t.pnl ?? 0) >= 0 ? 'pos' : 'neg'}`}>{fmtNumber(t.pnl, 2)}</td>
+              <td className="num">{t.pnl_percent === null ? '—' : `${fmtNumber(t.pnl_percent, 2)}%`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// Backtest helpers: live equity from metric records, trade markers, trade sorting and zoom windows.
+import type { MetricRecord } from '../../../shared/operations';
+import { toUnixSeconds } from './format';
+import type { Trade } from './shapes';
+
+export interface EquityColumns {
+  time: number[];
+  equity: number[];
+  drawdown: number[];
+}
+
+/** Metric records `{bar_index, timestamp, equity, drawdown, trades}` → chart columns (bad records skipped). */
+export function equityFromRecords(records: MetricRecord[]): EquityColumns {
+  const out: EquityColumns = { time: [], equity: [], drawdown: [] };
+  let last = -Infinity;
+  for (const r of records) {
+    if (typeof r.equity !== 'number' || (typeof r.timestamp !== 'string' && typeof r.timestamp !== 'number')) continue;
+    const t = toUnixSeconds(r.timestamp);
+    if (!Number.isFinite(t) || t <= last) continue; // x must be strictly ascending for uPlot
+    last = t;
+    out.time.push(t);
+    out.equity.push(r.equity);
+    out.drawdown.push(typeof r.drawdown === 'number' ? r.drawdown : 0);
+  }
+  return out;
+}
+
+export type TradeSortKey = 'id' | 'side' | 'entry_time' | 'exit_time' | 'entry_price' | 'exit_price' | 'quantity' | 'pnl' | 'pnl_percent';
+
+export function sortTrades(trades: Trade[], key: TradeSortKey, dir: 1 | -1): Trade[] {
+  const val = (t: Trade): number | string => {
+    const v = t[key];
+    if (key === 'id') return Number(v) || String(v);
+    if (key === 'entry_time' || key === 'exit_time') return v ? toUnixSeconds(String(v)) : -Infinity;
+    return v === null || v === undefined ? -Infinity : (v as number | string);
+  };
+  return [...trades].sort((a, b) => {
+    const x = val(a);
+    const y = val(b);
+    return (x < y ? -1 : x > y ? 1 : 0) * dir;
+  });
+}
+
+/** A window around a trade with some context on both sides (~the trade's length, at least 20 bars). */
+export function tradeWindow(t: Trade, barSeconds: number): { min: number; max: number } {
+  const a = toUnixSeconds(t.entry_time);
+  const b = t.exit_time ? toUnixSeconds(t.exit_time) : a;
+  const pad = Math.max((b - a) * 0.5, barSeconds * 20);
+  return { min: a - pad, max: b + pad };
+}
+
+export function tradeMarkers(trades: Trade[]) {
+  const out: { time: number; price: number; kind: 'entry' | 'exit'; side: string }[] = [];
+  for (const t of trades) {
+    if (t.entry_price !== null) out.push({ time: toUnixSeconds(t.entry_time), price: t.entry_price, kind: 'entry', side: t.side });
+    if (t.exit_time && t.exit_price !== null) out.push({ time: toUnixSeconds(t.exit_time), price: t.exit_price, kind: 'exit', side: t.side });
+  }
+  return out;
+}

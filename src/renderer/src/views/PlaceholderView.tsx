@@ -1,8 +1,0 @@
-export function PlaceholderView({ title }: { title: string }) {
-  return (
-    <section className="view">
-      <h1>{title}</h1>
-      <p className="empty">Nothing here yet.</p>
-    </section>
-  );
-}

@@ -1,0 +1,340 @@
+// The `backtesting` job: model + manifest → bars with warm-up history → features (the training code
+// path) → stored normalisation → batched inference → the engine over [start, end] in chunks, with
+// progress, a metric record per chunk (≤ ~500 per run) and cancellation between chunks. Trades and
+// the equity curve go to <home>/backtests/<operation_id>/{trades.json,equity.json}, written atomically.
+//
+// The pipeline steps that belong to other modules (strategy loading, feature building, model loading
+// and inference) are reached through BacktestDeps so the job can be tested with fakes and wired to
+// the real modules in one place (defaultDeps).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
+import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
+import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
+import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
+import { sliceBars, type BarSeries } from '../../core/bars/types';
+import { applyNormalization, buildFeatureMatrix, type FeatureMatrix, type NormalizationStats } from '../../core/features';
+import type { IndicatorCatalog } from '../../core/strategy/catalog';
+import { DEFAULT_CATALOG } from '../../core/strategy/default-catalog';
+import { formatIssue } from '../../core/strategy/format';
+import { parseStrategyWith } from '../../core/strategy/parse';
+import type { StrategyConfig } from '../../core/strategy/types';
+import { timeframeMs } from '../../core/timeframes';
+import { writeFileAtomic } from '../../infra/bars/atomic';
+import { BarStore } from '../../infra/bars/bar-store';
+import { loadModel, predictProbabilities } from '../../infra/models/inference';
+import { STRATEGY_FILE } from '../../infra/models/manifest';
+import { ModelRegistry } from '../../infra/models/registry';
+import { selectBackend } from '../training/backend';
+import { yieldToHost, type ProgressBridge } from '../bridge';
+import type { Job } from './types';
+
+/** What the feature pipeline produces (src/core/features FeatureMatrix): row-major, rows aligned to the base bars. */
+export interface FeatureMatrixLike {
+  names: string[];
+  rows: number;
+  cols: number;
+  values: Float32Array;
+  time: Float64Array;
+  valid: Uint8Array;
+}
+
+export interface StrategyLike {
+  /** The parsed strategy, handed back to buildFeatures unchanged. */
+  config: unknown;
+  /** The `decisions` section (any shape; KTRDR defaults fill the gaps). */
+  decisions: unknown;
+  /** Training timeframes, base first. */
+  timeframes: string[];
+  /** Bars of history the indicators need before the first bar that counts. */
+  warmupBars: number;
+}
+
+export interface LoadedModelLike {
+  manifest: { features: string[]; normalization: unknown; timeframe?: string };
+  /** rows × 3 class probabilities (or logits) for every row of the matrix, in batches. */
+  predict(matrix: FeatureMatrixLike, onProgress?: (done: number, total: number) => void): Promise<Float32Array>;
+}
+
+export interface BacktestDeps {
+  loadStrategy(name: string): StrategyLike | Promise<StrategyLike>;
+  /** ModelRegistry.resolve: a model reference → its folder (never outside the models dir). */
+  resolveModel(ref: string): { dir: string; model_path: string };
+  loadModel(dir: string): Promise<LoadedModelLike>;
+  loadBars(symbol: string, timeframe: string, range: { start?: number; end?: number }): BarSeries;
+  buildFeatures(strategy: StrategyLike, barsByTimeframe: Record<string, BarSeries>): FeatureMatrixLike;
+  applyNormalization(matrix: FeatureMatrixLike, stats: unknown): FeatureMatrixLike;
+}
+
+export interface BacktestParams {
+  strategy_name: string;
+  symbol: string;
+  timeframe: string;
+  start_date: string;
+  end_date: string;
+  model_path: string | null;
+  initial_capital: number;
+  commission: number;
+  slippage: number;
+  position_size: number;
+}
+
+export const MAX_METRIC_RECORDS = 500;
+const MIN_WARMUP_BARS = 300;
+
+export function backtestParams(raw: Record<string, unknown>): BacktestParams {
+  const str = (k: string) => {
+    const v = raw[k];
+    if (typeof v !== 'string' || !v) throw new Error(`backtest parameter '${k}' is required`);
+    return v;
+  };
+  const num = (k: string, d: number) => (raw[k] === undefined || raw[k] === null ? d : Number(raw[k]));
+  return {
+    strategy_name: str('strategy_name'),
+    symbol: str('symbol'),
+    timeframe: str('timeframe'),
+    start_date: str('start_date'),
+    end_date: str('end_date'),
+    model_path: typeof raw.model_path === 'string' && raw.model_path ? raw.model_path : null,
+    initial_capital: num('initial_capital', 100_000),
+    commission: num('commission', 0.001),
+    slippage: num('slippage', 0.001),
+    position_size: num('position_size', 0.25),
+  };
+}
+
+/** Where a run's trades and equity curve are stored. */
+export function backtestArtifactsDir(home: string, operationId: string): string {
+  return join(home, 'backtests', operationId);
+}
+
+export function describeFeatureMismatch(expected: string[], actual: string[]): string | null {
+  if (expected.length === actual.length && expected.every((n, i) => n === actual[i])) return null;
+  const missing = expected.filter((n) => !actual.includes(n));
+  const extra = actual.filter((n) => !expected.includes(n));
+  const i = expected.findIndex((n, k) => n !== actual[k]);
+  const parts = [`Feature mismatch: the model expects ${expected.length} features, the strategy produces ${actual.length}`];
+  if (missing.length) parts.push(`missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
+  if (extra.length) parts.push(`unexpected: ${extra.slice(0, 10).join(', ')}${extra.length > 10 ? ', …' : ''}`);
+  if (!missing.length && !extra.length && i >= 0) parts.push(`same names in a different order (first at #${i}: '${actual[i]}' where the model has '${expected[i]}')`);
+  parts.push('was the strategy changed after training? Retrain, or backtest with the matching strategy version');
+  return parts.join('; ');
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const day = (ms: number) => iso(ms).slice(0, 10);
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, Buffer.from(JSON.stringify(value)));
+}
+
+export interface BacktestRunContext {
+  params: BacktestParams;
+  deps: BacktestDeps;
+  bridge: ProgressBridge;
+  home: string;
+  operationId: string;
+}
+
+export async function runBacktestJob({ params: p, deps, bridge, home, operationId }: BacktestRunContext): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const label = `${p.symbol} ${p.timeframe}`;
+  const barMs = timeframeMs(p.timeframe);
+  if (barMs === null) throw new Error(`Invalid timeframe '${p.timeframe}'`);
+  const reqStart = parseDateBoundary(p.start_date, 'start');
+  const reqEnd = parseDateBoundary(p.end_date, 'end');
+  if (reqStart === null || reqEnd === null || reqStart > reqEnd) throw new Error(`Invalid date range ${p.start_date} .. ${p.end_date}`);
+
+  bridge.update(1, `Loading model and strategy for ${label}`, { context: { phase: 'loading' } });
+  const strategy = await deps.loadStrategy(p.strategy_name);
+  const resolved = deps.resolveModel(p.model_path ?? `${p.strategy_name}/${p.timeframe}_latest`);
+  const model = await deps.loadModel(resolved.dir);
+  if (model.manifest.timeframe && model.manifest.timeframe !== p.timeframe) {
+    throw new Error(`Model ${resolved.model_path} was trained on ${model.manifest.timeframe} bars; the backtest asks for ${p.timeframe}`);
+  }
+  bridge.throwIfCancelled();
+
+  // Bars: everything up to the end, then keep `warmup` bars before the start for the indicators.
+  bridge.update(3, `Loading bars for ${label}`, { context: { phase: 'loading' } });
+  const allBase = deps.loadBars(p.symbol, p.timeframe, { end: reqEnd });
+  if (allBase.time.length === 0) throw new Error(`No ${label} bars up to ${p.end_date}`);
+  // The data covers its last bar up to that bar's close.
+  const range = clipRange(reqStart, reqEnd, allBase.time[0], allBase.time[allBase.time.length - 1] + barMs - 1);
+  if (!range) throw new Error(`No ${label} bars between ${p.start_date} and ${p.end_date}`);
+  const warmup = Math.max(MIN_WARMUP_BARS, strategy.warmupBars);
+  const from = Math.max(0, lowerBound(allBase.time, range.start) - warmup);
+  const base = sliceBars(allBase, from, allBase.time.length);
+  const barsByTimeframe: Record<string, BarSeries> = { [p.timeframe]: base };
+  for (const tf of strategy.timeframes) {
+    if (tf === p.timeframe) continue;
+    const ms = timeframeMs(tf) ?? barMs;
+    barsByTimeframe[tf] = deps.loadBars(p.symbol, tf, { start: base.time[0] - warmup * ms, end: reqEnd });
+  }
+  bridge.throwIfCancelled();
+
+  // Features: same code path as training, checked against the manifest, normalised with its statistics.
+  bridge.update(6, `Computing features for ${label}`, { context: { phase: 'features' } });
+  const raw = deps.buildFeatures(strategy, barsByTimeframe);
+  const mismatch = describeFeatureMismatch(model.manifest.features, raw.names);
+  if (mismatch) throw new Error(mismatch);
+  const matrix = deps.applyNormalization(raw, model.manifest.normalization);
+  if (matrix.rows !== base.time.length) throw new Error(`Feature matrix has ${matrix.rows} rows for ${base.time.length} bars`);
+  bridge.throwIfCancelled();
+  await yieldToHost();
+
+  bridge.update(12, `Running the model on ${matrix.rows} bars`, { context: { phase: 'inference' } });
+  const probs = await model.predict(matrix, (done, total) => bridge.update(12 + (18 * done) / Math.max(1, total), `Running the model: ${done}/${total} bars`));
+  if (probs.length !== matrix.rows * NUM_CLASSES) throw new Error(`Model returned ${probs.length} values for ${matrix.rows} rows`);
+  bridge.throwIfCancelled();
+
+  // The engine sees only [start, end]; rows before are warm-up.
+  const i0 = lowerBound(base.time, range.start);
+  const i1 = upperBound(base.time, range.end);
+  const bars = sliceBars(base, i0, i1);
+  const n = bars.time.length;
+  if (n === 0) throw new Error(`No ${label} bars between ${p.start_date} and ${p.end_date}`);
+  const decisions = resolveDecisionConfig(strategy.decisions);
+  const signals = classifyProbabilities(probs.subarray(i0 * NUM_CLASSES, i1 * NUM_CLASSES), n, matrix.valid.subarray(i0, i1), decisions.confidence_threshold);
+  const cfg = engineConfig({
+    initial_capital: p.initial_capital,
+    commission: p.commission,
+    slippage: p.slippage,
+    position_size: p.position_size,
+    bar_ms: barMs,
+    decisions,
+  });
+  const engine = new BacktestEngine(bars, signals, cfg);
+  const chunk = Math.max(1, Math.ceil(n / MAX_METRIC_RECORDS));
+  for (let end = Math.min(chunk, n); ; end = Math.min(end + chunk, n)) {
+    engine.runUntil(end);
+    const t = bars.time[end - 1];
+    const record = { bar_index: end - 1, timestamp: iso(t), equity: engine.currentEquity, drawdown: engine.currentDrawdown, trades: engine.tradeCount };
+    bridge.appendMetric(record);
+    bridge.update(30 + (68 * end) / n, `Backtesting ${label} [${day(t)}]`, {
+      steps_completed: end,
+      steps_total: n,
+      items_processed: end,
+      items_total: n,
+      current_item: day(t),
+      context: { phase: 'backtesting', bars_processed: end, current_date: iso(t), equity: record.equity, trades: record.trades },
+    });
+    bridge.throwIfCancelled();
+    if (end >= n) break;
+    await yieldToHost();
+  }
+  const result = engine.finish();
+  const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: barMs });
+
+  bridge.update(98, `Saving trades and equity curve`, { context: { phase: 'saving' } });
+  const dir = backtestArtifactsDir(home, operationId);
+  mkdirSync(dir, { recursive: true });
+  const trades = result.trades.map((t) => ({ ...t, symbol: p.symbol }));
+  writeJsonAtomic(join(dir, 'trades.json'), sanitizeForJson({ operation_id: operationId, symbol: p.symbol, timeframe: p.timeframe, trades }));
+  writeJsonAtomic(join(dir, 'equity.json'), {
+    operation_id: operationId,
+    initial_capital: p.initial_capital,
+    /** Bar open times (ms); each value is the equity at that bar's close. */
+    time: Array.from(result.equity.time),
+    values: Array.from(result.equity.values),
+    drawdowns: Array.from(result.equity.drawdowns),
+    position: Array.from(result.position),
+  });
+
+  const { benchmark, ...rest } = metrics;
+  const results = {
+    strategy_name: p.strategy_name,
+    symbol: p.symbol,
+    timeframe: p.timeframe,
+    start_time: iso(bars.time[0]),
+    end_time: iso(bars.time[n - 1]),
+    execution_time_seconds: (performance.now() - started) / 1000,
+    config: {
+      initial_capital: p.initial_capital,
+      commission: p.commission,
+      slippage: p.slippage,
+      position_size: p.position_size,
+      start_date: iso(reqStart),
+      end_date: iso(reqEnd),
+      decisions,
+    },
+    metrics: rest satisfies Omit<PerformanceMetrics, 'benchmark'>,
+    benchmark,
+    trade_count: result.trades.length,
+    equity_curve_length: n,
+    effective_range: { start: iso(bars.time[0]), end: iso(bars.time[n - 1]), bars: n, clipped: range.clipped, warmup_bars: i0 },
+    model_path: resolved.model_path,
+    artifacts: { trades: join(dir, 'trades.json'), equity_curve: join(dir, 'equity.json') },
+  };
+  bridge.update(100, `Backtest complete: ${result.trades.length} trades, return ${(metrics.total_return_pct * 100).toFixed(2)}%`, { context: { phase: 'completed' } });
+  return sanitizeForJson(results);
+}
+
+function notWired(piece: string, needs: string): never {
+  throw new Error(`Backtesting is not wired yet: ${piece} needs ${needs}`);
+}
+
+export interface WiringOptions {
+  /** The strategy file the API found (strategies/<name>.yaml in KTRDR_HOME or the bundled samples). */
+  strategyPath?: string | null;
+  /** Indicators by name, for the strategy parser and the feature builder. */
+  catalog?: IndicatorCatalog | null;
+}
+
+function readStrategyText(home: string, name: string, strategyPath: string | null | undefined, modelDir: string | null): { text: string; source: string } {
+  const candidates = [strategyPath, join(home, 'strategies', `${name}.yaml`), join(home, 'strategies', `${name}.yml`)];
+  // The strategy as trained, saved with the model: used when the named file is gone.
+  if (modelDir) candidates.push(join(modelDir, STRATEGY_FILE));
+  for (const c of candidates) if (c && existsSync(c)) return { text: readFileSync(c, 'utf8'), source: c };
+  throw new Error(`Strategy file not found: ${name}.yaml (searched: ${candidates.filter(Boolean).join(', ')})`);
+}
+
+/** The real modules: strategy parser, feature pipeline, model store and tfjs inference. */
+export function defaultDeps(home: string, opts: WiringOptions = {}): BacktestDeps {
+  const registry = ModelRegistry.forHome(home);
+  const store = new BarStore(join(home, 'data'));
+  const catalog = opts.catalog ?? null;
+  let modelDir: string | null = null;
+  return {
+    resolveModel: (ref) => {
+      const r = registry.resolve(ref);
+      modelDir = r.dir;
+      return r;
+    },
+    loadBars: (symbol, timeframe, range) => store.load(symbol, timeframe, range).bars,
+    loadStrategy: (name) => {
+      if (!catalog) return notWired('parsing the strategy', 'the indicator catalog (WiringOptions.catalog) from src/core/indicators');
+      const { text, source } = readStrategyText(home, name, opts.strategyPath, modelDir);
+      const parsed = parseStrategyWith(text, { catalog, sourceName: source });
+      if (!parsed.valid || !parsed.strategy) {
+        const errors = parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, source));
+        throw new Error(`Strategy ${name} is not valid: ${errors.join('; ')}`);
+      }
+      const config = parsed.strategy;
+      return { config, decisions: config.decisions, timeframes: config.training_data.timeframes.list, warmupBars: config.training_data.history_required };
+    },
+    loadModel: async (dir) => {
+      await selectBackend().catch(() => undefined); // the fastest backend that loads; tfjs's default otherwise
+      const { model, manifest } = await loadModel(dir);
+      return {
+        manifest: { features: manifest.features, normalization: manifest.normalization, timeframe: manifest.timeframe },
+        predict: async (matrix) => predictProbabilities(model, matrix, { sequenceLength: manifest.model.sequence_length > 1 ? manifest.model.sequence_length : undefined }),
+      };
+    },
+    buildFeatures: (strategy, barsByTimeframe) => {
+      if (!catalog) return notWired('building features', 'the indicator catalog (WiringOptions.catalog) from src/core/indicators');
+      return buildFeatureMatrix(strategy.config as StrategyConfig, barsByTimeframe, { catalog });
+    },
+    applyNormalization: (matrix, stats) => (stats ? applyNormalization(matrix as FeatureMatrix, stats as NormalizationStats) : matrix),
+  };
+}
+
+/** The indicator catalog for strategy parsing and features: the same one training uses. */
+function indicatorCatalog(): IndicatorCatalog {
+  return DEFAULT_CATALOG;
+}
+
+export const backtestJob: Job = async ({ spec, params, bridge, home }) => {
+  const deps = defaultDeps(home, { strategyPath: typeof params.strategy_path === 'string' ? params.strategy_path : null, catalog: indicatorCatalog() });
+  const results = await runBacktestJob({ params: backtestParams(params), deps, bridge, home, operationId: spec.operationId });
+  return { results, summary: results };
+};

@@ -1,0 +1,265 @@
+// A fused, allocation-free MLP: Dense → activation → dropout per hidden layer, Dense logits, softmax
+// cross-entropy. Forward and backward are hand-written loops (kernels.ts) over buffers sized once per
+// batch capacity (MlpWorkspace), so a training step is a handful of function calls instead of tfjs's
+// hundred-odd kernel dispatches. The math mirrors the tfjs model built by buildModel(spec) layer for
+// layer; weights use tfjs's layout (Dense kernel [in][out], then bias) so they copy across directly.
+import type { Activation, ModelSpec } from '../model';
+import { Alea } from './alea';
+import { ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, activationBackward, denseForward, denseGradInput, denseGradParams, Vec } from './kernels';
+
+const ACT_CODES: Record<Activation, number> = { relu: ACT_RELU, tanh: ACT_TANH, sigmoid: ACT_SIGMOID, leaky_relu: ACT_LEAKY };
+
+export interface MlpShape {
+  /** [input, hidden…, classes]. */
+  sizes: number[];
+  activation: Activation;
+  dropout: number;
+}
+
+export function mlpShapeOf(spec: ModelSpec): MlpShape {
+  if (spec.type !== 'mlp') throw new Error(`The fused trainer handles MLPs only, not ${spec.type}`);
+  return { sizes: [spec.inputSize, ...spec.hiddenLayers, spec.numClasses], activation: spec.activation, dropout: spec.dropout };
+}
+
+/** Per-batch-capacity buffers: activations, dropout masks, gradients flowing back, the batch itself. */
+export class MlpWorkspace {
+  readonly capacity: number;
+  /** Input rows [capacity][sizes[0]]. */
+  readonly x: Vec;
+  /** Float32 staging area for SampleSource.fill (which writes Float32Array). */
+  readonly x32: Float32Array;
+  /** Per hidden layer l (1..depth-1): activation output; index 0 and depth unused. */
+  readonly h: Vec[];
+  /** Per hidden layer: h × mask (the next layer's input while training); same array as h without dropout. */
+  readonly a: Vec[];
+  /** Per hidden layer: the dropout multiplier (0 or 1/keep), null without dropout. */
+  readonly mask: (Vec | null)[];
+  /** Per layer l (1..depth): gradient w.r.t. that layer's output; d[depth] is w.r.t. the logits. */
+  readonly d: Vec[];
+  readonly logits: Vec;
+  readonly labels: Int32Array;
+  /** Per-row loss weight (the class weight of the row's label). */
+  readonly rowWeights: Vec;
+  /** Rows of the last lossAndGradient call whose argmax was the label. */
+  correct = 0;
+  /** Σ rowWeights of the last lossAndGradient call. */
+  weightSum = 0;
+  readonly alea = new Alea(0);
+
+  constructor(shape: MlpShape, capacity: number) {
+    const s = shape.sizes;
+    const depth = s.length - 1;
+    this.capacity = capacity;
+    this.x = new Vec(capacity * s[0]);
+    this.x32 = new Float32Array(capacity * s[0]);
+    this.h = [];
+    this.a = [];
+    this.mask = [];
+    this.d = [];
+    const empty = new Vec(0);
+    for (let l = 0; l <= depth; l++) {
+      const hidden = l > 0 && l < depth;
+      const h = hidden ? new Vec(capacity * s[l]) : empty;
+      const withDropout = hidden && shape.dropout > 0;
+      this.h.push(h);
+      this.mask.push(withDropout ? new Vec(capacity * s[l]) : null);
+      this.a.push(withDropout ? new Vec(capacity * s[l]) : h);
+      this.d.push(l > 0 ? new Vec(capacity * s[l]) : empty);
+    }
+    this.logits = new Vec(capacity * s[depth]);
+    this.labels = new Int32Array(capacity);
+    this.rowWeights = new Vec(capacity);
+  }
+}
+
+export class FusedMlp {
+  readonly shape: MlpShape;
+  readonly sizes: readonly number[];
+  /** Dense layers. */
+  readonly depth: number;
+  readonly params: Vec;
+  readonly grads: Vec;
+  /** Offsets of each Dense layer's kernel and bias in params/grads. */
+  readonly wOff: number[];
+  readonly bOff: number[];
+  private readonly act: number;
+  private readonly dropoutOn: boolean;
+  /** tfjs's dropout: keep ⇔ floor(u + keep) = 1 in float32, kept values × 1/keep (float32). */
+  private readonly keep32: number;
+  private readonly keepScale: number;
+
+  constructor(shape: MlpShape) {
+    if (shape.sizes.length < 2 || shape.sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`Bad MLP sizes ${JSON.stringify(shape.sizes)}`);
+    if (!(shape.dropout >= 0 && shape.dropout < 1)) throw new Error(`Dropout must be in [0, 1), got ${shape.dropout}`);
+    this.shape = shape;
+    this.sizes = shape.sizes.slice();
+    this.depth = shape.sizes.length - 1;
+    this.act = ACT_CODES[shape.activation];
+    this.dropoutOn = shape.dropout > 0;
+    this.keep32 = Math.fround(1 - shape.dropout);
+    this.keepScale = Math.fround(1 / this.keep32);
+    this.wOff = [];
+    this.bOff = [];
+    let n = 0;
+    for (let l = 0; l < this.depth; l++) {
+      this.wOff.push(n);
+      n += this.sizes[l] * this.sizes[l + 1];
+      this.bOff.push(n);
+      n += this.sizes[l + 1];
+    }
+    this.params = new Vec(n);
+    this.grads = new Vec(n);
+  }
+
+  get parameterCount(): number {
+    return this.params.length;
+  }
+
+  workspace(capacity: number): MlpWorkspace {
+    return new MlpWorkspace(this.shape, capacity);
+  }
+
+  /**
+   * Draws hidden layer `l`'s dropout mask for `rows` rows from a tfjs-style seed: the same values
+   * tf.dropout(h, rate, undefined, seed) would use (Alea stream, float32 threshold).
+   */
+  drawMask(ws: MlpWorkspace, l: number, rows: number, seed: number): void {
+    const mask = ws.mask[l];
+    if (mask === null) return;
+    ws.alea.reseedInt(seed);
+    ws.alea.fillDropoutMask(mask, rows * this.sizes[l], this.keep32, this.keepScale);
+  }
+
+  /** Forward pass over ws.x[0..rows); training = apply the masks drawn with drawMask. Returns ws.logits. */
+  forward(ws: MlpWorkspace, rows: number, training: boolean): Vec {
+    const p = this.params;
+    const sizes = this.sizes;
+    const last = this.depth - 1;
+    const useMasks = training && this.dropoutOn;
+    let input = ws.x;
+    for (let l = 0; l < this.depth; l++) {
+      const nIn = sizes[l];
+      const nOut = sizes[l + 1];
+      const out = l === last ? ws.logits : ws.h[l + 1];
+      denseForward(input, rows, nIn, nOut, p, this.wOff[l], this.bOff[l], out);
+      if (l === last) break;
+      const n = rows * nOut;
+      activate(out, n, this.act);
+      if (useMasks) {
+        const a = ws.a[l + 1];
+        const mask = ws.mask[l + 1] as Vec;
+        for (let i = 0; i < n; i++) a[i] = out[i] * mask[i];
+        input = a;
+      } else {
+        input = out;
+      }
+    }
+    return ws.logits;
+  }
+
+  /**
+   * Class-weighted mean cross-entropy over ws.logits[0..rows) as trainer.ts defines it:
+   * Σ_i w_i·CE_i / Σ_i w_i, with w_i = ws.rowWeights[i]. Writes dLoss/dlogits into ws.d[depth] and
+   * sets ws.correct (argmax = label, first maximum wins as tf.argMax) and ws.weightSum.
+   */
+  lossAndGradient(ws: MlpWorkspace, rows: number): number {
+    const C = this.sizes[this.depth];
+    const z = ws.logits;
+    const g = ws.d[this.depth];
+    const y = ws.labels;
+    const w = ws.rowWeights;
+    let loss = 0;
+    let wsum = 0;
+    let correct = 0;
+    for (let i = 0, o = 0; i < rows; i++, o += C) {
+      let max = z[o];
+      let arg = 0;
+      for (let c = 1; c < C; c++) {
+        if (z[o + c] > max) {
+          max = z[o + c];
+          arg = c;
+        }
+      }
+      let sum = 0;
+      for (let c = 0; c < C; c++) {
+        const e = Math.exp(z[o + c] - max);
+        g[o + c] = e;
+        sum += e;
+      }
+      const label = y[i];
+      const wi = w[i];
+      loss += wi * (Math.log(sum) + max - z[o + label]);
+      wsum += wi;
+      if (arg === label) correct++;
+      const inv = wi / sum;
+      for (let c = 0; c < C; c++) g[o + c] *= inv;
+      g[o + label] -= wi;
+    }
+    const scale = 1 / wsum;
+    const n = rows * C;
+    for (let i = 0; i < n; i++) g[i] *= scale;
+    ws.correct = correct;
+    ws.weightSum = wsum;
+    return loss / wsum;
+  }
+
+  /** Weighted loss sum, weight sum and correct count of a forward pass without dropout (validation). */
+  evaluateRows(ws: MlpWorkspace, rows: number): { lossSum: number; weightSum: number; correct: number } {
+    this.forward(ws, rows, false);
+    const C = this.sizes[this.depth];
+    const z = ws.logits;
+    let lossSum = 0;
+    let weightSum = 0;
+    let correct = 0;
+    for (let i = 0, o = 0; i < rows; i++, o += C) {
+      let max = z[o];
+      let arg = 0;
+      for (let c = 1; c < C; c++) {
+        if (z[o + c] > max) {
+          max = z[o + c];
+          arg = c;
+        }
+      }
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(z[o + c] - max);
+      const label = ws.labels[i];
+      lossSum += ws.rowWeights[i] * (Math.log(sum) + max - z[o + label]);
+      weightSum += ws.rowWeights[i];
+      if (arg === label) correct++;
+    }
+    return { lossSum, weightSum, correct };
+  }
+
+  /** Backward pass after forward(training) and lossAndGradient: fills this.grads (overwritten). */
+  backward(ws: MlpWorkspace, rows: number, training: boolean): void {
+    const p = this.params;
+    const g = this.grads;
+    const sizes = this.sizes;
+    const useMasks = training && this.dropoutOn;
+    for (let l = this.depth - 1; l >= 0; l--) {
+      const nIn = sizes[l];
+      const nOut = sizes[l + 1];
+      const input = l === 0 ? ws.x : useMasks ? ws.a[l] : ws.h[l];
+      const dOut = ws.d[l + 1];
+      denseGradParams(input, dOut, rows, nIn, nOut, g, this.wOff[l], this.bOff[l]);
+      if (l === 0) break;
+      const dIn = ws.d[l];
+      denseGradInput(dOut, rows, nIn, nOut, p, this.wOff[l], dIn);
+      activationBackward(dIn, ws.h[l], useMasks ? ws.mask[l] : null, rows * nIn, this.act);
+    }
+  }
+
+  /** Softmax probabilities of ws.logits[0..rows) (for comparing with the tfjs model's predict). */
+  probabilities(ws: MlpWorkspace, rows: number): Float64Array {
+    const C = this.sizes[this.depth];
+    const out = new Float64Array(rows * C);
+    for (let i = 0, o = 0; i < rows; i++, o += C) {
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) max = Math.max(max, ws.logits[o + c]);
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += out[o + c] = Math.exp(ws.logits[o + c] - max);
+      for (let c = 0; c < C; c++) out[o + c] /= sum;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,344 @@
+// From prepared per-symbol feature matrices and labels to a saved model version and KTRDR-shaped
+// results: split (per symbol, chronological, with an embargo) → normalisation fitted on train rows →
+// class weights → train → evaluate on test → save atomically. Independent of how the matrices were
+// built, so it is tested on synthetic data; the training job feeds it the real feature pipeline.
+import { createHash } from 'node:crypto';
+import type * as tf from '@tensorflow/tfjs';
+import type { EpochMetric } from '../../shared/operations';
+import { predictSamples } from '../../infra/models/inference';
+import type { NewModelManifest } from '../../infra/models/manifest';
+import type { ModelRegistry } from '../../infra/models/registry';
+import { rowSamples, windowSamples } from '../../infra/models/samples';
+import { saveModelVersion } from '../../infra/models/store';
+import type { BackendChoice } from './backend';
+import { evaluatePredictions, majorityBaseline } from './evaluate';
+import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
+import { normaliseRatios, splitWithEmbargo, type SplitRows } from './split';
+import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type LabelledSamples, type TrainerConfig } from './trainer';
+
+/** One symbol's rows: features (row-major) and a label per row (0 BUY, 1 HOLD, 2 SELL, −1 unknown). */
+export interface SymbolDataset {
+  symbol: string;
+  rows: number;
+  values: Float32Array;
+  labels: Int8Array;
+  /** Row times (UTC ms), for the data range in the manifest. */
+  time?: Float64Array | null;
+  /** 0 marks rows whose features are not usable (e.g. missing higher-timeframe bar). */
+  valid?: Uint8Array | null;
+}
+
+/** Normalisation of raw-indicator columns, fitted on training rows only and stored with the model. */
+export interface Normalizer {
+  fit(values: Float32Array, rows: number, cols: number, trainRows: Int32Array): unknown;
+  /** Returns the normalised values (may be the same array, changed in place). */
+  apply(values: Float32Array, rows: number, cols: number, stats: unknown): Float32Array;
+}
+
+export interface TrainingSettings {
+  epochs: number;
+  batch_size: number;
+  learning_rate: number;
+  data_split?: { train?: number; validation?: number; test?: number };
+  early_stopping?: { enabled: boolean; patience: number; min_delta: number } | null;
+  seed: number;
+  labels: Record<string, unknown>;
+}
+
+export interface PipelineInput {
+  strategyName: string;
+  strategyYaml: string;
+  strategyVersion?: string | null;
+  symbols: string[];
+  /** Base timeframe first: the model folder is named after it. */
+  timeframes: string[];
+  startDate: string | null;
+  endDate: string | null;
+  featureNames: string[];
+  /** The strategy's `model` section. */
+  model: Record<string, unknown>;
+  training: TrainingSettings;
+  /** Rows a label looks ahead: the embargo between splits. */
+  horizon: number;
+  /** sha256 of the input bars. */
+  dataHash: string;
+  data: SymbolDataset[];
+  normalizer?: Normalizer | null;
+  operationId?: string | null;
+}
+
+export type Phase = 'loading' | 'features' | 'labels' | 'training' | 'evaluating' | 'saving';
+
+export interface PipelineHooks {
+  phase?(phase: Phase, message: string): void;
+  onBatch?(epoch: number, batch: number, batches: number, totalEpochs: number): void;
+  onEpoch?(record: EpochMetric, totalEpochs: number): void;
+  shouldStop?(): boolean;
+  yieldToHost?(): Promise<void>;
+  warn?(message: string): void;
+}
+
+export class TrainingCancelledError extends Error {}
+
+function distribution(labels: ArrayLike<number>): Record<string, number> {
+  const d: Record<string, number> = { BUY: 0, HOLD: 0, SELL: 0 };
+  for (let i = 0; i < labels.length; i++) d[CLASS_NAMES[labels[i]]]++;
+  return d;
+}
+
+function isoDay(ms: number | undefined): string | null {
+  return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+
+export function sha256(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function runTrainingPipeline(
+  registry: ModelRegistry,
+  input: PipelineInput,
+  backend: BackendChoice,
+  hooks: PipelineHooks = {},
+): Promise<{ results: Record<string, unknown>; summary: Record<string, unknown> }> {
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    hooks.warn?.(m);
+  };
+  const cols = input.featureNames.length;
+  if (cols === 0) throw new Error('The strategy resolves to no features');
+  if (!input.data.length) throw new Error('No data to train on');
+
+  const { spec, warnings: specWarnings } = modelSpecFrom(input.model, cols, input.training.seed);
+  specWarnings.forEach(warn);
+  const L = spec.sequenceLength;
+
+  // Combine the symbols' matrices; each keeps its own rows, labels and split (no cross-symbol windows).
+  const totalRows = input.data.reduce((n, d) => n + d.rows, 0);
+  let values: Float32Array = new Float32Array(totalRows * cols);
+  const labels = new Int32Array(totalRows).fill(-1);
+  const ratios = normaliseRatios(input.training.data_split);
+  const split: SplitRows = { train: [], validation: [], test: [] };
+  let offset = 0;
+  for (const d of input.data) {
+    if (d.values.length !== d.rows * cols) throw new Error(`${d.symbol}: feature matrix has ${d.values.length / Math.max(1, d.rows)} columns, expected ${cols}`);
+    if (d.labels.length !== d.rows) throw new Error(`${d.symbol}: ${d.labels.length} labels for ${d.rows} feature rows`);
+    values.set(d.values, offset * cols);
+    for (let i = 0; i < d.rows; i++) labels[offset + i] = d.labels[i];
+    const usable = (i: number) => d.labels[i] >= 0 && d.labels[i] < NUM_CLASSES && (!d.valid || d.valid[i] === 1) && i >= L - 1;
+    splitWithEmbargo(d.rows, ratios, input.horizon, usable, offset, split);
+    offset += d.rows;
+  }
+  const trainRows = Int32Array.from(split.train);
+  const valRows = Int32Array.from(split.validation);
+  const testRows = Int32Array.from(split.test);
+  if (trainRows.length === 0) throw new Error('The training split is empty: widen the date range or load more data');
+  if (testRows.length === 0) throw new Error('The test split is empty: widen the date range or load more data');
+  if (valRows.length === 0) warn('The validation split is empty: no early stopping and the last epoch is kept');
+
+  // Normalise with statistics from the training rows only; then NaN (warm-up) → 0 as KTRDR does.
+  let normalization: unknown = null;
+  if (input.normalizer) {
+    normalization = input.normalizer.fit(values, totalRows, cols, trainRows);
+    values = input.normalizer.apply(values, totalRows, cols, normalization);
+  }
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) values[i] = 0;
+
+  const samplesOf = (rows: Int32Array): LabelledSamples => ({
+    samples: L > 1 ? windowSamples(values, cols, rows, L) : rowSamples(values, cols, rows),
+    labels: Int32Array.from(rows, (r) => labels[r]),
+  });
+  const train = samplesOf(trainRows);
+  const val = samplesOf(valRows);
+  const test = samplesOf(testRows);
+  const classWeights = classWeightsFrom(train.labels, NUM_CLASSES);
+  const labelDistribution = { train: distribution(train.labels), validation: distribution(val.labels), test: distribution(test.labels) };
+  for (const c of CLASS_NAMES) if (labelDistribution.train[c] === 0) warn(`No ${c} labels in the training split: the model cannot learn that class`);
+
+  const t = input.training;
+  const es = t.early_stopping;
+  const cfg: TrainerConfig = {
+    ...DEFAULT_TRAINER_CONFIG,
+    numClasses: NUM_CLASSES,
+    epochs: t.epochs,
+    batchSize: t.batch_size,
+    learningRate: t.learning_rate,
+    seed: t.seed,
+    classWeights,
+    earlyStopping: es && es.enabled ? { patience: es.patience, minDelta: es.min_delta } : null,
+  };
+
+  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name})`);
+  const model: tf.Sequential = buildModel(spec);
+  try {
+    const outcome = await trainModel(model, train, val, cfg, {
+      onBatch: (e, b, n) => hooks.onBatch?.(e, b, n, cfg.epochs),
+      onEpoch: (rec) => hooks.onEpoch?.(rec, cfg.epochs),
+      shouldStop: hooks.shouldStop,
+      yieldToHost: hooks.yieldToHost,
+    });
+    if (outcome.cancelled) throw new TrainingCancelledError(`Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved`);
+
+    hooks.phase?.('evaluating', `Evaluating on ${test.labels.length} test samples`);
+    const probs = predictSamples(model, test.samples, 2048);
+    const testMetrics = evaluatePredictions(test.labels, probs, NUM_CLASSES);
+
+    const h = outcome.history;
+    const last = h[h.length - 1];
+    const bestRec = h[outcome.bestEpoch - 1] ?? last;
+    const valAccs = h.map((r) => r.val_accuracy).filter((v): v is number => v !== null);
+    const trainingMetrics = {
+      epochs_trained: outcome.epochsTrained,
+      final_train_loss: last.train_loss,
+      final_train_accuracy: last.train_accuracy,
+      best_train_accuracy: Math.max(...h.map((r) => r.train_accuracy)),
+      training_time: outcome.trainingTime,
+      final_val_loss: last.val_loss,
+      final_val_accuracy: last.val_accuracy,
+      // KTRDR's best_val_accuracy: the validation accuracy at the best-validation-loss epoch.
+      best_val_accuracy: bestRec.val_accuracy,
+      max_val_accuracy: valAccs.length ? Math.max(...valAccs) : null,
+      best_val_loss: outcome.bestValLoss,
+      best_epoch: outcome.bestEpoch,
+      early_stopped: outcome.earlyStopped,
+      restored_best_weights: outcome.restoredBest,
+      history: {
+        train_loss: h.map((r) => r.train_loss),
+        train_accuracy: h.map((r) => r.train_accuracy),
+        val_loss: h.map((r) => r.val_loss),
+        val_accuracy: h.map((r) => r.val_accuracy),
+      },
+    };
+    const base = majorityBaseline(train.labels, val.labels.length ? val.labels : test.labels);
+    const baseline = {
+      split: val.labels.length ? 'validation' : 'test',
+      majority_class: CLASS_NAMES[base.majority_class],
+      majority_accuracy: base.accuracy,
+      model_accuracy: val.labels.length ? bestRec.val_accuracy : testMetrics.test_accuracy,
+      beats_baseline: (val.labels.length ? (bestRec.val_accuracy ?? 0) : testMetrics.test_accuracy) > base.accuracy,
+    };
+    if (!baseline.beats_baseline)
+      warn(`The model (${(Number(baseline.model_accuracy) * 100).toFixed(1)} %) does not beat always answering ${baseline.majority_class} (${(base.accuracy * 100).toFixed(1)} %) on ${baseline.split}`);
+
+    const parameters = countParameters(model);
+    const firstTimes = input.data.map((d) => d.time?.[0]).filter((x): x is number => x !== undefined);
+    const lastTimes = input.data.map((d) => d.time?.[d.rows - 1]).filter((x): x is number => x !== undefined);
+    const timeframe = input.timeframes[0];
+    const manifest: NewModelManifest = {
+      strategy_name: input.strategyName,
+      strategy_hash: sha256(input.strategyYaml),
+      strategy_version: input.strategyVersion ?? null,
+      symbols: input.symbols,
+      timeframes: input.timeframes,
+      timeframe,
+      output_type: 'classification',
+      class_names: [...CLASS_NAMES],
+      model: {
+        type: spec.type,
+        input_size: cols,
+        num_classes: NUM_CLASSES,
+        sequence_length: L,
+        hidden_layers: spec.hiddenLayers,
+        hidden_size: spec.hiddenSize,
+        num_layers: spec.numLayers,
+        dropout: spec.dropout,
+        activation: spec.activation,
+        parameters_count: parameters,
+        architecture: describeArchitecture(spec),
+      },
+      features: input.featureNames,
+      normalization,
+      labels: { ...t.labels, horizon: input.horizon },
+      data: {
+        start_date: input.startDate,
+        end_date: input.endDate,
+        first_row_time: isoDay(firstTimes.length ? Math.min(...firstTimes) : undefined),
+        last_row_time: isoDay(lastTimes.length ? Math.max(...lastTimes) : undefined),
+        content_hash: input.dataHash,
+        samples: { train: train.labels.length, validation: val.labels.length, test: test.labels.length },
+        embargo_rows: input.horizon,
+        label_distribution: labelDistribution,
+      },
+      seed: t.seed,
+      training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, class_weights: classWeights, clip_norm: cfg.clipNorm, weight_decay: cfg.weightDecay, early_stopping: cfg.earlyStopping, data_split: ratios, optimizer: 'adam' },
+      backend: { name: backend.name, versions: backend.versions, details: backend.details },
+      library_versions: { ...backend.versions, node: process.versions.node },
+      training_metrics: trainingMetrics,
+      test_metrics: testMetrics as unknown as Record<string, unknown>,
+    };
+
+    if (hooks.shouldStop?.()) throw new TrainingCancelledError('Training cancelled before saving; no model version was saved');
+    hooks.phase?.('saving', `Saving model ${input.strategyName}/${timeframe}`);
+    const saved = await saveModelVersion(registry, {
+      model,
+      manifest,
+      strategyYaml: input.strategyYaml,
+      features: {
+        feature_names: input.featureNames,
+        feature_count: cols,
+        sequence_length: L,
+        normalization,
+        scaling_info: { requires_scaling: normalization !== null, fitted_on: 'train split' },
+      },
+      shouldAbort: hooks.shouldStop,
+    }).catch((err) => {
+      if (hooks.shouldStop?.()) throw new TrainingCancelledError('Training cancelled while saving; no model version was saved');
+      throw err;
+    });
+
+    const modelInfo = {
+      parameters_count: parameters,
+      trainable_parameters: parameters,
+      architecture: describeArchitecture(spec),
+      model_type: spec.type,
+      backend: backend.name,
+      backend_versions: backend.versions,
+      backend_details: backend.details,
+      backend_skipped: backend.skipped,
+    };
+    const dataSummary = {
+      symbols: input.symbols,
+      timeframes: input.timeframes,
+      start_date: input.startDate,
+      end_date: input.endDate,
+      total_samples: train.labels.length + val.labels.length + test.labels.length,
+      feature_count: cols,
+      samples: manifest.data.samples,
+      embargo_rows: input.horizon,
+      label_distribution: labelDistribution,
+    };
+    const results = {
+      model_path: saved.model_path,
+      model_version: saved.version,
+      training_metrics: trainingMetrics,
+      test_metrics: testMetrics,
+      baseline,
+      artifacts: { feature_importance: null, per_symbol_metrics: null },
+      model_info: modelInfo,
+      data_summary: dataSummary,
+      session_info: {
+        operation_id: input.operationId ?? null,
+        strategy_name: input.strategyName,
+        symbols: input.symbols,
+        timeframes: input.timeframes,
+        training_mode: 'local',
+        use_host_service: false,
+        start_date: input.startDate,
+        end_date: input.endDate,
+      },
+      resource_usage: { training_mode: 'local', backend: backend.name },
+      warnings,
+    };
+    const summary = {
+      model_path: saved.model_path,
+      training_metrics: { ...trainingMetrics, history: undefined },
+      test_metrics: { test_accuracy: testMetrics.test_accuracy, test_loss: testMetrics.test_loss, precision: testMetrics.precision, recall: testMetrics.recall, f1_score: testMetrics.f1_score },
+      baseline,
+      model_info: { parameters_count: parameters, architecture: modelInfo.architecture, backend: backend.name },
+      data_summary: dataSummary,
+    };
+    return { results, summary };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,162 @@
+// The user's flows in a real browser: data (chart, gaps, CSV import), strategies (YAML, validation),
+// training (live epoch chart, cancel) and backtests (equity, trade markers, zoom to a trade).
+// A flow whose endpoint the server does not have yet fails saying which endpoint is missing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, assertRendererBuilt, browserUnavailableReason, endpointExists, openBrowser, screenshot, startServer, waitFor, type BrowserSession, type Server } from './harness';
+
+const skipReason = browserUnavailableReason();
+if (skipReason) console.warn(`[e2e] skipping browser flows: ${skipReason}`);
+
+async function requireEndpoint(server: Server, method: string, path: string, body?: unknown): Promise<void> {
+  if (!(await endpointExists(server, method, path, body))) throw new Error(`endpoint missing on the server: ${method} /api/v1${path} — this flow cannot run until it exists`);
+}
+
+/** A small daily CSV of a made-up symbol. */
+function sampleCsv(days: number): string {
+  const rows = ['timestamp,open,high,low,close,volume'];
+  let p = 50;
+  for (let i = 0; i < days; i++) {
+    const d = new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    const o = p;
+    p = p * (1 + Math.sin(i / 3) * 0.01);
+    rows.push(`${d},${o.toFixed(4)},${(Math.max(o, p) + 0.5).toFixed(4)},${(Math.min(o, p) - 0.5).toFixed(4)},${p.toFixed(4)},${1000 + i}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+describe.skipIf(!!skipReason)('user flows (browser)', () => {
+  let server: Server;
+  let b: BrowserSession;
+
+  beforeAll(async () => {
+    assertRendererBuilt();
+    server = await startServer();
+    b = await openBrowser();
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('data: lists stored series, draws candles, shows the gap report, imports a CSV from the file picker', async () => {
+    await requireEndpoint(server, 'GET', '/data/info');
+    const { page } = b;
+    await page.goto(`${server.url}/#/data`);
+    const row = page.getByTestId('series-EURUSD-1h');
+    await row.waitFor();
+    await row.click();
+    await page.locator('[data-testid="data-candles"] canvas').first().waitFor();
+    await page.getByTestId('gap-report').waitFor();
+    await waitFor(async () => (await page.getByTestId('gap-report').textContent())!.length > 0, 10_000, 'the gap report');
+    expect(await page.getByTestId('gap-report').getByRole('alert').count()).toBe(0);
+    await screenshot(page, 'data-chart');
+
+    await requireEndpoint(server, 'POST', '/data/import', {});
+    await page.getByTestId('csv-file').setInputFiles({ name: 'E2ETEST_daily.csv', mimeType: 'text/csv', buffer: Buffer.from(sampleCsv(40)) });
+    await page.getByTestId('csv-symbol').fill('E2ETEST');
+    await page.getByTestId('csv-timeframe').selectOption('1d');
+    await page.getByTestId('csv-submit').click();
+    await waitFor(async () => /Imported 40 bars/.test((await page.getByTestId('csv-message').textContent()) ?? ''), 15_000, 'the import message');
+    await page.getByTestId('series-E2ETEST-1d').waitFor();
+    expect(await page.getByTestId('series-E2ETEST-1d').textContent()).toContain('40');
+    await page.locator('[data-testid="data-candles"] canvas').first().waitFor();
+    await screenshot(page, 'data-imported');
+  });
+
+  it('strategies: shows a YAML, validates it and moves the caret to an error position', async () => {
+    await requireEndpoint(server, 'GET', '/strategies/');
+    await requireEndpoint(server, 'POST', '/strategies/validate', { yaml: 'name: x' });
+    const { page } = b;
+    await page.goto(`${server.url}/#/strategies`);
+    await page.getByTestId('strategy-minimal').click();
+    const editor = page.getByTestId('yaml-editor');
+    await waitFor(async () => (await editor.inputValue()).includes('indicators'), 10_000, 'the YAML text');
+    await page.getByTestId('validate').click();
+    await page.getByTestId('validation-result').waitFor();
+    // Break it: an unknown indicator type must come back as an issue with a position.
+    const broken = (await editor.inputValue()).replace(/type: rsi/, 'type: not_an_indicator');
+    await editor.fill(broken);
+    await page.getByTestId('validate').click();
+    await waitFor(async () => (await page.getByTestId('validation-result').textContent())!.includes('error'), 10_000, 'a validation error');
+    const issue = page.locator('[data-testid^="issue-"]:not([disabled])').first();
+    await issue.click();
+    const caretLine = await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(0, el.selectionStart).split('\n').length);
+    expect((await issue.textContent())!.startsWith(`${caretLine}:`)).toBe(true);
+    await screenshot(page, 'strategies-validation');
+  });
+
+  it('training: starts from the form, the epoch chart grows, results appear; a second one is cancelled', async () => {
+    await requireEndpoint(server, 'POST', '/trainings/start', {});
+    const { page } = b;
+    await page.goto(`${server.url}/#/training`);
+    // Client-side validation first: an empty form names the missing fields.
+    await page.getByTestId('train-submit').click();
+    expect(await page.getByTestId('error-train-strategy_name').textContent()).toMatch(/strategy/i);
+
+    await page.getByTestId('train-strategy_name').fill('minimal');
+    await page.getByTestId('train-symbols').fill('EURUSD');
+    await page.getByTestId('train-timeframes').fill('1h');
+    await page.getByTestId('train-start_date').fill('2016-01-01');
+    await page.getByTestId('train-end_date').fill('2017-12-31');
+    await page.getByTestId('train-submit').click();
+    const charts = page.getByTestId('training-charts');
+    const epochs = async () => Number(await charts.getAttribute('data-epochs'));
+    await waitFor(async () => (await epochs()) >= 1, 120_000, 'the first epoch');
+    const first = await epochs();
+    await waitFor(async () => (await epochs()) > first || (await page.getByTestId('op-live').getAttribute('data-status')) === 'completed', 120_000, 'the epoch chart to grow');
+    await page.getByTestId('loss-chart').waitFor();
+    await screenshot(page, 'training-live');
+    await waitFor(async () => (await page.getByTestId('op-live').getAttribute('data-status')) !== 'running', 240_000, 'the training to end');
+    expect(await page.getByTestId('op-live').getAttribute('data-status')).toBe('completed');
+    await page.getByTestId('model-path').waitFor();
+    expect(await page.getByTestId('model-path').textContent()).toMatch(/minimal/);
+    expect(await epochs()).toBeGreaterThan(first);
+    await screenshot(page, 'training-completed');
+
+    // A second one, cancelled from its Cancel button.
+    await page.getByTestId('train-submit').click();
+    await waitFor(async () => (await page.getByTestId('op-live').getAttribute('data-status')) === 'running', 60_000, 'the second training to run');
+    await page.getByTestId('live-cancel').click();
+    await waitFor(async () => (await page.getByTestId('op-live').getAttribute('data-status')) === 'cancelled', 30_000, 'cancelled');
+    await screenshot(page, 'training-cancelled');
+  });
+
+  it('backtest: runs from the form, shows equity, trade markers on the price chart, and zooms to a clicked trade', async () => {
+    await requireEndpoint(server, 'POST', '/backtests/start', {});
+    const models = await apiCall(server, 'GET', '/models');
+    if (models.status === 404) await requireEndpoint(server, 'GET', '/models');
+    const { page } = b;
+    await page.goto(`${server.url}/#/backtests`);
+    await page.getByTestId('bt-strategy_name').fill('minimal');
+    await page.getByTestId('bt-symbol').fill('EURUSD');
+    await page.getByTestId('bt-timeframe').selectOption('1h');
+    await page.getByTestId('bt-start_date').fill('2018-01-01');
+    await page.getByTestId('bt-end_date').fill('2018-06-30');
+    await page.getByTestId('bt-submit').click();
+    const serverError = page.getByTestId('bt-server-error');
+    await waitFor(async () => (await page.getByTestId('op-live').count()) > 0 || ((await serverError.textContent()) ?? '') !== '', 30_000, 'the backtest to start');
+    const err = await serverError.textContent();
+    if (err) throw new Error(`the backtest did not start: ${err} (a trained minimal/1h model is needed: the training flow makes one)`);
+    const live = page.getByTestId('op-live');
+    try {
+      await waitFor(async () => ['completed', 'failed', 'cancelled'].includes((await live.getAttribute('data-status')) ?? ''), 120_000, 'the backtest to end');
+    } finally {
+      await screenshot(page, 'backtest-ended');
+    }
+    expect(`${await live.getAttribute('data-status')} ${await live.textContent()}`).toMatch(/^completed/);
+    await page.locator('[data-testid="final-equity-chart"] canvas').first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="bt-candles"] canvas').first().waitFor({ timeout: 30_000 });
+    const markers = Number(await page.getByTestId('bt-price').getAttribute('data-markers'));
+    expect(markers).toBeGreaterThan(0);
+    await screenshot(page, 'backtest-results');
+
+    const candles = page.getByTestId('bt-candles');
+    const span = async () => Number(await candles.getAttribute('data-x-max')) - Number(await candles.getAttribute('data-x-min'));
+    const full = await span();
+    await page.locator('[data-testid^="trade-row-"]').first().click();
+    await waitFor(async () => (await span()) < full, 10_000, 'the chart to zoom to the trade');
+    await page.getByTestId('trades-sort-pnl').click();
+    await screenshot(page, 'backtest-trade-zoom');
+  });
+});

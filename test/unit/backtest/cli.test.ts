@@ -1,0 +1,80 @@
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerBacktestCommands, summaryTable } from '../../../src/cli/commands/backtest';
+import type { KtrdrHttpClient } from '../../../src/cli/http';
+
+function fakeClient() {
+  const posts: { path: string; body: any }[] = [];
+  const client = {
+    post: async (path: string, body: unknown) => {
+      posts.push({ path, body });
+      return { operation_id: 'op_backtesting_20240101_000000_abcdef01', message: 'Backtest started for EURUSD 1d', symbol: 'EURUSD', timeframe: '1d' };
+    },
+    get: async () => ({}),
+  };
+  return { client: client as unknown as KtrdrHttpClient, posts };
+}
+
+async function runCli(args: string[]) {
+  const { client, posts } = fakeClient();
+  const program = new Command().exitOverride();
+  registerBacktestCommands(program, { client: () => client });
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+  try {
+    await program.parseAsync(['node', 'ktrdr', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return { posts, out: out.join('') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('ktrdr backtest', () => {
+  it('`backtest NAME --start --end` posts KTRDR’s request without symbol/timeframe (taken from the strategy)', async () => {
+    const { posts, out } = await runCli(['backtest', 'neuro_mean_reversion', '--start', '2024-01-01', '--end', '2024-06-30', '-m', 'models/neuro_mean_reversion/1d_v2']);
+    expect(posts).toEqual([
+      {
+        path: '/backtests/start',
+        body: {
+          strategy_name: 'neuro_mean_reversion',
+          start_date: '2024-01-01',
+          end_date: '2024-06-30',
+          model_path: 'models/neuro_mean_reversion/1d_v2',
+          initial_capital: 100_000,
+          commission: 0.001,
+          slippage: 0.001,
+        },
+      },
+    ]);
+    expect(out).toMatch(/op_backtesting_20240101_000000_abcdef01/);
+  });
+
+  it('`backtest run STRATEGY SYMBOL TIMEFRAME --start-date --end-date --no-follow` sends symbol, timeframe and costs', async () => {
+    const { posts } = await runCli(['backtest', 'run', 's1', 'EURUSD', '1h', '--start-date', '2024-01-01', '--end-date', '2024-02-01', '--capital', '5000', '--slippage', '0.0005', '--no-follow']);
+    expect(posts[0].body).toMatchObject({ strategy_name: 's1', symbol: 'EURUSD', timeframe: '1h', initial_capital: 5000, slippage: 0.0005, commission: 0.001 });
+  });
+
+  it('rejects a non-numeric capital before calling the server', async () => {
+    await expect(runCli(['backtest', 'x', '--start', '2024-01-01', '--end', '2024-02-01', '--capital', 'lots'])).rejects.toThrow(/--capital must be a number/);
+  });
+
+  it('prints the key metrics next to buy-and-hold', () => {
+    const text = summaryTable({
+      strategy_name: 's',
+      symbol: 'EURUSD',
+      timeframe: '1d',
+      start_time: 'a',
+      end_time: 'b',
+      equity_curve_length: 10,
+      model_path: 'models/s/1d_v1',
+      metrics: { total_return_pct: 0.0123, sharpe_ratio: 1.234, max_drawdown_pct: 0.05, total_trades: 3, win_rate: 2 / 3 },
+      benchmark: { total_return_pct: -0.03, sharpe_ratio: -0.5 },
+    });
+    expect(text).toMatch(/Return\s+1\.23%\s+-3\.00%/);
+    expect(text).toMatch(/Sharpe ratio\s+1\.23\s+-0\.50/);
+    expect(text).toMatch(/Win rate\s+66\.67%/);
+    expect(text).toMatch(/Trades\s+3/);
+  });
+});

@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadModel } from '../../../src/infra/models/inference';
+import { ModelRegistry } from '../../../src/infra/models/registry';
+import { selectBackend, type BackendChoice } from '../../../src/worker/training/backend';
+import { runTrainingPipeline, TrainingCancelledError, type PipelineInput, type SymbolDataset } from '../../../src/worker/training/pipeline';
+import { syntheticMatrix } from './helpers';
+
+let backend: BackendChoice;
+beforeAll(async () => {
+  backend = await selectBackend({ force: 'cpu' });
+});
+let home: string;
+beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'ktrdr-pipe-'))));
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+function symbol(name: string, rows: number, seed: number, horizon: number): SymbolDataset {
+  const m = syntheticMatrix(rows, 4, seed, 0.2);
+  const labels = Int8Array.from(m.labels);
+  for (let i = rows - horizon; i < rows; i++) labels[i] = -1; // the last rows have no label
+  const time = Float64Array.from({ length: rows }, (_, i) => Date.UTC(2020, 0, 1) + i * 86_400_000);
+  return { symbol: name, rows, values: m.values, labels, time };
+}
+
+function input(over: Partial<PipelineInput> = {}): PipelineInput {
+  return {
+    strategyName: 'synth',
+    strategyYaml: 'name: synth\n',
+    symbols: ['AAA', 'BBB'],
+    timeframes: ['1d'],
+    startDate: '2020-01-01',
+    endDate: '2021-12-31',
+    featureNames: ['1d_a', '1d_b', '1d_c', '1d_d'],
+    model: { type: 'mlp', architecture: { hidden_layers: [16, 8], dropout: 0.1 } },
+    training: { epochs: 6, batch_size: 32, learning_rate: 0.01, seed: 5, labels: { source: 'zigzag', zigzag_threshold: 0.02 }, early_stopping: { enabled: true, patience: 3, min_delta: 0 } },
+    horizon: 3,
+    dataHash: 'hash',
+    data: [symbol('AAA', 300, 1, 3), symbol('BBB', 200, 2, 3)],
+    ...over,
+  };
+}
+
+describe('runTrainingPipeline', () => {
+  it('trains, evaluates and saves a version; results have KTRDR’s shape plus the baseline', async () => {
+    const registry = ModelRegistry.forHome(home);
+    const epochs: number[] = [];
+    const phases: string[] = [];
+    const { results, summary } = await runTrainingPipeline(registry, input(), backend, {
+      onEpoch: (r) => epochs.push(r.epoch),
+      phase: (p) => phases.push(p),
+    });
+    expect(phases).toEqual(['training', 'evaluating', 'saving']);
+    expect(results.model_path).toBe('models/synth/1d_v1');
+    const tm = results.training_metrics as Record<string, any>;
+    expect(tm.epochs_trained).toBe(epochs.length);
+    expect(tm.history.train_loss).toHaveLength(epochs.length);
+    for (const k of ['final_train_loss', 'final_train_accuracy', 'best_train_accuracy', 'training_time', 'final_val_loss', 'final_val_accuracy', 'best_val_accuracy', 'early_stopped', 'best_epoch'])
+      expect(tm, k).toHaveProperty(k);
+    const test = results.test_metrics as Record<string, any>;
+    expect(test.test_accuracy).toBeGreaterThan(0.5);
+    expect(test.confusion_matrix).toHaveLength(3);
+    const ds = results.data_summary as Record<string, any>;
+    // per symbol: 0.7/0.15/0.15 split, embargo 3 before each boundary, last 3 unlabelled rows dropped
+    // AAA (300): train [0,207) val [210,252) test [255,297) ; BBB (200): train [0,137) val [140,167) test [170,197)
+    expect(ds.samples).toEqual({ train: 207 + 137, validation: 42 + 27, test: 42 + 27 });
+    expect(ds.feature_count).toBe(4);
+    expect(Object.keys(ds.label_distribution.train)).toEqual(['BUY', 'HOLD', 'SELL']);
+    const info = results.model_info as Record<string, any>;
+    expect(info.parameters_count).toBe(4 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3);
+    expect(info.backend).toBe('cpu');
+    expect(results.baseline).toMatchObject({ split: 'validation' });
+    expect(typeof (results.baseline as any).beats_baseline).toBe('boolean');
+    expect(summary.model_path).toBe('models/synth/1d_v1');
+    const loaded = await loadModel(join(home, 'models', 'synth', '1d_v1'));
+    expect(loaded.manifest.features).toEqual(['1d_a', '1d_b', '1d_c', '1d_d']);
+    expect(loaded.manifest.strategy_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(loaded.manifest.data.first_row_time).toBe('2020-01-01T00:00:00.000Z');
+    expect(loaded.manifest.seed).toBe(5);
+    expect(loaded.manifest.backend.name).toBe('cpu');
+    loaded.model.dispose();
+  });
+
+  it('fits the normaliser on training rows only and stores its statistics', async () => {
+    let fittedOn: Int32Array | null = null;
+    const normalizer = {
+      fit: (_v: Float32Array, _r: number, _c: number, rows: Int32Array) => {
+        fittedOn = rows;
+        return { method: 'test', rows: rows.length };
+      },
+      apply: (v: Float32Array) => v,
+    };
+    const { results } = await runTrainingPipeline(ModelRegistry.forHome(home), input({ normalizer, training: { ...input().training, epochs: 1 } }), backend);
+    expect(fittedOn!.length).toBe((results.data_summary as any).samples.train);
+    // AAA's train rows end before row 207, BBB's start at 300
+    expect(Math.max(...Array.from(fittedOn!).filter((r) => r < 300))).toBe(206);
+    const { manifest } = await loadModel(join(home, 'models', 'synth', '1d_v1'));
+    expect(manifest.normalization).toEqual({ method: 'test', rows: fittedOn!.length });
+  });
+
+  it('a cancelled run leaves no model version and no temp folder behind', async () => {
+    let batches = 0;
+    await expect(
+      runTrainingPipeline(ModelRegistry.forHome(home), input({ training: { ...input().training, epochs: 50 } }), backend, {
+        onBatch: () => void batches++,
+        shouldStop: () => batches >= 5,
+      }),
+    ).rejects.toBeInstanceOf(TrainingCancelledError);
+    const dir = join(home, 'models', 'synth');
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+  });
+
+  it('trains an LSTM whose windows never cross symbols', async () => {
+    const { results } = await runTrainingPipeline(
+      ModelRegistry.forHome(home),
+      input({ model: { type: 'lstm', architecture: { sequence_length: 5, hidden_size: 8, num_layers: 1 } }, training: { ...input().training, epochs: 1 } }),
+      backend,
+    );
+    // rows 0..3 of each symbol cannot end a window of 5
+    expect((results.data_summary as any).samples.train).toBe(207 + 137 - 8);
+  });
+
+  it('refuses an empty test split with a message that says what to do', async () => {
+    await expect(runTrainingPipeline(ModelRegistry.forHome(home), input({ data: [symbol('AAA', 10, 1, 3)] }), backend)).rejects.toThrow(/test split is empty/);
+  });
+});
