@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Seed 000 (training/cancellation), its commands verbatim, each expectation checked.
-# Needs: a server on KTRDR_API_PORT with EURUSD 5m bars covering 2023-01-01..2025-01-01 and
-# EURUSD 1d for 2024 (the test loads them first), strategy test_e2e_local_pull.
+# Needs: a server on KTRDR_API_PORT with EURUSD 5m bars over the range and EURUSD 1d for 2024
+# (the test loads them first), strategy test_e2e_local_pull. START_DATE/END_DATE default to the
+# seed's two years; our trainer finishes those in under the seed's 10 s wait, so the test passes a
+# longer range ("long enough that the job is still running when they cancel it").
 set -euo pipefail
 fail() { echo "FAIL: $*" >&2; exit 1; }
+START_DATE=${START_DATE:-2023-01-01}
+END_DATE=${END_DATE:-2025-01-01}
 
 # 1. Start Training
 RESPONSE=$(curl -s -X POST http://localhost:${KTRDR_API_PORT:-8000}/api/v1/trainings/start \
   -H "Content-Type: application/json" \
-  -d '{"symbols":["EURUSD"],"timeframes":["5m"],"strategy_name":"test_e2e_local_pull","start_date":"2023-01-01","end_date":"2025-01-01"}')
+  -d '{"symbols":["EURUSD"],"timeframes":["5m"],"strategy_name":"test_e2e_local_pull","start_date":"'"$START_DATE"'","end_date":"'"$END_DATE"'"}')
 
 TASK_ID=$(echo "$RESPONSE" | jq -r '.task_id')
 echo "Task ID: $TASK_ID"

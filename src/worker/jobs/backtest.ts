@@ -22,9 +22,10 @@ import type { StrategyConfig } from '../../core/strategy/types';
 import { timeframeMs } from '../../core/timeframes';
 import { writeFileAtomic } from '../../infra/bars/atomic';
 import { BarStore } from '../../infra/bars/bar-store';
-import { loadModel, predictProbabilities } from '../../infra/models/inference';
+import { loadModel, predictProbabilitiesAsync } from '../../infra/models/inference';
 import { STRATEGY_FILE } from '../../infra/models/manifest';
-import { ModelRegistry } from '../../infra/models/registry';
+import { ModelRegistry, readManifestIfAny } from '../../infra/models/registry';
+import { retargetStrategy } from '../../core/strategy/retarget';
 import { selectBackend } from '../training/backend';
 import { yieldToHost, type ProgressBridge } from '../bridge';
 import type { Job } from './types';
@@ -146,8 +147,9 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   if (reqStart === null || reqEnd === null || reqStart > reqEnd) throw new Error(`Invalid date range ${p.start_date} .. ${p.end_date}`);
 
   bridge.update(1, `Loading model and strategy for ${label}`, { context: { phase: 'loading' } });
-  const strategy = await deps.loadStrategy(p.strategy_name);
+  // The model first: its manifest says which timeframes the strategy was trained on.
   const resolved = deps.resolveModel(p.model_path ?? `${p.strategy_name}/${p.timeframe}_latest`);
+  const strategy = await deps.loadStrategy(p.strategy_name);
   const model = await deps.loadModel(resolved.dir);
   if (model.manifest.timeframe && model.manifest.timeframe !== p.timeframe) {
     throw new Error(`Model ${resolved.model_path} was trained on ${model.manifest.timeframe} bars; the backtest asks for ${p.timeframe}`);
@@ -183,7 +185,10 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   await yieldToHost();
 
   bridge.update(12, `Running the model on ${matrix.rows} bars`, { context: { phase: 'inference' } });
-  const probs = await model.predict(matrix, (done, total) => bridge.update(12 + (18 * done) / Math.max(1, total), `Running the model: ${done}/${total} bars`));
+  const probs = await model.predict(matrix, (done, total) => {
+    bridge.throwIfCancelled();
+    bridge.update(12 + (18 * done) / Math.max(1, total), `Running the model: ${done}/${total} bars`, { items_processed: done, items_total: total });
+  });
   if (probs.length !== matrix.rows * NUM_CLASSES) throw new Error(`Model returned ${probs.length} values for ${matrix.rows} rows`);
   bridge.throwIfCancelled();
 
@@ -309,7 +314,15 @@ export function defaultDeps(home: string, opts: WiringOptions = {}): BacktestDep
         const errors = parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, source));
         throw new Error(`Strategy ${name} is not valid: ${errors.join('; ')}`);
       }
-      const config = parsed.strategy;
+      // Trained on other timeframes than the file names (a training request may retarget): rebuild
+      // the features the model was trained on, from its manifest.
+      const manifest = modelDir ? readManifestIfAny(modelDir) : null;
+      let config = parsed.strategy;
+      if (manifest?.timeframes?.length) {
+        const r = retargetStrategy(config, { timeframes: manifest.timeframes });
+        if (r.problems.length) throw new Error(`Strategy ${name} cannot rebuild the model's inputs: ${r.problems.join('; ')}`);
+        config = r.strategy;
+      }
       return { config, decisions: config.decisions, timeframes: config.training_data.timeframes.list, warmupBars: config.training_data.history_required };
     },
     loadModel: async (dir) => {
@@ -317,7 +330,8 @@ export function defaultDeps(home: string, opts: WiringOptions = {}): BacktestDep
       const { model, manifest } = await loadModel(dir);
       return {
         manifest: { features: manifest.features, normalization: manifest.normalization, timeframe: manifest.timeframe },
-        predict: async (matrix) => predictProbabilities(model, matrix, { sequenceLength: manifest.model.sequence_length > 1 ? manifest.model.sequence_length : undefined }),
+        predict: (matrix, onProgress) =>
+          predictProbabilitiesAsync(model, matrix, { sequenceLength: manifest.model.sequence_length > 1 ? manifest.model.sequence_length : undefined, onProgress }),
       };
     },
     buildFeatures: (strategy, barsByTimeframe) => {

@@ -37,11 +37,12 @@ describe.skipIf(tools.status !== 0)('seed acceptance scenarios (curl + jq, verba
     await s?.stop();
   });
 
-  it('000 training/cancellation on EURUSD 5m 2023-2025', async () => {
-    // Pre-flight: "EURUSD 5m has sufficient data (2+ years)"; and EURUSD 1d through 2024 for step 5.
-    await download(s, { symbol: 'EURUSD', timeframe: '5m', start_date: '2022-10-01', end_date: '2025-01-01' });
+  it('000 training/cancellation on EURUSD 5m', async () => {
+    // Pre-flight: "EURUSD 5m has sufficient data (2+ years)" — ten years, so that training is still
+    // running after the seed's 10 s wait — and EURUSD 1d through 2024 for step 5.
+    await download(s, { symbol: 'EURUSD', timeframe: '5m', start_date: '2015-01-01', end_date: '2025-01-01' });
     await download(s, { symbol: 'EURUSD', timeframe: '1d', start_date: '2023-09-11', end_date: '2025-01-01' });
-    const r = runScript('seed-000-training-cancellation.sh', port);
+    const r = runScript('seed-000-training-cancellation.sh', port, { START_DATE: '2015-01-01', END_DATE: '2025-01-01' });
     expect(r.out).toContain('SEED 000 PASSED');
     expect(r.code, r.out).toBe(0);
     // The second training of step 5 runs to the end: a completed model on disk.
@@ -51,13 +52,14 @@ describe.skipIf(tools.status !== 0)('seed acceptance scenarios (curl + jq, verba
   });
 
   it('001 backtest/cancellation with a model trained from the sample data', async () => {
-    const train = await http('POST', `${s.api}/trainings/start`, { strategy_name: 'neuro_mean_reversion', symbols: ['EURUSD'], timeframes: ['1m'], start_date: '2014-05-01', end_date: '2014-05-15' });
+    // A long range of 1m bars keeps the backtest running past the seed's 5 s wait (the sample has
+    // two weeks of real 1m bars; the rest is labelled synthetic).
+    await download(s, { symbol: 'EURUSD', timeframe: '1m', start_date: '2016-01-01', end_date: '2024-12-31' });
+    const train = await http('POST', `${s.api}/trainings/start`, { strategy_name: 'neuro_mean_reversion', symbols: ['EURUSD'], timeframes: ['1m'], start_date: '2016-01-01', end_date: '2016-04-30' });
     expect(train.status, JSON.stringify(train.body)).toBe(200);
     const trained = await finished(s, train.body.operation_id);
     expect(trained.status, trained.error_message).toBe('completed');
     const results = (await http('GET', `${s.api}/operations/${train.body.operation_id}/results`)).body.results;
-    // A long range of 1m bars keeps the backtest running past the seed's 5 s wait.
-    await download(s, { symbol: 'EURUSD', timeframe: '1m', start_date: '2016-01-01', end_date: '2024-12-31' });
     const r = runScript('seed-001-backtest-cancellation.sh', port, { MODEL_PATH: results.model_path, TIMEFRAME: '1m', START_DATE: '2016-01-01', END_DATE: '2024-12-31' });
     expect(r.out).toContain('SEED 001 PASSED');
     expect(r.code, r.out).toBe(0);
