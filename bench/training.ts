@@ -1,9 +1,12 @@
 // Training throughput: samples/second for the KTRDR-sized MLP (36 → 64 → 32 → 3, dropout 0.2, Adam,
 // global-norm clipping, weighted cross-entropy) on 50,000 samples, batch 32 and 256, on every tfjs
-// backend that loads here. One warm-up epoch, then the median of 3 epochs. Compared with PyTorch on
-// one CPU core (95,000 samples/s at batch 32, 370,000 at 256). Run alone: `npx tsx bench/training.ts`.
+// backend that loads here, and for the fused JS trainer (src/worker/training/fused, what wasm/cpu runs
+// use for MLPs). One warm-up epoch, then the median of 3 epochs. Compared with PyTorch on one CPU core
+// (95,000 samples/s at batch 32, 370,000 at 256). Run alone: `npx tsx bench/training.ts`;
+// KTRDR_BENCH_BACKENDS=fused-js,wasm picks rows.
 import { rowSamples } from '../src/infra/models/samples';
 import { BACKEND_ORDER, selectBackend, type BackendName } from '../src/worker/training/backend';
+import { trainFusedMlp } from '../src/worker/training/fused/trainer';
 import { buildModel, modelSpecFrom } from '../src/worker/training/model';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel } from '../src/worker/training/trainer';
 import { median, round, seededRandom } from './stats';
@@ -24,25 +27,42 @@ function data() {
   return { samples: rowSamples(values, FEATURES, Int32Array.from({ length: SAMPLES }, (_, i) => i)), labels };
 }
 
-async function epochSeconds(batchSize: number, train: ReturnType<typeof data>): Promise<number[]> {
-  const model = buildModel(modelSpecFrom({ architecture: { hidden_layers: [64, 32], dropout: 0.2 } }, FEATURES, 1).spec);
+async function epochSeconds(batchSize: number, train: ReturnType<typeof data>, fused = false): Promise<number[]> {
+  const spec = modelSpecFrom({ architecture: { hidden_layers: [64, 32], dropout: 0.2 } }, FEATURES, 1).spec;
+  const model = buildModel(spec);
   const durations: number[] = [];
-  await trainModel(
-    model,
-    train,
-    null,
-    { ...DEFAULT_TRAINER_CONFIG, numClasses: 3, epochs: 4, batchSize, classWeights: classWeightsFrom(train.labels, 3), earlyStopping: null, yieldEvery: 64 },
-    { onEpoch: (r) => void durations.push(r.duration) },
-  );
+  const cfg = { ...DEFAULT_TRAINER_CONFIG, numClasses: 3, epochs: 4, batchSize, classWeights: classWeightsFrom(train.labels, 3), earlyStopping: null, yieldEvery: 64 };
+  const hooks = { onEpoch: (r: { duration: number }) => void durations.push(r.duration) };
+  if (fused) await trainFusedMlp(model, spec, train, null, cfg, hooks);
+  else await trainModel(model, train, null, cfg, hooks);
   model.dispose();
   return durations.slice(1); // drop the warm-up epoch
 }
 
+function row(name: string, batch: number, secs: number[], details: Record<string, unknown>): Record<string, unknown> {
+  const rate = SAMPLES / median(secs);
+  console.error(`${name} batch ${batch}: ${Math.round(rate)} samples/s (${round(rate / PYTORCH_ONE_CORE[batch], 3)}× PyTorch one core)`);
+  return {
+    backend: name,
+    batch_size: batch,
+    samples_per_second: Math.round(rate),
+    epoch_seconds: secs.map((s) => round(s, 3)),
+    ratio_to_pytorch_one_core: round(rate / PYTORCH_ONE_CORE[batch], 3),
+    backend_details: details,
+  };
+}
+
 export async function benchTraining(): Promise<Record<string, unknown>> {
   const train = data();
-  const candidates: BackendName[] = (process.env.KTRDR_BENCH_BACKENDS?.split(',') as BackendName[] | undefined) ?? ['tensorflow-gpu', 'webgpu', 'tensorflow-cpu', 'wasm', 'cpu'];
+  const wanted = process.env.KTRDR_BENCH_BACKENDS?.split(',');
+  const candidates: BackendName[] = (wanted as BackendName[] | undefined) ?? ['tensorflow-gpu', 'webgpu', 'tensorflow-cpu', 'wasm', 'cpu'];
   const runs: Record<string, unknown>[] = [];
   const unavailable: Record<string, string> = {};
+  // The fused trainer first: plain JS, single thread, independent of the tfjs backend.
+  if (!wanted || wanted.includes('fused-js')) {
+    await selectBackend({ force: 'cpu' }); // only for building the tfjs model the weights go back into
+    for (const batch of [32, 256]) runs.push(row('fused-js', batch, await epochSeconds(batch, train, true), { trainer: 'fused-js', threads: 1 }));
+  }
   for (const name of BACKEND_ORDER.filter((b) => candidates.includes(b))) {
     let details: Record<string, unknown>;
     try {
@@ -52,19 +72,7 @@ export async function benchTraining(): Promise<Record<string, unknown>> {
       unavailable[name] = (err as Error).message;
       continue;
     }
-    for (const batch of [32, 256]) {
-      const secs = await epochSeconds(batch, train);
-      const rate = SAMPLES / median(secs);
-      runs.push({
-        backend: name,
-        batch_size: batch,
-        samples_per_second: Math.round(rate),
-        epoch_seconds: secs.map((s) => round(s, 3)),
-        ratio_to_pytorch_one_core: round(rate / PYTORCH_ONE_CORE[batch], 3),
-        backend_details: details,
-      });
-      console.error(`${name} batch ${batch}: ${Math.round(rate)} samples/s (${round(rate / PYTORCH_ONE_CORE[batch], 3)}× PyTorch one core)`);
-    }
+    for (const batch of [32, 256]) runs.push(row(name, batch, await epochSeconds(batch, train), { ...details, trainer: 'tfjs' }));
   }
   return { name: 'training throughput (MLP 36→64→32→3, 50,000 samples)', samples: SAMPLES, pytorch_one_core: PYTORCH_ONE_CORE, runs, unavailable };
 }

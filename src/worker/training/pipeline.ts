@@ -12,6 +12,8 @@ import { rowSamples, windowSamples } from '../../infra/models/samples';
 import { saveModelVersion } from '../../infra/models/store';
 import type { BackendChoice } from './backend';
 import { evaluatePredictions, majorityBaseline } from './evaluate';
+import { chooseTrainer } from './fused/choice';
+import { trainFusedMlp } from './fused/trainer';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
 import { normaliseRatios, splitWithEmbargo, type SplitRows } from './split';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type LabelledSamples, type TrainerConfig } from './trainer';
@@ -168,15 +170,18 @@ export async function runTrainingPipeline(
     earlyStopping: es && es.enabled ? { patience: es.patience, minDelta: es.min_delta } : null,
   };
 
-  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name})`);
+  // The fused JS loop for MLPs on wasm/cpu (see fused/choice.ts); either way the tfjs model holds the result.
+  const trainer = chooseTrainer(spec.type, backend.name);
+  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer)`);
   const model: tf.Sequential = buildModel(spec);
   try {
-    const outcome = await trainModel(model, train, val, cfg, {
-      onBatch: (e, b, n) => hooks.onBatch?.(e, b, n, cfg.epochs),
-      onEpoch: (rec) => hooks.onEpoch?.(rec, cfg.epochs),
+    const trainerHooks = {
+      onBatch: (e: number, b: number, n: number) => hooks.onBatch?.(e, b, n, cfg.epochs),
+      onEpoch: (rec: EpochMetric) => hooks.onEpoch?.(rec, cfg.epochs),
       shouldStop: hooks.shouldStop,
       yieldToHost: hooks.yieldToHost,
-    });
+    };
+    const outcome = trainer === 'fused-js' ? await trainFusedMlp(model, spec, train, val, cfg, trainerHooks) : await trainModel(model, train, val, cfg, trainerHooks);
     if (outcome.cancelled) throw new TrainingCancelledError(`Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved`);
 
     hooks.phase?.('evaluating', `Evaluating on ${test.labels.length} test samples`);
@@ -261,7 +266,7 @@ export async function runTrainingPipeline(
       },
       seed: t.seed,
       training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, class_weights: classWeights, clip_norm: cfg.clipNorm, weight_decay: cfg.weightDecay, early_stopping: cfg.earlyStopping, data_split: ratios, optimizer: 'adam' },
-      backend: { name: backend.name, versions: backend.versions, details: backend.details },
+      backend: { name: backend.name, versions: backend.versions, details: { ...backend.details, trainer } },
       library_versions: { ...backend.versions, node: process.versions.node },
       training_metrics: trainingMetrics,
       test_metrics: testMetrics as unknown as Record<string, unknown>,
@@ -292,6 +297,7 @@ export async function runTrainingPipeline(
       architecture: describeArchitecture(spec),
       model_type: spec.type,
       backend: backend.name,
+      trainer,
       backend_versions: backend.versions,
       backend_details: backend.details,
       backend_skipped: backend.skipped,
@@ -326,7 +332,7 @@ export async function runTrainingPipeline(
         start_date: input.startDate,
         end_date: input.endDate,
       },
-      resource_usage: { training_mode: 'local', backend: backend.name },
+      resource_usage: { training_mode: 'local', backend: backend.name, trainer },
       warnings,
     };
     const summary = {
@@ -334,7 +340,7 @@ export async function runTrainingPipeline(
       training_metrics: { ...trainingMetrics, history: undefined },
       test_metrics: { test_accuracy: testMetrics.test_accuracy, test_loss: testMetrics.test_loss, precision: testMetrics.precision, recall: testMetrics.recall, f1_score: testMetrics.f1_score },
       baseline,
-      model_info: { parameters_count: parameters, architecture: modelInfo.architecture, backend: backend.name },
+      model_info: { parameters_count: parameters, architecture: modelInfo.architecture, backend: backend.name, trainer },
       data_summary: dataSummary,
     };
     return { results, summary };

@@ -4,6 +4,8 @@
 // tfjs path, so the two trainers differ only by floating-point summation order. Reseedable in place so
 // the training loop allocates nothing per batch.
 
+import type { Vec } from './kernels';
+
 const TWO_POW_32 = 0x100000000;
 const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
 
@@ -59,7 +61,7 @@ export class Alea {
    * tf.dropout's mask from this stream: out[i] = scale where float32(float32(u) + keep32) ≥ 1 (tfjs's
    * floor(u + keepProb) in float32), else 0. The state lives in locals for the loop's speed.
    */
-  fillDropoutMask(out: Float64Array, n: number, keep32: number, scale: number): void {
+  fillDropoutMask(out: Vec, n: number, keep32: number, scale: number): void {
     let s0 = this.s0;
     let s1 = this.s1;
     let s2 = this.s2;

@@ -9,6 +9,7 @@ import type { ModelSpec } from '../model';
 import { Rng } from '../random';
 import type { LabelledSamples, TrainerConfig, TrainerHooks, TrainingOutcome } from '../trainer';
 import { FusedAdam } from './adam';
+import { Vec } from './kernels';
 import { FusedMlp, mlpShapeOf, type MlpWorkspace } from './mlp';
 import { loadTfjsWeights, storeTfjsWeights } from './weights';
 
@@ -100,7 +101,7 @@ export async function trainFusedMlp(
   const dropoutLayers = spec.dropout > 0 ? mlp.depth - 1 : 0;
 
   const history: EpochMetric[] = [];
-  const best = new Float64Array(params.length);
+  const best = new Vec(params.length);
   let bestLoss = Infinity;
   let bestEpoch = 0;
   let sinceBest = 0;

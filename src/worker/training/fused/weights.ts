@@ -4,6 +4,7 @@
 // bit for bit so the fused net can be initialised without tfjs.
 import * as tf from '@tensorflow/tfjs';
 import { Alea } from './alea';
+import type { Vec } from './kernels';
 import type { FusedMlp } from './mlp';
 
 /**
@@ -42,10 +43,7 @@ function checkShapes(mlp: FusedMlp, actual: number[][]): void {
 /** params ← the tfjs model's current weights. */
 export function loadTfjsWeights(mlp: FusedMlp, model: tf.LayersModel): void {
   const weights = model.getWeights();
-  checkShapes(
-    mlp,
-    weights.map((w) => w.shape),
-  );
+  checkShapes(mlp, weights.map((w) => w.shape));
   let o = 0;
   for (const w of weights) {
     const values = w.dataSync();
@@ -55,12 +53,9 @@ export function loadTfjsWeights(mlp: FusedMlp, model: tf.LayersModel): void {
 }
 
 /** The tfjs model's weights ← `params` (default: the net's current parameters), as float32. */
-export function storeTfjsWeights(mlp: FusedMlp, model: tf.LayersModel, params: Float64Array = mlp.params): void {
+export function storeTfjsWeights(mlp: FusedMlp, model: tf.LayersModel, params: Vec = mlp.params): void {
   const shapes = tfjsWeightShapes(mlp);
-  checkShapes(
-    mlp,
-    model.getWeights().map((w) => w.shape),
-  );
+  checkShapes(mlp, model.getWeights().map((w) => w.shape));
   let o = 0;
   const tensors = shapes.map((shape) => {
     const size = shape.reduce((a, b) => a * b, 1);

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadModel } from '../../../src/infra/models/inference';
+import { ModelRegistry } from '../../../src/infra/models/registry';
+import { selectBackend, type BackendChoice } from '../../../src/worker/training/backend';
+import { chooseTrainer } from '../../../src/worker/training/fused/choice';
+import { runTrainingPipeline, type PipelineInput, type SymbolDataset } from '../../../src/worker/training/pipeline';
+import { syntheticMatrix } from './helpers';
+
+describe('chooseTrainer', () => {
+  it('uses the fused loop for MLPs on wasm and cpu only, unless KTRDR_TRAINER says otherwise', () => {
+    expect(chooseTrainer('mlp', 'wasm', {})).toBe('fused-js');
+    expect(chooseTrainer('mlp', 'cpu', {})).toBe('fused-js');
+    for (const b of ['tensorflow-gpu', 'webgpu', 'tensorflow-cpu'] as const) expect(chooseTrainer('mlp', b, {})).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'wasm', {})).toBe('tfjs');
+    expect(chooseTrainer('gru', 'cpu', {})).toBe('tfjs');
+    expect(chooseTrainer('mlp', 'wasm', { KTRDR_TRAINER: 'tfjs' })).toBe('tfjs');
+    expect(chooseTrainer('mlp', 'wasm', { KTRDR_TRAINER: 'auto' })).toBe('fused-js');
+    expect(chooseTrainer('mlp', 'webgpu', { KTRDR_TRAINER: 'fused' })).toBe('fused-js');
+    expect(chooseTrainer('lstm', 'cpu', { KTRDR_TRAINER: 'fused' })).toBe('tfjs');
+    expect(() => chooseTrainer('mlp', 'cpu', { KTRDR_TRAINER: 'fast' })).toThrow(/Unknown KTRDR_TRAINER 'fast'/);
+  });
+});
+
+let backend: BackendChoice;
+beforeAll(async () => {
+  backend = await selectBackend({ force: 'cpu' });
+});
+let home: string;
+beforeEach(() => (home = mkdtempSync(join(tmpdir(), 'ktrdr-fused-pipe-'))));
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+function symbol(name: string, rows: number, seed: number): SymbolDataset {
+  const m = syntheticMatrix(rows, 4, seed, 0.2);
+  const labels = Int8Array.from(m.labels);
+  for (let i = rows - 3; i < rows; i++) labels[i] = -1;
+  return { symbol: name, rows, values: m.values, labels };
+}
+
+function input(): PipelineInput {
+  return {
+    strategyName: 'synth',
+    strategyYaml: 'name: synth\n',
+    symbols: ['AAA', 'BBB'],
+    timeframes: ['1d'],
+    startDate: null,
+    endDate: null,
+    featureNames: ['1d_a', '1d_b', '1d_c', '1d_d'],
+    model: { type: 'mlp', architecture: { hidden_layers: [16, 8], dropout: 0.1 } },
+    training: { epochs: 4, batch_size: 32, learning_rate: 0.01, seed: 5, labels: {}, early_stopping: { enabled: true, patience: 3, min_delta: 0 } },
+    horizon: 3,
+    dataHash: 'hash',
+    data: [symbol('AAA', 300, 1), symbol('BBB', 200, 2)],
+  };
+}
+
+async function withTrainerEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
+  const before = process.env.KTRDR_TRAINER;
+  if (value === undefined) delete process.env.KTRDR_TRAINER;
+  else process.env.KTRDR_TRAINER = value;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.KTRDR_TRAINER;
+    else process.env.KTRDR_TRAINER = before;
+  }
+}
+
+describe('runTrainingPipeline with the fused trainer', () => {
+  it('records the trainer next to the backend, and KTRDR_TRAINER=tfjs gives (nearly) the same run on the tfjs loop', async () => {
+    const phases: string[] = [];
+    const fused = await withTrainerEnv(undefined, () =>
+      runTrainingPipeline(ModelRegistry.forHome(home), input(), backend, { phase: (_p, m) => phases.push(m) }),
+    );
+    const tfjs = await withTrainerEnv('tfjs', () => runTrainingPipeline(ModelRegistry.forHome(home), input(), backend));
+    const info = fused.results.model_info as Record<string, unknown>;
+    expect(info).toMatchObject({ backend: 'cpu', trainer: 'fused-js' });
+    expect((fused.summary.model_info as Record<string, unknown>).trainer).toBe('fused-js');
+    expect((tfjs.results.model_info as Record<string, unknown>).trainer).toBe('tfjs');
+    expect(phases[0]).toMatch(/\(cpu, fused-js trainer\)$/);
+
+    const saved = await loadModel(join(home, 'models', 'synth', '1d_v1'));
+    expect(saved.manifest.backend.details.trainer).toBe('fused-js');
+    saved.model.dispose();
+
+    // Same seed, data, masks and math: the two loops agree to float32 rounding.
+    const a = fused.results.training_metrics as { history: { train_loss: number[]; val_loss: number[] } };
+    const b = tfjs.results.training_metrics as { history: { train_loss: number[]; val_loss: number[] } };
+    expect(a.history.train_loss).toHaveLength(b.history.train_loss.length);
+    a.history.train_loss.forEach((v, i) => expect(Math.abs(v - b.history.train_loss[i]) / v).toBeLessThan(1e-4));
+    a.history.val_loss.forEach((v, i) => expect(Math.abs(v - b.history.val_loss[i]) / v).toBeLessThan(1e-4));
+    expect((fused.results.test_metrics as { test_accuracy: number }).test_accuracy).toBeCloseTo((tfjs.results.test_metrics as { test_accuracy: number }).test_accuracy, 6);
+  });
+});
