@@ -4,22 +4,12 @@ import { classifyProbabilities, DEFAULT_DECISIONS } from '../src/core/backtest/d
 import { BacktestEngine, engineConfig } from '../src/core/backtest/engine';
 import { computeMetrics } from '../src/core/backtest/metrics';
 import type { EngineBars } from '../src/core/backtest/types';
+import { seededRandom } from './stats';
 
 const HOUR = 3_600_000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeInputs(n: number) {
-  const r = rng(42);
+  const r = seededRandom(42);
   const bars: EngineBars = {
     time: new Float64Array(n),
     open: new Float64Array(n),

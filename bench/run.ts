@@ -12,6 +12,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'features', file: 'features', fn: 'benchFeatures' },
   { name: 'training', file: 'training', fn: 'benchTraining' },
   { name: 'backtest', file: 'backtest', fn: 'benchBacktest' },
+  { name: 'backtest_full', file: 'backtest-full', fn: 'benchBacktestFull' },
   { name: 'ui', file: 'ui', fn: 'benchUi' },
 ];
 
