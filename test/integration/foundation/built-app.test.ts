@@ -1,11 +1,11 @@
 // The built bundles (npm run build → out/) are what users run: check them, the CLI entry, the
 // headless UI page, and an Electron launch where an Electron binary exists.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../../src/shared/version';
-import { http, REPO, startServer, type TestServer } from '../../helpers/server';
+import { http, REPO, startServer, waitFor, type TestServer } from '../../helpers/server';
 
 const out = (p: string) => join(REPO, 'out', p);
 
@@ -44,6 +44,20 @@ describe('built application', () => {
     const follow = spawnSync(process.execPath, [join(REPO, 'bin', 'ktrdr.js'), '--url', s.url, 'follow', id, '--json'], { encoding: 'utf8' });
     expect(follow.status).toBe(0);
     expect(JSON.parse(follow.stdout)).toMatchObject({ operation_id: id, status: 'completed' });
+  });
+
+  it('Ctrl+C during `ktrdr follow` cancels the operation without asking', async () => {
+    const id = (await http('POST', `${s.api}/dummy/start`, { duration_seconds: 60, iterations: 60 })).body.operation_id;
+    const child = spawn(process.execPath, [join(REPO, 'bin', 'ktrdr.js'), '--url', s.url, 'follow', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await waitFor(async () => (await http('GET', `${s.api}/operations/${id}`)).body.data.progress.percentage > 0, 30_000, 200);
+    await waitFor(async () => err.length > 0, 10_000, 100); // following: it has printed progress
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(err).toMatch(new RegExp(`Cancelling ${id}`));
+    expect(code).toBe(130);
+    expect((await http('GET', `${s.api}/operations/${id}`)).body.data.status).toBe('cancelled');
   });
 
   it('headless mode serves the built renderer at / next to the API', async () => {
