@@ -1,7 +1,7 @@
 // Operations benchmarks: bridge write cost, GET latency under 50 pollers, cancel → worker gone,
 // and end-to-end staleness (worker write → visible to a client). Runs the BUILT server.
 import { ProgressBridge } from '../src/worker/bridge';
-import { workerPids, http, sleep, startServer, waitFor } from '../test/helpers/server';
+import { getKeepAlive, http, sleep, startServer, waitFor, workerPids } from '../test/helpers/server';
 import { median, percentile, round } from './stats';
 
 function bridgeWriteCost() {
@@ -43,7 +43,7 @@ export async function benchOperations(): Promise<Record<string, unknown>> {
           await sleep((i * pauseMs) / 50);
           while (Date.now() < end) {
             const t0 = performance.now();
-            const r = await http('GET', `${s.api}/operations/${id}`);
+            const r = await getKeepAlive(`${s.api}/operations/${id}`);
             latencies.push(performance.now() - t0);
             if (r.status !== 200) throw new Error(`GET answered ${r.status}`);
             if (pauseMs) await sleep(pauseMs);

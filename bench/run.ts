@@ -1,7 +1,7 @@
 // `npm run bench`: runs every benchmark module that exists, prints each result, and saves them
 // all as JSON under bench/results/ (latest.json plus a dated copy). Pick some with
 // `npm run bench -- operations data`.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,8 +43,11 @@ async function main() {
   }
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const text = JSON.stringify(results, null, 2);
-  writeFileSync(join(dir, 'latest.json'), text);
+  // A partial run (`npm run bench -- data`) updates its suites in latest.json and keeps the others.
+  const latest = join(dir, 'latest.json');
+  const previous = wanted.length && existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as Record<string, unknown>) : {};
+  const text = JSON.stringify({ ...previous, ...results }, null, 2);
+  writeFileSync(latest, text);
   writeFileSync(join(dir, `${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.json`), text);
   console.log(`\nSaved bench/results/latest.json`);
 }

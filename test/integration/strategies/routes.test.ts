@@ -102,9 +102,12 @@ describe('POST /strategies/validate', () => {
   it('validates unsaved text', async () => {
     const ok = await call('POST', '/strategies/validate', { yaml: readFileSync(join(__dirname, '../../../strategies/raw_inputs.yaml'), 'utf8') });
     expect(ok.body).toMatchObject({ success: true, valid: true, strategy_name: 'raw_inputs', features_count: 5 });
+    const saved = await call('GET', '/strategies/raw_inputs/features');
+    expect(ok.body.features).toEqual(saved.body.feature_names);
     const bad = await call('POST', '/strategies/validate', { yaml: 'name: [unclosed' });
     expect(bad.body.valid).toBe(false);
     expect(bad.body.issues[0]).toMatchObject({ severity: 'error', category: 'yaml' });
+    expect(bad.body.features).toEqual([]);
     expect((await call('POST', '/strategies/validate', {})).status).toBe(422);
   });
 

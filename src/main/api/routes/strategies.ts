@@ -36,6 +36,8 @@ function validationBody(name: string, r: ParseResult) {
       ? `Strategy '${name}' is valid${warnings ? ` (${warnings} warning(s))` : ''}`
       : `Strategy '${name}' has ${errors} error(s)${warnings ? ` and ${warnings} warning(s)` : ''}`,
     features_count: r.strategy ? resolveFeatures(r.strategy).length : null,
+    // The model inputs this text resolves to, so an editor can show them before the file is saved.
+    features: r.strategy ? resolveFeatures(r.strategy).map((f) => f.feature_id) : [],
   };
 }
 
