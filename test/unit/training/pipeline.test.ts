@@ -82,6 +82,18 @@ describe('runTrainingPipeline', () => {
     loaded.model.dispose();
   });
 
+  it('warns when one class fills the validation split (one trend under zigzag labels)', async () => {
+    const one = symbol('AAA', 300, 1, 3);
+    for (let i = 200; i < 297; i++) one.labels[i] = 2; // everything after training is SELL
+    const warnings: string[] = [];
+    const { results } = await runTrainingPipeline(ModelRegistry.forHome(home), input({ symbols: ['AAA'], data: [one] }), backend, { warn: (m) => warnings.push(m) });
+    expect(results.baseline).toMatchObject({ split: 'validation', split_majority_class: 'SELL', split_majority_accuracy: 1 });
+    expect(warnings.some((w) => /100 % of the validation labels are SELL/.test(w))).toBe(true);
+    const balanced: string[] = [];
+    await runTrainingPipeline(ModelRegistry.forHome(home), input(), backend, { warn: (m) => balanced.push(m) });
+    expect(balanced.some((w) => /of the validation labels are/.test(w))).toBe(false);
+  });
+
   it('fits the normaliser on training rows only and stores its statistics', async () => {
     let fittedOn: Int32Array | null = null;
     const normalizer = {
