@@ -132,13 +132,15 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
 
   const t = strategy.training;
   const registry = ModelRegistry.forHome(home);
-  sweepTempDirs(registry, strategy.name);
+  // Models live under the name the strategy is asked for by (its file stem, as KTRDR), which is what
+  // backtests look up; the YAML's `name:` is a display name and may hold spaces.
+  sweepTempDirs(registry, name);
   let batchesPerEpoch = 0;
   try {
     const out = await runTrainingPipeline(
       registry,
       {
-        strategyName: strategy.name,
+        strategyName: name,
         strategyYaml: yaml,
         strategyVersion: strategy.version,
         symbols,

@@ -135,7 +135,10 @@ export async function runTrainingPipeline(
   const valRows = Int32Array.from(split.validation);
   const testRows = Int32Array.from(split.test);
   if (trainRows.length === 0) throw new Error('The training split is empty: widen the date range or load more data');
-  if (testRows.length === 0) throw new Error('The test split is empty: widen the date range or load more data');
+  // A strategy may ask for no test split (KTRDR's legacy `validation_split` files do): then there are
+  // no test metrics, and the backtest is the out-of-sample check. Otherwise an empty one is an error.
+  if (testRows.length === 0 && ratios.test > 0) throw new Error('The test split is empty: widen the date range or load more data');
+  if (testRows.length === 0) warn('No test split (data_split.test = 0): test metrics are not computed; backtest on later dates to judge the model out of sample');
   if (valRows.length === 0) warn('The validation split is empty: no early stopping and the last epoch is kept');
 
   // Normalise with statistics from the training rows only; then NaN (warm-up) → 0 as KTRDR does.
@@ -185,8 +188,7 @@ export async function runTrainingPipeline(
     if (outcome.cancelled) throw new TrainingCancelledError(`Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved`);
 
     hooks.phase?.('evaluating', `Evaluating on ${test.labels.length} test samples`);
-    const probs = predictSamples(model, test.samples, 2048);
-    const testMetrics = evaluatePredictions(test.labels, probs, NUM_CLASSES);
+    const testMetrics = test.labels.length ? evaluatePredictions(test.labels, predictSamples(model, test.samples, 2048), NUM_CLASSES) : null;
 
     const h = outcome.history;
     const last = h[h.length - 1];
@@ -225,8 +227,8 @@ export async function runTrainingPipeline(
       majority_accuracy: base.accuracy,
       split_majority_class: CLASS_NAMES[hindsight.majority_class],
       split_majority_accuracy: hindsight.accuracy,
-      model_accuracy: val.labels.length ? bestRec.val_accuracy : testMetrics.test_accuracy,
-      beats_baseline: (val.labels.length ? (bestRec.val_accuracy ?? 0) : testMetrics.test_accuracy) > base.accuracy,
+      model_accuracy: val.labels.length ? bestRec.val_accuracy : (testMetrics?.test_accuracy ?? null),
+      beats_baseline: (val.labels.length ? (bestRec.val_accuracy ?? 0) : (testMetrics?.test_accuracy ?? 0)) > base.accuracy,
     };
     if (hindsight.accuracy >= 0.9 && evalLabels.length > 0)
       warn(
@@ -349,7 +351,7 @@ export async function runTrainingPipeline(
     const summary = {
       model_path: saved.model_path,
       training_metrics: { ...trainingMetrics, history: undefined },
-      test_metrics: { test_accuracy: testMetrics.test_accuracy, test_loss: testMetrics.test_loss, precision: testMetrics.precision, recall: testMetrics.recall, f1_score: testMetrics.f1_score },
+      test_metrics: testMetrics && { test_accuracy: testMetrics.test_accuracy, test_loss: testMetrics.test_loss, precision: testMetrics.precision, recall: testMetrics.recall, f1_score: testMetrics.f1_score },
       baseline,
       model_info: { parameters_count: parameters, architecture: modelInfo.architecture, backend: backend.name, trainer },
       data_summary: dataSummary,

@@ -133,6 +133,21 @@ describe('runTrainingPipeline', () => {
     expect((results.data_summary as any).samples.train).toBe(207 + 137 - 8);
   });
 
+  it('trains without a test split when the strategy asks for none (legacy validation_split files)', async () => {
+    const warnings: string[] = [];
+    const base = input();
+    const { results } = await runTrainingPipeline(
+      ModelRegistry.forHome(home),
+      { ...base, training: { ...base.training, data_split: { train: 0.8, validation: 0.2, test: 0 } } },
+      backend,
+      { warn: (m) => warnings.push(m) },
+    );
+    expect(results.test_metrics).toBeNull();
+    expect((results.data_summary as any).samples.test).toBe(0);
+    expect(results.model_path).toBe('models/synth/1d_v1');
+    expect(warnings.some((w) => /No test split/.test(w))).toBe(true);
+  });
+
   it('refuses an empty test split with a message that says what to do', async () => {
     await expect(runTrainingPipeline(ModelRegistry.forHome(home), input({ data: [symbol('AAA', 10, 1, 3)] }), backend)).rejects.toThrow(/test split is empty/);
   });
