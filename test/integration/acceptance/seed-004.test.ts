@@ -11,8 +11,7 @@ import { http, REPO, sleep, startServer, type TestServer } from '../../helpers/s
 describe('seed 004: legacy strategy through the CLI, pulled by cursor', () => {
   let s: TestServer;
   beforeAll(async () => {
-    // The tfjs loop keeps the run long enough to watch several polls.
-    s = await startServer({ built: true, env: { KTRDR_TRAINER: 'tfjs' } });
+    s = await startServer({ built: true });
   });
   afterAll(async () => {
     await s?.stop();
@@ -21,7 +20,7 @@ describe('seed 004: legacy strategy through the CLI, pulled by cursor', () => {
   it('scenarios 1-4 and 6 on test_e2e.yaml (indicators as a list, an LSTM, validation_split)', async () => {
     const cli = spawnSync(
       process.execPath,
-      [join(REPO, 'bin', 'ktrdr.js'), '--url', s.url, 'models', 'train', '--strategy', 'strategies/test_e2e.yaml', '--symbols', 'AAPL', '--timeframes', '1d', '--start-date', '2012-01-01', '--end-date', '2021-03-31'],
+      [join(REPO, 'bin', 'ktrdr.js'), '--url', s.url, 'models', 'train', '--strategy', 'strategies/test_e2e.yaml', '--symbols', 'AAPL', '--timeframes', '1d', '--start-date', '2016-01-01', '--end-date', '2021-03-31'],
       { encoding: 'utf8', cwd: REPO },
     );
     expect(cli.status, cli.stderr).toBe(0);
