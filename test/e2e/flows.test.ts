@@ -2,6 +2,7 @@
 // training (live epoch chart, cancel) and backtests (equity, trade markers, zoom to a trade).
 // A flow whose endpoint the server does not have yet fails saying which endpoint is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { apiCall, assertRendererBuilt, browserUnavailableReason, endpointExists, openBrowser, screenshot, startServer, waitFor, type BrowserSession, type Server } from './harness';
 
 const skipReason = browserUnavailableReason();
@@ -22,6 +23,28 @@ function sampleCsv(days: number): string {
     rows.push(`${d},${o.toFixed(4)},${(Math.max(o, p) + 0.5).toFixed(4)},${(Math.min(o, p) - 0.5).toFixed(4)},${p.toFixed(4)},${1000 + i}`);
   }
   return rows.join('\n') + '\n';
+}
+
+/** The legend under a chart: its text and each series' line style (solid/dashed). */
+async function legendOf(page: Page, testId: string): Promise<{ text: string; styles: Record<string, string> }> {
+  const legend = page.locator(`[data-testid="${testId}"] .u-legend`);
+  await legend.waitFor();
+  return legend.evaluate((el) => {
+    const styles: Record<string, string> = {};
+    el.querySelectorAll('.u-series').forEach((row) => {
+      const label = row.querySelector('.u-label')?.textContent ?? '';
+      const marker = row.querySelector('.u-marker') as HTMLElement | null;
+      if (marker) styles[label] = getComputedStyle(marker).borderTopStyle;
+    });
+    return { text: el.textContent ?? '', styles };
+  });
+}
+
+/** Whether a progress bar's fill covers its whole track. */
+async function barIsFull(page: Page, testId: string): Promise<boolean> {
+  const bar = page.getByTestId(testId).first();
+  const [track, fill] = await Promise.all([bar.boundingBox(), page.getByTestId(`${testId}-fill`).first().boundingBox()]);
+  return !!track && !!fill && Math.abs(track.width - fill.width) <= 1;
 }
 
 describe.skipIf(!!skipReason)('user flows (browser)', () => {
@@ -92,9 +115,14 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     await requireEndpoint(server, 'POST', '/trainings/start', {});
     const { page } = b;
     await page.goto(`${server.url}/#/training`);
-    // Client-side validation first: an empty form names the missing fields.
+    // Client-side validation first: an empty form names the missing fields (Enter in a field submits).
+    await page.getByTestId('train-symbols').press('Enter');
+    expect(await page.getByTestId('error-train-strategy_name').textContent()).toMatch(/strategy/i);
     await page.getByTestId('train-submit').click();
     expect(await page.getByTestId('error-train-strategy_name').textContent()).toMatch(/strategy/i);
+    // Every form control has a label.
+    for (const id of ['train-strategy_name', 'train-symbols', 'train-timeframes', 'train-start_date', 'train-end_date'])
+      expect(await page.getByLabel(/./).and(page.getByTestId(id)).count(), `${id} has a label`).toBe(1);
 
     await page.getByTestId('train-strategy_name').fill('minimal');
     await page.getByTestId('train-symbols').fill('EURUSD');
@@ -114,6 +142,18 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     await page.getByTestId('model-path').waitFor();
     expect(await page.getByTestId('model-path').textContent()).toMatch(/minimal/);
     expect(await epochs()).toBeGreaterThan(first);
+    // A completed run shows a full bar at once, and both charts say which line is which.
+    expect(await page.getByTestId('live-progress').getAttribute('data-value')).toBe('100.0');
+    expect(await barIsFull(page, 'live-progress')).toBe(true);
+    const loss = await legendOf(page, 'loss-chart');
+    expect(loss.text).toContain('train loss');
+    expect(loss.text).toContain('val loss');
+    // Off the plot, the legend reads the last epoch's values.
+    expect(loss.text).toMatch(new RegExp(`epoch:?\\s*${await epochs()}(?!\\d)`));
+    expect(loss.styles).toEqual({ epoch: expect.any(String), 'train loss': 'solid', 'val loss': 'dashed' });
+    const acc = await legendOf(page, 'accuracy-chart');
+    expect(acc.text).toMatch(/train accuracy:?\s*\d+\.\d\d%/);
+    expect(acc.styles['val accuracy']).toBe('dashed');
     await screenshot(page, 'training-completed');
 
     // A second one, cancelled from its Cancel button.
@@ -151,6 +191,17 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     await page.locator('[data-testid="bt-candles"] canvas').first().waitFor({ timeout: 30_000 });
     const markers = Number(await page.getByTestId('bt-price').getAttribute('data-markers'));
     expect(markers).toBeGreaterThan(0);
+    expect(await barIsFull(page, 'live-progress')).toBe(true);
+    expect((await legendOf(page, 'final-equity-chart')).text).toContain('equity');
+    expect((await legendOf(page, 'drawdown-chart')).text).toMatch(/drawdown from peak:?\s*-?\d+\.\d\d%/);
+    // Metrics: money with 2 decimals and separators, fractions as %, ratios with 2 decimals.
+    const metric = async (key: string) => (await page.locator(`[data-testid="bt-metrics"] tr[data-key="${key}"] td`).textContent()) ?? '';
+    await page.locator('[data-testid="bt-metrics"] tr[data-key="total_return"]').waitFor();
+    for (const k of ['total_return', 'max_drawdown', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss']) expect(await metric(k), k).toMatch(/^-?\d{1,3}(,\d{3})*\.\d\d$/);
+    for (const k of ['total_return_pct', 'win_rate', 'max_drawdown_pct', 'volatility', 'annualized_return']) expect(await metric(k), k).toMatch(/^-?\d+\.\d\d%$/);
+    for (const k of ['sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'profit_factor']) expect(await metric(k), k).toMatch(/^(-?\d+\.\d\d|∞)$/);
+    // Sortable headers are buttons.
+    expect(await page.getByTestId('trades-sort-pnl').getByRole('button', { name: /PnL/ }).count()).toBe(1);
     await screenshot(page, 'backtest-results');
 
     const candles = page.getByTestId('bt-candles');
@@ -159,6 +210,62 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     await page.locator('[data-testid^="trade-row-"]').first().click();
     await waitFor(async () => (await span()) < full, 10_000, 'the chart to zoom to the trade');
     await page.getByTestId('trades-sort-pnl').click();
+    expect(await page.getByTestId('trades-sort-pnl').getAttribute('aria-sort')).toBe('ascending');
     await screenshot(page, 'backtest-trade-zoom');
+  });
+
+  it('themes: every view in light and dark, charts drawn in the theme shown', async () => {
+    const { page } = b;
+    const errorsBefore = b.consoleErrors.length;
+    const views = ['operations', 'data', 'strategies', 'training', 'backtests'] as const;
+    const pickCompleted = async (testId: string) => {
+      const options = page.getByTestId(testId).locator('option');
+      // The list is read when the view opens: wait for it.
+      await waitFor(async () => (await options.allTextContents()).some((l) => l.endsWith('completed')), 10_000, `a completed operation in ${testId}`);
+      const done = (await options.allTextContents()).find((l) => l.endsWith('completed'))!;
+      await page.getByTestId(testId).selectOption({ label: done });
+    };
+    // Show content in each view: a selected operation, series, strategy, and the latest training/backtest.
+    const fill: Record<(typeof views)[number], () => Promise<void>> = {
+      operations: async () => {
+        if ((await page.getByTestId('op-detail').count()) === 0) await page.locator('[data-testid^="op-row-op_backtesting"]').first().click();
+        await page.locator('[data-testid="op-metrics-chart"] canvas').first().waitFor({ timeout: 15_000 });
+      },
+      data: async () => {
+        if ((await page.getByTestId('data-chart-panel').count()) === 0) await page.getByTestId('series-EURUSD-1h').click();
+        await page.locator('[data-testid="data-candles"] canvas').first().waitFor({ timeout: 15_000 });
+      },
+      strategies: async () => {
+        await page.getByTestId('strategy-minimal').click();
+        await waitFor(async () => (await page.getByTestId('yaml-editor').inputValue()).length > 0, 10_000, 'the YAML');
+      },
+      training: async () => {
+        await pickCompleted('recent-training');
+        await page.getByTestId('loss-chart').waitFor({ timeout: 15_000 });
+      },
+      backtests: async () => {
+        await pickCompleted('recent-backtesting');
+        await page.locator('[data-testid="final-equity-chart"] canvas').first().waitFor({ timeout: 15_000 });
+      },
+    };
+    for (const theme of ['light', 'dark'] as const) {
+      // Toggled with charts on screen (the backtest's): they are redrawn in the new theme at once.
+      expect(await page.locator('[data-chart-theme]').count()).toBeGreaterThan(0);
+      if ((await page.getByTestId('theme-toggle').getAttribute('data-theme')) !== theme) await page.getByTestId('theme-toggle').click();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      expect(new Set(await page.locator('[data-chart-theme]').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart-theme'))))).toEqual(new Set([theme]));
+      for (const v of views) {
+        await page.getByTestId(`nav-${v}`).click();
+        await page.getByTestId(`view-${v}`).waitFor();
+        await fill[v]();
+        // Every chart on screen read its colours in this theme (grid and axes follow it).
+        const chartThemes = await page.locator('[data-chart-theme]').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart-theme')));
+        expect(chartThemes.length > 0 || v === 'strategies', `${v} has charts`).toBe(true);
+        expect(new Set(chartThemes), `${theme} ${v}`).toEqual(new Set(chartThemes.length ? [theme] : []));
+        await page.evaluate(() => document.querySelector('.content')?.scrollTo(0, 0));
+        await screenshot(page, `theme-${theme}-${v}`);
+      }
+    }
+    expect(b.consoleErrors.slice(errorsBefore).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });

@@ -53,9 +53,24 @@ describe.skipIf(!!skipReason)('shell and operations view (browser)', () => {
     const bar = row.getByTestId('op-progress');
     const first = Number(await bar.getAttribute('aria-valuenow'));
     await waitFor(async () => Number(await bar.getAttribute('aria-valuenow')) > first, 10_000, 'the progress bar to advance');
+    expect(await row.getByTestId('op-id').textContent()).toBe(id);
     await row.click();
     await page.getByTestId('op-detail').waitFor();
+    // Beside the detail pane the id column shows a short id; the full one is its tooltip.
+    expect(await row.getByTestId('op-id').getAttribute('title')).toBe(id);
+    expect((await row.getByTestId('op-id').textContent())!.length).toBeLessThan(id.length);
     await waitFor(async () => (await page.getByTestId('detail-step').textContent())!.startsWith('Iteration'), 10_000, 'the current step');
+    // The metrics chart says what it plots: the dummy's value over its iteration, in a legend.
+    await page.locator('[data-testid="op-metrics-chart"] .u-legend').waitFor();
+    const legend = await page.locator('[data-testid="op-metrics-chart"] .u-legend').textContent();
+    expect(legend).toContain('iteration');
+    expect(legend).toContain('value');
+    // With the detail pane open the table fits its column (Elapsed/ETA and Cancel are not clipped).
+    const fit = await page.evaluate(() => {
+      const wrap = document.querySelector('.table-wrap') as HTMLElement;
+      return { scroll: wrap.scrollWidth, client: wrap.clientWidth };
+    });
+    expect(fit.scroll).toBeLessThanOrEqual(fit.client);
     await screenshot(page, 'operations-running');
 
     await row.getByTestId('cancel-op').click();
@@ -64,6 +79,15 @@ describe.skipIf(!!skipReason)('shell and operations view (browser)', () => {
     const after = await apiCall<{ data: { status: string } }>(server, 'GET', `/operations/${id}`);
     expect(after.body.data.status).toBe('cancelled');
     await screenshot(page, 'operations-cancelled');
+
+    // Escape closes the detail pane and gives the focus back to the row; the × button does too.
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await page.getByTestId('op-detail').count()) === 0, 5_000, 'the detail pane to close on Escape');
+    expect(await row.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('op-detail').waitFor();
+    await page.getByRole('button', { name: 'Close details' }).click();
+    await waitFor(async () => (await page.getByTestId('op-detail').count()) === 0, 5_000, 'the detail pane to close on ×');
   });
 
   it('polls ~1 request per second per running operation and makes none once all are terminal', async () => {
@@ -87,6 +111,11 @@ describe.skipIf(!!skipReason)('shell and operations view (browser)', () => {
     expect(perSecond).toBeLessThanOrEqual(1.5); // ~1/s for one running op
 
     await waitFor(async () => (await row.getAttribute('data-status')) === 'completed', 20_000, 'completed');
+    // At once (no transition left running): a completed operation shows a full bar, labelled 100.0%.
+    const bar = row.getByTestId('op-progress');
+    expect(await bar.getAttribute('data-value')).toBe('100.0');
+    const [track, fill] = await Promise.all([bar.boundingBox(), row.getByTestId('op-progress-fill').boundingBox()]);
+    expect(Math.abs(track!.width - fill!.width)).toBeLessThanOrEqual(1);
     await page.waitForTimeout(1500); // let a last in-flight tick land
     const settled = opsRequests().length;
     await page.waitForTimeout(3500);

@@ -70,12 +70,12 @@ function Shell() {
       <nav className="sidebar" aria-label="Views">
         <div className="brand">KTRDR</div>
         {VIEWS.map((v, i) => (
-          <button key={v} className={v === view ? 'nav active' : 'nav'} onClick={() => setView(v)} title={`${LABELS[v]} (Ctrl+${i + 1})`} data-testid={`nav-${v}`}>
+          <button key={v} className={v === view ? 'nav active' : 'nav'} aria-current={v === view ? 'page' : undefined} onClick={() => setView(v)} title={`${LABELS[v]} (Ctrl+${i + 1})`} data-testid={`nav-${v}`}>
             {LABELS[v]}
           </button>
         ))}
         <div className="spacer" />
-        <button className="nav theme" onClick={toggleTheme} title="Toggle light/dark theme" data-testid="theme-toggle">
+        <button className="nav theme" onClick={toggleTheme} title="Toggle light/dark theme" aria-label={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'} data-testid="theme-toggle" data-theme={theme}>
           {theme === 'dark' ? 'Light theme' : 'Dark theme'}
         </button>
       </nav>

@@ -8,6 +8,7 @@
 // the real modules in one place (defaultDeps).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
 import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
@@ -27,6 +28,7 @@ import { STRATEGY_FILE } from '../../infra/models/manifest';
 import { ModelRegistry, readManifestIfAny } from '../../infra/models/registry';
 import { retargetStrategy } from '../../core/strategy/retarget';
 import { selectBackend } from '../training/backend';
+import { fusedInferenceFor } from '../training/fused/infer';
 import { yieldToHost, type ProgressBridge } from '../bridge';
 import type { Job } from './types';
 
@@ -53,6 +55,8 @@ export interface StrategyLike {
 
 export interface LoadedModelLike {
   manifest: { features: string[]; normalization: unknown; timeframe?: string };
+  /** Which code computes the predictions (recorded with the results): the fused JS MLP or tfjs, on which backend. */
+  inference?: { engine: 'fused-js' | 'tfjs'; backend: string };
   /** rows × 3 class probabilities (or logits) for every row of the matrix, in batches. */
   predict(matrix: FeatureMatrixLike, onProgress?: (done: number, total: number) => void): Promise<Float32Array>;
 }
@@ -268,6 +272,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     equity_curve_length: n,
     effective_range: { start: iso(bars.time[0]), end: iso(bars.time[n - 1]), bars: n, clipped: range.clipped, warmup_bars: i0 },
     model_path: resolved.model_path,
+    ...(model.inference ? { inference: model.inference.engine, inference_backend: model.inference.backend } : {}),
     artifacts: { trades: join(dir, 'trades.json'), equity_curve: join(dir, 'equity.json') },
   };
   bridge.update(100, `Backtest complete: ${result.trades.length} trades, return ${(metrics.total_return_pct * 100).toFixed(2)}%`, { context: { phase: 'completed' } });
@@ -293,7 +298,7 @@ function readStrategyText(home: string, name: string, strategyPath: string | nul
   throw new Error(`Strategy file not found: ${name}.yaml (searched: ${candidates.filter(Boolean).join(', ')})`);
 }
 
-/** The real modules: strategy parser, feature pipeline, model store and tfjs inference. */
+/** The real modules: strategy parser, feature pipeline, model store and inference (fused JS MLP or tfjs). */
 export function defaultDeps(home: string, opts: WiringOptions = {}): BacktestDeps {
   const registry = ModelRegistry.forHome(home);
   const store = new BarStore(join(home, 'data'));
@@ -326,10 +331,19 @@ export function defaultDeps(home: string, opts: WiringOptions = {}): BacktestDep
       return { config, decisions: config.decisions, timeframes: config.training_data.timeframes.list, warmupBars: config.training_data.history_required };
     },
     loadModel: async (dir) => {
-      await selectBackend().catch(() => undefined); // the fastest backend that loads; tfjs's default otherwise
+      // The fastest backend that loads; tfjs's default otherwise.
+      const backend = (await selectBackend().catch(() => null))?.name ?? tf.getBackend();
       const { model, manifest } = await loadModel(dir);
+      const info = { features: manifest.features, normalization: manifest.normalization, timeframe: manifest.timeframe };
+      // MLPs on wasm/cpu: the fused forward pass (same numbers, no per-kernel overhead), as training does.
+      const fused = fusedInferenceFor(model, manifest.model, backend);
+      if (fused) {
+        model.dispose(); // the predictor holds its own copy of the weights
+        return { manifest: info, inference: { engine: fused.kind, backend }, predict: (matrix, onProgress) => fused.predictAsync(matrix, onProgress) };
+      }
       return {
-        manifest: { features: manifest.features, normalization: manifest.normalization, timeframe: manifest.timeframe },
+        manifest: info,
+        inference: { engine: 'tfjs', backend },
         predict: (matrix, onProgress) =>
           predictProbabilitiesAsync(model, matrix, { sequenceLength: manifest.model.sequence_length > 1 ? manifest.model.sequence_length : undefined, onProgress }),
       };

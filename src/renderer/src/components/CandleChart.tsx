@@ -39,8 +39,8 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
   markersRef.current = markers;
   const firstDraw = useRef(onFirstDraw);
 
+  const t = useMemo(() => chartTheme(), [theme]);
   const options = useMemo(() => {
-    const t = chartTheme();
     const drawCandles = (u: uPlot) => {
       const c = candles;
       if (c.time.length === 0 || u.scales.x.min === undefined) return;
@@ -104,7 +104,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         ],
       },
     } as Omit<uPlot.Options, 'width' | 'height'>;
-  }, [candles, theme]);
+  }, [candles, t]);
 
   const data = useMemo(() => [candles.time, candles.low, candles.high] as unknown as uPlot.AlignedData, [candles]);
 
@@ -123,6 +123,8 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
       data={data}
       height={height}
       testId={testId}
+      ariaLabel="Price candlesticks. Arrow keys pan, plus and minus zoom, 0 resets."
+      themeName={t.name}
       keepScales
       onCreate={(u) => {
         plot.current = u;

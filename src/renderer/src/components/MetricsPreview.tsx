@@ -1,23 +1,22 @@
 import { useMemo } from 'react';
 import type { MetricRecord } from '../../../shared/operations';
+import { pickMetricPlot } from '../lib/metrics-preview';
 import { LineChart, type LineSeries } from './LineChart';
 
-const COLORS = ['accent', 'good', 'warn', 'bad'] as const;
-const SKIP = new Set(['timestamp', 'epoch', 'iteration', 'bar_index', 'step']);
+const COLORS = ['accent', 'warn'] as const;
+const DASHES = [undefined, [6, 4]];
 
-/** The numeric fields of an operation's metric records over their index (any operation type). */
+/** The telling numeric fields of an operation's metric records (any operation type), labelled. */
 export function MetricsPreview({ records }: { records: MetricRecord[] }) {
-  const keys = useMemo(() => {
-    const first = records[0] ?? {};
-    return Object.keys(first)
-      .filter((k) => !SKIP.has(k) && typeof first[k] === 'number')
-      .slice(0, 4);
-  }, [records]);
-  const x = useMemo(() => records.map((_r, i) => i + 1), [records]);
+  const plot = useMemo(() => pickMetricPlot(records), [records]);
   const series = useMemo<LineSeries[]>(
-    () => keys.map((k, i) => ({ label: k, values: records.map((r) => (typeof r[k] === 'number' ? (r[k] as number) : null)), color: COLORS[i % COLORS.length] })),
-    [keys, records],
+    () => plot.keys.map((k, i) => ({ label: k, values: records.map((r) => (typeof r[k] === 'number' ? (r[k] as number) : null)), color: COLORS[i % COLORS.length], dash: DASHES[i % DASHES.length] })),
+    [plot, records],
   );
-  if (keys.length === 0) return <p className="empty">No numeric metrics.</p>;
-  return <LineChart x={x} series={series} height={180} xLabel="record" testId="op-metrics-chart" />;
+  if (plot.keys.length === 0) return <p className="empty">No numeric metrics.</p>;
+  return (
+    <div data-testid="op-metrics" data-keys={plot.keys.join(',')}>
+      <LineChart x={plot.x} series={series} height={180} xLabel={plot.xKey ?? 'record #'} yLabel={plot.keys.join(' / ')} testId="op-metrics-chart" />
+    </div>
+  );
 }

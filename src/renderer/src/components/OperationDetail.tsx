@@ -10,9 +10,10 @@ import { MetricsPreview } from './MetricsPreview';
 import { OperationTiming } from './OperationTiming';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
+import { LEGEND_H } from './UPlotChart';
 
 /** Everything about one operation: live progress, metadata, errors, warnings, metrics, results. */
-export function OperationDetail({ id }: { id: string }) {
+export function OperationDetail({ id, onClose }: { id: string; onClose?(): void }) {
   const op = useOperation(id);
   const { records, error: metricsError } = useMetricsFeed(id);
   const cancelError = useOperations((s) => s.cancelErrors[id]);
@@ -22,12 +23,19 @@ export function OperationDetail({ id }: { id: string }) {
   if (!op) return <p className="empty">Loading {id}…</p>;
   const meta = op.metadata ?? ({} as Record<string, unknown>);
   const { parameters, ...metaRest } = meta as Record<string, unknown>;
+  // Parameters the metadata already shows (same key, same value) are not repeated.
+  const extraParams = parameters !== null && typeof parameters === 'object' ? Object.fromEntries(Object.entries(parameters as Record<string, unknown>).filter(([k, v]) => metaRest[k] !== v)) : {};
   return (
-    <aside className="detail" data-testid="op-detail">
+    <aside className="detail" data-testid="op-detail" aria-label={`Operation ${op.operation_id}`}>
       <header className="detail-head">
         <h2 className="mono">{op.operation_id}</h2>
         <StatusBadge status={op.status} testId="detail-status" />
         <CancelButton id={op.operation_id} status={op.status} testId="detail-cancel" />
+        {onClose && (
+          <button className="btn small icon close" onClick={onClose} aria-label="Close details" title="Close details (Esc)" data-testid="detail-close">
+            ×
+          </button>
+        )}
       </header>
       <ProgressBar value={op.progress?.percentage ?? op.progress_percentage ?? 0} status={op.status} testId="detail-progress" />
       <p className="step-line">
@@ -57,10 +65,10 @@ export function OperationDetail({ id }: { id: string }) {
       <KeyValueTable values={{ type: op.operation_type, created: fmtTime(op.created_at), started: fmtTime(op.started_at), completed: fmtTime(op.completed_at) }} />
       <h3>Metadata</h3>
       <KeyValueTable values={metaRest} />
-      {parameters !== null && typeof parameters === 'object' && Object.keys(parameters).length > 0 ? <KeyValueTable values={parameters as Record<string, unknown>} /> : null}
+      {Object.keys(extraParams).length > 0 ? <KeyValueTable values={extraParams} /> : null}
       <h3>Metrics ({records.length})</h3>
       <ErrorNote error={metricsError} />
-      <div className="chart-slot" style={{ minHeight: 180 }}>
+      <div className="chart-slot" style={{ minHeight: 180 + LEGEND_H }}>
         {records.length > 0 ? <MetricsPreview records={records} /> : <p className="empty">No metrics yet.</p>}
       </div>
       <h3>Results</h3>

@@ -1,10 +1,12 @@
+import { shortOpId } from '../lib/format';
 import type { OperationView } from '../stores/operations';
 import { CancelButton } from './CancelButton';
 import { OperationTiming } from './OperationTiming';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
 
-export function OperationRow({ op, selected, onSelect }: { op: OperationView; selected: boolean; onSelect(): void }) {
+/** `compact`: the detail pane takes half the width, so the id shows as its short form (full id in the tooltip). */
+export function OperationRow({ op, selected, onSelect, compact = false }: { op: OperationView; selected: boolean; onSelect(): void; compact?: boolean }) {
   const pct = op.progress?.percentage ?? op.progress_percentage ?? 0;
   return (
     <tr
@@ -13,10 +15,13 @@ export function OperationRow({ op, selected, onSelect }: { op: OperationView; se
       onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onSelect())}
       tabIndex={0}
       aria-selected={selected}
+      aria-label={`${op.operation_type} ${op.operation_id}, ${op.status}`}
       data-testid={`op-row-${op.operation_id}`}
       data-status={op.status}
     >
-      <td className="mono">{op.operation_id}</td>
+      <td className="mono op-id" title={op.operation_id} data-testid="op-id">
+        {compact ? shortOpId(op.operation_id) : op.operation_id}
+      </td>
       <td>{op.operation_type}</td>
       <td>
         <StatusBadge status={op.status} testId="op-status" />

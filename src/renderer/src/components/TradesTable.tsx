@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { sortTrades, type TradeSortKey } from '../lib/backtest';
-import { fmtNumber, fmtTime } from '../lib/format';
+import { fmtMoney, fmtNumber, fmtTime } from '../lib/format';
 import type { Trade } from '../lib/shapes';
 
 const COLUMNS: { key: TradeSortKey; label: string }[] = [
@@ -15,6 +15,8 @@ const COLUMNS: { key: TradeSortKey; label: string }[] = [
   { key: 'pnl_percent', label: 'PnL %' },
 ];
 
+const NUMERIC = new Set<TradeSortKey>(['id', 'entry_price', 'exit_price', 'quantity', 'pnl', 'pnl_percent']);
+
 /** Sortable trades; clicking (or Enter on) a row asks the chart to zoom to that trade. */
 export function TradesTable({ trades, selected, onSelect }: { trades: Trade[]; selected: string | null; onSelect(t: Trade): void }) {
   const [sort, setSort] = useState<{ key: TradeSortKey; dir: 1 | -1 }>({ key: 'entry_time', dir: 1 });
@@ -24,18 +26,22 @@ export function TradesTable({ trades, selected, onSelect }: { trades: Trade[]; s
       <table className="grid" data-testid="trades-table">
         <thead>
           <tr>
-            {COLUMNS.map((c) => (
-              <th
-                key={c.key}
-                className="sortable"
-                aria-sort={sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}
-                onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key ? ((-s.dir) as 1 | -1) : 1 }))}
-                data-testid={`trades-sort-${c.key}`}
-              >
-                {c.label}
-                {sort.key === c.key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
-              </th>
-            ))}
+            {COLUMNS.map((c) => {
+              const dir = sort.key === c.key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none';
+              return (
+                <th key={c.key} className={NUMERIC.has(c.key) ? 'sortable num' : 'sortable'} aria-sort={dir} data-testid={`trades-sort-${c.key}`}>
+                  <button
+                    type="button"
+                    className="sort-button"
+                    onClick={() => setSort((s) => ({ key: c.key, dir: s.key === c.key ? ((-s.dir) as 1 | -1) : 1 }))}
+                    title={`Sort by ${c.label}`}
+                  >
+                    {c.label}
+                    <span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}</span>
+                  </button>
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
@@ -45,18 +51,19 @@ export function TradesTable({ trades, selected, onSelect }: { trades: Trade[]; s
               className={t.id === selected ? 'selectable selected' : 'selectable'}
               tabIndex={0}
               onClick={() => onSelect(t)}
-              onKeyDown={(e) => e.key === 'Enter' && onSelect(t)}
+              onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onSelect(t))}
+              aria-selected={t.id === selected}
               data-testid={`trade-row-${t.id}`}
             >
-              <td>{t.id}</td>
+              <td className="num">{t.id}</td>
               <td>{t.side}</td>
               <td>{fmtTime(t.entry_time)}</td>
               <td className="num">{fmtNumber(t.entry_price, 4)}</td>
               <td>{fmtTime(t.exit_time)}</td>
               <td className="num">{fmtNumber(t.exit_price, 4)}</td>
               <td className="num">{fmtNumber(t.quantity, 2)}</td>
-              <td className={`num ${(t.pnl ?? 0) >= 0 ? 'pos' : 'neg'}`}>{fmtNumber(t.pnl, 2)}</td>
-              <td className="num">{t.pnl_percent === null ? '—' : `${fmtNumber(t.pnl_percent, 2)}%`}</td>
+              <td className={`num ${(t.pnl ?? 0) >= 0 ? 'pos' : 'neg'}`}>{fmtMoney(t.pnl)}</td>
+              <td className={`num ${(t.pnl_percent ?? 0) >= 0 ? 'pos' : 'neg'}`}>{t.pnl_percent === null ? '—' : `${fmtNumber(t.pnl_percent, 2)}%`}</td>
             </tr>
           ))}
         </tbody>

@@ -2,10 +2,15 @@ import { useMemo } from 'react';
 import type { MetricRecord } from '../../../shared/operations';
 import { epochSeries } from '../lib/training-results';
 import { LineChart } from './LineChart';
+import { LEGEND_H } from './UPlotChart';
 
 const CHART_H = 220;
+// Module-level formatters: a new function per render would rebuild the charts on every render.
+const lossValue = (v: number) => v.toFixed(4);
+const pctTick = (v: number) => `${(v * 100).toFixed(0)}%`;
+const pctValue = (v: number) => `${(v * 100).toFixed(2)}%`;
 
-/** Loss and accuracy per epoch, train vs validation; grows as new epoch records arrive by cursor. */
+/** Loss and accuracy per epoch, train (solid) vs validation (dashed); grows as new epoch records arrive. */
 export function TrainingCharts({ records }: { records: MetricRecord[] }) {
   const s = useMemo(() => epochSeries(records), [records]);
   const loss = useMemo(
@@ -17,8 +22,8 @@ export function TrainingCharts({ records }: { records: MetricRecord[] }) {
   );
   const acc = useMemo(
     () => [
-      { label: 'train acc', values: s.trainAcc, color: 'good' as const },
-      { label: 'val acc', values: s.valAcc, color: 'warn' as const, dash: [6, 4] },
+      { label: 'train accuracy', values: s.trainAcc, color: 'good' as const },
+      { label: 'val accuracy', values: s.valAcc, color: 'warn' as const, dash: [6, 4] },
     ],
     [s],
   );
@@ -26,11 +31,11 @@ export function TrainingCharts({ records }: { records: MetricRecord[] }) {
     <div className="charts-2" data-testid="training-charts" data-epochs={records.length}>
       <div>
         <h3>Loss</h3>
-        {records.length ? <LineChart x={s.epoch} series={loss} height={CHART_H} xLabel="epoch" testId="loss-chart" /> : <Placeholder />}
+        {records.length ? <LineChart x={s.epoch} series={loss} height={CHART_H} xLabel="epoch" yLabel="cross-entropy loss" valueFormat={lossValue} testId="loss-chart" /> : <Placeholder />}
       </div>
       <div>
         <h3>Accuracy</h3>
-        {records.length ? <LineChart x={s.epoch} series={acc} height={CHART_H} xLabel="epoch" yFormat={(v) => `${(v * 100).toFixed(0)}%`} testId="accuracy-chart" /> : <Placeholder />}
+        {records.length ? <LineChart x={s.epoch} series={acc} height={CHART_H} xLabel="epoch" yLabel="accuracy (%)" yFormat={pctTick} valueFormat={pctValue} testId="accuracy-chart" /> : <Placeholder />}
       </div>
     </div>
   );
@@ -38,7 +43,7 @@ export function TrainingCharts({ records }: { records: MetricRecord[] }) {
 
 function Placeholder() {
   return (
-    <div className="chart-placeholder" style={{ height: CHART_H }}>
+    <div className="chart-placeholder" style={{ height: CHART_H + LEGEND_H }}>
       Waiting for the first epoch…
     </div>
   );

@@ -1,29 +1,40 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 
+/** Height of uPlot's one-line legend under the plot (CSS keeps it to one 12 px line). */
+export const LEGEND_H = 24;
+
 export interface UPlotChartProps {
   /** Built by the caller (memoised): a new object recreates the chart. */
   options: Omit<uPlot.Options, 'width' | 'height'>;
   data: uPlot.AlignedData;
-  /** Fixed height: the chart's space is reserved before any data arrives. */
+  /** Fixed plot height: the chart's space (plus its legend line) is reserved before any data arrives. */
   height: number;
   testId?: string;
+  /** What the chart shows, for screen readers. */
+  ariaLabel?: string;
+  /** The theme its colours were read in (data-chart-theme, for tests and diagnostics). */
+  themeName?: string;
   /** Keep the user's zoom when new data arrives (live charts reset to show everything). */
   keepScales?: boolean;
   onCreate?(u: uPlot): void;
   onKeyDown?(e: React.KeyboardEvent, u: uPlot): void;
 }
 
+const utcDate = (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC');
+
 /** A uPlot instance bound to a div: created once per `options`, fed with setData, resized with its box. */
-export function UPlotChart({ options, data, height, testId, keepScales, onCreate, onKeyDown }: UPlotChartProps) {
+export function UPlotChart({ options, data, height, testId, ariaLabel, themeName, keepScales, onCreate, onKeyDown }: UPlotChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
   latest.current = data;
+  const legend = options.legend?.show !== false;
 
   useEffect(() => {
     const el = box.current!;
-    const u = new uPlot({ ...options, width: Math.max(100, el.clientWidth), height }, latest.current, el);
+    // Time axes in UTC, like every table and the API (bars are UTC; local time would shift them).
+    const u = new uPlot({ tzDate: utcDate, ...options, width: Math.max(100, el.clientWidth), height }, latest.current, el);
     plot.current = u;
     onCreate?.(u);
     const ro = new ResizeObserver(() => {
@@ -46,9 +57,12 @@ export function UPlotChart({ options, data, height, testId, keepScales, onCreate
   return (
     <div
       ref={box}
-      className="chart"
-      style={{ height }}
+      className={legend ? 'chart with-legend' : 'chart'}
+      style={{ minHeight: height + (legend ? LEGEND_H : 0) }}
       data-testid={testId}
+      data-chart-theme={themeName}
+      role={onKeyDown ? 'group' : 'figure'}
+      aria-label={ariaLabel}
       tabIndex={onKeyDown ? 0 : undefined}
       onKeyDown={onKeyDown ? (e) => plot.current && onKeyDown(e, plot.current) : undefined}
     />

@@ -9,7 +9,7 @@ export interface YamlEditorHandle {
 const LINE_PX = 18;
 
 /** A textarea with a line-number gutter that scrolls with it; lines with errors are marked. */
-export const YamlEditor = forwardRef<YamlEditorHandle, { value: string; onChange(v: string): void; errorLines?: Set<number> }>(function YamlEditor({ value, onChange, errorLines }, ref) {
+export const YamlEditor = forwardRef<YamlEditorHandle, { value: string; onChange(v: string): void; errorLines?: Set<number>; onSubmit?(): void }>(function YamlEditor({ value, onChange, errorLines, onSubmit }, ref) {
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLPreElement>(null);
   useImperativeHandle(ref, () => ({
@@ -45,7 +45,14 @@ export const YamlEditor = forwardRef<YamlEditorHandle, { value: string; onChange
         onScroll={(e) => {
           if (gutter.current) gutter.current.scrollTop = e.currentTarget.scrollTop;
         }}
+        aria-keyshortcuts={onSubmit ? 'Control+Enter' : undefined}
         onKeyDown={(e) => {
+          // Ctrl/Cmd+Enter submits (validates): plain Enter is a newline in YAML.
+          if (onSubmit && e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            onSubmit();
+            return;
+          }
           // Tab inserts two spaces (YAML indentation) instead of leaving the editor.
           if (e.key === 'Tab' && !e.shiftKey) {
             e.preventDefault();

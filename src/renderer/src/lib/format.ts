@@ -32,17 +32,72 @@ export function toUnixSeconds(v: string | number): number {
   return Date.parse(s) / 1000;
 }
 
-/** Keys that hold fractions in KTRDR's result shapes, shown as percentages. */
-const PCT_KEY = /(_pct|rate|accuracy|precision|recall|f1|drawdown|return$|volatility)/;
+/** Money amounts: 2 decimals with thousands separators ("-8,406.57"); no symbol (KTRDR has no account currency). */
+export function fmtMoney(v: unknown): string {
+  return fmtNumber(v, 2);
+}
+
+export type MetricKind = 'pct' | 'money' | 'ratio' | 'count' | 'hours' | 'plain';
+
+// KTRDR's result keys by meaning (reference: backtest PerformanceMetrics, training test_metrics).
+// Fractions: 0.0841 means 8.41 %. Money: account units. Ratios: unitless, 2 decimals.
+const PCT_KEYS = new Set(['total_return_pct', 'annualized_return', 'volatility', 'max_drawdown_pct', 'win_rate', 'exposure']);
+const MONEY_KEYS = new Set(['total_return', 'max_drawdown', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss', 'final_equity', 'initial_capital', 'final_value', 'total_pnl', 'net_pnl', 'total_commission', 'total_slippage']);
+const RATIO_KEYS = new Set(['sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'profit_factor', 'recovery_factor']);
+const COUNT_KEYS = new Set(['total_trades', 'winning_trades', 'losing_trades', 'bars', 'bars_per_year', 'epochs', 'iterations']);
+const HOUR_KEYS = new Set(['avg_holding_period', 'avg_holding_period_hours', 'avg_win_holding_period', 'avg_loss_holding_period']);
+/** Classification scores (accuracy, precision, recall, f1…) are fractions too. */
+const SCORE_KEY = /(accuracy|precision|recall|f1)/;
+
+/** How a metric is shown, from its key (a dotted path's last part counts: "benchmark.total_return"). */
+export function metricKind(key: string): MetricKind {
+  const k = key.slice(key.lastIndexOf('.') + 1);
+  if (PCT_KEYS.has(k) || SCORE_KEY.test(k)) return 'pct';
+  if (MONEY_KEYS.has(k)) return 'money';
+  if (RATIO_KEYS.has(k) || /_ratio$/.test(k)) return 'ratio';
+  if (COUNT_KEYS.has(k) || /(_count|_trades)$/.test(k)) return 'count';
+  if (HOUR_KEYS.has(k)) return 'hours';
+  return 'plain';
+}
 
 export function fmtMetric(key: string, v: unknown): string {
   if (typeof v === 'number') {
-    if (key === 'total_return') return fmtNumber(v, 2);
-    if (PCT_KEY.test(key) && Math.abs(v) <= 10) return fmtPct(v);
-    if (Number.isInteger(v)) return fmtInt(v);
-    return fmtNumber(v, 4);
+    if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : '—';
+    switch (metricKind(key)) {
+      case 'pct':
+        return fmtPct(v);
+      case 'money':
+        return fmtMoney(v);
+      case 'ratio':
+        return fmtNumber(v, 2);
+      case 'count':
+        return fmtInt(v);
+      case 'hours':
+        return `${fmtNumber(v, 1)} h`;
+      default:
+        return Number.isInteger(v) ? fmtInt(v) : fmtNumber(v, 4);
+    }
   }
   if (v === null || v === undefined) return '—';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
+}
+
+/** Nested result objects one level deep as dotted keys ("benchmark.total_return"), for flat tables. */
+export function flattenMetrics(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v as Record<string, unknown>)) out[`${k}.${k2}`] = v2;
+    else out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * A compact operation id for narrow tables: "op_dummy_20261121_114444_1c7dd06a" → "…1c7dd06a"
+ * (the random suffix tells rows apart; type and time have columns and the detail pane of their own).
+ */
+export function shortOpId(id: string): string {
+  const m = /_([0-9a-f]{6,})$/i.exec(id);
+  return m && m[1].length < id.length - 1 ? `…${m[1]}` : id;
 }

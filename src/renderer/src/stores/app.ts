@@ -17,16 +17,32 @@ function initialView(): View {
   return (VIEWS as readonly string[]).includes(h) ? (h as View) : 'operations';
 }
 
+/**
+ * Puts the theme on <html> at once. Charts read their colours from the CSS variables while they
+ * render, which is before any effect runs: setting it in an effect would draw them in the old theme.
+ */
+function applyTheme(theme: Theme): Theme {
+  if (typeof document !== 'undefined') {
+    document.documentElement.dataset.theme = theme;
+    document.documentElement.style.colorScheme = theme;
+  }
+  return theme;
+}
+
+function initialTheme(): Theme {
+  return localStorage.getItem('ktrdr.theme') === 'light' ? 'light' : 'dark';
+}
+
 export const useApp = create<AppState>((set) => ({
   view: initialView(),
-  theme: (localStorage.getItem('ktrdr.theme') as Theme) || 'dark',
+  theme: applyTheme(initialTheme()),
   setView: (view) => {
     window.location.hash = `#/${view}`;
     set({ view });
   },
   toggleTheme: () =>
     set((s) => {
-      const theme = s.theme === 'dark' ? 'light' : 'dark';
+      const theme = applyTheme(s.theme === 'dark' ? 'light' : 'dark');
       localStorage.setItem('ktrdr.theme', theme);
       return { theme };
     }),

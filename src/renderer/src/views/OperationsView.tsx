@@ -22,6 +22,19 @@ export function OperationsView() {
     };
   }, [loadList, setListWatched]);
 
+  // Escape closes the detail pane and gives the focus back to the operation's row.
+  useEffect(() => {
+    if (!selectedId) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      select(null);
+      document.querySelector<HTMLElement>(`[data-testid="op-row-${CSS.escape(selectedId)}"]`)?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selectedId, select]);
+
   const rows = listIds.map((id) => ops[id]).filter(Boolean);
   return (
     <section className="view ops-view" data-testid="view-operations">
@@ -33,7 +46,7 @@ export function OperationsView() {
         </span>
       </div>
       <ErrorNote error={listError && `Could not list operations: ${listError}`} />
-      <div className={selectedId ? 'split' : ''}>
+      <div className={selectedId ? 'split' : undefined}>
         <div className="table-wrap">
           {rows.length === 0 && !listLoading && !listError && (
             <EmptyState testId="ops-empty">No operations yet — start a training, a backtest or a data load.</EmptyState>
@@ -48,18 +61,20 @@ export function OperationsView() {
                   <th>Progress</th>
                   <th>Current step</th>
                   <th>Elapsed · ETA</th>
-                  <th />
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((o) => (
-                  <OperationRow key={o.operation_id} op={o} selected={o.operation_id === selectedId} onSelect={() => select(o.operation_id === selectedId ? null : o.operation_id)} />
+                  <OperationRow key={o.operation_id} op={o} compact={!!selectedId} selected={o.operation_id === selectedId} onSelect={() => select(o.operation_id === selectedId ? null : o.operation_id)} />
                 ))}
               </tbody>
             </table>
           )}
         </div>
-        {selectedId && <OperationDetail id={selectedId} />}
+        {selectedId && <OperationDetail id={selectedId} onClose={() => select(null)} />}
       </div>
     </section>
   );

@@ -87,10 +87,10 @@ export function StrategiesView() {
       <ErrorNote error={error && `Could not list strategies (${error})`} />
       {loaded && !error && items.length === 0 && <EmptyState testId="strategies-empty">No strategies yet — add a YAML file to the strategies folder.</EmptyState>}
       <div className="layout-2">
-        <ul className="list panel" data-testid="strategy-list">
+        <ul className="list panel" data-testid="strategy-list" aria-label="Strategies">
           {items.map((s) => (
             <li key={s.name}>
-              <button className={s.name === name ? 'active' : undefined} onClick={() => setSession({ strategyName: s.name })} data-testid={`strategy-${s.name}`}>
+              <button className={s.name === name ? 'active' : undefined} aria-current={s.name === name ? 'true' : undefined} onClick={() => setSession({ strategyName: s.name })} data-testid={`strategy-${s.name}`}>
                 <div>{s.name}</div>
                 <div className="muted small">
                   {[s.symbols.join(','), s.timeframes.join(','), s.training_status].filter(Boolean).join(' · ')}
@@ -104,7 +104,7 @@ export function StrategiesView() {
             <div className="panel">
               <div className="detail-head">
                 <h2>{name}</h2>
-                <button className="btn primary small" onClick={() => void validate()} disabled={busy || !yaml} data-testid="validate">
+                <button className="btn primary small" onClick={() => void validate()} disabled={busy || !yaml} data-testid="validate" title="Validate (Ctrl+Enter in the editor)">
                   {busy ? 'Validating…' : 'Validate'}
                 </button>
                 {validation && (
@@ -114,7 +114,7 @@ export function StrategiesView() {
                 )}
               </div>
               <ErrorNote error={loadError} />
-              <YamlEditor ref={editor} value={yaml} onChange={setYaml} errorLines={errorLines} />
+              <YamlEditor ref={editor} value={yaml} onChange={setYaml} errorLines={errorLines} onSubmit={() => !busy && yaml && void validate()} />
               <ErrorNote error={validateError} />
               {validation && <IssueList issues={validation.issues} onGoTo={(l, c) => editor.current?.goTo(l, c)} />}
               <h3>Resolved features ({features.length})</h3>
