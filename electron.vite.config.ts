@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { existsSync, readFileSync } from 'node:fs';
+
+// Electron is an optional dependency: where its binary cannot be downloaded (no network) npm drops
+// it, and the build only needs its major version, which package.json pins.
+if (!process.env.ELECTRON_MAJOR_VER && !existsSync(resolve(__dirname, 'node_modules/electron/package.json'))) {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8'));
+  process.env.ELECTRON_MAJOR_VER = /\d+/.exec(pkg.optionalDependencies.electron)![0];
+}
 
 // Three bundles: main (the Electron entry, the `ktrdr` CLI/headless server and the job worker share
 // one folder so the worker is always found next to its host), preload, and the React renderer.
