@@ -129,6 +129,11 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     await page.getByTestId('train-timeframes').fill('1h');
     await page.getByTestId('train-start_date').fill('2007-01-01');
     await page.getByTestId('train-end_date').fill('2017-12-31');
+    // What was typed survives a trip to another view.
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('nav-training').click();
+    expect(await page.getByTestId('train-strategy_name').inputValue()).toBe('minimal');
+    expect(await page.getByTestId('train-start_date').inputValue()).toBe('2007-01-01');
     await page.getByTestId('train-submit').click();
     const charts = page.getByTestId('training-charts');
     const epochs = async () => Number(await charts.getAttribute('data-epochs'));

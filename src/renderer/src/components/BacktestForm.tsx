@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useSession } from '../stores/session';
 import { api, ApiError } from '../api/client';
 import { serverErrors, TIMEFRAMES, validateBacktestForm, type BacktestForm as Form, type FieldErrors } from '../lib/forms';
 import { useCatalog } from '../stores/catalog';
@@ -16,7 +17,8 @@ export interface BacktestStart {
 
 /** Start a backtest: `POST /backtests/start` with the model version chosen from `GET /models`. */
 export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void }) {
-  const [f, setF] = useState<Form>({ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '0.001', slippage: '0.001' });
+  const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '0.001', slippage: '0.001' }, ...(useSession.getState().backtestForm as Partial<Form> | null) }));
+  useEffect(() => useSession.getState().set({ backtestForm: { ...f } }), [f]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [serverMessage, setServerMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useSession } from '../stores/session';
 import { api, ApiError } from '../api/client';
 import { serverErrors, splitList, validateTrainingForm, type FieldErrors, type TrainingForm as Form } from '../lib/forms';
 import { useCatalog } from '../stores/catalog';
@@ -8,7 +9,8 @@ import { StrategySelect } from './StrategySelect';
 
 /** Start a training: client checks first, then `POST /trainings/start`; its 4xx detail shows here. */
 export function TrainingForm({ onStarted }: { onStarted(id: string): void }) {
-  const [f, setF] = useState<Form>({ strategy_name: '', symbols: '', timeframes: '', start_date: '', end_date: '' });
+  const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', symbols: '', timeframes: '', start_date: '', end_date: '' }, ...(useSession.getState().trainingForm as Partial<Form> | null) }));
+  useEffect(() => useSession.getState().set({ trainingForm: { ...f } }), [f]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [serverMessage, setServerMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

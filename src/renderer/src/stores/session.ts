@@ -7,6 +7,9 @@ interface SessionState {
   dataLoadOpId: string | null;
   dataSeries: { symbol: string; timeframe: string } | null;
   strategyName: string | null;
+  /** Unsent form fields, so switching views does not clear what was typed. */
+  trainingForm: Record<string, string> | null;
+  backtestForm: Record<string, string> | null;
   set(patch: Partial<Omit<SessionState, 'set'>>): void;
 }
 
@@ -16,5 +19,7 @@ export const useSession = create<SessionState>((set) => ({
   dataLoadOpId: null,
   dataSeries: null,
   strategyName: null,
+  trainingForm: null,
+  backtestForm: null,
   set: (patch) => set(patch),
 }));
