@@ -33,8 +33,18 @@ beforeAll(async () => {
   mkdirSync(join(home, 'strategies'), { recursive: true });
   writeFileSync(
     join(home, 'strategies', 'bt_strat.yaml'),
-    'name: bt_strat\ntraining_data:\n  symbols: {mode: single, list: [EURUSD]}\n  timeframes: {mode: single, list: [1d], base_timeframe: 1d}\n',
+    [
+      'name: bt_strat',
+      'version: "3.0"',
+      'indicators: {rsi_14: {type: rsi, period: 14}}',
+      'fuzzy_sets: {rsi_momentum: {indicator: rsi_14, oversold: [0, 25, 40], overbought: [60, 75, 100]}}',
+      'nn_inputs: [{fuzzy_set: rsi_momentum, timeframes: ["1d"]}]',
+      'model: {type: mlp, architecture: {hidden_layers: [8]}}',
+      'training_data: {symbols: {mode: single, symbol: EURUSD}, timeframes: {mode: single, timeframe: "1d"}}',
+      '',
+    ].join('\n'),
   );
+  writeFileSync(join(home, 'strategies', 'broken_strat.yaml'), 'name: broken_strat\nindicators: {rsi_14: {type: nosuch}}\n');
   mkdirSync(join(home, 'models', 'bt_strat', '1d_v1'), { recursive: true });
   mkdirSync(join(home, 'models', 'bt_strat', '1d_v2'), { recursive: true });
   app = await createApp({ config: loadConfig({ ...process.env, KTRDR_HOME: home, KTRDR_API_PORT: '0', LOG_LEVEL: 'warn' }) });
@@ -111,6 +121,13 @@ describe('POST /backtests/start success', () => {
     expect(op.operation_type).toBe('backtesting');
     expect(op.metadata).toMatchObject({ symbol: 'EURUSD', timeframe: '1d' });
     expect(op.metadata.parameters).toMatchObject({ requested_start_date: '2023-06-01', clipped: true, commission: 0.001, slippage: 0.001, initial_capital: 100_000 });
+  });
+
+  it('400 naming line:column for an invalid strategy, before any operation exists', async () => {
+    const r = await call('POST', '/backtests/start', { strategy_name: 'broken_strat', symbol: 'EURUSD', timeframe: '1d', start_date: '2024-02-01', end_date: '2024-03-01' });
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toMatch(/broken_strat.*not valid/);
+    expect(r.body.errors.join(' ')).toMatch(/broken_strat\.yaml:\d+:\d+/);
   });
 
   it('takes symbol and timeframe from the strategy when omitted', async () => {

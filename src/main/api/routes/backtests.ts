@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { clipRange, parseDateBoundary } from '../../../core/backtest/dates';
 import { downsampleIndices } from '../../../core/backtest/downsample';
@@ -11,6 +10,8 @@ import { timeframeMs } from '../../../core/timeframes';
 import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
 import { ModelNotFoundError, ModelPathError, NAME_RE } from '../../../infra/models/registry';
+import { formatIssue } from '../../../core/strategy/format';
+import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
 
@@ -37,19 +38,13 @@ const startBody = z.object({
 const idParams = z.object({ backtest_id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an operation id') });
 
 /** First symbol and base timeframe of a strategy (v3 `training_data`, or the older `data` section). */
-function strategyDefaults(path: string): { symbol: string | null; timeframe: string | null } {
-  try {
-    const doc = parseYaml(readFileSync(path, 'utf8')) as Record<string, any>;
-    const td = doc?.training_data ?? {};
-    const symbols = td.symbols?.list ?? td.symbols ?? doc?.data?.symbols;
-    const tfs = td.timeframes?.list ?? td.timeframes ?? doc?.data?.timeframes;
-    return {
-      symbol: Array.isArray(symbols) && typeof symbols[0] === 'string' ? symbols[0] : null,
-      timeframe: typeof td.timeframes?.base_timeframe === 'string' ? td.timeframes.base_timeframe : Array.isArray(tfs) && typeof tfs[0] === 'string' ? tfs[0] : null,
-    };
-  } catch {
-    return { symbol: null, timeframe: null };
-  }
+/** First symbol and base timeframe the strategy trains on (after legacy migration). */
+function strategyDefaults(parsed: ParseResult): { symbol: string | null; timeframe: string | null } {
+  const td = parsed.strategy?.training_data;
+  return {
+    symbol: td?.symbols.list[0] ?? null,
+    timeframe: td?.timeframes.base_timeframe ?? td?.timeframes.list[0] ?? null,
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -77,7 +72,11 @@ export function backtestsRoutes(ctx: AppContext) {
         if (reqStart > reqEnd) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
 
         const strategy = locateStrategy(ctx, b.strategy_name);
-        const defaults = b.symbol && b.timeframe ? { symbol: null, timeframe: null } : strategyDefaults(strategy.path);
+        if (!strategy.parsed.valid) {
+          const errors = strategy.parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, `${strategy.name}.yaml`));
+          throw new HttpError(400, `Strategy ${strategy.name} is not valid: ${errors.join('; ')}`, { errors });
+        }
+        const defaults = strategyDefaults(strategy.parsed);
         const symbol = b.symbol ?? defaults.symbol;
         const timeframe = b.timeframe ?? defaults.timeframe;
         if (!symbol || !timeframe) throw new HttpError(400, `symbol and timeframe are required (strategy ${b.strategy_name} names none)`);

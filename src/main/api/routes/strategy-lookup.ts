@@ -1,9 +1,10 @@
+import type { ParseResult } from '../../../core/strategy/types';
 import { InvalidStrategyNameError } from '../../../infra/strategies';
 import type { AppContext } from '../../context';
 import { HttpError } from '../errors';
 
 /** The strategy file a request names, or the 400/404 answer that says what is wrong. */
-export function locateStrategy(ctx: AppContext, name: string): { path: string; text: string; name: string } {
+export function locateStrategy(ctx: AppContext, name: string): { path: string; text: string; name: string; parsed: ParseResult } {
   let found;
   try {
     found = ctx.strategies.load(name);
@@ -15,5 +16,5 @@ export function locateStrategy(ctx: AppContext, name: string): { path: string; t
     const searched = ctx.strategies.dirs().map((d) => d.dir);
     throw new HttpError(404, `Strategy file not found: ${name}.yaml (searched: ${searched.join(', ')})`);
   }
-  return { path: found.path, text: found.yaml, name: found.name };
+  return { path: found.path, text: found.yaml, name: found.name, parsed: found.result };
 }
