@@ -1,6 +1,7 @@
 // The training loop. A custom loop rather than model.fit: fit's shuffling cannot be seeded, its dropout
 // reuses one mask, and it has no global-norm clipping. Same seed + data + backend ⇒ same metrics and weights.
 import * as tf from '@tensorflow/tfjs';
+import { BestEpochTracker } from './best-epoch';
 import type { EpochMetric } from '../../shared/operations';
 import { identityPositions, sampleLength, type SampleSource } from '../../infra/models/samples';
 import { forwardLogits } from './model';
@@ -169,14 +170,11 @@ export async function trainModel(
 
   const history: EpochMetric[] = [];
   let best: tf.Tensor[] | null = null;
-  let bestLoss = Infinity;
-  let bestEpoch = 0;
-  let sinceBest = 0;
-  let earlyStopped = false;
+  const tracker = new BestEpochTracker(early);
   let cancelled = false;
 
   try {
-    for (let epoch = 1; epoch <= cfg.epochs && !earlyStopped && !cancelled; epoch++) {
+    for (let epoch = 1; epoch <= cfg.epochs && !tracker.stopped && !cancelled; epoch++) {
       const t0 = performance.now();
       rng.shuffle(positions);
       let lossSum = 0;
@@ -233,31 +231,25 @@ export async function trainModel(
       };
       history.push(record);
       if (valPass) {
-        if (valPass.loss < bestLoss - (early?.minDelta ?? 0) || bestEpoch === 0) {
-          bestLoss = valPass.loss;
-          bestEpoch = epoch;
-          sinceBest = 0;
+        if (tracker.observe(epoch, valPass.loss)) {
           if (best) tf.dispose(best);
           best = model.getWeights().map((w) => w.clone());
-        } else {
-          sinceBest++;
-          if (early && sinceBest >= early.patience) earlyStopped = true;
         }
       }
       hooks.onEpoch?.(record, model);
       await yieldNow();
     }
     let restoredBest = false;
-    if (best && !cancelled && bestEpoch !== history.length) {
+    if (best && !cancelled && tracker.bestEpoch !== history.length) {
       model.setWeights(best);
       restoredBest = true;
     }
     return {
       history,
       epochsTrained: history.length,
-      bestEpoch: hasVal ? bestEpoch : history.length,
-      bestValLoss: hasVal && bestEpoch > 0 ? history[bestEpoch - 1].val_loss : null,
-      earlyStopped,
+      bestEpoch: hasVal ? tracker.bestEpoch : history.length,
+      bestValLoss: hasVal && tracker.bestEpoch > 0 ? history[tracker.bestEpoch - 1].val_loss : null,
+      earlyStopped: tracker.stopped,
       cancelled,
       restoredBest,
       trainingTime: (performance.now() - started) / 1000,

@@ -3,6 +3,7 @@
 // per batch from that Rng, turned into tfjs's very mask), same loss, clipping, weight decay, Adam,
 // validation and early stopping. Starts from the tfjs model's weights and writes the result back into it.
 import type * as tf from '@tensorflow/tfjs';
+import { BestEpochTracker } from '../best-epoch';
 import type { EpochMetric } from '../../../shared/operations';
 import { identityPositions, sampleLength } from '../../../infra/models/samples';
 import type { ModelSpec } from '../model';
@@ -102,13 +103,10 @@ export async function trainFusedMlp(
 
   const history: EpochMetric[] = [];
   const best = new Vec(params.length);
-  let bestLoss = Infinity;
-  let bestEpoch = 0;
-  let sinceBest = 0;
-  let earlyStopped = false;
+  const tracker = new BestEpochTracker(early);
   let cancelled = false;
 
-  for (let epoch = 1; epoch <= cfg.epochs && !earlyStopped && !cancelled; epoch++) {
+  for (let epoch = 1; epoch <= cfg.epochs && !tracker.stopped && !cancelled; epoch++) {
     const t0 = performance.now();
     rng.shuffle(positions);
     let lossSum = 0;
@@ -146,15 +144,7 @@ export async function trainFusedMlp(
     };
     history.push(record);
     if (valPass) {
-      if (valPass.loss < bestLoss - (early?.minDelta ?? 0) || bestEpoch === 0) {
-        bestLoss = valPass.loss;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        best.set(params);
-      } else {
-        sinceBest++;
-        if (early && sinceBest >= early.patience) earlyStopped = true;
-      }
+      if (tracker.observe(epoch, valPass.loss)) best.set(params);
     }
     if (hooks.onEpoch) {
       storeTfjsWeights(mlp, model);
@@ -164,7 +154,7 @@ export async function trainFusedMlp(
   }
 
   let restoredBest = false;
-  if (bestEpoch > 0 && !cancelled && bestEpoch !== history.length) {
+  if (tracker.bestEpoch > 0 && !cancelled && tracker.bestEpoch !== history.length) {
     params.set(best);
     restoredBest = true;
   }
@@ -172,9 +162,9 @@ export async function trainFusedMlp(
   return {
     history,
     epochsTrained: history.length,
-    bestEpoch: hasVal ? bestEpoch : history.length,
-    bestValLoss: hasVal && bestEpoch > 0 ? history[bestEpoch - 1].val_loss : null,
-    earlyStopped,
+    bestEpoch: hasVal ? tracker.bestEpoch : history.length,
+    bestValLoss: hasVal && tracker.bestEpoch > 0 ? history[tracker.bestEpoch - 1].val_loss : null,
+    earlyStopped: tracker.stopped,
     cancelled,
     restoredBest,
     trainingTime: (performance.now() - started) / 1000,
