@@ -49,6 +49,22 @@ export function emaInto(
   }
 }
 
+/**
+ * EMA, EMA of EMA, EMA of that: the chain DEMA, TEMA and TRIX are built from. Each level starts
+ * where the one below has its first value (TA-Lib's seeding).
+ */
+export function emaChain(x: Float64Array, period: number, levels: 2 | 3): Float64Array[] {
+  const out: Float64Array[] = [];
+  let input = x;
+  for (let level = 0; level < levels; level++) {
+    const e = nanArray(x.length);
+    emaInto(input, period, e, level * (period - 1));
+    out.push(e);
+    input = e;
+  }
+  return out;
+}
+
 /** TA-Lib WMA (weights 1..period, newest heaviest) of src[from..]; first value at from+period-1. */
 export function wmaInto(src: Float64Array, period: number, out: Float64Array, from = 0): void {
   const n = src.length;

@@ -1,6 +1,6 @@
 // Momentum oscillators: RSI, CMO, MACD, PPO, APO, stochastics, Williams %R, CCI, ROC, momentum, TRIX,
 // ultimate oscillator, BOP, Aroon, Fisher transform, RVI.
-import { emaInto, nanArray, rollingMaxInto, rollingMinInto, smaInto } from '../kernels';
+import { emaChain, emaInto, nanArray, rollingMaxInto, rollingMinInto, smaInto } from '../kernels';
 import {
   boolParam,
   choiceParam,
@@ -354,12 +354,7 @@ export const trix: IndicatorDefinition = {
     const x = src(bars, p);
     const n = x.length;
     const period = num(p, 'period');
-    const e1 = nanArray(n);
-    const e2 = nanArray(n);
-    const e3 = nanArray(n);
-    emaInto(x, period, e1);
-    emaInto(e1, period, e2, period - 1);
-    emaInto(e2, period, e3, 2 * (period - 1));
+    const [, , e3] = emaChain(x, period, 3);
     const out = nanArray(n);
     for (let i = 3 * (period - 1) + 1; i < n; i++) {
       const prev = e3[i - 1];

@@ -1,5 +1,5 @@
 // Moving averages: SMA, EMA, WMA, DEMA, TEMA, TRIMA, KAMA, T3 (TA-Lib definitions) and HMA.
-import { emaInto, nanArray, smaInto, wmaInto } from '../kernels';
+import { emaChain, emaInto, nanArray, smaInto, wmaInto } from '../kernels';
 import { floatParam, intParam, num, selectSource, sourceParam, str, type Params } from '../params';
 import type { BarSeries } from '../../bars/types';
 import type { IndicatorDefinition } from '../types';
@@ -73,10 +73,7 @@ export const dema: IndicatorDefinition = {
     const x = src(bars, p);
     const n = x.length;
     const period = num(p, 'period');
-    const e1 = nanArray(n);
-    const e2 = nanArray(n);
-    emaInto(x, period, e1);
-    emaInto(e1, period, e2, period - 1);
+    const [e1, e2] = emaChain(x, period, 2);
     const out = nanArray(n);
     for (let i = 2 * (period - 1); i < n; i++) out[i] = 2.0 * e1[i] - e2[i];
     return { [VALUE]: out };
@@ -95,12 +92,7 @@ export const tema: IndicatorDefinition = {
     const x = src(bars, p);
     const n = x.length;
     const period = num(p, 'period');
-    const e1 = nanArray(n);
-    const e2 = nanArray(n);
-    const e3 = nanArray(n);
-    emaInto(x, period, e1);
-    emaInto(e1, period, e2, period - 1);
-    emaInto(e2, period, e3, 2 * (period - 1));
+    const [e1, e2, e3] = emaChain(x, period, 3);
     const out = nanArray(n);
     for (let i = 3 * (period - 1); i < n; i++) out[i] = e3[i] + (3.0 * e1[i] - 3.0 * e2[i]);
     return { [VALUE]: out };
