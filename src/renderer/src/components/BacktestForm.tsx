@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
+import { useFormSubmission } from '../hooks/useFormSubmission';
 import { useSession } from '../stores/session';
-import { api, ApiError } from '../api/client';
-import { serverErrors, TIMEFRAMES, validateBacktestForm, type BacktestForm as Form, type FieldErrors } from '../lib/forms';
+import { api } from '../api/client';
+import { TIMEFRAMES, validateBacktestForm, type BacktestForm as Form } from '../lib/forms';
 import { useCatalog } from '../stores/catalog';
 import { useOperations } from '../stores/operations';
 import { Field } from './Field';
@@ -19,9 +20,6 @@ export interface BacktestStart {
 export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void }) {
   const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '0.001', slippage: '0.001' }, ...(useSession.getState().backtestForm as Partial<Form> | null) }));
   useEffect(() => useSession.getState().set({ backtestForm: { ...f } }), [f]);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [serverMessage, setServerMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const strategies = useCatalog((s) => s.strategies.items);
   const models = useCatalog((s) => s.models);
   const loadModels = useCatalog((s) => s.loadModels);
@@ -41,41 +39,27 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.target.value }),
   });
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    const errs = validateBacktestForm(f);
-    setErrors(errs);
-    setServerMessage(null);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
-      const symbol = f.symbol.trim().toUpperCase();
-      const body: Record<string, unknown> = {
-        strategy_name: f.strategy_name,
-        symbol,
-        timeframe: f.timeframe,
-        start_date: f.start_date,
-        end_date: f.end_date,
-        initial_capital: Number(f.initial_capital),
-        commission: Number(f.commission),
-        slippage: Number(f.slippage),
-      };
-      if (f.model_path) body.model_path = f.model_path;
-      const r = await api.post<{ operation_id?: string }>('/backtests/start', body);
-      if (!r.operation_id) throw new Error('The server answered without an operation id');
-      void useOperations.getState().refresh(r.operation_id);
-      onStarted({ id: r.operation_id, symbol, timeframe: f.timeframe, start_date: f.start_date, end_date: f.end_date });
-    } catch (err) {
-      const { fields, message } = err instanceof ApiError ? serverErrors(err.body, err.message) : { fields: {}, message: (err as Error).message };
-      setErrors(fields);
-      setServerMessage(err instanceof ApiError ? `${err.status}: ${message}` : message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { errors, serverMessage, busy, submit } = useFormSubmission(validateBacktestForm, async (f: Form) => {
+    const symbol = f.symbol.trim().toUpperCase();
+    const body: Record<string, unknown> = {
+      strategy_name: f.strategy_name,
+      symbol,
+      timeframe: f.timeframe,
+      start_date: f.start_date,
+      end_date: f.end_date,
+      initial_capital: Number(f.initial_capital),
+      commission: Number(f.commission),
+      slippage: Number(f.slippage),
+    };
+    if (f.model_path) body.model_path = f.model_path;
+    const r = await api.post<{ operation_id?: string }>('/backtests/start', body);
+    if (!r.operation_id) throw new Error('The server answered without an operation id');
+    void useOperations.getState().refresh(r.operation_id);
+    onStarted({ id: r.operation_id, symbol, timeframe: f.timeframe, start_date: f.start_date, end_date: f.end_date });
+  });
 
   return (
-    <form className="panel" onSubmit={submit} noValidate data-testid="backtest-form">
+    <form className="panel" onSubmit={(e) => submit(e, f)} noValidate data-testid="backtest-form">
       <h2>New backtest</h2>
       <div className="form-grid">
         <Field label="Strategy" htmlFor="bt-strategy_name" error={errors.strategy_name}>

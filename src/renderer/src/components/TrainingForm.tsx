@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
+import { useFormSubmission } from '../hooks/useFormSubmission';
 import { useSession } from '../stores/session';
-import { api, ApiError } from '../api/client';
-import { serverErrors, splitList, validateTrainingForm, type FieldErrors, type TrainingForm as Form } from '../lib/forms';
+import { api } from '../api/client';
+import { splitList, validateTrainingForm, type TrainingForm as Form } from '../lib/forms';
 import { useCatalog } from '../stores/catalog';
 import { useOperations } from '../stores/operations';
 import { Field } from './Field';
@@ -11,9 +12,6 @@ import { StrategySelect } from './StrategySelect';
 export function TrainingForm({ onStarted }: { onStarted(id: string): void }) {
   const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', symbols: '', timeframes: '', start_date: '', end_date: '' }, ...(useSession.getState().trainingForm as Partial<Form> | null) }));
   useEffect(() => useSession.getState().set({ trainingForm: { ...f } }), [f]);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [serverMessage, setServerMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const strategies = useCatalog((s) => s.strategies.items);
 
   // Choosing a strategy fills symbols/timeframes from its YAML when they are empty.
@@ -28,33 +26,19 @@ export function TrainingForm({ onStarted }: { onStarted(id: string): void }) {
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.target.value }),
   });
 
-  async function submit(e: React.FormEvent) {
-    e.preventDefault();
-    const errs = validateTrainingForm(f);
-    setErrors(errs);
-    setServerMessage(null);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
-      const body: Record<string, unknown> = { strategy_name: f.strategy_name, symbols: splitList(f.symbols, true), timeframes: splitList(f.timeframes) };
-      if (f.start_date) body.start_date = f.start_date;
-      if (f.end_date) body.end_date = f.end_date;
-      const r = await api.post<{ operation_id?: string; task_id?: string }>('/trainings/start', body);
-      const id = r.operation_id ?? r.task_id;
-      if (!id) throw new Error('The server answered without an operation id');
-      void useOperations.getState().refresh(id);
-      onStarted(id);
-    } catch (err) {
-      const { fields, message } = err instanceof ApiError ? serverErrors(err.body, err.message) : { fields: {}, message: (err as Error).message };
-      setErrors(fields);
-      setServerMessage(err instanceof ApiError ? `${err.status}: ${message}` : message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { errors, serverMessage, busy, submit } = useFormSubmission(validateTrainingForm, async (f: Form) => {
+    const body: Record<string, unknown> = { strategy_name: f.strategy_name, symbols: splitList(f.symbols, true), timeframes: splitList(f.timeframes) };
+    if (f.start_date) body.start_date = f.start_date;
+    if (f.end_date) body.end_date = f.end_date;
+    const r = await api.post<{ operation_id?: string; task_id?: string }>('/trainings/start', body);
+    const id = r.operation_id ?? r.task_id;
+    if (!id) throw new Error('The server answered without an operation id');
+    void useOperations.getState().refresh(id);
+    onStarted(id);
+  });
 
   return (
-    <form className="panel" onSubmit={submit} noValidate data-testid="training-form">
+    <form className="panel" onSubmit={(e) => submit(e, f)} noValidate data-testid="training-form">
       <h2>New training</h2>
       <div className="form-grid">
         <Field label="Strategy" htmlFor="train-strategy_name" error={errors.strategy_name}>
