@@ -1,4 +1,5 @@
 // Small helpers shared by the benchmarks: medians and percentiles, seeded randomness, timing.
+import { mulberry32 } from '../src/core/random';
 
 export function percentile(values: number[], p: number): number {
   if (!values.length) return NaN;
@@ -20,16 +21,7 @@ export function medianMs(runs: number, fn: () => void): number {
   return median(times);
 }
 
-/** mulberry32: a small seeded generator so every benchmark sees the same data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator every benchmark draws its data from. */
+export const seededRandom = mulberry32;
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -35,26 +35,5 @@ export function clipRange(reqStart: number, reqEnd: number, dataStart: number, d
   return { start, end, clipped: start !== reqStart || end !== reqEnd };
 }
 
-/** First index with time ≥ t (binary search over ascending times). */
-export function lowerBound(time: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index with time > t. */
-export function upperBound(time: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+// Binary searches over ascending bar times: the bar store's, re-exported for the engine's callers.
+export { lowerBound, upperBound } from '../bars/series';

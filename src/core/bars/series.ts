@@ -135,7 +135,7 @@ export function mergeBars(stored: BarSeries, incoming: BarSeries): MergeResult {
 }
 
 /** First index whose time is ≥ t (time ascending). */
-export function lowerBound(time: Float64Array, t: number): number {
+export function lowerBound(time: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = time.length;
   while (lo < hi) {
@@ -147,7 +147,7 @@ export function lowerBound(time: Float64Array, t: number): number {
 }
 
 /** First index whose time is > t. */
-export function upperBound(time: Float64Array, t: number): number {
+export function upperBound(time: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = time.length;
   while (lo < hi) {

@@ -7,6 +7,7 @@ import { resampleBars } from './resample';
 import { BarBuilder } from './series';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time';
 import type { BarSeries } from './types';
+import { mulberry32 } from '../random';
 
 export interface SyntheticRequest {
   symbol: string;
@@ -28,17 +29,7 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, fast, good enough for price noise. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function gaussian(next: () => number): number {
   const u = Math.max(next(), 1e-12);

@@ -1,5 +1,6 @@
 import { BUY, HOLD, SELL } from '../../../src/core/backtest/decisions';
 import type { EngineBars } from '../../../src/core/backtest/types';
+import { mulberry32 } from '../../../src/core/random';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
@@ -40,16 +41,7 @@ export function script(actions: string, confidence: number[] = []) {
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** A random walk of `n` consistent OHLC bars. */
 export function randomBars(n: number, seed: number, stepMs = HOUR, start = 1.1): EngineBars {

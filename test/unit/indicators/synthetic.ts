@@ -1,17 +1,8 @@
 // Seeded synthetic bars for indicator tests and benchmarks (no I/O, reproducible).
 import type { BarSeries } from '../../../src/core/bars/types';
+import { mulberry32 } from '../../../src/core/random';
 
-/** Mulberry32: tiny deterministic PRNG. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 export interface SyntheticOptions {
   seed?: number;
