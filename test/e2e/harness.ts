@@ -2,10 +2,11 @@
 // serving the built renderer) and a headless Debian chromium driven by playwright-core.
 // It builds nothing: `npm test` runs `electron-vite build` first; run it yourself before
 // `npx vitest run --project e2e`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startServer as startTestServer } from '../helpers/server';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -45,48 +46,10 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `ktrdr serve --port 0` from the sources and waits for its "listening on" line. */
+/** Starts `ktrdr serve --port 0` from the sources on its own data directory (the integration tests' helper). */
 export async function startServer(env: Record<string, string> = {}): Promise<Server> {
-  const home = mkdtempSync(join(tmpdir(), 'ktrdr-e2e-home-'));
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'index.ts'), 'serve', '--port', '0'], {
-    cwd: REPO,
-    env: { ...process.env, KTRDR_HOME: home, KTRDR_RENDERER_DIR: RENDERER_DIR, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${out}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /KTRDR server listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${out}`));
-    });
-  });
-  return {
-    url,
-    home,
-    process: child,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(killer);
-      }
-      rmSync(home, { recursive: true, force: true });
-    },
-  };
+  const s = await startTestServer({ env: { LOG_LEVEL: 'warn', KTRDR_RENDERER_DIR: RENDERER_DIR, ...env } });
+  return { url: s.url, home: s.home, process: s.proc, output: s.output, stop: s.stop };
 }
 
 export interface BrowserSession {
