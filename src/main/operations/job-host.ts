@@ -16,11 +16,29 @@ export interface WorkerHandle {
   kill(): void;
 }
 
+/** One machine/process that runs jobs, as GET /workers lists it. */
+export interface WorkerDescription {
+  /** Stable id: `host:pid` of the process that runs the jobs. */
+  worker_id: string;
+  host: string;
+  pid: number | null;
+  /** `embedded`: local worker processes of this server; `bullmq`: a `ktrdr worker` on a queue. */
+  kind: 'embedded' | 'bullmq';
+  /** Jobs it may run at once. */
+  concurrency: number;
+  /** Jobs it runs now. */
+  running: number;
+  /** ISO time it was last heard from. */
+  last_seen: string;
+}
+
 /** Runs each operation in its own process: `child_process.fork` headless, Electron's utilityProcess in the app. */
 export interface JobHost {
   start(spec: JobSpec, events: WorkerEvents): WorkerHandle;
   /** Processes currently alive. */
   liveCount(): number;
+  /** The workers this host runs jobs on (scale-out hosts list remote ones); absent = this machine only. */
+  describeWorkers?(): WorkerDescription[];
 }
 
 export interface WorkerEntry {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   emptyProgress,
   isTerminal,
@@ -11,7 +12,7 @@ import type { WorkerToMain } from '../../shared/worker-protocol';
 import { HttpError } from '../api/errors';
 import type { Logger } from '../logger';
 import { newOperationId } from './ids';
-import type { JobHost, WorkerHandle } from './job-host';
+import type { JobHost, WorkerDescription, WorkerHandle } from './job-host';
 import { metricsKey, toSummary, type ListFilter, type OperationsRepository } from './repository';
 
 export interface StartOperationRequest {
@@ -254,6 +255,22 @@ export class OperationsService {
 
   activeWorkers(): number {
     return this.o.host.liveCount();
+  }
+
+  /** Who runs jobs: the host's own list, or this server's local worker pool. */
+  workers(): WorkerDescription[] {
+    if (this.o.host.describeWorkers) return this.o.host.describeWorkers();
+    return [
+      {
+        worker_id: `${hostname()}:${process.pid}`,
+        host: hostname(),
+        pid: process.pid,
+        kind: 'embedded',
+        concurrency: this.o.maxWorkers,
+        running: this.running,
+        last_seen: nowIso(),
+      },
+    ];
   }
 
   /** Stops every worker; operations still running end `failed` (the job could not finish). */
