@@ -3,6 +3,7 @@
 // prints "Training started. Operation ID: <id>"), and `ktrdr models list`.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { describeBaseline, isBaselineLike } from '../../shared/evaluation-text';
 import type { OperationInfo } from '../../shared/operations';
 import { followOperation } from '../follow';
 import { printJson, table } from '../format';
@@ -41,6 +42,17 @@ async function startTraining(ctx: CliContext, body: Record<string, unknown>): Pr
   return ctx.client().post<StartAnswer>('/trainings/start', body);
 }
 
+/** The model against the best constant predictor on each evaluated split, in plain words. */
+export function baselineLines(results: Record<string, any>): string[] {
+  const b = results.baseline;
+  if (!b || typeof b !== 'object') return [];
+  const out: string[] = [];
+  for (const split of ['validation', 'test'] as const) if (isBaselineLike(b[split])) out.push(`  vs constant      ${describeBaseline(split, b[split])}`);
+  if (results.beats_baseline === false) out.push('  verdict          the model does NOT beat a constant predictor out of sample');
+  else if (results.beats_baseline === true) out.push('  verdict          the model beats the best constant predictor on the test split (p < 0.05)');
+  return out;
+}
+
 async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void> {
   if (info.status !== 'completed') {
     process.stdout.write(`Training ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
@@ -57,8 +69,7 @@ async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void>
     `  val accuracy     ${pct(tm.best_val_accuracy)} at the best epoch`,
     `  test accuracy    ${pct(test.test_accuracy)}  F1 ${fmt(test.f1_score, 3)}`,
   ];
-  if (results.baseline)
-    lines.push(`  baseline         always ${results.baseline.majority_class}: ${pct(results.baseline.majority_accuracy)} → ${results.baseline.beats_baseline ? 'beaten' : 'NOT beaten'}`);
+  lines.push(...baselineLines(results));
   if (results.model_info?.backend) lines.push(`  backend          ${results.model_info.backend}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

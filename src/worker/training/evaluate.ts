@@ -75,6 +75,18 @@ export function evaluatePredictions(labels: ArrayLike<number>, probs: Float32Arr
   };
 }
 
+/** Predicted class per row (argmax; ties go to the lower index, as evaluatePredictions does). */
+export function argmaxClasses(probs: Float32Array | number[], n: number, numClasses = 3): Uint8Array {
+  if (probs.length !== n * numClasses) throw new Error(`expected ${n * numClasses} probabilities, got ${probs.length}`);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let pred = 0;
+    for (let c = 1; c < numClasses; c++) if (probs[i * numClasses + c] > probs[i * numClasses + pred]) pred = c;
+    out[i] = pred;
+  }
+  return out;
+}
+
 /** Accuracy of always answering the most frequent class of `reference` on `labels` (the baseline to beat). */
 export function majorityBaseline(reference: ArrayLike<number>, labels: ArrayLike<number>, numClasses = 3): { majority_class: number; accuracy: number } {
   const counts = new Array<number>(numClasses).fill(0);

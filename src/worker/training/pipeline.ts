@@ -11,7 +11,9 @@ import type { ModelRegistry } from '../../infra/models/registry';
 import { rowSamples, windowSamples } from '../../infra/models/samples';
 import { saveModelVersion } from '../../infra/models/store';
 import type { BackendChoice } from './backend';
-import { evaluatePredictions, majorityBaseline } from './evaluate';
+import { constantBaseline, type SplitBaseline } from '../../core/stats/baseline';
+import { describeBaseline } from '../../shared/evaluation-text';
+import { argmaxClasses, evaluatePredictions, majorityBaseline } from './evaluate';
 import { chooseTrainer } from './fused/choice';
 import { trainFusedMlp } from './fused/trainer';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
@@ -188,7 +190,10 @@ export async function runTrainingPipeline(
     if (outcome.cancelled) throw new TrainingCancelledError(`Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved`);
 
     hooks.phase?.('evaluating', `Evaluating on ${test.labels.length} test samples`);
-    const testMetrics = test.labels.length ? evaluatePredictions(test.labels, predictSamples(model, test.samples, 2048), NUM_CLASSES) : null;
+    const testProbs = test.labels.length ? predictSamples(model, test.samples, 2048) : null;
+    const testMetrics = testProbs ? evaluatePredictions(test.labels, testProbs, NUM_CLASSES) : null;
+    // The validation split judged with the model as saved (best weights restored), like the test split.
+    const valPreds = val.labels.length ? argmaxClasses(predictSamples(model, val.samples, 2048), val.labels.length, NUM_CLASSES) : null;
 
     const h = outcome.history;
     const last = h[h.length - 1];
@@ -216,27 +221,28 @@ export async function runTrainingPipeline(
         val_accuracy: h.map((r) => r.val_accuracy),
       },
     };
-    const evalLabels = val.labels.length ? val.labels : test.labels;
-    const base = majorityBaseline(train.labels, evalLabels);
-    // The best constant answer in hindsight on the split itself: when one class fills the split
-    // (a single trend under zigzag labels), accuracy comparisons on it say little.
-    const hindsight = majorityBaseline(evalLabels, evalLabels);
+    // Each evaluated split against the best constant predictor on that same split (core/stats/baseline).
+    const judge = (labelsOf: Int32Array, preds: ArrayLike<number> | null): SplitBaseline | null =>
+      preds && labelsOf.length ? constantBaseline(labelsOf, preds, CLASS_NAMES) : null;
     const baseline = {
-      split: val.labels.length ? 'validation' : 'test',
-      majority_class: CLASS_NAMES[base.majority_class],
-      majority_accuracy: base.accuracy,
-      split_majority_class: CLASS_NAMES[hindsight.majority_class],
-      split_majority_accuracy: hindsight.accuracy,
-      model_accuracy: val.labels.length ? bestRec.val_accuracy : (testMetrics?.test_accuracy ?? null),
-      beats_baseline: (val.labels.length ? (bestRec.val_accuracy ?? 0) : (testMetrics?.test_accuracy ?? 0)) > base.accuracy,
+      validation: judge(val.labels, valPreds),
+      test: judge(test.labels, testProbs ? argmaxClasses(testProbs, test.labels.length, NUM_CLASSES) : null),
     };
-    if (hindsight.accuracy >= 0.9 && evalLabels.length > 0)
-      warn(
-        `${(hindsight.accuracy * 100).toFixed(0)} % of the ${baseline.split} labels are ${baseline.split_majority_class}: that split covers little more than one move, ` +
-          `so early stopping and accuracy on it say little; widen the date range or change the split`,
-      );
-    if (!baseline.beats_baseline)
-      warn(`The model (${(Number(baseline.model_accuracy) * 100).toFixed(1)} %) does not beat always answering ${baseline.majority_class} (${(base.accuracy * 100).toFixed(1)} %) on ${baseline.split}`);
+    // The verdict is the test split's (out of sample); null when there is no test split.
+    const beatsBaseline = baseline.test ? baseline.test.beats : null;
+    // When one class fills a split (a single trend under zigzag labels), accuracy on it says little.
+    for (const [name, split] of [['training', train], ['validation', val], ['test', test]] as const) {
+      if (!split.labels.length) continue;
+      const top = majorityBaseline(split.labels, split.labels, NUM_CLASSES);
+      if (top.accuracy >= 0.9)
+        warn(
+          `${(top.accuracy * 100).toFixed(0)} % of the ${name} labels are ${CLASS_NAMES[top.majority_class]}: that split covers little more than one move, ` +
+            `so accuracy on it says little; widen the date range or change the split`,
+        );
+    }
+    for (const [name, b] of [['validation', baseline.validation], ['test', baseline.test]] as const) {
+      if (b && !b.beats) warn(`The model does not beat a constant predictor on the ${name} split: ${describeBaseline(name, b)}`);
+    }
 
     const parameters = countParameters(model);
     const firstTimes = input.data.map((d) => d.time?.[0]).filter((x): x is number => x !== undefined);
@@ -332,6 +338,7 @@ export async function runTrainingPipeline(
       training_metrics: trainingMetrics,
       test_metrics: testMetrics,
       baseline,
+      beats_baseline: beatsBaseline,
       artifacts: { feature_importance: null, per_symbol_metrics: null },
       model_info: modelInfo,
       data_summary: dataSummary,
@@ -353,6 +360,7 @@ export async function runTrainingPipeline(
       training_metrics: { ...trainingMetrics, history: undefined },
       test_metrics: testMetrics && { test_accuracy: testMetrics.test_accuracy, test_loss: testMetrics.test_loss, precision: testMetrics.precision, recall: testMetrics.recall, f1_score: testMetrics.f1_score },
       baseline,
+      beats_baseline: beatsBaseline,
       model_info: { parameters_count: parameters, architecture: modelInfo.architecture, backend: backend.name, trainer },
       data_summary: dataSummary,
     };

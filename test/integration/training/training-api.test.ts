@@ -87,7 +87,8 @@ describe('POST /trainings/start → a trained model', () => {
     expect(res.model_info.backend).toBe('wasm');
     expect(res.data_summary).toMatchObject({ symbols: ['EURUSD'], timeframes: ['1d'], feature_count: 5, start_date: '2015-01-01' });
     expect(res.data_summary.samples.train).toBeGreaterThan(1000);
-    expect(typeof res.baseline.beats_baseline).toBe('boolean');
+    expect(typeof res.beats_baseline).toBe('boolean');
+    expect(res.baseline.test).toEqual(expect.objectContaining({ best_constant_class: expect.any(String), p_value: expect.any(Number), beats: res.beats_baseline }));
 
     const metrics = (await http('GET', `${s.api}/operations/${id}/metrics?cursor=0`)).body;
     expect(metrics.metrics).toHaveLength(res.training_metrics.epochs_trained);

@@ -70,8 +70,25 @@ describe('runTrainingPipeline', () => {
     const info = results.model_info as Record<string, any>;
     expect(info.parameters_count).toBe(4 * 16 + 16 + 16 * 8 + 8 + 8 * 3 + 3);
     expect(info.backend).toBe('cpu');
-    expect(results.baseline).toMatchObject({ split: 'validation' });
-    expect(typeof (results.baseline as any).beats_baseline).toBe('boolean');
+    const bl = results.baseline as any;
+    for (const split of ['validation', 'test'] as const) {
+      expect(bl[split]).toEqual(
+        expect.objectContaining({
+          best_constant_class: expect.stringMatching(/^(BUY|HOLD|SELL)$/),
+          best_constant_accuracy: expect.any(Number),
+          model_accuracy: expect.any(Number),
+          balanced_accuracy: expect.any(Number),
+          macro_f1: expect.any(Number),
+          p_value: expect.any(Number),
+          beats: expect.any(Boolean),
+        }),
+      );
+    }
+    // The model accuracy on test is the one test_metrics reports; the verdict is the test split's.
+    expect(bl.test.model_accuracy).toBeCloseTo((results.test_metrics as any).test_accuracy, 12);
+    expect(results.beats_baseline).toBe(bl.test.beats);
+    // Validation is judged with the saved model: its accuracy is the best epoch's validation accuracy.
+    expect(bl.validation.model_accuracy).toBeCloseTo(tm.best_val_accuracy, 5);
     expect(summary.model_path).toBe('models/synth/1d_v1');
     const loaded = await loadModel(join(home, 'models', 'synth', '1d_v1'));
     expect(loaded.manifest.features).toEqual(['1d_a', '1d_b', '1d_c', '1d_d']);
@@ -87,8 +104,10 @@ describe('runTrainingPipeline', () => {
     for (let i = 200; i < 297; i++) one.labels[i] = 2; // everything after training is SELL
     const warnings: string[] = [];
     const { results } = await runTrainingPipeline(ModelRegistry.forHome(home), input({ symbols: ['AAA'], data: [one] }), backend, { warn: (m) => warnings.push(m) });
-    expect(results.baseline).toMatchObject({ split: 'validation', split_majority_class: 'SELL', split_majority_accuracy: 1 });
+    expect((results.baseline as any).validation).toMatchObject({ best_constant_class: 'SELL', best_constant_accuracy: 1, beats: false });
     expect(warnings.some((w) => /100 % of the validation labels are SELL/.test(w))).toBe(true);
+    // Every split is checked, not only the one used for early stopping.
+    expect(warnings.some((w) => /100 % of the test labels are SELL/.test(w))).toBe(true);
     const balanced: string[] = [];
     await runTrainingPipeline(ModelRegistry.forHome(home), input(), backend, { warn: (m) => balanced.push(m) });
     expect(balanced.some((w) => /of the validation labels are/.test(w))).toBe(false);
@@ -146,6 +165,9 @@ describe('runTrainingPipeline', () => {
     expect((results.data_summary as any).samples.test).toBe(0);
     expect(results.model_path).toBe('models/synth/1d_v1');
     expect(warnings.some((w) => /No test split/.test(w))).toBe(true);
+    expect((results.baseline as any).test).toBeNull();
+    expect((results.baseline as any).validation.best_constant_class).toMatch(/^(BUY|HOLD|SELL)$/);
+    expect(results.beats_baseline).toBeNull();
   });
 
   it('refuses an empty test split with a message that says what to do', async () => {

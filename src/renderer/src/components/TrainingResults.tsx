@@ -1,5 +1,5 @@
 import { useResults } from '../hooks/useResults';
-import { findConfusionMatrix, modelPath, testMetrics } from '../lib/training-results';
+import { baselineVerdicts, findConfusionMatrix, modelPath, testMetrics } from '../lib/training-results';
 import type { OperationView } from '../stores/operations';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ErrorNote } from './ErrorNote';
@@ -11,6 +11,7 @@ export function TrainingResults({ op }: { op: OperationView }) {
   if (op.status !== 'completed') return null;
   const matrix = findConfusionMatrix(results);
   const path = modelPath(results);
+  const verdicts = baselineVerdicts(results);
   return (
     <div className="panel" data-testid="training-results">
       <h2>Results</h2>
@@ -18,6 +19,18 @@ export function TrainingResults({ op }: { op: OperationView }) {
       <p>
         Model: <span className="mono" data-testid="model-path">{path ?? '—'}</span>
       </p>
+      {verdicts.length > 0 && (
+        <div className={`banner ${results?.beats_baseline === true ? 'good' : 'warn'}`} data-testid="baseline-verdict">
+          <strong>Against the best constant predictor</strong>
+          <ul>
+            {verdicts.map((v) => (
+              <li key={v.split} data-split={v.split} data-beats={v.beats}>
+                {v.text}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="charts-2">
         <div>
           <h3>Test metrics</h3>

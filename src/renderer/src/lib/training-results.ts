@@ -1,4 +1,5 @@
 // Reading a training operation's results (KTRDR shape, DESIGN.md §4 / reference §4.3).
+import { describeBaseline, isBaselineLike } from '../../../shared/evaluation-text';
 import type { MetricRecord } from '../../../shared/operations';
 
 type Obj = Record<string, unknown>;
@@ -61,4 +62,22 @@ export function epochSeries(records: MetricRecord[]): EpochSeries {
     s.valAcc.push(n(r.val_accuracy));
   });
   return s;
+}
+
+export interface BaselineVerdict {
+  split: 'validation' | 'test';
+  text: string;
+  beats: boolean;
+}
+
+/** The model against the best constant predictor on each evaluated split (results.baseline), in words. */
+export function baselineVerdicts(results: Obj | null): BaselineVerdict[] {
+  const b = results && isObj(results.baseline) ? results.baseline : null;
+  if (!b) return [];
+  const out: BaselineVerdict[] = [];
+  for (const split of ['validation', 'test'] as const) {
+    const v = b[split];
+    if (isBaselineLike(v)) out.push({ split, text: describeBaseline(split, v), beats: v.beats });
+  }
+  return out;
 }

@@ -1,0 +1,35 @@
+// Plain-words verdicts shared by the worker (warnings), the CLI and the UI, so all three say the same.
+
+export interface BaselineLike {
+  best_constant_class: string;
+  best_constant_accuracy: number;
+  model_accuracy: number;
+  p_value: number;
+  beats: boolean;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return 'p = ?';
+  if (p < 0.001) return 'p < 0.001';
+  return `p = ${p.toFixed(p < 0.1 ? 3 : 2)}`;
+}
+
+/** "test: 47.0 % vs always-SELL 69.8 % → worse than a constant (p = 0.93)". */
+export function describeBaseline(split: string, b: BaselineLike): string {
+  const verdict = b.beats
+    ? 'beats the best constant'
+    : b.model_accuracy > b.best_constant_accuracy
+      ? 'not significantly better than a constant'
+      : b.model_accuracy === b.best_constant_accuracy
+        ? 'no better than a constant'
+        : 'worse than a constant';
+  return `${split}: ${pct(b.model_accuracy)} vs always-${b.best_constant_class} ${pct(b.best_constant_accuracy)} → ${verdict} (${formatP(b.p_value)})`;
+}
+
+export function isBaselineLike(v: unknown): v is BaselineLike {
+  if (!v || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.best_constant_class === 'string' && typeof o.best_constant_accuracy === 'number' && typeof o.model_accuracy === 'number' && typeof o.p_value === 'number' && typeof o.beats === 'boolean';
+}
