@@ -1,6 +1,8 @@
 // The backtest event loop. Per bar t, in this order:
-//   1. a signal decided at bar t−1's close fills at bar t's OPEN (buy at open·(1+s), sell at open·(1−s)),
-//      commission = fraction of notional, on entry and on exit;
+//   1. a signal decided at bar t−1's close fills at bar t's OPEN. The fill price moves against the
+//      trade by slippage (open·(1±s) ± slippage in price units) and by half the spread (buy at the
+//      ask, sell at the bid); commission by the cost model (fraction of notional, per share, per lot),
+//      on entry and on exit. Without `costs` the KTRDR model applies: fraction commission and slippage;
 //   2. the open position's excursion is updated from bar t's high and low;
 //   3. equity is marked to market at bar t's close (cash + signed quantity·close) and the drawdown updated;
 //   4. the model's row t (features known at bar t's close) gives the signal for bar t+1's open.
@@ -16,6 +18,7 @@
 // columnar TradeLog; objects are built once in finish().
 
 import { BUY, DEFAULT_DECISIONS, FLAT, filterSignal, HOLD, LONG, SELL, SHORT } from './decisions';
+import { affordableUnits, commissionFor, type CommissionModel } from '../instruments';
 import { TradeLog, type ClosedTrade } from './trade-log';
 import { DEFAULT_POSITION_SIZE, type EngineBars, type EngineConfig, type EngineResult } from './types';
 
@@ -42,6 +45,15 @@ function checkConfig(c: EngineConfig): void {
   if (!(c.initial_capital > 0)) throw new Error(`initial_capital must be > 0 (got ${c.initial_capital})`);
   if (!(c.commission >= 0 && c.commission < 1)) throw new Error(`commission must be in [0, 1) (got ${c.commission})`);
   if (!(c.slippage >= 0 && c.slippage < 1)) throw new Error(`slippage must be in [0, 1) (got ${c.slippage})`);
+  if (c.costs) {
+    const k = c.costs;
+    if (!(k.spread >= 0) || !(k.slippage >= 0)) throw new Error(`costs.spread and costs.slippage must be ≥ 0 (got ${k.spread}, ${k.slippage})`);
+    if (!(k.slippage_fraction >= 0 && k.slippage_fraction < 1)) throw new Error(`costs.slippage_fraction must be in [0, 1) (got ${k.slippage_fraction})`);
+    const m = k.commission;
+    const bad =
+      m.type === 'fraction' ? !(m.rate >= 0 && m.rate < 1) : m.type === 'per_share' ? !(m.per_share >= 0 && m.minimum >= 0 && m.maximum_fraction >= 0 && m.maximum_fraction < 1) : !(m.per_lot >= 0 && m.lot_size > 0);
+    if (bad) throw new Error(`invalid commission model ${JSON.stringify(m)}`);
+  }
   if (!(c.position_size > 0 && c.position_size <= 1)) throw new Error(`position_size must be in (0, 1] (got ${c.position_size})`);
   if (!(c.bar_ms > 0)) throw new Error(`bar_ms must be > 0 (got ${c.bar_ms})`);
 }
@@ -59,6 +71,7 @@ export class BacktestEngine {
   private entryTime = 0;
   private entryCommission = 0;
   private entrySlippage = 0;
+  private entrySpread = 0;
   private entryConfidence = 0;
   private mfe = 0;
   private mae = 0;
@@ -66,6 +79,12 @@ export class BacktestEngine {
   private pending = HOLD;
   private pendingConfidence = 0;
   private peak: number;
+
+  // Costs, resolved once: the cost model, or KTRDR's fractions.
+  private readonly halfSpread: number;
+  private readonly slipPrice: number;
+  private readonly slipFraction: number;
+  private readonly commission: CommissionModel;
 
   // Outputs.
   private readonly equity: Float64Array;
@@ -85,6 +104,7 @@ export class BacktestEngine {
     grossPnl: 0,
     commission: 0,
     slippage: 0,
+    spread: 0,
     netPnl: 0,
     mfe: 0,
     mae: 0,
@@ -104,6 +124,11 @@ export class BacktestEngine {
       if (bars[k].length !== this.n) throw new Error(`bars.${k} has ${bars[k].length} values, time has ${this.n}`);
     }
     if (sig.action.length < this.n || sig.confidence.length < this.n) throw new Error(`signals cover fewer than ${this.n} bars`);
+    const k = cfg.costs;
+    this.halfSpread = k ? k.spread / 2 : 0;
+    this.slipPrice = k ? k.slippage : 0;
+    this.slipFraction = k ? k.slippage_fraction : cfg.slippage;
+    this.commission = k ? k.commission : { type: 'fraction', rate: cfg.commission };
     this.cash = cfg.initial_capital;
     this.peak = cfg.initial_capital;
     this.equity = new Float64Array(this.n);
@@ -181,22 +206,26 @@ export class BacktestEngine {
     const q = this.qty;
     const buying = signal === BUY;
     if ((buying && q > 0) || (!buying && q < 0) || (signal !== BUY && signal !== SELL)) return false;
-    const price = buying ? rawPrice * (1 + c.slippage) : rawPrice * (1 - c.slippage);
+    // Slippage first (KTRDR's fraction, then price units), then half the spread: both against the trade.
+    const slipped = buying ? rawPrice * (1 + this.slipFraction) + this.slipPrice : rawPrice * (1 - this.slipFraction) - this.slipPrice;
+    const price = buying ? slipped + this.halfSpread : slipped - this.halfSpread;
+    if (!(price > 0)) return false;
     if (q === 0) {
       // Open: size from available cash at the fill price, commission included.
       const budget = this.cash * c.position_size;
-      let size = budget > 0 ? budget / ((1 + c.commission) * price) : 0;
+      let size = budget > 0 ? affordableUnits(this.commission, budget, price) : 0;
       if (c.integer_quantity) size = Math.floor(size + 1e-9);
       if (!(size > 0)) return false;
       const notional = price * size;
-      const commission = notional * c.commission;
+      const commission = commissionFor(this.commission, price, size);
       this.cash += buying ? -(notional + commission) : notional - commission;
       this.qty = buying ? size : -size;
       this.entryPrice = price;
       this.entryBar = bar;
       this.entryTime = at;
       this.entryCommission = commission;
-      this.entrySlippage = Math.abs(price - rawPrice) * size;
+      this.entrySlippage = Math.abs(slipped - rawPrice) * size;
+      this.entrySpread = this.halfSpread * size;
       this.entryConfidence = confidence;
       this.mfe = 0;
       this.mae = 0;
@@ -204,7 +233,7 @@ export class BacktestEngine {
       // Close (no reversal in one step).
       const size = Math.abs(q);
       const notional = price * size;
-      const commission = notional * c.commission;
+      const commission = commissionFor(this.commission, price, size);
       this.cash += buying ? -(notional + commission) : notional - commission;
       const gross = (price - this.entryPrice) * q;
       // The exit price itself is a point on the path: it can extend the excursions.
@@ -221,7 +250,8 @@ export class BacktestEngine {
       s.quantity = size;
       s.grossPnl = gross;
       s.commission = this.entryCommission + commission;
-      s.slippage = this.entrySlippage + Math.abs(price - rawPrice) * size;
+      s.slippage = this.entrySlippage + Math.abs(slipped - rawPrice) * size;
+      s.spread = this.entrySpread + this.halfSpread * size;
       s.netPnl = gross - s.commission;
       s.mfe = this.mfe;
       s.mae = this.mae;

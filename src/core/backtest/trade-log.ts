@@ -15,6 +15,7 @@ export interface ClosedTrade {
   grossPnl: number;
   commission: number;
   slippage: number;
+  spread: number;
   netPnl: number;
   mfe: number;
   mae: number;
@@ -41,6 +42,7 @@ const COLUMNS = [
   'entryConfidence',
   'exitConfidence',
   'forced',
+  'spread',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 
@@ -79,6 +81,7 @@ export class TradeLog {
     b[o + 14] = t.entryConfidence;
     b[o + 15] = t.exitConfidence;
     b[o + 16] = t.forced ? 1 : 0;
+    b[o + 17] = t.spread;
     this.count++;
   }
 
@@ -116,6 +119,7 @@ export class TradeLog {
         gross_pnl: b[o + 8],
         commission: b[o + 9],
         slippage: b[o + 10],
+        spread_cost: b[o + 17],
         net_pnl: net,
         pnl: net,
         pnl_percent: entryPrice * quantity > 0 ? (net / (entryPrice * quantity)) * 100 : 0,

@@ -1,3 +1,4 @@
+import type { EngineCosts } from '../instruments';
 import type { DecisionConfig } from './decisions';
 
 /** The bar columns the engine reads. Timestamps are bar OPEN times in UTC ms (as in BarSeries). */
@@ -15,6 +16,12 @@ export interface EngineConfig {
   commission: number;
   /** Fraction the fill price moves against the trade: buy at open·(1+s), sell at open·(1−s). */
   slippage: number;
+  /**
+   * The instrument's cost model (src/core/instruments): half-spread per fill, slippage in price units
+   * and/or fraction, commission by model. When set it REPLACES `commission` and `slippage` above,
+   * which then only describe KTRDR's legacy model (used when `costs` is absent).
+   */
+  costs?: EngineCosts | null;
   /** Fraction of available cash committed per position (KTRDR: 0.25). */
   position_size: number;
   /** Whole units only (KTRDR). False allows fractional quantities (crypto, small accounts). */
@@ -45,8 +52,10 @@ export interface Trade {
   gross_pnl: number;
   /** Entry commission + exit commission. */
   commission: number;
-  /** What slippage cost on entry and exit: |fill − raw price|·qty, both legs. */
+  /** What slippage cost on entry and exit, both legs (inside the fill prices, so inside gross_pnl). */
   slippage: number;
+  /** What the half-spread cost on entry and exit: spread/2·qty per leg (inside the fill prices, so inside gross_pnl). */
+  spread_cost: number;
   /** gross − both commissions: exactly the change in cash this trade caused. */
   net_pnl: number;
   /** KTRDR's old wire names: pnl = net_pnl, pnl_percent = net / entry notional × 100. */

@@ -68,6 +68,9 @@ export const STRATEGY_KEYS: KeySpec = {
       },
       ignored: { num_classes: 'the class count follows from output_format (3 for classification)' },
     },
+    costs: {
+      keys: { spread: leaf, spread_pips: leaf, slippage: leaf, slippage_pips: leaf, slippage_fraction: leaf, commission: { keys: { type: leaf, rate: leaf, per_share: leaf, minimum: leaf, maximum_fraction: leaf, per_lot: leaf, lot_size: leaf } } },
+    },
     training: {
       keys: {
         epochs: leaf,

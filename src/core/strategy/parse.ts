@@ -70,6 +70,7 @@ function buildConfig(p: ParsedStrategy, r: Resolved, migratedFrom: StrategyConfi
       filters: { min_signal_separation: p.decisions.filters.min_signal_separation },
       cost_model: p.decisions.cost_model ?? null,
     },
+    costs: p.costs ?? null,
     training: {
       // training.* wins; model.training.* (ignored by KTRDR) is honoured when training.* is absent.
       epochs: p.training.epochs ?? mt.epochs ?? 100,

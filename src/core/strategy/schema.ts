@@ -1,6 +1,7 @@
 // Structural schema of a KTRDR v3 strategy (after in-memory migration). Types, ranges, enums and
 // defaults live here; cross-references (ids, outputs, timeframes, params) are checked in semantic.ts.
 import { z } from 'zod';
+import { costOverridesSchema } from '../instruments';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const fraction = z.number().min(0).max(1);
@@ -121,6 +122,8 @@ export const strategySchema = z.object({
   model: modelSchema.prefault({}),
   decisions: decisionsSchema.prefault({}),
   training: trainingSchema.prefault({}),
+  /** Backtest costs overriding the instrument's defaults (src/core/instruments). */
+  costs: costOverridesSchema.nullish(),
 });
 
 export type ParsedStrategy = z.output<typeof strategySchema>;

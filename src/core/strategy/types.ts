@@ -1,6 +1,7 @@
 // The validated, fully defaulted strategy (KTRDR v3 format) and the problems found on the way.
 // Field names follow the YAML keys (snake_case) so a reader can map config ⇄ file at a glance.
 import type { ParamValue } from '../indicators/types';
+import type { CostOverrides } from '../instruments';
 
 export type IssueSeverity = 'error' | 'warning' | 'info';
 
@@ -123,6 +124,8 @@ export interface StrategyConfig {
     filters: { min_signal_separation: number };
     cost_model: { round_trip_cost: number; min_edge_multiplier: number } | null;
   };
+  /** Backtest cost overrides (`costs:`), applied over the instrument's defaults; null when absent. */
+  costs: CostOverrides | null;
   training: {
     epochs: number;
     batch_size: number;

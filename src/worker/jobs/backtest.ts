@@ -13,6 +13,10 @@ import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../..
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
 import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
 import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
+import { averageExposure, holdBenchmark } from '../../core/backtest/benchmark';
+import { costBreakdown } from '../../core/backtest/costs';
+import { inSampleCheck } from '../../core/backtest/in-sample';
+import { costOverrides, resolveCosts, type CostOverrides } from '../../core/instruments';
 import { sliceBars, type BarSeries } from '../../core/bars/types';
 import { applyNormalization, buildFeatureMatrix, type FeatureMatrix, type NormalizationStats } from '../../core/features';
 import type { IndicatorCatalog } from '../../core/strategy/catalog';
@@ -51,10 +55,18 @@ export interface StrategyLike {
   timeframes: string[];
   /** Bars of history the indicators need before the first bar that counts. */
   warmupBars: number;
+  /** The strategy's `costs:` section (overrides of the instrument's defaults). */
+  costs?: CostOverrides | null;
 }
 
 export interface LoadedModelLike {
-  manifest: { features: string[]; normalization: unknown; timeframe?: string };
+  manifest: {
+    features: string[];
+    normalization: unknown;
+    timeframe?: string;
+    /** First and last row (bar open, ISO) the model was trained, validated and tested on. */
+    data_range?: { start: string | null; end: string | null } | null;
+  };
   /** Which code computes the predictions (recorded with the results): the fused JS MLP or tfjs, on which backend. */
   inference?: { engine: 'fused-js' | 'tfjs'; backend: string };
   /** rows × 3 class probabilities (or logits) for every row of the matrix, in batches. */
@@ -79,9 +91,14 @@ export interface BacktestParams {
   end_date: string;
   model_path: string | null;
   initial_capital: number;
-  commission: number;
-  slippage: number;
+  /** KTRDR's legacy fractions: null unless the request gave them (then the KTRDR cost model applies). */
+  commission: number | null;
+  slippage: number | null;
+  /** Request overrides of the instrument's costs. */
+  costs: CostOverrides | null;
   position_size: number;
+  /** The caller knows the range overlaps the model's data: keep the fields, drop the operation warning. */
+  allow_in_sample: boolean;
 }
 
 export const MAX_METRIC_RECORDS = 500;
@@ -94,6 +111,13 @@ export function backtestParams(raw: Record<string, unknown>): BacktestParams {
     return v;
   };
   const num = (k: string, d: number) => (raw[k] === undefined || raw[k] === null ? d : Number(raw[k]));
+  const opt = (k: string) => (raw[k] === undefined || raw[k] === null ? null : Number(raw[k]));
+  let costs: CostOverrides | null = null;
+  if (raw.costs !== undefined && raw.costs !== null) {
+    const parsed = costOverrides(true).safeParse(raw.costs);
+    if (!parsed.success) throw new Error(`backtest parameter 'costs' is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'costs'}: ${i.message}`).join('; ')}`);
+    costs = parsed.data;
+  }
   return {
     strategy_name: str('strategy_name'),
     symbol: str('symbol'),
@@ -102,9 +126,11 @@ export function backtestParams(raw: Record<string, unknown>): BacktestParams {
     end_date: str('end_date'),
     model_path: typeof raw.model_path === 'string' && raw.model_path ? raw.model_path : null,
     initial_capital: num('initial_capital', 100_000),
-    commission: num('commission', 0.001),
-    slippage: num('slippage', 0.001),
+    commission: opt('commission'),
+    slippage: opt('slippage'),
+    costs,
     position_size: num('position_size', 0.25),
+    allow_in_sample: raw.allow_in_sample === true,
   };
 }
 
@@ -204,10 +230,13 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   if (n === 0) throw new Error(`No ${label} bars between ${p.start_date} and ${p.end_date}`);
   const decisions = resolveDecisionConfig(strategy.decisions);
   const signals = classifyProbabilities(probs.subarray(i0 * NUM_CLASSES, i1 * NUM_CLASSES), n, matrix.valid.subarray(i0, i1), decisions.confidence_threshold);
+  // Costs of this instrument, overridden by the strategy's `costs:` and the request (core/instruments).
+  const costModel = resolveCosts(p.symbol, { strategy: strategy.costs ?? null, legacy: { commission: p.commission, slippage: p.slippage }, request: p.costs });
   const cfg = engineConfig({
     initial_capital: p.initial_capital,
-    commission: p.commission,
-    slippage: p.slippage,
+    commission: costModel.costs.commission.type === 'fraction' ? costModel.costs.commission.rate : 0,
+    slippage: costModel.costs.slippage_fraction,
+    costs: costModel.costs,
     position_size: p.position_size,
     bar_ms: barMs,
     decisions,
@@ -233,6 +262,17 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   }
   const result = engine.finish();
   const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: barMs });
+  // Like-for-like benchmarks: buy & hold with the same costs, fully invested and at the strategy's exposure.
+  const exposure = averageExposure(result.trades, bars.close, result.equity.values);
+  const buyAndHold = { kind: 'buy_and_hold' as const, ...holdBenchmark(bars.close, p.initial_capital, 1, costModel.costs, metrics.bars_per_year, metrics.years) };
+  const exposureMatched = { kind: 'exposure_matched_buy_and_hold' as const, ...holdBenchmark(bars.close, p.initial_capital, exposure, costModel.costs, metrics.bars_per_year, metrics.years) };
+  // In-sample guard: backtest bars inside the range the model was trained/validated/tested on.
+  const inSample = inSampleCheck(bars.time, model.manifest.data_range ?? null);
+  const warnings: string[] = [];
+  if (inSample.warning) {
+    warnings.push(inSample.warning);
+    if (!p.allow_in_sample) bridge.warn(inSample.warning);
+  }
 
   bridge.update(98, `Saving trades and equity curve`, { context: { phase: 'saving' } });
   const dir = backtestArtifactsDir(home, operationId);
@@ -249,7 +289,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     position: Array.from(result.position),
   });
 
-  const { benchmark, ...rest } = metrics;
+  const { benchmark: _costFree, ...rest } = metrics;
   const results = {
     strategy_name: p.strategy_name,
     symbol: p.symbol,
@@ -261,13 +301,21 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
       initial_capital: p.initial_capital,
       commission: p.commission,
       slippage: p.slippage,
+      costs: { ...costModel.costs, model: costModel.model, currency: costModel.currency, asset_class: costModel.asset_class, pip_size: costModel.pip_size },
       position_size: p.position_size,
       start_date: iso(reqStart),
       end_date: iso(reqEnd),
       decisions,
     },
     metrics: rest satisfies Omit<PerformanceMetrics, 'benchmark'>,
-    benchmark,
+    // The flat fields are the fully-invested buy & hold (as before, now with the same costs).
+    benchmark: { ...buyAndHold, buy_and_hold: buyAndHold, exposure_matched: exposureMatched },
+    costs: costBreakdown(result.trades, costModel.currency, costModel.model),
+    in_sample_bars: inSample.in_sample_bars,
+    out_of_sample: inSample.out_of_sample,
+    model_data_range: inSample.model_data_range,
+    allow_in_sample: p.allow_in_sample,
+    warnings,
     trade_count: result.trades.length,
     equity_curve_length: n,
     effective_range: { start: iso(bars.time[0]), end: iso(bars.time[n - 1]), bars: n, clipped: range.clipped, warmup_bars: i0 },
@@ -328,13 +376,20 @@ export function defaultDeps(home: string, opts: WiringOptions = {}): BacktestDep
         if (r.problems.length) throw new Error(`Strategy ${name} cannot rebuild the model's inputs: ${r.problems.join('; ')}`);
         config = r.strategy;
       }
-      return { config, decisions: config.decisions, timeframes: config.training_data.timeframes.list, warmupBars: config.training_data.history_required };
+      return { config, decisions: config.decisions, timeframes: config.training_data.timeframes.list, warmupBars: config.training_data.history_required, costs: config.costs };
     },
     loadModel: async (dir) => {
       // The fastest backend that loads; tfjs's default otherwise.
       const backend = (await selectBackend().catch(() => null))?.name ?? tf.getBackend();
       const { model, manifest } = await loadModel(dir);
-      const info = { features: manifest.features, normalization: manifest.normalization, timeframe: manifest.timeframe };
+      const range = (k: string) => (typeof manifest.data[k] === 'string' ? (manifest.data[k] as string) : null);
+      const info = {
+        features: manifest.features,
+        normalization: manifest.normalization,
+        timeframe: manifest.timeframe,
+        // Rows the model saw (train + validation + test); the requested dates for manifests without them.
+        data_range: { start: range('first_row_time') ?? manifest.data.start_date, end: range('last_row_time') ?? manifest.data.end_date },
+      };
       // MLPs on wasm/cpu: the fused forward pass (same numbers, no per-kernel overhead), as training does.
       const fused = fusedInferenceFor(model, manifest.model, backend);
       if (fused) {

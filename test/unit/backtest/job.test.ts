@@ -63,11 +63,13 @@ function fakeDeps(over: Partial<BacktestDeps> = {}, seen: { featureRows?: number
 function collectingBridge() {
   const metrics: MetricRecord[] = [];
   const messages: string[] = [];
+  const warnings: string[] = [];
   const bridge = new ProgressBridge((m: SnapshotMessage) => {
     metrics.push(...m.metrics);
     if (m.progress.message) messages.push(m.progress.message);
+    for (const w of m.warnings) if (!warnings.includes(w)) warnings.push(w);
   }, 0);
-  return { bridge, metrics, messages };
+  return { bridge, metrics, messages, warnings };
 }
 
 const iso = (i: number) => new Date(ALL.time[i]).toISOString().slice(0, 10);
@@ -88,7 +90,8 @@ describe('backtesting job (pipeline with fake model and features)', () => {
     expect(seen.featureRows).toBe(701 + 300);
     expect(results.effective_range).toMatchObject({ bars: 701, clipped: false, warmup_bars: 300 });
     expect(results.model_path).toBe('models/mean_rev/1d_v3');
-    expect(results.config).toMatchObject({ initial_capital: 100_000, commission: 0.001, slippage: 0.001 });
+    // No legacy fractions in the request: EURUSD gets the FX cost model of the instrument table.
+    expect(results.config).toMatchObject({ initial_capital: 100_000, commission: null, slippage: null, costs: { model: 'fx:EURUSD', currency: 'USD', asset_class: 'fx', pip_size: 0.0001 } });
     expect(results.trade_count).toBeGreaterThan(5);
     expect(results.metrics.total_trades).toBe(results.trade_count);
     expect(typeof results.metrics.sharpe_ratio).toBe('number');
@@ -109,6 +112,99 @@ describe('backtesting job (pipeline with fake model and features)', () => {
     expect(equity.values).toHaveLength(701);
     const sum = trades.trades.reduce((a: number, t: { net_pnl: number }) => a + t.net_pnl, 0);
     expect(Math.abs(sum - (equity.values[700] - 100_000))).toBeLessThan(0.005);
+  });
+
+  it('EURUSD defaults to FX costs (round trip ≤ 2 pips, no commission) and the results split gross, commission, spread and slippage', async () => {
+    const { bridge } = collectingBridge();
+    const r = (await runBacktestJob({ params: params(), deps: fakeDeps(), bridge, home, operationId: 'op_bt_fx_costs' })) as any;
+    const c = r.config.costs;
+    expect(c.commission).toEqual({ type: 'fraction', rate: 0 });
+    // Round trip in price units: the full spread (half on each side) + slippage on both fills.
+    const roundTripPips = (c.spread + 2 * (c.slippage + c.slippage_fraction * 1.1)) / c.pip_size;
+    expect(roundTripPips).toBeGreaterThan(0);
+    expect(roundTripPips).toBeLessThanOrEqual(2);
+    const k = r.costs;
+    expect(k).toMatchObject({ currency: 'USD', model: 'fx:EURUSD', commission: 0 });
+    expect(k.spread_cost).toBeGreaterThan(0);
+    expect(k.slippage_cost).toBeGreaterThan(0);
+    expect(k.gross_pnl - k.commission - k.spread_cost - k.slippage_cost).toBeCloseTo(k.net_pnl, 6);
+    expect(k.net_pnl).toBeCloseTo(r.metrics.final_equity - 100_000, 2);
+    const trades = JSON.parse(readFileSync(join(home, 'backtests', 'op_bt_fx_costs', 'trades.json'), 'utf8')).trades;
+    // Per trade: half the spread on each leg.
+    for (const t of trades) expect(t.spread_cost).toBeCloseTo(c.spread * t.quantity, 6);
+  });
+
+  it('legacy commission/slippage keep their KTRDR meaning; the strategy’s and the request’s costs override the instrument', async () => {
+    const { bridge } = collectingBridge();
+    const legacy = (await runBacktestJob({ params: params({ commission: 0.001 }), deps: fakeDeps(), bridge, home, operationId: 'op_bt_legacy' })) as any;
+    expect(legacy.config.costs).toMatchObject({ model: 'fx:EURUSD+legacy_fraction', spread: 0, slippage: 0, slippage_fraction: 0.001, commission: { type: 'fraction', rate: 0.001 } });
+    expect(legacy.costs.spread_cost).toBe(0);
+    expect(legacy.costs.commission).toBeGreaterThan(0);
+
+    const strat = fakeDeps({
+      loadStrategy: () => ({
+        config: {},
+        decisions: { confidence_threshold: 0.5, filters: { min_signal_separation: 0 } },
+        timeframes: ['1d'],
+        warmupBars: 20,
+        costs: { spread_pips: 2, commission: { type: 'per_lot', per_lot: 3, lot_size: 100_000 } },
+      }),
+    });
+    const r = (await runBacktestJob({ params: params({ costs: { slippage_pips: 0.5 } }), deps: strat, bridge, home, operationId: 'op_bt_strategy_costs' })) as any;
+    expect(r.config.costs).toMatchObject({ model: 'fx:EURUSD+strategy+request', commission: { type: 'per_lot', per_lot: 3, lot_size: 100_000 } });
+    expect(r.config.costs.spread).toBeCloseTo(0.0002, 12);
+    expect(r.config.costs.slippage).toBeCloseTo(0.00005, 12);
+    expect(() => backtestParams({ strategy_name: 's', symbol: 'EURUSD', timeframe: '1d', start_date: '2020-01-01', end_date: '2020-02-01', costs: { spreed: 1 } })).toThrow(/costs.*spreed|Unrecognized/);
+  });
+
+  it('benchmarks: buy & hold fully invested and at the strategy’s exposure, same costs', async () => {
+    const { bridge } = collectingBridge();
+    const r = (await runBacktestJob({ params: params(), deps: fakeDeps(), bridge, home, operationId: 'op_bt_bench' })) as any;
+    expect(r.benchmark.kind).toBe('buy_and_hold');
+    expect(r.benchmark.buy_and_hold.exposure).toBe(1);
+    expect(r.benchmark.total_return).toBe(r.benchmark.buy_and_hold.total_return);
+    const e = r.benchmark.exposure_matched;
+    expect(e.exposure).toBeGreaterThan(0);
+    expect(e.exposure).toBeLessThan(0.3); // the strategy commits 25 % of cash at most
+    for (const k of ['total_return', 'final_equity', 'sharpe_ratio', 'max_drawdown', 'max_drawdown_pct', 'total_return_pct']) expect(typeof e[k]).toBe('number');
+  });
+
+  it('in-sample guard: overlapping the model’s data warns (operation and results); after it, out of sample and no warning', async () => {
+    const withRange = (start: number, end: number) =>
+      fakeDeps({
+        loadModel: async () => ({
+          manifest: { features: NAMES, normalization: { kind: 'fake' }, timeframe: '1d', data_range: { start: new Date(ALL.time[start]).toISOString(), end: new Date(ALL.time[end]).toISOString() } },
+          predict: async (m) => {
+            const first = ALL.time.indexOf(m.time[0]);
+            return PROBS.slice(first * 3, (first + m.rows) * 3);
+          },
+        }),
+      });
+    // Model data rows 0..599; backtest 400..1100 → bars 400..599 (200) are in sample.
+    const a = collectingBridge();
+    const inS = (await runBacktestJob({ params: params(), deps: withRange(0, 599), bridge: a.bridge, home, operationId: 'op_bt_in' })) as any;
+    a.bridge.flush();
+    expect(inS.in_sample_bars).toBe(200);
+    expect(inS.out_of_sample).toBe(false);
+    expect(inS.model_data_range).toEqual({ start: new Date(ALL.time[0]).toISOString(), end: new Date(ALL.time[599]).toISOString() });
+    expect(inS.warnings.some((w: string) => /^In-sample backtest: 200 of 701 bars/.test(w))).toBe(true);
+    expect(a.warnings.some((w) => /^In-sample backtest/.test(w))).toBe(true);
+
+    // allow_in_sample: same fields, no operation warning.
+    const b = collectingBridge();
+    const allowed = (await runBacktestJob({ params: params({ allow_in_sample: true }), deps: withRange(0, 599), bridge: b.bridge, home, operationId: 'op_bt_in_ok' })) as any;
+    b.bridge.flush();
+    expect(allowed).toMatchObject({ in_sample_bars: 200, out_of_sample: false, allow_in_sample: true });
+    expect(allowed.warnings.some((w: string) => /^In-sample/.test(w))).toBe(true);
+    expect(b.warnings.some((w) => /In-sample/.test(w))).toBe(false);
+
+    // Model data rows 0..399: the backtest starts at bar 400, after it.
+    const c = collectingBridge();
+    const out = (await runBacktestJob({ params: params(), deps: withRange(0, 399), bridge: c.bridge, home, operationId: 'op_bt_out' })) as any;
+    c.bridge.flush();
+    expect(out).toMatchObject({ in_sample_bars: 0, out_of_sample: true });
+    expect(out.warnings).toEqual([]);
+    expect(c.warnings.some((w) => /In-sample/.test(w))).toBe(false);
   });
 
   it('clips a requested range that extends past the data and reports it', async () => {
