@@ -47,6 +47,8 @@ beforeAll(async () => {
   writeFileSync(join(home, 'strategies', 'broken_strat.yaml'), 'name: broken_strat\nindicators: {rsi_14: {type: nosuch}}\n');
   mkdirSync(join(home, 'models', 'bt_strat', '1d_v1'), { recursive: true });
   mkdirSync(join(home, 'models', 'bt_strat', '1d_v2'), { recursive: true });
+  // Only the data range of a manifest: the model saw rows 2024-01-01 .. 2024-03-31.
+  writeFileSync(join(home, 'models', 'bt_strat', '1d_v2', 'metadata.json'), JSON.stringify({ data: { first_row_time: '2024-01-01T00:00:00.000Z', last_row_time: '2024-03-31T00:00:00.000Z' } }));
   app = await createApp({ config: loadConfig({ ...process.env, KTRDR_HOME: home, KTRDR_API_PORT: '0', LOG_LEVEL: 'warn' }) });
 });
 
@@ -120,7 +122,30 @@ describe('POST /backtests/start success', () => {
     const op = (await call('GET', `/operations/${r.body.operation_id}`)).body.data;
     expect(op.operation_type).toBe('backtesting');
     expect(op.metadata).toMatchObject({ symbol: 'EURUSD', timeframe: '1d' });
-    expect(op.metadata.parameters).toMatchObject({ requested_start_date: '2023-06-01', clipped: true, commission: 0.001, slippage: 0.001, initial_capital: 100_000 });
+    // No legacy fractions given: null, so the job uses the instrument's cost model.
+    expect(op.metadata.parameters).toMatchObject({ requested_start_date: '2023-06-01', clipped: true, commission: null, slippage: null, costs: null, allow_in_sample: false, initial_capital: 100_000 });
+  });
+
+  it('says at once when the range overlaps the model’s data; allow_in_sample silences it; after the data, nothing', async () => {
+    const overlap = await start({ start_date: '2024-03-01', end_date: '2024-05-01' });
+    expect(overlap.status).toBe(200);
+    expect(overlap.body.warnings).toEqual([expect.stringMatching(/^In-sample backtest: the range overlaps the model's training data \(2024-01-01 \.\. 2024-03-31\)/)]);
+    const allowed = await start({ start_date: '2024-03-01', end_date: '2024-05-01', allow_in_sample: true });
+    expect(allowed.body.warnings).toBeUndefined();
+    const op = (await call('GET', `/operations/${allowed.body.operation_id}`)).body.data;
+    expect(op.metadata.parameters.allow_in_sample).toBe(true);
+    const after = await start({ start_date: '2024-04-02', end_date: '2024-05-01' });
+    expect(after.body.warnings).toBeUndefined();
+  });
+
+  it('passes cost overrides and legacy fractions through; 422 naming an unknown cost key', async () => {
+    const ok = await start({ costs: { spread_pips: 0.8, commission: { type: 'per_lot', per_lot: 3.5 } }, commission: 0.0002 });
+    expect(ok.status).toBe(200);
+    const op = (await call('GET', `/operations/${ok.body.operation_id}`)).body.data;
+    expect(op.metadata.parameters).toMatchObject({ commission: 0.0002, slippage: null, costs: { spread_pips: 0.8, commission: { type: 'per_lot', per_lot: 3.5, lot_size: 100_000 } } });
+    const bad = await start({ costs: { spread_pip: 1 } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body.error.details)).toMatch(/costs/);
   });
 
   it('400 naming line:column for an invalid strategy, before any operation exists', async () => {

@@ -7,9 +7,10 @@ import { z } from 'zod';
 import { clipRange, parseDateBoundary } from '../../../core/backtest/dates';
 import { downsampleIndices } from '../../../core/backtest/downsample';
 import { timeframeMs } from '../../../core/timeframes';
+import { costOverrides } from '../../../core/instruments';
 import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
-import { ModelNotFoundError, ModelPathError, NAME_RE } from '../../../infra/models/registry';
+import { ModelNotFoundError, ModelPathError, NAME_RE, readManifestIfAny } from '../../../infra/models/registry';
 import { formatIssue } from '../../../core/strategy/format';
 import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
@@ -30,9 +31,14 @@ const startBody = z.object({
   end_date: dateField('end'),
   model_path: z.string().max(500).nullish(),
   initial_capital: z.number().positive().max(1e12).default(100_000),
-  commission: z.number().min(0).max(0.5).default(0.001),
-  slippage: z.number().min(0).max(0.5).default(0.001),
+  // KTRDR's legacy fractions: when either is given, the KTRDR cost model applies (see core/instruments).
+  commission: z.number().min(0).max(0.5).nullish(),
+  slippage: z.number().min(0).max(0.5).nullish(),
+  /** Overrides of the instrument's costs (spread, slippage, commission model). */
+  costs: costOverrides(true).nullish(),
   position_size: z.number().gt(0).max(1).default(0.25),
+  /** The range may overlap the model's data on purpose: keep the fields, drop the warning. */
+  allow_in_sample: z.boolean().default(false),
 });
 
 const idParams = z.object({ backtest_id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an operation id') });
@@ -56,6 +62,16 @@ function readArtifact(ctx: AppContext, id: string, file: 'trades.json' | 'equity
   if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
   if (op.status === 'pending' || op.status === 'running') throw new HttpError(400, `Backtest ${id} is ${op.status}; results are available when it completes`);
   throw new HttpError(404, `Backtest ${id} ended ${op.status} and has no ${file.replace('.json', '')}`);
+}
+
+/** A sentence when [start, end] overlaps the rows the model was trained/validated/tested on. */
+function modelRangeOverlap(modelDir: string, start: number, end: number): string | null {
+  const m = readManifestIfAny(modelDir);
+  const d = (m?.data ?? {}) as Record<string, unknown>;
+  const a = typeof d.first_row_time === 'string' ? parseDateBoundary(d.first_row_time, 'start') : null;
+  const z = typeof d.last_row_time === 'string' ? parseDateBoundary(d.last_row_time, 'end') : null;
+  if (a === null || z === null || end < a || start > z) return null;
+  return `In-sample backtest: the range overlaps the model's training data (${iso(a).slice(0, 10)} .. ${iso(z).slice(0, 10)}); results there are not out of sample (allow_in_sample: true silences this)`;
 }
 
 export function backtestsRoutes(ctx: AppContext) {
@@ -118,11 +134,17 @@ export function backtestsRoutes(ctx: AppContext) {
           end_date: iso(range.end),
           model_path: model.model_path,
           initial_capital: b.initial_capital,
-          commission: b.commission,
-          slippage: b.slippage,
+          commission: b.commission ?? null,
+          slippage: b.slippage ?? null,
+          costs: b.costs ?? null,
           position_size: b.position_size,
+          allow_in_sample: b.allow_in_sample,
           strategy_path: strategy.path,
         };
+        // Said at once (dates only; the job counts the bars): the range overlaps the model's data.
+        const warnings: string[] = [];
+        const overlap = modelRangeOverlap(model.dir, range.start, range.end);
+        if (overlap && !b.allow_in_sample) warnings.push(overlap);
         const op = ctx.operations.start({
           type: 'backtesting',
           params,
@@ -147,6 +169,7 @@ export function backtestsRoutes(ctx: AppContext) {
           effective_start_date: params.start_date,
           effective_end_date: params.end_date,
           clipped: range.clipped,
+          ...(warnings.length ? { warnings } : {}),
         };
       },
     );
