@@ -7,8 +7,10 @@ import type { CliContext } from '../index';
 interface StartOptions {
   modelPath?: string;
   capital: string;
-  commission: string;
-  slippage: string;
+  commission?: string;
+  slippage?: string;
+  spreadPips?: string;
+  allowInSample?: boolean;
   json?: boolean;
 }
 
@@ -21,39 +23,58 @@ interface StartResponse {
   effective_start_date?: string;
   effective_end_date?: string;
   clipped?: boolean;
+  warnings?: string[];
 }
 
 const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(2)}%` : '-');
 const fixed = (x: unknown, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '-');
 const money = (x: unknown) => (typeof x === 'number' ? x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : '-');
 
-/** The key metrics of a finished backtest as a two-column table (strategy vs buy-and-hold). */
+/** The key metrics of a finished backtest: strategy vs buy & hold (fully invested, and at the strategy's exposure). */
 export function summaryTable(results: Record<string, any>): string {
   const m = results.metrics ?? {};
   const b = results.benchmark ?? {};
+  const e = b.exposure_matched ?? {};
   const rows: (string | number)[][] = [
-    ['Total return', money(m.total_return), money(b.total_return)],
-    ['Return', pct(m.total_return_pct), pct(b.total_return_pct)],
-    ['Annualised return', pct(m.annualized_return), pct(b.annualized_return)],
-    ['Volatility (ann.)', pct(m.volatility), pct(b.volatility)],
-    ['Sharpe ratio', fixed(m.sharpe_ratio), fixed(b.sharpe_ratio)],
-    ['Sortino ratio', fixed(m.sortino_ratio), fixed(b.sortino_ratio)],
-    ['Max drawdown', pct(m.max_drawdown_pct), pct(b.max_drawdown_pct)],
-    ['Calmar ratio', fixed(m.calmar_ratio), '-'],
-    ['Trades', m.total_trades ?? '-', '-'],
-    ['Win rate', pct(m.win_rate), '-'],
-    ['Profit factor', fixed(m.profit_factor), '-'],
-    ['Avg holding (bars)', fixed(m.avg_holding_period_bars, 1), '-'],
-    ['Exposure', pct(m.exposure), '100.00%'],
-    ['Final equity', money(m.final_equity), money(b.final_equity)],
+    ['Total return', money(m.total_return), money(b.total_return), money(e.total_return)],
+    ['Return', pct(m.total_return_pct), pct(b.total_return_pct), pct(e.total_return_pct)],
+    ['Annualised return', pct(m.annualized_return), pct(b.annualized_return), pct(e.annualized_return)],
+    ['Volatility (ann.)', pct(m.volatility), pct(b.volatility), pct(e.volatility)],
+    ['Sharpe ratio', fixed(m.sharpe_ratio), fixed(b.sharpe_ratio), fixed(e.sharpe_ratio)],
+    ['Sortino ratio', fixed(m.sortino_ratio), fixed(b.sortino_ratio), fixed(e.sortino_ratio)],
+    ['Max drawdown', pct(m.max_drawdown_pct), pct(b.max_drawdown_pct), pct(e.max_drawdown_pct)],
+    ['Calmar ratio', fixed(m.calmar_ratio), '-', '-'],
+    ['Trades', m.total_trades ?? '-', '-', '-'],
+    ['Win rate', pct(m.win_rate), '-', '-'],
+    ['Profit factor', fixed(m.profit_factor), '-', '-'],
+    ['Avg holding (bars)', fixed(m.avg_holding_period_bars, 1), '-', '-'],
+    ['Exposure', pct(m.exposure), pct(b.exposure ?? 1), pct(e.exposure)],
+    ['Final equity', money(m.final_equity), money(b.final_equity), money(e.final_equity)],
   ];
   const head = `${results.strategy_name} on ${results.symbol} ${results.timeframe}, ${results.start_time} .. ${results.end_time} (${results.equity_curve_length} bars, model ${results.model_path})`;
-  return `${head}\n${table(['METRIC', 'STRATEGY', 'BUY & HOLD'], rows)}`;
+  const lines = [...inSampleLines(results), head, table(['METRIC', 'STRATEGY', 'BUY & HOLD', 'B&H AT SAME EXPOSURE'], rows)];
+  const c = results.costs;
+  if (c && typeof c === 'object') {
+    lines.push(
+      `Costs (${c.currency}, ${c.model}): gross ${money(c.gross_pnl)} − commission ${money(c.commission)} − spread ${money(c.spread_cost)} − slippage ${money(c.slippage_cost)} = net ${money(c.net_pnl)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The in-sample guard, impossible to miss unless the request acknowledged it (allow_in_sample). */
+export function inSampleLines(results: Record<string, any>): string[] {
+  if (results.out_of_sample !== false) return [];
+  const range = results.model_data_range ? ` (model data ${String(results.model_data_range.start).slice(0, 10)} .. ${String(results.model_data_range.end).slice(0, 10)})` : '';
+  if (results.allow_in_sample) return [`in-sample (acknowledged): ${results.in_sample_bars} of ${results.equity_curve_length} bars inside the model's data${range}`];
+  const bar = '!'.repeat(72);
+  return [bar, `!! IN-SAMPLE: ${results.in_sample_bars} of ${results.equity_curve_length} bars lie inside the model's training data${range}.`, '!! These results are not out of sample.', bar];
 }
 
 async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown>, follow: boolean, json: boolean): Promise<void> {
   const client = ctx.client();
   const res = await client.post<StartResponse>('/backtests/start', body);
+  if (!json) for (const w of res.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   if (!follow) {
     if (json) return printJson(res);
     process.stdout.write(`${res.message}: ${res.operation_id}\n`);
@@ -90,8 +111,11 @@ function bodyFrom(strategy: string, dates: { start: string; end: string }, o: St
     end_date: dates.end,
     ...(o.modelPath ? { model_path: o.modelPath } : {}),
     initial_capital: num('capital', o.capital),
-    commission: num('commission', o.commission),
-    slippage: num('slippage', o.slippage),
+    // Given explicitly, the legacy fractions switch to KTRDR's cost model; otherwise the instrument's applies.
+    ...(o.commission !== undefined ? { commission: num('commission', o.commission) } : {}),
+    ...(o.slippage !== undefined ? { slippage: num('slippage', o.slippage) } : {}),
+    ...(o.spreadPips !== undefined ? { costs: { spread_pips: num('spread-pips', o.spreadPips) } } : {}),
+    ...(o.allowInSample ? { allow_in_sample: true } : {}),
   };
 }
 
@@ -99,8 +123,10 @@ function costOptions(cmd: Command): Command {
   return cmd
     .option('-m, --model-path <path>', 'model version, e.g. models/<strategy>/1d_v3 (default: the latest for the timeframe)')
     .option('-c, --capital <amount>', 'initial capital', '100000')
-    .option('--commission <fraction>', 'commission per side, fraction of notional', '0.001')
-    .option('--slippage <fraction>', 'slippage per fill, fraction of price', '0.001')
+    .option('--commission <fraction>', 'KTRDR cost model: commission per side, fraction of notional (default: the instrument’s costs)')
+    .option('--slippage <fraction>', 'KTRDR cost model: slippage per fill, fraction of price (default: the instrument’s costs)')
+    .option('--spread-pips <pips>', 'bid-ask spread in pips (overrides the instrument’s)')
+    .option('--allow-in-sample', 'the range may overlap the model’s training data: no warning banner (the fields stay)')
     .option('--json', 'print JSON');
 }
 
@@ -137,7 +163,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     // The parent `backtest` command declares the same cost options and parses them first: take the
     // ones the user typed from there.
     const o = { ...local } as typeof local & Record<string, unknown>;
-    for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'json']) {
+    for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'json']) {
       if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
     }
     await startAndMaybeFollow(ctx, bodyFrom(strategy, { start: o.startDate, end: o.endDate }, o, symbol, timeframe), o.follow, Boolean(o.json));
