@@ -26,6 +26,8 @@ describe('form validation', () => {
     expect(e.initial_capital).toMatch(/greater than 0/);
     expect(e.commission).toMatch(/number/);
     expect(e.slippage).toMatch(/at least 0/);
+    // Empty commission/slippage = the instrument's cost model.
+    expect(validateBacktestForm({ ...backtest, commission: '', slippage: ' ' })).toEqual({});
   });
 
   it('reads the server 4xx shapes: {detail} and 422 details per field', () => {

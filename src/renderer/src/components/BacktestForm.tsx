@@ -18,7 +18,7 @@ export interface BacktestStart {
 
 /** Start a backtest: `POST /backtests/start` with the model version chosen from `GET /models`. */
 export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void }) {
-  const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '0.001', slippage: '0.001' }, ...(useSession.getState().backtestForm as Partial<Form> | null) }));
+  const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '', slippage: '' }, ...(useSession.getState().backtestForm as Partial<Form> | null) }));
   useEffect(() => useSession.getState().set({ backtestForm: { ...f } }), [f]);
   const strategies = useCatalog((s) => s.strategies.items);
   const models = useCatalog((s) => s.models);
@@ -48,9 +48,10 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
       start_date: f.start_date,
       end_date: f.end_date,
       initial_capital: Number(f.initial_capital),
-      commission: Number(f.commission),
-      slippage: Number(f.slippage),
     };
+    // Left empty, the server charges the instrument's costs (spread, slippage, commission model).
+    if (f.commission.trim() !== '') body.commission = Number(f.commission);
+    if (f.slippage.trim() !== '') body.slippage = Number(f.slippage);
     if (f.model_path) body.model_path = f.model_path;
     const r = await api.post<{ operation_id?: string }>('/backtests/start', body);
     if (!r.operation_id) throw new Error('The server answered without an operation id');
@@ -95,10 +96,10 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
           <input {...input('initial_capital')} inputMode="decimal" />
         </Field>
         <Field label="Commission (fraction)" htmlFor="bt-commission" error={errors.commission}>
-          <input {...input('commission')} inputMode="decimal" />
+          <input {...input('commission')} inputMode="decimal" placeholder="instrument default" />
         </Field>
         <Field label="Slippage (fraction)" htmlFor="bt-slippage" error={errors.slippage}>
-          <input {...input('slippage')} inputMode="decimal" />
+          <input {...input('slippage')} inputMode="decimal" placeholder="instrument default" />
         </Field>
       </div>
       <div className="form-actions">

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { useBars } from '../hooks/useBars';
 import { useResults } from '../hooks/useResults';
 import { tradeMarkers, tradeWindow } from '../lib/backtest';
+import { BENCHMARK_KEYS, benchmarkColumns, costRows, inSampleNotice } from '../lib/backtest-evaluation';
 import { toUnixSeconds } from '../lib/format';
 import { parseEquityCurve, parseTrades, section, type EquityCurve, type Trade } from '../lib/shapes';
 import type { OperationView } from '../stores/operations';
@@ -60,10 +61,22 @@ export function BacktestResults({ op }: { op: OperationView }) {
   }, [selected, bars.candles]);
 
   if (!done) return null;
+  const inSample = inSampleNotice(results);
   return (
     <div className="panel" data-testid="backtest-results">
       <h2>Results</h2>
       <ErrorNote error={error} />
+      {inSample?.level === 'banner' && (
+        <div className="banner bad" role="alert" data-testid="bt-in-sample-banner">
+          <strong>In-sample backtest.</strong> {inSample.text}
+        </div>
+      )}
+      {inSample?.level === 'note' && (
+        <p className="muted" data-testid="bt-in-sample-note">
+          In sample (acknowledged): {inSample.text}
+        </p>
+      )}
+      <EvaluationTables results={results} />
       <div className="charts-2">
         <div>
           <h3>Performance</h3>
@@ -92,6 +105,72 @@ export function BacktestResults({ op }: { op: OperationView }) {
       <ErrorNote error={tradesError} />
       {trades && trades.length === 0 && <p className="empty">No trades.</p>}
       {trades && trades.length > 0 && <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} />}
+    </div>
+  );
+}
+
+const BENCH_LABELS: Record<(typeof BENCHMARK_KEYS)[number], string> = {
+  exposure: 'Exposure',
+  total_return_pct: 'Return',
+  total_return: 'Total return',
+  sharpe_ratio: 'Sharpe ratio',
+  max_drawdown_pct: 'Max drawdown',
+  final_equity: 'Final equity',
+};
+
+/** Like-for-like benchmarks and the cost split (gross → commission, spread, slippage → net). */
+function EvaluationTables({ results }: { results: Record<string, unknown> | null }) {
+  const cols = benchmarkColumns(results);
+  const costs = costRows(results);
+  if (!cols.length && !costs) return null;
+  const fmt = (k: string, v: number | null) =>
+    v === null ? '—' : k === 'exposure' || k.endsWith('_pct') ? `${(v * 100).toFixed(2)} %` : k === 'sharpe_ratio' ? v.toFixed(2) : v.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  return (
+    <div className="charts-2">
+      {cols.length > 0 && (
+        <div>
+          <h3>Against buy &amp; hold (same costs)</h3>
+          <table className="grid kv" data-testid="bt-benchmarks">
+            <thead>
+              <tr>
+                <th />
+                {cols.map((c) => (
+                  <th key={c.label}>{c.label}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {BENCHMARK_KEYS.map((k) => (
+                <tr key={k} data-key={k}>
+                  <th scope="row">{BENCH_LABELS[k]}</th>
+                  {cols.map((c) => (
+                    <td key={c.label} className="num">
+                      {fmt(k, c.values[k])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {costs && (
+        <div>
+          <h3>
+            Costs ({costs.currency}, {costs.model})
+          </h3>
+          <table className="grid kv" data-testid="bt-costs">
+            <tbody>
+              {costs.rows.map((r) => (
+                <tr key={r.label}>
+                  <th scope="row">{r.label}</th>
+                  <td className="num">{fmt('money', r.value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </div>
   );
 }

@@ -77,8 +77,9 @@ export function validateBacktestForm(f: BacktestForm): FieldErrors {
   if (!(TIMEFRAMES as readonly string[]).includes(f.timeframe)) errors.timeframe = 'Choose a timeframe';
   checkDates(f.start_date, f.end_date, errors, true);
   checkNumber(f.initial_capital, 'initial_capital', 'Capital', errors, 0, 1e12, true);
-  checkNumber(f.commission, 'commission', 'Commission', errors, 0, 0.1);
-  checkNumber(f.slippage, 'slippage', 'Slippage', errors, 0, 0.1);
+  // Empty = the instrument's cost model; a number = KTRDR's fraction model (see docs/instruments.md).
+  if (f.commission.trim() !== '') checkNumber(f.commission, 'commission', 'Commission', errors, 0, 0.1);
+  if (f.slippage.trim() !== '') checkNumber(f.slippage, 'slippage', 'Slippage', errors, 0, 0.1);
   return errors;
 }
 
