@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BarStore } from '../../../src/infra/bars/bar-store';
 import { importCsvText } from '../../../src/infra/bars/import';
 import { ProgressBridge } from '../../../src/worker/bridge';
+import { backtestParams, defaultDeps, runBacktestJob } from '../../../src/worker/jobs/backtest';
 import { trainingJob } from '../../../src/worker/jobs/training';
+import { DEFAULT_CATALOG } from '../../../src/core/strategy/default-catalog';
 import { REPO } from '../../helpers/server';
 
 let home: string;
@@ -65,4 +67,34 @@ describe('training baseline on EURUSD 1h 2007-2014 without a validation split', 
     expect(warnings.some((w) => /does not beat a constant predictor on the test split: test: .* vs always-SELL/.test(w))).toBe(true);
     expect(warnings.some((w) => /always BUY|beaten/.test(w))).toBe(false);
   }, 180_000);
+
+  // Issue 11 item 2 and 4 "Done when", on the model just trained (rows 2007-01 .. 2014-12).
+  it('backtests inside the model’s data carry the in-sample warning; after it, out of sample; EURUSD costs are FX costs', async () => {
+    const run = async (start: string, end: string, id: string) => {
+      const seen: string[] = [];
+      const bridge = new ProgressBridge((m) => m.warnings.forEach((w) => seen.includes(w) || seen.push(w)), 0);
+      const params = backtestParams({ strategy_name: 'neuro_mean_reversion', symbol: 'EURUSD', timeframe: '1h', start_date: start, end_date: end, model_path: 'neuro_mean_reversion/1h_latest' });
+      const r = (await runBacktestJob({ params, deps: defaultDeps(home, { catalog: DEFAULT_CATALOG }), bridge, home, operationId: id })) as Record<string, any>;
+      bridge.flush();
+      return { r, seen };
+    };
+    const inside = await run('2013-01-01', '2015-06-30', 'op_bt_inside');
+    expect(inside.r.out_of_sample).toBe(false);
+    expect(inside.r.in_sample_bars).toBeGreaterThan(5000);
+    expect(inside.r.in_sample_bars).toBeLessThan(inside.r.equity_curve_length);
+    expect(inside.r.model_data_range.end.slice(0, 7)).toBe('2014-12');
+    expect(inside.r.warnings.some((w: string) => /^In-sample backtest/.test(w))).toBe(true);
+    expect(inside.seen.some((w) => /^In-sample backtest/.test(w))).toBe(true);
+
+    const after = await run('2015-01-01', '2016-12-31', 'op_bt_after');
+    expect(after.r).toMatchObject({ out_of_sample: true, in_sample_bars: 0, warnings: [] });
+    expect(after.seen.some((w) => /In-sample/.test(w))).toBe(false);
+    // EURUSD defaults to FX costs: round trip (spread + slippage both ways) ≤ 2 pips, no commission.
+    const c = after.r.config.costs;
+    expect(c.model).toBe('fx:EURUSD');
+    expect((c.spread + 2 * c.slippage) / c.pip_size).toBeLessThanOrEqual(2);
+    expect(after.r.costs.commission).toBe(0);
+    expect(after.r.costs.net_pnl).toBeCloseTo(after.r.metrics.final_equity - 100_000, 2);
+    console.log(`EURUSD 1h 2015-2016 backtest: ${after.r.trade_count} trades, costs ${JSON.stringify(after.r.costs)}, exposure-matched ${JSON.stringify(after.r.benchmark.exposure_matched)}`);
+  }, 120_000);
 });
