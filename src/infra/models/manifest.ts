@@ -47,6 +47,9 @@ export interface ModelManifest {
     /** sha256 of the bars the model was trained on (time + OHLCV of every symbol/timeframe, in order). */
     content_hash: string;
     samples: { train: number; validation: number; test: number };
+    /** First and last feature row (bar open, ISO) over all symbols: the range of train + validation + test, which backtests check for overlap. */
+    first_row_time?: string | null;
+    last_row_time?: string | null;
     [key: string]: unknown;
   };
   seed: number;
@@ -55,6 +58,10 @@ export interface ModelManifest {
   library_versions: Record<string, string>;
   training_metrics: Record<string, unknown>;
   test_metrics: Record<string, unknown>;
+  /** The model against the best constant predictor on each evaluated split (absent in older manifests). */
+  baseline?: { validation: Record<string, unknown> | null; test: Record<string, unknown> | null };
+  /** The test split's verdict (null without a test split). */
+  beats_baseline?: boolean | null;
 }
 
 export type NewModelManifest = Omit<ModelManifest, 'version' | 'created_at' | 'format' | 'format_version'>;

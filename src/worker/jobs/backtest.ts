@@ -382,7 +382,7 @@ export function defaultDeps(home: string, opts: WiringOptions = {}): BacktestDep
       // The fastest backend that loads; tfjs's default otherwise.
       const backend = (await selectBackend().catch(() => null))?.name ?? tf.getBackend();
       const { model, manifest } = await loadModel(dir);
-      const range = (k: string) => (typeof manifest.data[k] === 'string' ? (manifest.data[k] as string) : null);
+      const range = (k: 'first_row_time' | 'last_row_time') => (typeof manifest.data[k] === 'string' ? manifest.data[k] : null);
       const info = {
         features: manifest.features,
         normalization: manifest.normalization,

@@ -289,6 +289,8 @@ export async function runTrainingPipeline(
       library_versions: { ...backend.versions, node: process.versions.node },
       training_metrics: trainingMetrics,
       test_metrics: testMetrics as unknown as Record<string, unknown>,
+      baseline: baseline as unknown as { validation: Record<string, unknown> | null; test: Record<string, unknown> | null },
+      beats_baseline: beatsBaseline,
     };
 
     if (hooks.shouldStop?.()) throw new TrainingCancelledError('Training cancelled before saving; no model version was saved');

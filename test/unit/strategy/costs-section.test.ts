@@ -23,7 +23,7 @@ describe('strategy `costs:` section', () => {
     const r = parse(`${BASE}costs:\n  spread_pips: 0.8\n  commission: {type: per_lot, per_lot: 3.5}\n`);
     expect(r.valid).toBe(true);
     expect(r.strategy!.costs).toEqual({ spread_pips: 0.8, commission: { type: 'per_lot', per_lot: 3.5, lot_size: 100_000 } });
-    expect(r.issues.filter((i) => i.path.startsWith('costs'))).toEqual([]);
+    expect(r.issues.filter((i) => i.path?.startsWith('costs'))).toEqual([]);
     expect(parse(BASE).strategy!.costs).toBeNull();
   });
 

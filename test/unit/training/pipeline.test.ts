@@ -95,6 +95,8 @@ describe('runTrainingPipeline', () => {
     expect(loaded.manifest.strategy_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(loaded.manifest.data.first_row_time).toBe('2020-01-01T00:00:00.000Z');
     expect(loaded.manifest.seed).toBe(5);
+    expect(loaded.manifest.baseline).toEqual(results.baseline);
+    expect(loaded.manifest.beats_baseline).toBe(results.beats_baseline);
     expect(loaded.manifest.backend.name).toBe('cpu');
     loaded.model.dispose();
   });
