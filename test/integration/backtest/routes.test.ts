@@ -162,6 +162,14 @@ describe('POST /backtests/start success', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents costs and allow_in_sample on /backtests/start', async () => {
+    const spec = (await call('GET', '/openapi.json')).body;
+    const body = spec.paths['/api/v1/backtests/start'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['costs', 'allow_in_sample', 'commission', 'slippage']));
+  });
+});
+
 describe('GET /backtests/:id/trades and /equity_curve', () => {
   const id = 'op_backtesting_20240101_000000_abcdef01';
   beforeAll(() => {
