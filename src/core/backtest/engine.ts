@@ -208,8 +208,18 @@ export class BacktestEngine {
     if ((buying && q > 0) || (!buying && q < 0) || (signal !== BUY && signal !== SELL)) return false;
     // Slippage first (KTRDR's fraction, then price units), then half the spread: both against the trade.
     const slipped = buying ? rawPrice * (1 + this.slipFraction) + this.slipPrice : rawPrice * (1 - this.slipFraction) - this.slipPrice;
-    const price = buying ? slipped + this.halfSpread : slipped - this.halfSpread;
-    if (!(price > 0)) return false;
+    let price = buying ? slipped + this.halfSpread : slipped - this.halfSpread;
+    if (!(price > 0)) {
+      // Costs larger than the price itself: never open at that price; a close still happens (at 0),
+      // so the books keep balancing.
+      if (q === 0) return false;
+      price = 0;
+    }
+    // What the fill cost per unit, split: slippage first, the rest is spread (exactly half the spread
+    // unless the price was floored at 0).
+    const costPerUnit = Math.abs(price - rawPrice);
+    const slipPerUnit = Math.min(Math.abs(slipped - rawPrice), costPerUnit);
+    const spreadPerUnit = costPerUnit - slipPerUnit;
     if (q === 0) {
       // Open: size from available cash at the fill price, commission included.
       const budget = this.cash * c.position_size;
@@ -224,8 +234,8 @@ export class BacktestEngine {
       this.entryBar = bar;
       this.entryTime = at;
       this.entryCommission = commission;
-      this.entrySlippage = Math.abs(slipped - rawPrice) * size;
-      this.entrySpread = this.halfSpread * size;
+      this.entrySlippage = slipPerUnit * size;
+      this.entrySpread = spreadPerUnit * size;
       this.entryConfidence = confidence;
       this.mfe = 0;
       this.mae = 0;
@@ -250,8 +260,8 @@ export class BacktestEngine {
       s.quantity = size;
       s.grossPnl = gross;
       s.commission = this.entryCommission + commission;
-      s.slippage = this.entrySlippage + Math.abs(slipped - rawPrice) * size;
-      s.spread = this.entrySpread + this.halfSpread * size;
+      s.slippage = this.entrySlippage + slipPerUnit * size;
+      s.spread = this.entrySpread + spreadPerUnit * size;
       s.netPnl = gross - s.commission;
       s.mfe = this.mfe;
       s.mae = this.mae;

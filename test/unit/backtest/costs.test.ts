@@ -59,6 +59,26 @@ describe('engine with an instrument cost model', () => {
   });
 });
 
+describe('costs larger than the price', () => {
+  it('a long is still closed (at 0) and the books balance', () => {
+    const bars = barsFrom([
+      [1, 1, 1, 1],
+      [1, 1, 1, 1],
+      [0.02, 0.02, 0.02, 0.02],
+      [0.02, 0.02, 0.02, 0.02],
+    ]);
+    const costs: EngineCosts = { spread: 0.06, slippage: 0, slippage_fraction: 0, commission: { type: 'fraction', rate: 0 } };
+    const r = runBacktest(bars, script('B.S.'), engineConfig({ bar_ms: DAY, decisions: { ...DEFAULT_DECISIONS, min_signal_separation: 0 }, costs }));
+    const t = r.trades[0];
+    expect(t.exit_price).toBe(0);
+    expect(t.exit_reason).toBe('signal');
+    // Entry paid half the spread (0.03); the exit lost the whole 0.02 price to the spread.
+    expect(t.spread_cost).toBeCloseTo((0.03 + 0.02) * t.quantity, 9);
+    expect(r.final_equity - r.initial_capital).toBeCloseTo(t.net_pnl, 6);
+    expect(costBreakdown(r.trades, 'USD', 'x').gross_pnl).toBeCloseTo((0.02 - 1) * t.quantity, 6);
+  });
+});
+
 const MODELS: [string, EngineCosts][] = [
   ['fraction', { spread: 0.0001, slippage: 0, slippage_fraction: 0.0003, commission: { type: 'fraction', rate: 0.0015 } }],
   ['per_share', { spread: 0.0002, slippage: 0.0001, slippage_fraction: 0, commission: { type: 'per_share', per_share: 0.005, minimum: 1, maximum_fraction: 0.01 } }],
