@@ -48,7 +48,8 @@ export function summaryTable(results: Record<string, any>): string {
     ['Win rate', pct(m.win_rate), '-', '-'],
     ['Profit factor', fixed(m.profit_factor), '-', '-'],
     ['Avg holding (bars)', fixed(m.avg_holding_period_bars, 1), '-', '-'],
-    ['Exposure', pct(m.exposure), pct(b.exposure ?? 1), pct(e.exposure)],
+    ['Time in market', pct(m.exposure), '100.00%', e.exposure !== undefined ? '100.00%' : '-'],
+    ['Avg equity invested', pct(e.exposure), pct(b.exposure ?? 1), pct(e.exposure)],
     ['Final equity', money(m.final_equity), money(b.final_equity), money(e.final_equity)],
   ];
   const head = `${results.strategy_name} on ${results.symbol} ${results.timeframe}, ${results.start_time} .. ${results.end_time} (${results.equity_curve_length} bars, model ${results.model_path})`;

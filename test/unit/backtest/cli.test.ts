@@ -101,7 +101,8 @@ describe('ktrdr backtest', () => {
     };
     const text = summaryTable(base);
     expect(text).toMatch(/Return\s+-11\.70%\s+5\.00%\s+0\.50%/);
-    expect(text).toMatch(/Exposure\s+40\.00%\s+100\.00%\s+10\.00%/);
+    expect(text).toMatch(/Time in market\s+40\.00%\s+100\.00%\s+100\.00%/);
+    expect(text).toMatch(/Avg equity invested\s+10\.00%\s+100\.00%\s+10\.00%/);
     expect(text).toMatch(/Costs \(USD, fx:EURUSD\): gross 929\.00 − commission 0\.00 − spread 500\.00 − slippage 100\.00 = net 329\.00/);
     expect(text).toMatch(/!! IN-SAMPLE: 250 of 1000 bars lie inside the model's training data \(model data 2007-01-01 \.\. 2014-12-31\)/);
     const ack = summaryTable({ ...base, allow_in_sample: true });

@@ -28,6 +28,8 @@ describe('backtest evaluation in the UI', () => {
     const cols = benchmarkColumns(base);
     expect(cols.map((c) => c.label)).toEqual(['Strategy', 'Buy & hold', 'Buy & hold at the same exposure']);
     expect(cols[2].values.exposure).toBe(0.1);
+    // The strategy's exposure is the one matched (equity invested), not the time in the market.
+    expect(cols[0].values.exposure).toBe(0.1);
     // Older results (flat buy & hold only) still show the fully-invested column.
     expect(benchmarkColumns({ metrics: {}, benchmark: { total_return_pct: 0.02 } }).map((c) => c.values.total_return_pct)).toEqual([null, 0.02]);
   });

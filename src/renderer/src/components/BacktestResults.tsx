@@ -110,7 +110,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
 }
 
 const BENCH_LABELS: Record<(typeof BENCHMARK_KEYS)[number], string> = {
-  exposure: 'Exposure',
+  exposure: 'Avg equity invested',
   total_return_pct: 'Return',
   total_return: 'Total return',
   sharpe_ratio: 'Sharpe ratio',

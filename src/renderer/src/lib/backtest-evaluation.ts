@@ -57,8 +57,11 @@ export function benchmarkColumns(results: Obj | null): BenchmarkColumn[] {
   const b = isObj(results.benchmark) ? results.benchmark : null;
   if (!b) return [];
   const pick = (o: Obj) => Object.fromEntries(BENCHMARK_KEYS.map((k) => [k, num(o[k])]));
-  const cols: BenchmarkColumn[] = [{ label: 'Strategy', values: pick(m) }];
+  // Exposure here is the average fraction of equity invested (what the matched benchmark matches),
+  // not metrics.exposure (the fraction of bars in the market).
+  const matched = isObj(b.exposure_matched) ? b.exposure_matched : null;
+  const cols: BenchmarkColumn[] = [{ label: 'Strategy', values: { ...pick(m), exposure: matched ? num(matched.exposure) : null } }];
   cols.push({ label: 'Buy & hold', values: pick(isObj(b.buy_and_hold) ? b.buy_and_hold : { ...b, exposure: 1 }) });
-  if (isObj(b.exposure_matched)) cols.push({ label: 'Buy & hold at the same exposure', values: pick(b.exposure_matched) });
+  if (matched) cols.push({ label: 'Buy & hold at the same exposure', values: pick(matched) });
   return cols;
 }
