@@ -68,7 +68,7 @@ describe.skipIf(!!skipReason)('honest evaluation in the UI (browser)', () => {
     await banner.waitFor({ timeout: 15_000 });
     expect(await banner.textContent()).toMatch(/In-sample backtest\. \d+ of \d+ bars lie inside the model's training data \(2010-\d\d-\d\d \.\. 2019-12-\d\d\)/);
     const heads = await page.locator('[data-testid="bt-benchmarks"] thead th').allTextContents();
-    expect(heads).toEqual(['', 'Strategy', 'Buy & hold', 'Buy & hold at the same exposure']);
+    expect(heads).toEqual(['', 'Strategy', 'Buy & hold', 'B&H at same exposure']);
     const exposure = await page.locator('[data-testid="bt-benchmarks"] tr[data-key="exposure"] td').allTextContents();
     expect(exposure[1]).toBe('100.00 %');
     // The strategy's average equity invested is what the third column matches.

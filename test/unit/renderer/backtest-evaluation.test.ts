@@ -26,7 +26,7 @@ describe('backtest evaluation in the UI', () => {
 
   it('benchmarks side by side, including the exposure-matched one', () => {
     const cols = benchmarkColumns(base);
-    expect(cols.map((c) => c.label)).toEqual(['Strategy', 'Buy & hold', 'Buy & hold at the same exposure']);
+    expect(cols.map((c) => c.label)).toEqual(['Strategy', 'Buy & hold', 'B&H at same exposure']);
     expect(cols[2].values.exposure).toBe(0.1);
     // The strategy's exposure is the one matched (equity invested), not the time in the market.
     expect(cols[0].values.exposure).toBe(0.1);

@@ -130,7 +130,7 @@ function EvaluationTables({ results }: { results: Record<string, unknown> | null
       {cols.length > 0 && (
         <div>
           <h3>Against buy &amp; hold (same costs)</h3>
-          <table className="grid kv" data-testid="bt-benchmarks">
+          <table className="grid kv bench" data-testid="bt-benchmarks">
             <thead>
               <tr>
                 <th />

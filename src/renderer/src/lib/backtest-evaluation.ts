@@ -62,6 +62,6 @@ export function benchmarkColumns(results: Obj | null): BenchmarkColumn[] {
   const matched = isObj(b.exposure_matched) ? b.exposure_matched : null;
   const cols: BenchmarkColumn[] = [{ label: 'Strategy', values: { ...pick(m), exposure: matched ? num(matched.exposure) : null } }];
   cols.push({ label: 'Buy & hold', values: pick(isObj(b.buy_and_hold) ? b.buy_and_hold : { ...b, exposure: 1 }) });
-  if (matched) cols.push({ label: 'Buy & hold at the same exposure', values: pick(matched) });
+  if (matched) cols.push({ label: 'B&H at same exposure', values: pick(matched) });
   return cols;
 }
