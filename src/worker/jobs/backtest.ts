@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
 import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
+import { computeSignificance, DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED } from '../../core/evaluation/significance';
 import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
 import { sliceBars, type BarSeries } from '../../core/bars/types';
 import { applyNormalization, buildFeatureMatrix, type FeatureMatrix, type NormalizationStats } from '../../core/features';
@@ -82,6 +83,10 @@ export interface BacktestParams {
   commission: number;
   slippage: number;
   position_size: number;
+  /** Random-entry runs for results.significance (0 disables them). */
+  random_runs: number;
+  /** Seed of the random runs and the Sharpe bootstrap (same seed → same numbers). */
+  random_seed: number;
 }
 
 export const MAX_METRIC_RECORDS = 500;
@@ -105,6 +110,8 @@ export function backtestParams(raw: Record<string, unknown>): BacktestParams {
     commission: num('commission', 0.001),
     slippage: num('slippage', 0.001),
     position_size: num('position_size', 0.25),
+    random_runs: num('random_runs', DEFAULT_RANDOM_RUNS),
+    random_seed: num('random_seed', DEFAULT_RANDOM_SEED),
   };
 }
 
@@ -233,6 +240,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   }
   const result = engine.finish();
   const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: barMs });
+  const significance = significanceStep(bridge, p, bars, cfg, result, metrics);
 
   bridge.update(98, `Saving trades and equity curve`, { context: { phase: 'saving' } });
   const dir = backtestArtifactsDir(home, operationId);
@@ -268,6 +276,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     },
     metrics: rest satisfies Omit<PerformanceMetrics, 'benchmark'>,
     benchmark,
+    ...significance,
     trade_count: result.trades.length,
     equity_curve_length: n,
     effective_range: { start: iso(bars.time[0]), end: iso(bars.time[n - 1]), bars: n, clipped: range.clipped, warmup_bars: i0 },
@@ -277,6 +286,35 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   };
   bridge.update(100, `Backtest complete: ${result.trades.length} trades, return ${(metrics.total_return_pct * 100).toFixed(2)}%`, { context: { phase: 'completed' } });
   return sanitizeForJson(results);
+}
+
+/**
+ * The same engine config (costs, sizing) on the same bars with random entries: where the strategy's
+ * return and Sharpe sit among them, and a bootstrap interval of its Sharpe (src/core/evaluation).
+ */
+function significanceStep(
+  bridge: ProgressBridge,
+  p: BacktestParams,
+  bars: Parameters<typeof computeSignificance>[0]['bars'],
+  cfg: Parameters<typeof computeSignificance>[0]['cfg'],
+  result: ReturnType<BacktestEngine['finish']>,
+  metrics: PerformanceMetrics,
+) {
+  if (p.random_runs > 0) bridge.update(98, `Comparing with ${p.random_runs} random-entry runs`, { context: { phase: 'significance' } });
+  const out = computeSignificance({
+    bars,
+    cfg,
+    trades: result.trades,
+    equity: result.equity.values,
+    total_return_pct: metrics.total_return_pct,
+    sharpe_ratio: metrics.sharpe_ratio,
+    bars_per_year: metrics.bars_per_year,
+    years: metrics.years,
+    random_runs: p.random_runs,
+    seed: p.random_seed,
+  });
+  bridge.throwIfCancelled();
+  return { significance: out.significance, sharpe_ci95: out.sharpe_ci95, sharpe_ci_method: out.sharpe_ci_method };
 }
 
 function notWired(piece: string, needs: string): never {
