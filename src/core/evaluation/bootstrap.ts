@@ -1,8 +1,11 @@
 // Stationary bootstrap (Politis & Romano 1994) of the annualised Sharpe ratio of per-bar returns.
 //
 // A resample of n returns is built from blocks of geometric length (mean L) starting at uniform
-// positions, wrapping around the end: index 0 is uniform; each next index is the previous + 1
-// (mod n) with probability 1 − 1/L, or a fresh uniform position with probability 1/L. The series
+// positions, wrapping around the end: equivalently, index 0 is uniform and each next index is the
+// previous + 1 (mod n) with probability 1 − 1/L, or a fresh uniform position with probability 1/L.
+// Each block takes two draws: its start ⌊u₁·n⌋ and its length 1 + ⌊ln(1 − u₂) / ln(1 − 1/L)⌋
+// (geometric on 1, 2, … with mean L); the last block is cut at n. The interval uses prefix sums of
+// r and r², so a resample costs O(n / L) instead of O(n). The series
 // keeps its short-range dependence (volatility clusters, holding-period autocorrelation of a
 // strategy's equity) within blocks, which an i.i.d. bootstrap would destroy.
 //
@@ -21,16 +24,23 @@
 import { mulberry32 } from '../random';
 import { quantileSorted } from './percentile';
 
+/** Length of a geometric block (1, 2, … with mean 1/p) from one uniform draw. */
+function blockLength(u: number, logQ: number): number {
+  if (logQ === -Infinity) return 1; // L = 1: every block is one element (the i.i.d. bootstrap)
+  const len = 1 + Math.floor(Math.log(1 - u) / logQ);
+  return Number.isFinite(len) ? len : Number.MAX_SAFE_INTEGER;
+}
+
 /** Fills `out` with stationary-bootstrap indices into a series of length n (mean block length L ≥ 1). */
 export function stationaryBootstrapIndices(n: number, meanBlock: number, rng: () => number, out: Int32Array): Int32Array {
   if (n <= 0) return out;
-  const p = 1 / Math.max(1, meanBlock);
-  let idx = Math.floor(rng() * n);
-  out[0] = idx;
-  for (let i = 1; i < out.length; i++) {
-    if (rng() < p) idx = Math.floor(rng() * n);
-    else idx = idx + 1 === n ? 0 : idx + 1;
-    out[i] = idx;
+  const logQ = Math.log(1 - 1 / Math.max(1, meanBlock));
+  let i = 0;
+  while (i < out.length) {
+    const start = Math.floor(rng() * n);
+    const len = Math.min(blockLength(rng(), logQ), out.length - i);
+    for (let k = 0; k < len; k++) out[i + k] = (start + k) % n;
+    i += len;
   }
   return out;
 }
@@ -125,24 +135,36 @@ export function bootstrapSharpeCI(returns: ArrayLike<number>, barsPerYear: numbe
   const L = opts.meanBlock ?? optimalBlockLength(returns);
   if (n < 2 || B < 1) return { lo: 0, hi: 0, mean_block_length: L, resamples: 0 };
   const rng = mulberry32(opts.seed);
-  const p = 1 / Math.max(1, L);
+  const logQ = Math.log(1 - 1 / Math.max(1, L));
+  // Prefix sums: Σ r and Σ r² over any block in O(1).
+  const P = new Float64Array(n + 1);
+  const Q = new Float64Array(n + 1);
+  for (let t = 0; t < n; t++) {
+    P[t + 1] = P[t] + returns[t];
+    Q[t + 1] = Q[t] + returns[t] * returns[t];
+  }
   const annual = Math.sqrt(barsPerYear);
   const stats = new Float64Array(B);
   for (let b = 0; b < B; b++) {
-    // stationaryBootstrapIndices inlined (same draws, same order) to avoid materialising indices.
-    let idx = Math.floor(rng() * n);
-    let sum = returns[idx];
-    let sq = sum * sum;
-    for (let i = 1; i < n; i++) {
-      if (rng() < p) idx = Math.floor(rng() * n);
-      else idx = idx + 1 === n ? 0 : idx + 1;
-      const r = returns[idx];
-      sum += r;
-      sq += r * r;
+    // The same draws, in the same order, as stationaryBootstrapIndices.
+    let sum = 0;
+    let sq = 0;
+    let i = 0;
+    while (i < n) {
+      const start = Math.floor(rng() * n);
+      const len = Math.min(blockLength(rng(), logQ), n - i);
+      const end = start + len;
+      if (end <= n) {
+        sum += P[end] - P[start];
+        sq += Q[end] - Q[start];
+      } else {
+        sum += P[n] - P[start] + P[end - n];
+        sq += Q[n] - Q[start] + Q[end - n];
+      }
+      i += len;
     }
     const m = sum / n;
-    const v = Math.max(0, sq / n - m * m);
-    const sd = Math.sqrt(v);
+    const sd = Math.sqrt(Math.max(0, sq / n - m * m));
     stats[b] = sd > 1e-12 ? (m / sd) * annual : 0;
   }
   stats.sort();

@@ -141,11 +141,11 @@ export function runRandomEntries(bars: EngineBars, cfg: EngineConfig, trades: re
   for (let r = 0; r < opts.runs; r++) {
     const schedule = randomSchedule(n, holdings, sides, opts.rng);
     scheduleToActions(n, schedule, action);
-    const res = new BacktestEngine(bars, { action, confidence }, runCfg).finish();
-    const s = returnStats(res.equity.values, cfg.initial_capital, opts.bars_per_year, opts.years);
+    const res = new BacktestEngine(bars, { action, confidence }, runCfg).finishEquityOnly();
+    const s = returnStats(res.equity, cfg.initial_capital, opts.bars_per_year, opts.years);
     returns[r] = s.total_return_pct;
     sharpes[r] = s.sharpe_ratio;
-    if (res.trades.length < minTrades) minTrades = res.trades.length;
+    if (res.trade_count < minTrades) minTrades = res.trade_count;
   }
   return { returns, sharpes, min_trades: minTrades };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { returnStats } from '../../../src/core/backtest/metrics';
 import { barReturns, bootstrapSharpeCI, optimalBlockLength, sharpeOf, stationaryBootstrapIndices } from '../../../src/core/evaluation/bootstrap';
+import { quantile } from '../../../src/core/evaluation/percentile';
 import { mulberry32 } from '../../../src/core/random';
 
 /** A scripted generator: returns the given numbers in order. */
@@ -26,17 +27,34 @@ function normals(n: number, seed: number, mean = 0, sd = 1): Float64Array {
 }
 
 describe('stationaryBootstrapIndices (Politis & Romano 1994)', () => {
-  it('follows blocks with probability 1 − 1/L, wraps around, restarts uniformly with probability 1/L', () => {
-    // n = 5, L = 2 (restart when u < 0.5).
-    // i0: 0.3·5 → 1 | i1: 0.7 keep → 2 | i2: 0.9 keep → 3 | i3: 0.6 keep → 4 | i4: 0.8 keep → wrap 0
-    // i5: 0.2 restart, 0.5·5 → 2 | i6: 0.1 restart, 0.99·5 → 4
-    const out = stationaryBootstrapIndices(5, 2, scripted([0.3, 0.7, 0.9, 0.6, 0.8, 0.2, 0.5, 0.1, 0.99]), new Int32Array(7));
-    expect(Array.from(out)).toEqual([1, 2, 3, 4, 0, 2, 4]);
+  it('draws blocks of uniform start and geometric length (mean L), wrapping around the end', () => {
+    // n = 5, L = 2: length = 1 + ⌊ln(1 − u)/ln(½)⌋.
+    // block 1: start ⌊0.3·5⌋ = 1, u = 0.8 → 1 + ⌊2.32⌋ = 3 → 1, 2, 3
+    // block 2: start ⌊0.9·5⌋ = 4, u = 0.6 → 1 + ⌊1.32⌋ = 2 → 4, 0 (wraps)
+    // block 3: start ⌊0.5·5⌋ = 2, u = 0.3 → 1 + ⌊0.51⌋ = 1 → 2
+    // block 4: start 0, u = 0.99 → 1 + ⌊6.64⌋ = 7, cut to the 1 place left → 0
+    const out = stationaryBootstrapIndices(5, 2, scripted([0.3, 0.8, 0.9, 0.6, 0.5, 0.3, 0.1, 0.99]), new Int32Array(7));
+    expect(Array.from(out)).toEqual([1, 2, 3, 4, 0, 2, 0]);
   });
 
-  it('L = 1 draws every index afresh (the i.i.d. bootstrap)', () => {
-    const out = stationaryBootstrapIndices(10, 1, scripted([0.05, 0, 0.95, 0.5, 0.55]), new Int32Array(3));
-    expect(Array.from(out)).toEqual([0, 9, 5]);
+  it('L = 1 makes every block one element (the i.i.d. bootstrap)', () => {
+    const out = stationaryBootstrapIndices(10, 1, scripted([0.05, 0.7, 0, 0.2, 0.95, 0.9]), new Int32Array(3));
+    expect(Array.from(out)).toEqual([0, 0, 9]);
+  });
+
+  it('the interval (prefix sums) equals Sharpe ratios computed on the explicit resampled indices', () => {
+    const r = normals(300, 21, 0.05, 1);
+    const B = 200;
+    const ci = bootstrapSharpeCI(r, 252, { seed: 9, resamples: B, meanBlock: 4 });
+    const rng = mulberry32(9);
+    const idx = new Int32Array(300);
+    const stats: number[] = [];
+    for (let b = 0; b < B; b++) {
+      stationaryBootstrapIndices(300, 4, rng, idx);
+      stats.push(sharpeOf(Array.from(idx, (i) => r[i]), 252));
+    }
+    expect(ci.lo).toBeCloseTo(quantile(stats, 0.025), 9);
+    expect(ci.hi).toBeCloseTo(quantile(stats, 0.975), 9);
   });
 
   it('mean block length is L on average', () => {
