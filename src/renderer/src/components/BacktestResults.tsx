@@ -10,6 +10,8 @@ import { CandleChart } from './CandleChart';
 import { EquityCharts } from './EquityCharts';
 import { ErrorNote } from './ErrorNote';
 import { KeyValueTable } from './KeyValueTable';
+import { BacktestExport } from './BacktestExport';
+import { SignificanceNote } from './SignificanceNote';
 import { TradesTable } from './TradesTable';
 
 const PRICE_H = 360;
@@ -64,6 +66,8 @@ export function BacktestResults({ op }: { op: OperationView }) {
     <div className="panel" data-testid="backtest-results">
       <h2>Results</h2>
       <ErrorNote error={error} />
+      <BacktestExport id={id} />
+      <SignificanceNote results={results} />
       <div className="charts-2">
         <div>
           <h3>Performance</h3>
