@@ -97,7 +97,6 @@ function significanceSection(r: Obj, currency: string | null): string {
   const method = obj(r.sharpe_ci_method);
   let html = '<section><h2>Is it better than chance?</h2>';
   if (s && num(s.random_runs)) {
-    html += `<p class="verdict">${e(describeSignificance(s))}</p>`;
     html += `<p class="muted">${e(`${s.random_runs} random-entry strategies (seed ${s.seed}) made the same number of trades with holding periods resampled from this strategy’s, the same long/short mix, sizing and costs, on the same bars, through the same engine.`)}</p>`;
     html += `<table class="metrics"><thead><tr><th>Statistic</th><th>Value</th><th>Definition</th></tr></thead><tbody>`;
     for (const k of SIGNIFICANCE_KEYS) html += metricRow(k, s[k], currency);

@@ -18,7 +18,7 @@ export function SignificanceNote({ results }: { results: Record<string, unknown>
           {describeSignificance(s)}
         </p>
       )}
-      <p className="detail">
+      <p className="sig-detail">
         {hasSig && (
           <>
             Random entries (same trades, holding times, sizing and costs): median return {(s.random_return_p50 * 100).toFixed(2)} %, 5–95 % {(s.random_return_p5 * 100).toFixed(2)} % … {(s.random_return_p95 * 100).toFixed(2)} %. Sharpe beats{' '}
