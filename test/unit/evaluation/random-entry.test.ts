@@ -50,6 +50,19 @@ describe('randomSchedule', () => {
     }
   });
 
+  it('BacktestEngine.finishEquityOnly gives the same equity and trade count as finish()', () => {
+    const n = 200;
+    const bars = randomBars(n, 6, HOUR);
+    const cfg = engineConfig({ bar_ms: HOUR, decisions: { ...DEFAULT_DECISIONS, allow_short_from_flat: true, min_signal_separation: 0 } });
+    const s = randomSchedule(n, [5, 9, 3, 12], [1, -1, -1, 1], mulberry32(4));
+    const sig = { action: scheduleToActions(n, s), confidence: new Float32Array(n) };
+    const full = new BacktestEngine(bars, sig, cfg).finish();
+    const light = new BacktestEngine(bars, sig, cfg).finishEquityOnly();
+    expect(Array.from(light.equity)).toEqual(Array.from(full.equity.values));
+    expect(light.trade_count).toBe(full.trades.length);
+    expect(light.trade_count).toBe(4);
+  });
+
   it('the same seed gives the same random runs', () => {
     const bars = randomBars(300, 8, HOUR);
     const cfg = engineConfig({ bar_ms: HOUR });
