@@ -15,6 +15,18 @@ async function runCli(args: string[]) {
   const client = {
     get: async (path: string) => {
       gets.push(path);
+      if (path === '/operations/op_backtesting_x') return { data: { operation_id: 'op_backtesting_x', status: 'completed', progress: { percentage: 100, current_step: 'done' }, error_message: null } };
+      if (path.startsWith('/operations/op_backtesting_x/metrics')) return { metrics: [], new_cursor: 0 };
+      if (path === '/operations/op_backtesting_x/results')
+        return {
+          results: {
+            strategy_name: 's',
+            metrics: { total_return_pct: -0.117 },
+            benchmark: {},
+            significance: { random_runs: 200, return_percentile: 66, p_value_return: 0.3383, sharpe_percentile: 60, p_value_sharpe: 0.4, random_return_p5: -0.2, random_return_p50: -0.125, random_return_p95: 0.01 },
+            sharpe_ci95: [-1.2, 0.3],
+          },
+        };
       if (path.endsWith('/report')) return '<!DOCTYPE html><html>report</html>';
       if (path.includes('format=csv')) return 'trade_id,symbol\r\n1,EURUSD\r\n';
       return { success: true, trades: [] };
@@ -48,6 +60,13 @@ describe('ktrdr backtest: significance and exports', () => {
     expect(text).toContain('median -12.50%');
     expect(text).toContain('[-0.81, 0.42]');
     expect(significanceLines({ significance: null })).toBe('');
+  });
+
+  it('`backtest NAME --follow` prints the verdict after the summary table', async () => {
+    const { out } = await runCli(['backtest', 'strat', '--start', '2024-01-01', '--end', '2024-02-01', '--follow']);
+    expect(out).toContain('Return beats 66 % of 200 random-entry runs (p = 0.34) → indistinguishable from chance');
+    expect(out).toContain('Sharpe ratio 95 % interval (stationary bootstrap): [-1.20, 0.30]');
+    expect(out.indexOf('METRIC')).toBeLessThan(out.indexOf('Return beats'));
   });
 
   it('--random-runs and --random-seed go into the request', async () => {
