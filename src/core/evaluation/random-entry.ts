@@ -127,8 +127,11 @@ export interface RandomEntryOptions {
   years: number;
 }
 
-/** Runs `runs` random-entry strategies through the engine with the backtest's config. */
-export function runRandomEntries(bars: EngineBars, cfg: EngineConfig, trades: readonly TradeShape[], opts: RandomEntryOptions): RandomEntryRuns {
+/**
+ * Runs `runs` random-entry strategies through the engine with the backtest's config, yielding the
+ * number done after every `chunk` runs (so a job can report progress and stay cancellable).
+ */
+export function* randomEntryRunsStepwise(bars: EngineBars, cfg: EngineConfig, trades: readonly TradeShape[], opts: RandomEntryOptions, chunk = 25): Generator<number, RandomEntryRuns> {
   const n = bars.time.length;
   const holdings = trades.map((t) => t.holding_period_bars);
   const sides = trades.map((t) => (t.side === 'SHORT' ? -1 : 1));
@@ -146,6 +149,16 @@ export function runRandomEntries(bars: EngineBars, cfg: EngineConfig, trades: re
     returns[r] = s.total_return_pct;
     sharpes[r] = s.sharpe_ratio;
     if (res.trade_count < minTrades) minTrades = res.trade_count;
+    if ((r + 1) % chunk === 0 && r + 1 < opts.runs) yield r + 1;
   }
   return { returns, sharpes, min_trades: minTrades };
+}
+
+/** All runs at once (randomEntryRunsStepwise drained). */
+export function runRandomEntries(bars: EngineBars, cfg: EngineConfig, trades: readonly TradeShape[], opts: RandomEntryOptions): RandomEntryRuns {
+  const steps = randomEntryRunsStepwise(bars, cfg, trades, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }

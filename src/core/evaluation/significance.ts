@@ -5,7 +5,7 @@ import { mulberry32 } from '../random';
 import type { EngineBars, EngineConfig } from '../backtest/types';
 import { barReturns, bootstrapSharpeCI } from './bootstrap';
 import { quantileSorted, rankAgainst } from './percentile';
-import { runRandomEntries, type TradeShape } from './random-entry';
+import { randomEntryRunsStepwise, type TradeShape } from './random-entry';
 import type { Significance } from '../../shared/significance';
 
 export type { Significance };
@@ -38,14 +38,24 @@ export interface SignificanceInput {
   seed: number;
 }
 
-export function computeSignificance(input: SignificanceInput): SignificanceResult {
+/**
+ * The significance block, step by step: yields the number of random runs done (every 25) so a job
+ * can report progress and check for cancellation between steps; returns the result.
+ */
+export function* significanceSteps(input: SignificanceInput): Generator<{ done: number; total: number }, SignificanceResult> {
   const { random_runs: runs, seed } = input;
   // Independent streams for the random runs and the bootstrap, both from the one seed.
   const ci = bootstrapSharpeCI(barReturns(input.equity), input.bars_per_year, { seed: (seed ^ 0x9e3779b9) >>> 0, resamples: BOOTSTRAP_RESAMPLES });
   const sharpe_ci95: [number, number] = [ci.lo, ci.hi];
   const sharpe_ci_method = { kind: 'stationary_bootstrap' as const, mean_block_length: ci.mean_block_length, resamples: ci.resamples, seed };
   if (runs <= 0) return { significance: null, sharpe_ci95, sharpe_ci_method };
-  const sim = runRandomEntries(input.bars, input.cfg, input.trades, { runs, rng: mulberry32(seed), bars_per_year: input.bars_per_year, years: input.years });
+  const steps = randomEntryRunsStepwise(input.bars, input.cfg, input.trades, { runs, rng: mulberry32(seed), bars_per_year: input.bars_per_year, years: input.years });
+  let step = steps.next();
+  while (!step.done) {
+    yield { done: step.value, total: runs };
+    step = steps.next();
+  }
+  const sim = step.value;
   const ret = rankAgainst(sim.returns, input.total_return_pct);
   const shp = rankAgainst(sim.sharpes, input.sharpe_ratio);
   const sorted = Float64Array.from(sim.returns).sort();
@@ -65,4 +75,13 @@ export function computeSignificance(input: SignificanceInput): SignificanceResul
     sharpe_ci95,
     sharpe_ci_method,
   };
+}
+
+/** The whole computation at once (significanceSteps drained). */
+export function computeSignificance(input: SignificanceInput): SignificanceResult {
+  const steps = significanceSteps(input);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }

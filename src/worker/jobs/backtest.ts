@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
 import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
-import { computeSignificance, DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED } from '../../core/evaluation/significance';
+import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, significanceSteps } from '../../core/evaluation/significance';
 import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
 import { sliceBars, type BarSeries } from '../../core/bars/types';
 import { applyNormalization, buildFeatureMatrix, type FeatureMatrix, type NormalizationStats } from '../../core/features';
@@ -240,7 +240,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   }
   const result = engine.finish();
   const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: barMs });
-  const significance = significanceStep(bridge, p, bars, cfg, result, metrics);
+  const significance = await significanceStep(bridge, p, bars, cfg, result, metrics);
 
   bridge.update(98, `Saving trades and equity curve`, { context: { phase: 'saving' } });
   const dir = backtestArtifactsDir(home, operationId);
@@ -292,16 +292,16 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
  * The same engine config (costs, sizing) on the same bars with random entries: where the strategy's
  * return and Sharpe sit among them, and a bootstrap interval of its Sharpe (src/core/evaluation).
  */
-function significanceStep(
+async function significanceStep(
   bridge: ProgressBridge,
   p: BacktestParams,
-  bars: Parameters<typeof computeSignificance>[0]['bars'],
-  cfg: Parameters<typeof computeSignificance>[0]['cfg'],
+  bars: Parameters<typeof significanceSteps>[0]['bars'],
+  cfg: Parameters<typeof significanceSteps>[0]['cfg'],
   result: ReturnType<BacktestEngine['finish']>,
   metrics: PerformanceMetrics,
 ) {
   if (p.random_runs > 0) bridge.update(98, `Comparing with ${p.random_runs} random-entry runs`, { context: { phase: 'significance' } });
-  const out = computeSignificance({
+  const steps = significanceSteps({
     bars,
     cfg,
     trades: result.trades,
@@ -313,6 +313,14 @@ function significanceStep(
     random_runs: p.random_runs,
     seed: p.random_seed,
   });
+  let step = steps.next();
+  while (!step.done) {
+    bridge.update(98, `Comparing with random entries: ${step.value.done}/${step.value.total} runs`, { context: { phase: 'significance' } });
+    bridge.throwIfCancelled();
+    await yieldToHost();
+    step = steps.next();
+  }
+  const out = step.value;
   bridge.throwIfCancelled();
   return { significance: out.significance, sharpe_ci95: out.sharpe_ci95, sharpe_ci_method: out.sharpe_ci_method };
 }
