@@ -13,6 +13,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'training', file: 'training', fn: 'benchTraining' },
   { name: 'backtest', file: 'backtest', fn: 'benchBacktest' },
   { name: 'backtest_full', file: 'backtest-full', fn: 'benchBacktestFull' },
+  { name: 'significance', file: 'significance', fn: 'benchSignificance' },
   { name: 'ui', file: 'ui', fn: 'benchUi' },
 ];
 

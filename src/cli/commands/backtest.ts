@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { describeSignificance } from '../../shared/significance';
 import type { OperationInfo } from '../../shared/operations';
 import { followOperation } from '../follow';
 import { printJson, table } from '../format';
@@ -11,6 +13,8 @@ interface StartOptions {
   slippage?: string;
   spreadPips?: string;
   allowInSample?: boolean;
+  randomRuns?: string;
+  randomSeed?: string;
   json?: boolean;
 }
 
@@ -72,6 +76,19 @@ export function inSampleLines(results: Record<string, any>): string[] {
   return [bar, `!! IN-SAMPLE: ${results.in_sample_bars} of ${results.equity_curve_length} bars lie inside the model's training data${range}.`, '!! These results are not out of sample.', bar];
 }
 
+/** "Return beats 66 % of 200 random-entry runs (p = 0.34) → indistinguishable from chance" and the Sharpe interval. */
+export function significanceLines(results: Record<string, any>): string {
+  const lines: string[] = [];
+  const s = results.significance;
+  if (s && typeof s.random_runs === 'number' && s.random_runs > 0) {
+    lines.push(describeSignificance(s));
+    lines.push(`Random entries' return: median ${pct(s.random_return_p50)}, 5–95 % ${pct(s.random_return_p5)} .. ${pct(s.random_return_p95)}; Sharpe beats ${Math.round(s.sharpe_percentile)} % (p = ${fixed(s.p_value_sharpe)})`);
+  }
+  const ci = results.sharpe_ci95;
+  if (Array.isArray(ci) && ci.length === 2) lines.push(`Sharpe ratio 95 % interval (stationary bootstrap): [${fixed(ci[0])}, ${fixed(ci[1])}]`);
+  return lines.join('\n');
+}
+
 async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown>, follow: boolean, json: boolean): Promise<void> {
   const client = ctx.client();
   const res = await client.post<StartResponse>('/backtests/start', body);
@@ -95,7 +112,10 @@ async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown
   const { results } = await client.get<{ results: Record<string, any> }>(`/operations/${res.operation_id}/results`);
   if (json) return printJson(results);
   process.stdout.write(`${summaryTable(results)}\n`);
+  const sig = significanceLines(results);
+  if (sig) process.stdout.write(`${sig}\n`);
   process.stdout.write(`Trades and equity curve: GET /api/v1/backtests/${res.operation_id}/trades and /equity_curve\n`);
+  process.stdout.write(`Report: ktrdr backtest report ${res.operation_id} -o report.html\n`);
 }
 
 function bodyFrom(strategy: string, dates: { start: string; end: string }, o: StartOptions, symbol?: string, timeframe?: string) {
@@ -117,6 +137,8 @@ function bodyFrom(strategy: string, dates: { start: string; end: string }, o: St
     ...(o.slippage !== undefined ? { slippage: num('slippage', o.slippage) } : {}),
     ...(o.spreadPips !== undefined ? { costs: { spread_pips: num('spread-pips', o.spreadPips) } } : {}),
     ...(o.allowInSample ? { allow_in_sample: true } : {}),
+    ...(o.randomRuns !== undefined ? { random_runs: num('random-runs', o.randomRuns) } : {}),
+    ...(o.randomSeed !== undefined ? { random_seed: num('random-seed', o.randomSeed) } : {}),
   };
 }
 
@@ -128,6 +150,8 @@ function costOptions(cmd: Command): Command {
     .option('--slippage <fraction>', 'KTRDR cost model: slippage per fill, fraction of price (default: the instrument’s costs)')
     .option('--spread-pips <pips>', 'bid-ask spread in pips (overrides the instrument’s)')
     .option('--allow-in-sample', 'the range may overlap the model’s training data: no warning banner (the fields stay)')
+    .option('--random-runs <n>', 'random-entry runs to compare with (0..5000, 0 disables; server default 200)')
+    .option('--random-seed <n>', 'seed of the random-entry runs and the Sharpe bootstrap')
     .option('--json', 'print JSON');
 }
 
@@ -164,9 +188,54 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
     // The parent `backtest` command declares the same cost options and parses them first: take the
     // ones the user typed from there.
     const o = { ...local } as typeof local & Record<string, unknown>;
-    for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'json']) {
+    for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'randomRuns', 'randomSeed', 'json']) {
       if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
     }
     await startAndMaybeFollow(ctx, bodyFrom(strategy, { start: o.startDate, end: o.endDate }, o, symbol, timeframe), o.follow, Boolean(o.json));
   });
+
+  registerExportCommands(bt, ctx);
+}
+
+/** Writes text to a file (-o) or stdout. */
+function emit(text: string, output: string | undefined, what: string): void {
+  if (!output || output === '-') {
+    process.stdout.write(text);
+    return;
+  }
+  writeFileSync(output, text);
+  process.stderr.write(`${what} written to ${output}\n`);
+}
+
+function exportFormat(v: string | undefined): 'csv' | 'json' {
+  if (v === undefined || v === 'json') return 'json';
+  if (v === 'csv') return 'csv';
+  throw new Error(`--format must be csv or json (got '${v}')`);
+}
+
+/** `ktrdr backtest report ID -o file.html`, `ktrdr backtest trades|equity ID --format csv -o file`. */
+function registerExportCommands(bt: Command, ctx: CliContext): void {
+  bt.command('report')
+    .description('Save the self-contained HTML report of a finished backtest')
+    .argument('<backtest_id>', 'operation id of the backtest')
+    .option('-o, --output <file>', 'file to write (default: stdout)')
+    .action(async (id: string, o: { output?: string }) => {
+      const html = await ctx.client().get<string>(`/backtests/${encodeURIComponent(id)}/report`);
+      emit(html, o.output, 'Report');
+    });
+  for (const [name, path, what] of [
+    ['trades', 'trades', 'Trades'],
+    ['equity', 'equity_curve', 'Equity curve'],
+  ] as const) {
+    bt.command(name)
+      .description(`${what} of a finished backtest as CSV or JSON`)
+      .argument('<backtest_id>', 'operation id of the backtest')
+      .option('--format <format>', 'csv or json', 'json')
+      .option('-o, --output <file>', 'file to write (default: stdout)')
+      .action(async (id: string, o: { format?: string; output?: string }) => {
+        const format = exportFormat(o.format);
+        const body = await ctx.client().get<unknown>(`/backtests/${encodeURIComponent(id)}/${path}${format === 'csv' ? '?format=csv' : ''}`);
+        emit(typeof body === 'string' ? body : `${JSON.stringify(body, null, 2)}\n`, o.output, what);
+      });
+  }
 }

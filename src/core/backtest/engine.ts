@@ -290,6 +290,17 @@ export class BacktestEngine {
       final_cash: this.cash,
     };
   }
+
+  /**
+   * finish() without building Trade objects: the equity at each bar's close and the trade count.
+   * For many repeated runs where only the curve matters (random-entry significance, src/core/evaluation).
+   */
+  finishEquityOnly(): { equity: Float64Array; trade_count: number } {
+    if (this.finished) throw new Error('finish() was already called');
+    this.runUntil(this.n);
+    this.finished = true;
+    return { equity: this.equity, trade_count: this.log.count };
+  }
 }
 
 /** Runs the whole series in one go. */

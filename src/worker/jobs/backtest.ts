@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
 import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
+import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, significanceSteps } from '../../core/evaluation/significance';
 import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
 import { averageExposure, holdBenchmark } from '../../core/backtest/benchmark';
 import { costBreakdown } from '../../core/backtest/costs';
@@ -99,6 +100,10 @@ export interface BacktestParams {
   position_size: number;
   /** The caller knows the range overlaps the model's data: keep the fields, drop the operation warning. */
   allow_in_sample: boolean;
+  /** Random-entry runs for results.significance (0 disables them). */
+  random_runs: number;
+  /** Seed of the random runs and the Sharpe bootstrap (same seed → same numbers). */
+  random_seed: number;
 }
 
 export const MAX_METRIC_RECORDS = 500;
@@ -131,6 +136,8 @@ export function backtestParams(raw: Record<string, unknown>): BacktestParams {
     costs,
     position_size: num('position_size', 0.25),
     allow_in_sample: raw.allow_in_sample === true,
+    random_runs: num('random_runs', DEFAULT_RANDOM_RUNS),
+    random_seed: num('random_seed', DEFAULT_RANDOM_SEED),
   };
 }
 
@@ -273,6 +280,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     warnings.push(inSample.warning);
     if (!p.allow_in_sample) bridge.warn(inSample.warning);
   }
+  const significance = await significanceStep(bridge, p, bars, cfg, result, metrics);
 
   bridge.update(98, `Saving trades and equity curve`, { context: { phase: 'saving' } });
   const dir = backtestArtifactsDir(home, operationId);
@@ -316,6 +324,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     model_data_range: inSample.model_data_range,
     allow_in_sample: p.allow_in_sample,
     warnings,
+    ...significance,
     trade_count: result.trades.length,
     equity_curve_length: n,
     effective_range: { start: iso(bars.time[0]), end: iso(bars.time[n - 1]), bars: n, clipped: range.clipped, warmup_bars: i0 },
@@ -325,6 +334,43 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   };
   bridge.update(100, `Backtest complete: ${result.trades.length} trades, return ${(metrics.total_return_pct * 100).toFixed(2)}%`, { context: { phase: 'completed' } });
   return sanitizeForJson(results);
+}
+
+/**
+ * The same engine config (costs, sizing) on the same bars with random entries: where the strategy's
+ * return and Sharpe sit among them, and a bootstrap interval of its Sharpe (src/core/evaluation).
+ */
+async function significanceStep(
+  bridge: ProgressBridge,
+  p: BacktestParams,
+  bars: Parameters<typeof significanceSteps>[0]['bars'],
+  cfg: Parameters<typeof significanceSteps>[0]['cfg'],
+  result: ReturnType<BacktestEngine['finish']>,
+  metrics: PerformanceMetrics,
+) {
+  if (p.random_runs > 0) bridge.update(98, `Comparing with ${p.random_runs} random-entry runs`, { context: { phase: 'significance' } });
+  const steps = significanceSteps({
+    bars,
+    cfg,
+    trades: result.trades,
+    equity: result.equity.values,
+    total_return_pct: metrics.total_return_pct,
+    sharpe_ratio: metrics.sharpe_ratio,
+    bars_per_year: metrics.bars_per_year,
+    years: metrics.years,
+    random_runs: p.random_runs,
+    seed: p.random_seed,
+  });
+  let step = steps.next();
+  while (!step.done) {
+    bridge.update(98, `Comparing with random entries: ${step.value.done}/${step.value.total} runs`, { context: { phase: 'significance' } });
+    bridge.throwIfCancelled();
+    await yieldToHost();
+    step = steps.next();
+  }
+  const out = step.value;
+  bridge.throwIfCancelled();
+  return { significance: out.significance, sharpe_ci95: out.sharpe_ci95, sharpe_ci_method: out.sharpe_ci_method };
 }
 
 function notWired(piece: string, needs: string): never {

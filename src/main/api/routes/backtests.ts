@@ -1,11 +1,13 @@
 // Backtests: start one (validated before the operation exists), then read its trades and equity curve.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clipRange, parseDateBoundary } from '../../../core/backtest/dates';
 import { downsampleIndices } from '../../../core/backtest/downsample';
+import { equityCsv, tradesCsv } from '../../../core/report/csv';
+import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, MAX_RANDOM_RUNS } from '../../../core/evaluation/significance';
 import { timeframeMs } from '../../../core/timeframes';
 import { costOverrides } from '../../../core/instruments';
 import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
@@ -39,9 +41,16 @@ const startBody = z.object({
   position_size: z.number().gt(0).max(1).default(0.25),
   /** The range may overlap the model's data on purpose: keep the fields, drop the warning. */
   allow_in_sample: z.boolean().default(false),
+  /** Random-entry runs for results.significance; 0 disables them. */
+  random_runs: z.number().int().min(0).max(MAX_RANDOM_RUNS).default(DEFAULT_RANDOM_RUNS),
+  random_seed: z.number().int().min(0).max(0xffffffff).default(DEFAULT_RANDOM_SEED),
 });
 
-const idParams = z.object({ backtest_id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an operation id') });
+export const idParams = z.object({ backtest_id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an operation id') });
+/** `?format=csv` on the trades and equity endpoints: text/csv with a header row, as a download. */
+const formatQuery = { format: z.enum(['json', 'csv']).default('json') };
+const sendCsv = (reply: FastifyReply, filename: string, text: string) =>
+  reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(text);
 
 /** First symbol and base timeframe of a strategy (v3 `training_data`, or the older `data` section). */
 /** First symbol and base timeframe the strategy trains on (after legacy migration). */
@@ -55,7 +64,7 @@ function strategyDefaults(parsed: ParseResult): { symbol: string | null; timefra
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function readArtifact(ctx: AppContext, id: string, file: 'trades.json' | 'equity.json'): any {
+export function readArtifact(ctx: AppContext, id: string, file: 'trades.json' | 'equity.json'): any {
   const path = join(ctx.config.home, 'backtests', id, file);
   if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
   const op = ctx.operations.get(id); // 404 when unknown
@@ -139,6 +148,8 @@ export function backtestsRoutes(ctx: AppContext) {
           costs: b.costs ?? null,
           position_size: b.position_size,
           allow_in_sample: b.allow_in_sample,
+          random_runs: b.random_runs,
+          random_seed: b.random_seed,
           strategy_path: strategy.path,
         };
         // Said at once (dates only; the job counts the bars): the range overlaps the model's data.
@@ -176,10 +187,11 @@ export function backtestsRoutes(ctx: AppContext) {
 
     app.get(
       '/backtests/:backtest_id/trades',
-      { schema: { tags: ['backtests'], summary: 'Trades of a finished backtest', params: idParams } },
-      async (req) => {
+      { schema: { tags: ['backtests'], summary: 'Trades of a finished backtest (?format=csv for a CSV download)', params: idParams, querystring: z.object(formatQuery) } },
+      async (req, reply) => {
         const id = req.params.backtest_id;
         const doc = readArtifact(ctx, id, 'trades.json');
+        if (req.query.format === 'csv') return sendCsv(reply, `${id}_trades.csv`, tradesCsv(doc.trades));
         return { success: true, backtest_id: id, operation_id: id, symbol: doc.symbol, timeframe: doc.timeframe, total_count: doc.trades.length, trades: doc.trades };
       },
     );
@@ -191,12 +203,13 @@ export function backtestsRoutes(ctx: AppContext) {
           tags: ['backtests'],
           summary: 'Equity curve of a finished backtest; max_points down-samples it keeping extremes',
           params: idParams,
-          querystring: z.object({ max_points: z.coerce.number().int().min(2).max(10_000_000).optional() }),
+          querystring: z.object({ max_points: z.coerce.number().int().min(2).max(10_000_000).optional(), ...formatQuery }),
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const id = req.params.backtest_id;
         const doc = readArtifact(ctx, id, 'equity.json') as { time: number[]; values: number[]; drawdowns: number[]; position: number[]; initial_capital: number };
+        if (req.query.format === 'csv') return sendCsv(reply, `${id}_equity.csv`, equityCsv(doc));
         const keep = req.query.max_points ? downsampleIndices(doc.values, doc.drawdowns, req.query.max_points) : null;
         const pick = <T>(xs: T[]) => (keep ? keep.map((i) => xs[i]) : xs);
         return {

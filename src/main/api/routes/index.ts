@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
 import { backtestsRoutes } from './backtests';
+import { backtestReportRoutes } from './backtest-report';
 import { dataRoutes } from './data';
 import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
@@ -18,6 +19,7 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(indicatorsRoutes(ctx));
     await app.register(dataRoutes(ctx));
     await app.register(backtestsRoutes(ctx));
+    await app.register(backtestReportRoutes(ctx));
     await app.register(trainingsRoutes(ctx));
     await app.register(modelsRoutes(ctx));
   };

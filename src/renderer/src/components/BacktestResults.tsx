@@ -11,6 +11,8 @@ import { CandleChart } from './CandleChart';
 import { EquityCharts } from './EquityCharts';
 import { ErrorNote } from './ErrorNote';
 import { KeyValueTable } from './KeyValueTable';
+import { BacktestExport } from './BacktestExport';
+import { SignificanceNote } from './SignificanceNote';
 import { TradesTable } from './TradesTable';
 
 const PRICE_H = 360;
@@ -77,6 +79,8 @@ export function BacktestResults({ op }: { op: OperationView }) {
         </p>
       )}
       <EvaluationTables results={results} />
+      <BacktestExport id={id} />
+      <SignificanceNote results={results} />
       <div className="charts-2">
         <div>
           <h3>Performance</h3>

@@ -1,0 +1,155 @@
+// Cost of the significance step of a backtest (src/core/evaluation): 200 random-entry runs through
+// the engine plus the stationary-bootstrap Sharpe interval, on a 25,000-bar hourly backtest with
+// the job's default decisions (target: adds < 1 s). Also the backtest itself, for scale.
+// Run alone with `npx tsx bench/significance.ts`.
+import { classifyProbabilities, DEFAULT_DECISIONS } from '../src/core/backtest/decisions';
+import { BacktestEngine, engineConfig } from '../src/core/backtest/engine';
+import { computeMetrics } from '../src/core/backtest/metrics';
+import type { EngineBars } from '../src/core/backtest/types';
+import { barReturns, bootstrapSharpeCI } from '../src/core/evaluation/bootstrap';
+import { randomEntryRunsStepwise } from '../src/core/evaluation/random-entry';
+import { computeSignificance, BOOTSTRAP_RESAMPLES, DEFAULT_RANDOM_RUNS } from '../src/core/evaluation/significance';
+import { mulberry32 } from '../src/core/random';
+import { median, round, seededRandom } from './stats';
+
+const HOUR = 3_600_000;
+
+function makeInputs(n: number) {
+  const r = seededRandom(7);
+  const bars: EngineBars = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n) };
+  let price = 1.1;
+  for (let i = 0; i < n; i++) {
+    const open = price;
+    const close = open * (1 + (r() - 0.5) * 0.004);
+    bars.time[i] = Date.UTC(2015, 0, 1) + i * HOUR;
+    bars.open[i] = open;
+    bars.close[i] = close;
+    bars.high[i] = Math.max(open, close) * (1 + r() * 0.001);
+    bars.low[i] = Math.min(open, close) * (1 - r() * 0.001);
+    price = close;
+  }
+  const probs = new Float32Array(n * 3);
+  for (let i = 0; i < n * 3; i += 3) {
+    const a = r() ** 6;
+    const b = r() ** 2;
+    const c = r() ** 6;
+    const s = a + b + c;
+    probs[i] = a / s;
+    probs[i + 1] = b / s;
+    probs[i + 2] = c / s;
+  }
+  return { bars, probs };
+}
+
+export interface SignificanceBenchResult {
+  name: string;
+  bars: number;
+  trades: number;
+  random_runs: number;
+  bootstrap_resamples: number;
+  mean_block_length: number;
+  backtest_ms: number;
+  /** The whole step as the job runs it: random runs + bootstrap (wall clock, best of the repeats). */
+  significance_ms: number;
+  /** CPU time of the same step (less sensitive to a shared, loaded machine than wall time). */
+  significance_cpu_ms: number;
+  random_runs_ms: number;
+  bootstrap_ms: number;
+  /** Engine throughput measured in this same run (one plain loop over the bars): how loaded the machine is. */
+  engine_bars_per_second: number;
+  /** The step's cost in plain engine loops over the same bars (load-independent). */
+  cost_in_engine_loops: number;
+  /** One random run (schedule + engine + statistics), timed singly: median and fastest of all runs. */
+  per_run_ms_median: number;
+  per_run_ms_min: number;
+  /**
+   * runs × fastest single run + fastest bootstrap: what the step costs on an idle core. On a shared,
+   * loaded machine the wall time above is dominated by waiting for the CPU.
+   */
+  estimated_idle_ms: number;
+  target_ms: number;
+  pass: boolean;
+}
+
+export async function benchSignificance(n = 25_000, repeats = 3): Promise<SignificanceBenchResult> {
+  const { bars, probs } = makeInputs(n);
+  const cfg = engineConfig({ bar_ms: HOUR, decisions: DEFAULT_DECISIONS });
+  let best = { loop: Infinity, backtest: Infinity, total: Infinity, boot: Infinity, cpu: Infinity };
+  let trades = 0;
+  let block = 0;
+  for (let k = 0; k < repeats; k++) {
+    const t0 = performance.now();
+    const sig = classifyProbabilities(probs, n, null, cfg.decisions.confidence_threshold);
+    const l0 = performance.now();
+    const engine = new BacktestEngine(bars, sig, cfg);
+    engine.runUntil(n);
+    const l1 = performance.now();
+    const result = engine.finish();
+    const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: HOUR });
+    const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    const out = computeSignificance({
+      bars,
+      cfg,
+      trades: result.trades,
+      equity: result.equity.values,
+      total_return_pct: metrics.total_return_pct,
+      sharpe_ratio: metrics.sharpe_ratio,
+      bars_per_year: metrics.bars_per_year,
+      years: metrics.years,
+      random_runs: DEFAULT_RANDOM_RUNS,
+      seed: 42 + k,
+    });
+    const t2 = performance.now();
+    const c2 = process.cpuUsage(c1);
+    bootstrapSharpeCI(barReturns(result.equity.values), metrics.bars_per_year, { seed: k, resamples: BOOTSTRAP_RESAMPLES });
+    const t3 = performance.now();
+    trades = result.trades.length;
+    block = out.sharpe_ci_method.mean_block_length;
+    best = { loop: Math.min(best.loop, l1 - l0), backtest: Math.min(best.backtest, t1 - t0), total: Math.min(best.total, t2 - t1), boot: Math.min(best.boot, t3 - t2), cpu: Math.min(best.cpu, (c2.user + c2.system) / 1000) };
+  }
+  // Each random run timed on its own (the job's code path, one run per step).
+  const { bars: b2, probs: p2 } = { bars, probs };
+  const sig2 = classifyProbabilities(p2, n, null, cfg.decisions.confidence_threshold);
+  const base = new BacktestEngine(b2, sig2, cfg).finish();
+  const m2 = computeMetrics({ ...base, equity: base.equity.values, time: b2.time, close: b2.close, bar_ms: HOUR });
+  const per: number[] = [];
+  const steps = randomEntryRunsStepwise(b2, cfg, base.trades, { runs: DEFAULT_RANDOM_RUNS, rng: mulberry32(1), bars_per_year: m2.bars_per_year, years: m2.years }, 1);
+  let prev = performance.now();
+  for (;;) {
+    const r = steps.next();
+    const now = performance.now();
+    per.push(now - prev);
+    prev = now;
+    if (r.done) break;
+  }
+  const perMin = Math.min(...per);
+  const target = 1000;
+  return {
+    name: 'significance step (random entries + bootstrap) on a 25k-bar backtest',
+    bars: n,
+    trades,
+    random_runs: DEFAULT_RANDOM_RUNS,
+    bootstrap_resamples: BOOTSTRAP_RESAMPLES,
+    mean_block_length: round(block, 2),
+    backtest_ms: round(best.backtest, 1),
+    significance_ms: round(best.total, 1),
+    significance_cpu_ms: round(best.cpu, 1),
+    random_runs_ms: round(best.total - best.boot, 1),
+    bootstrap_ms: round(best.boot, 1),
+    engine_bars_per_second: Math.round(n / (best.loop / 1000)),
+    cost_in_engine_loops: round(best.total / best.loop, 1),
+    per_run_ms_median: round(median(per), 2),
+    per_run_ms_min: round(perMin, 2),
+    estimated_idle_ms: round(perMin * DEFAULT_RANDOM_RUNS + best.boot, 1),
+    target_ms: target,
+    pass: best.total < target,
+  };
+}
+
+if (require.main === module) {
+  benchSignificance().then((r) => {
+    console.log(JSON.stringify(r, null, 2));
+    console.log(`significance step: ${r.significance_ms} ms for ${r.random_runs} runs on ${r.bars} bars (target < ${r.target_ms} ms) ${r.pass ? 'PASS' : 'FAIL'}`);
+  });
+}

@@ -1,0 +1,57 @@
+// GET /backtests/{id}/report: one self-contained HTML file (src/core/report) from the operation's
+// results, its trades and equity curve and the model's manifest. `?download=1` asks the browser to
+// save it instead of showing it.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { renderBacktestReport } from '../../../core/report/backtest-report';
+import { readManifestIfAny } from '../../../infra/models/registry';
+import type { AppContext } from '../../context';
+import { HttpError } from '../errors';
+import { idParams, readArtifact } from './backtests';
+
+function manifestOf(ctx: AppContext, modelPath: unknown): Record<string, unknown> | null {
+  if (typeof modelPath !== 'string' || !modelPath) return null;
+  try {
+    return readManifestIfAny(ctx.models.resolve(modelPath).dir) as Record<string, unknown> | null;
+  } catch {
+    return null; // the model was deleted since: the report says so
+  }
+}
+
+export function backtestReportRoutes(ctx: AppContext) {
+  return async (root: FastifyInstance) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+    app.get(
+      '/backtests/:backtest_id/report',
+      {
+        schema: {
+          tags: ['backtests'],
+          summary: 'A self-contained HTML report of a finished backtest (metrics, charts, significance, provenance)',
+          params: idParams,
+          querystring: z.object({ download: z.enum(['0', '1', 'true', 'false']).optional() }),
+        },
+      },
+      async (req, reply) => {
+        const id = req.params.backtest_id;
+        const trades = readArtifact(ctx, id, 'trades.json'); // 404/400 with the reason when there is none
+        const equity = readArtifact(ctx, id, 'equity.json');
+        const op = ctx.operations.results(id);
+        if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
+        const results = (op.results ?? {}) as Record<string, unknown>;
+        const html = renderBacktestReport({
+          backtest_id: id,
+          generated_at: new Date().toISOString(),
+          results,
+          trades: trades.trades ?? [],
+          equity,
+          manifest: manifestOf(ctx, results.model_path),
+        });
+        reply.header('content-type', 'text/html; charset=utf-8');
+        const download = req.query.download === '1' || req.query.download === 'true';
+        reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${id}_report.html"`);
+        return reply.send(html);
+      },
+    );
+  };
+}
