@@ -76,6 +76,8 @@ export interface PerformanceMetrics extends ReturnStats {
   exposure: number;
   total_commission: number;
   total_slippage: number;
+  /** Half-spread paid on every fill (0 under KTRDR's cost model). */
+  total_spread_cost: number;
   final_equity: number;
   bars: number;
   bars_per_year: number;
@@ -204,6 +206,7 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
     exposure: position.length ? inMarket / position.length : 0,
     total_commission: trades.reduce((a, t) => a + t.commission, 0),
     total_slippage: trades.reduce((a, t) => a + t.slippage, 0),
+    total_spread_cost: trades.reduce((a, t) => a + (t.spread_cost ?? 0), 0),
     final_equity: finalEquity,
     bars: n,
     bars_per_year: bpy,

@@ -99,7 +99,7 @@ export const STRATEGY_KEYS: KeySpec = {
     deployment: INFO_ONLY,
     orchestrator: 'not used by this application',
     risk_management: 'position sizing is set per backtest, not in the strategy',
-    backtesting: 'backtest settings come from the backtest request',
+    backtesting: 'backtest settings come from the backtest request (trading costs: a top-level `costs:` section)',
     context_data: 'external context series are not supported',
     author: INFO_ONLY,
     tags: INFO_ONLY,

@@ -126,6 +126,8 @@ describe('backtesting job (pipeline with fake model and features)', () => {
     const k = r.costs;
     expect(k).toMatchObject({ currency: 'USD', model: 'fx:EURUSD', commission: 0 });
     expect(k.spread_cost).toBeGreaterThan(0);
+    expect(r.metrics.total_spread_cost).toBeCloseTo(k.spread_cost, 9);
+    expect(r.metrics.total_slippage).toBeCloseTo(k.slippage_cost, 9);
     expect(k.slippage_cost).toBeGreaterThan(0);
     expect(k.gross_pnl - k.commission - k.spread_cost - k.slippage_cost).toBeCloseTo(k.net_pnl, 6);
     expect(k.net_pnl).toBeCloseTo(r.metrics.final_equity - 100_000, 2);

@@ -36,6 +36,8 @@ describe('metric formatting (KTRDR result keys)', () => {
 
   it('classifies nested keys by their last part, and flattens one level', () => {
     expect(metricKind('benchmark.total_return')).toBe('money');
+    expect(metricKind('total_spread_cost')).toBe('money');
+    expect(metricKind('costs.gross_pnl')).toBe('money');
     expect(metricKind('benchmark.sharpe_ratio')).toBe('ratio');
     expect(flattenMetrics({ a: 1, benchmark: { total_return: 2, kind: 'buy_and_hold' } })).toEqual({ a: 1, 'benchmark.total_return': 2, 'benchmark.kind': 'buy_and_hold' });
   });

@@ -42,7 +42,7 @@ export type MetricKind = 'pct' | 'money' | 'ratio' | 'count' | 'hours' | 'plain'
 // KTRDR's result keys by meaning (reference: backtest PerformanceMetrics, training test_metrics).
 // Fractions: 0.0841 means 8.41 %. Money: account units. Ratios: unitless, 2 decimals.
 const PCT_KEYS = new Set(['total_return_pct', 'annualized_return', 'volatility', 'max_drawdown_pct', 'win_rate', 'exposure']);
-const MONEY_KEYS = new Set(['total_return', 'max_drawdown', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss', 'final_equity', 'initial_capital', 'final_value', 'total_pnl', 'net_pnl', 'total_commission', 'total_slippage']);
+const MONEY_KEYS = new Set(['total_return', 'max_drawdown', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss', 'final_equity', 'initial_capital', 'final_value', 'total_pnl', 'net_pnl', 'total_commission', 'total_slippage', 'total_spread_cost', 'gross_pnl', 'spread_cost', 'slippage_cost']);
 const RATIO_KEYS = new Set(['sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'profit_factor', 'recovery_factor']);
 const COUNT_KEYS = new Set(['total_trades', 'winning_trades', 'losing_trades', 'bars', 'bars_per_year', 'epochs', 'iterations']);
 const HOUR_KEYS = new Set(['avg_holding_period', 'avg_holding_period_hours', 'avg_win_holding_period', 'avg_loss_holding_period']);
