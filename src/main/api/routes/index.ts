@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
 import { backtestsRoutes } from './backtests';
+import { checkpointsRoutes } from './checkpoints';
+import { compatRoutes } from './compat';
 import { dataRoutes } from './data';
 import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
@@ -8,6 +10,7 @@ import { modelsRoutes } from './models';
 import { operationsRoutes } from './operations';
 import { strategiesRoutes } from './strategies';
 import { trainingsRoutes } from './trainings';
+import { workersRoutes } from './workers';
 
 /** Every route group is its own plugin; this list is the only place they are put together. */
 export function apiRoutes(ctx: AppContext) {
@@ -20,5 +23,8 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(backtestsRoutes(ctx));
     await app.register(trainingsRoutes(ctx));
     await app.register(modelsRoutes(ctx));
+    await app.register(workersRoutes(ctx));
+    await app.register(checkpointsRoutes(ctx));
+    await app.register(compatRoutes(ctx));
   };
 }

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OPERATION_STATUSES, OPERATION_TYPES } from '../../../shared/operations';
+import { OPERATION_STATUSES, OPERATION_TYPES, type OperationType } from '../../../shared/operations';
+import { ktrdrMetricsDict } from '../../../shared/ktrdr-compat';
 import type { AppContext } from '../../context';
+import { metricsKey } from '../../operations/repository';
 
 const booleanQuery = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -68,7 +70,11 @@ export function operationsRoutes(ctx: AppContext) {
       async (req) => {
         const id = req.params.operation_id;
         const m = ops.metrics(id, req.query.cursor);
-        return { success: true, operation_id: id, operation_type: m.operation_type, metrics: m.metrics, new_cursor: m.new_cursor };
+        // Two readers (docs/design-notes.md): seed 004's cursor form at the top level, KTRDR's MCP
+        // client's dict form (whole history + trend flags) under `data`.
+        const all = req.query.cursor === 0 ? m : ops.metrics(id, 0);
+        const data = { operation_id: id, operation_type: m.operation_type, metrics: ktrdrMetricsDict(m.operation_type, all.metrics, metricsKey(m.operation_type as OperationType)) };
+        return { success: true, operation_id: id, operation_type: m.operation_type, metrics: m.metrics, new_cursor: m.new_cursor, data };
       },
     );
 
