@@ -9,7 +9,8 @@ import { downsampleIndices } from '../../../core/backtest/downsample';
 import { timeframeMs } from '../../../core/timeframes';
 import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
-import { ModelNotFoundError, ModelPathError, NAME_RE } from '../../../infra/models/registry';
+import { ModelNotFoundError, ModelPathError } from '../../../infra/models/registry';
+import { backtestStartBody } from '../../../shared/api-schemas';
 import { formatIssue } from '../../../core/strategy/format';
 import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
@@ -22,18 +23,7 @@ const dateField = (side: 'start' | 'end') =>
     .max(40)
     .refine((s) => parseDateBoundary(s, side) !== null, { message: 'must be an ISO date (YYYY-MM-DD) or date-time' });
 
-const startBody = z.object({
-  strategy_name: z.string().min(1).max(200).regex(NAME_RE, 'letters, digits, _ and - only'),
-  symbol: z.string().min(1).max(40).nullish(),
-  timeframe: z.string().min(1).max(10).nullish(),
-  start_date: dateField('start'),
-  end_date: dateField('end'),
-  model_path: z.string().max(500).nullish(),
-  initial_capital: z.number().positive().max(1e12).default(100_000),
-  commission: z.number().min(0).max(0.5).default(0.001),
-  slippage: z.number().min(0).max(0.5).default(0.001),
-  position_size: z.number().gt(0).max(1).default(0.25),
-});
+const startBody = backtestStartBody.extend({ start_date: dateField('start'), end_date: dateField('end') });
 
 const idParams = z.object({ backtest_id: z.string().min(1).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an operation id') });
 
