@@ -8,6 +8,7 @@ import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
 import { modelsRoutes } from './models';
 import { operationsRoutes } from './operations';
+import { schemasRoutes } from './schemas';
 import { strategiesRoutes } from './strategies';
 import { trainingsRoutes } from './trainings';
 import { workersRoutes } from './workers';
@@ -26,5 +27,6 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(workersRoutes(ctx));
     await app.register(checkpointsRoutes(ctx));
     await app.register(compatRoutes(ctx));
+    await app.register(schemasRoutes(ctx));
   };
 }
