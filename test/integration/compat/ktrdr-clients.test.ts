@@ -179,3 +179,21 @@ describe('KTRDR route list', () => {
     if (pending.length) console.log(`[compat] not in this branch yet (arrive with the experiments merge): ${pending.join(', ')}`);
   });
 });
+
+describe('X-KTRDR-Client → metadata.started_by (what the MCP server sends)', () => {
+  it('tags operations started with the header, leaves others untagged, refuses unknown values', async () => {
+    const start = (client?: string) =>
+      fetch(`${s.api}/dummy/start`, { method: 'POST', headers: { 'content-type': 'application/json', ...(client ? { 'x-ktrdr-client': client } : {}) }, body: JSON.stringify({ duration_seconds: 0, iterations: 1 }) });
+    const tagged = await (await start('mcp')).json();
+    const plain = await (await start()).json();
+    expect((await http('GET', `${s.api}/operations/${tagged.operation_id}`)).body.data.metadata.started_by).toBe('mcp');
+    expect((await http('GET', `${s.api}/operations/${plain.operation_id}`)).body.data.metadata.started_by).toBeUndefined();
+    const list = (await http('GET', `${s.api}/operations?limit=50`)).body.data;
+    expect(list.find((o: { operation_id: string }) => o.operation_id === tagged.operation_id).metadata.started_by).toBe('mcp');
+    const before = (await http('GET', `${s.api}/operations?limit=1`)).body.total_count;
+    const bad = await start('robot');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).detail).toMatch(/x-ktrdr-client/i);
+    expect((await http('GET', `${s.api}/operations?limit=1`)).body.total_count).toBe(before);
+  });
+});
