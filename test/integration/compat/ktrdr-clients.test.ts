@@ -110,6 +110,22 @@ describe('training results', () => {
   });
 });
 
+describe('routes KTRDR clients call but KTRDR does not declare', () => {
+  // mcp/src/clients/training_client.py get_training_status → GET /trainings/{task_id} (flat answer).
+  it('GET /trainings/{id} answers TrainingStatusResponse', async () => {
+    const r = await http('GET', `${s.api}/trainings/${trainingId}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ success: true, task_id: trainingId, status: 'completed', progress: 100, current_epoch: 3, total_epochs: 3, symbols: ['EURUSD'], timeframes: ['1d'], error: null });
+    expect(r.body.current_metrics.train_loss).toBeTypeOf('number');
+  });
+  // mcp/src/clients/data_client.py get_data_info → GET /data/info/{symbol}.
+  it('GET /data/info/{symbol} narrows the store listing to one symbol', async () => {
+    const r = await http('GET', `${s.api}/data/info/eurusd`);
+    expect(r.body.data.timeframes_available).toContain('1d');
+    expect((await http('GET', `${s.api}/data/info/NOPE`)).status).toBe(404);
+  });
+});
+
 describe('data loading', () => {
   // mcp/src/clients/data_client.py load_data_operation: {"symbol","timeframe","mode":"local"} and
   // _extract_or_raise(response) takes response["data"]; ktrdr/cli/data_commands.py polls

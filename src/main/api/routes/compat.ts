@@ -105,6 +105,16 @@ export const KTRDR_ROUTES: KtrdrRoute[] = [
   { method: 'GET', path: '/workers/:worker_id', fate: 'implemented', note: 'workers.ts' },
 ];
 
+/**
+ * Paths KTRDR's clients call that its server does not declare (they 404 against KTRDR itself);
+ * answered here because the capability exists. ktrdr/cli/async_data_commands.py's `/data/cached`
+ * is left out: that module is imported nowhere (dead code); `ktrdr data show` uses GET /data/{s}/{tf}.
+ */
+export const KTRDR_CLIENT_ONLY_ROUTES: KtrdrRoute[] = [
+  { method: 'GET', path: '/trainings/:task_id', fate: 'implemented', note: "mcp/src/clients/training_client.py get_training_status: KTRDR's TrainingStatusResponse" },
+  { method: 'GET', path: '/data/info/:symbol', fate: 'implemented', note: 'mcp/src/clients/data_client.py get_data_info: GET /data/info narrowed to one symbol' },
+];
+
 /** Bytes of a file or of every file under a folder. */
 function diskSize(path: string): number {
   const st = statSync(path);
@@ -172,6 +182,46 @@ export function compatRoutes(ctx: AppContext) {
           model_info: { model_size_bytes: size, parameters_count: mi.parameters_count ?? null, architecture: mi.architecture ?? null, ...mi },
           model_path: results.model_path ?? null,
         };
+      },
+    );
+
+    app.get(
+      '/trainings/:task_id',
+      { schema: { tags: ['training'], summary: 'Training status in KTRDR TrainingStatusResponse shape', params: z.object({ task_id: z.string().min(1).max(200) }) } },
+      async (req) => {
+        const op = ctx.operations.get(req.params.task_id);
+        if (op.operation_type !== 'training') throw new HttpError(404, `Training task ${op.operation_id} not found (operation is ${op.operation_type})`);
+        const params = op.metadata.parameters as { symbols?: string[]; timeframes?: string[]; total_epochs?: number };
+        const epochs = (op.metrics.epochs ?? []) as Record<string, unknown>[];
+        const last = epochs[epochs.length - 1];
+        return {
+          success: true,
+          task_id: op.operation_id,
+          status: op.status === 'running' ? 'training' : op.status,
+          progress: Math.round(op.progress.percentage),
+          current_epoch: op.progress.epoch_index ?? (last ? Number(last.epoch) : null),
+          total_epochs: op.progress.total_epochs ?? params.total_epochs ?? null,
+          symbols: params.symbols ?? [],
+          timeframes: params.timeframes ?? [],
+          started_at: op.started_at ?? op.created_at,
+          estimated_completion: null,
+          current_metrics: last ? { train_loss: last.train_loss ?? null, val_loss: last.val_loss ?? null, train_accuracy: last.train_accuracy ?? null, val_accuracy: last.val_accuracy ?? null } : null,
+          error: op.error_message,
+        };
+      },
+    );
+
+    app.get(
+      '/data/info/:symbol',
+      { schema: { tags: ['data'], summary: 'What the bar store holds for one symbol', params: z.object({ symbol: z.string().min(1).max(64) }) } },
+      async (req, reply) => {
+        const res = await root.inject({ method: 'GET', url: '/api/v1/data/info' });
+        if (res.statusCode !== 200) return reply.status(res.statusCode).send(res.json());
+        const info = (res.json() as { data: { series: { symbol: string; timeframe: string }[] } }).data;
+        const symbol = req.params.symbol.toUpperCase();
+        const series = info.series.filter((x) => x.symbol.toUpperCase() === symbol);
+        if (!series.length) throw new HttpError(404, `No stored data for ${req.params.symbol}: load it with POST /data/acquire/download or import a CSV`);
+        return { success: true, data: { symbol, timeframes_available: series.map((x) => x.timeframe), series }, error: null };
       },
     );
 
