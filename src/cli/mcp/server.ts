@@ -39,6 +39,13 @@ const experimentBody = z
   .catchall(z.unknown())
   .describe('Body of the experiment route (see GET /api/v1/docs on the server); strategy_name is required');
 
+/** What the SDK hands a tool besides its arguments (the parts used here). */
+interface ToolExtra {
+  signal: AbortSignal;
+  _meta?: { progressToken?: string | number };
+  sendNotification: (n: { method: 'notifications/progress'; params: { progressToken: string | number; progress: number; total?: number; message?: string } }) => Promise<void>;
+}
+
 const text = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) }] });
 const failure = (message: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: message }] });
 
@@ -79,10 +86,10 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
   );
 
   /** Every tool: guard and REST errors become tool errors the agent can read, never exceptions. */
-  const tool = <S extends z.ZodObject>(name: string, description: string, schema: S, fn: (args: z.output<S>) => Promise<unknown>) =>
-    server.registerTool(name, { description, inputSchema: schema }, (async (args: z.output<S>) => {
+  const tool = <S extends z.ZodObject>(name: string, description: string, schema: S, fn: (args: z.output<S>, extra: ToolExtra) => Promise<unknown>) =>
+    server.registerTool(name, { description, inputSchema: schema }, (async (args: z.output<S>, extra: ToolExtra) => {
       try {
-        return text(await fn(args));
+        return text(await fn(args, extra));
       } catch (err) {
         if (err instanceof GuardError || err instanceof ApiError || err instanceof ConnectionError) return failure(err.message);
         return failure(`Unexpected error: ${(err as Error).message}`);
@@ -223,6 +230,26 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
       result_summary: d.result_summary,
     };
   });
+
+  tool(
+    'wait_for_operation',
+    'Wait up to timeout_seconds (at most 60) for an operation to finish, with progress notifications when the client asks for them; answers the status either way. Poll again if it is still running.',
+    operationIdParams.extend({ timeout_seconds: z.number().min(1).max(60).default(30) }),
+    async (a, extra) => {
+      const end = Date.now() + a.timeout_seconds * 1000;
+      const token = extra._meta?.progressToken;
+      for (;;) {
+        const d = (await api.get<{ data: Record<string, any> }>(`/operations/${seg(a.operation_id)}`)).data;
+        const pct = Number(d.progress?.percentage ?? 0);
+        if (token !== undefined)
+          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: pct, total: 100, message: d.progress?.current_step ?? d.status } }).catch(() => undefined);
+        const done = ['completed', 'failed', 'cancelled'].includes(d.status);
+        if (done || Date.now() >= end || extra.signal.aborted)
+          return { operation_id: d.operation_id, status: d.status, percentage: pct, current_step: d.progress?.current_step, error_message: d.error_message, finished: done };
+        await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, end - Date.now()))));
+      }
+    },
+  );
 
   tool(
     'get_metrics',
