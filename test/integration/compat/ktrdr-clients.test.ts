@@ -173,6 +173,31 @@ describe('checkpoints and agent', () => {
   });
 });
 
+describe('fuzzy routes (ktrdr/api/endpoints/fuzzy.py)', () => {
+  it('POST /fuzzy/evaluate fuzzifies values with a strategy’s set (hand-computed degrees)', async () => {
+    // test_e2e_local_pull: rsi_zone on rsi_14, oversold [0,25,40], neutral [30,50,70], overbought [60,75,100].
+    const r = await http('POST', `${s.api}/fuzzy/evaluate`, { indicator: 'rsi_14', values: [10, 30, 50, 65, 75], strategy_name: 'test_e2e_local_pull' });
+    expect(r.status).toBe(200);
+    expect(r.body.data.fuzzy_sets).toEqual(['oversold', 'neutral', 'overbought']);
+    const v = r.body.data.values;
+    const close = (got: number[], want: number[]) => want.forEach((w, i) => expect(got[i]).toBeCloseTo(w, 12));
+    close(v.rsi_14_oversold, [0.4, 10 / 15, 0, 0, 0]);
+    close(v.rsi_14_neutral, [0, 0, 1, 0.25, 0]);
+    close(v.rsi_14_overbought, [0, 0, 0, 5 / 15, 1]);
+    const inline = await http('POST', `${s.api}/fuzzy/evaluate`, { indicator: 'x', values: [5], memberships: { low: [0, 0, 10], mid: { type: 'gaussian', parameters: [5, 1] } } });
+    expect(inline.body.data.values.x_low[0]).toBeCloseTo(0.5, 12);
+    expect(inline.body.data.values.x_mid[0]).toBe(1);
+    const none = await http('POST', `${s.api}/fuzzy/evaluate`, { indicator: 'rsi', values: [30] }); // KTRDR's bare request
+    expect(none.status).toBe(422);
+    expect(none.body.error.details[0].field).toBe('strategy_name');
+  });
+
+  it('GET /fuzzy/sets/{indicator} lists the sets built on it', async () => {
+    const r = await http('GET', `${s.api}/fuzzy/sets/rsi_14?strategy_name=test_e2e_local_pull`);
+    expect(r.body.data.sets).toEqual([expect.objectContaining({ strategy_name: 'test_e2e_local_pull', fuzzy_set: 'rsi_zone' })]);
+  });
+});
+
 describe('KTRDR route list', () => {
   it('lists all 66 routes of ktrdr/api/main.py and ktrdr/api/endpoints/*.py', () => {
     expect(KTRDR_ROUTES).toHaveLength(66);

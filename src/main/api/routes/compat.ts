@@ -53,9 +53,9 @@ export const KTRDR_ROUTES: KtrdrRoute[] = [
   { method: 'POST', path: '/dummy/start', fate: 'ours', note: 'operations.ts' },
   // fuzzy.py
   { method: 'GET', path: '/fuzzy/indicators', fate: 'implemented', note: 'compat.ts: indicators a fuzzy set can be built on, with their outputs' },
-  { method: 'GET', path: '/fuzzy/sets/:indicator', fate: '501', note: 'fuzzy sets are defined per strategy here, not per indicator: read them with GET /strategies/{name} (fuzzy_config)' },
-  { method: 'GET', path: '/fuzzy/data', fate: '501', note: 'fuzzified series are computed inside training/backtest workers; use POST /indicators/calculate for the indicator and the strategy\'s fuzzy_config' },
-  { method: 'POST', path: '/fuzzy/evaluate', fate: '501', note: 'no standalone fuzzy evaluation endpoint; strategies are validated with POST /strategies/validate' },
+  { method: 'GET', path: '/fuzzy/sets/:indicator', fate: 'implemented', note: 'fuzzy.ts: fuzzy sets built on that indicator (or with that id) in every valid strategy, or ?strategy_name=' },
+  { method: 'GET', path: '/fuzzy/data', fate: '501', note: 'fuzzified bar series are computed inside training/backtest workers; compute the indicator with POST /indicators/calculate and fuzzify it with POST /fuzzy/evaluate' },
+  { method: 'POST', path: '/fuzzy/evaluate', fate: 'implemented', note: 'fuzzy.ts: KTRDR body plus strategy_name (sets belong to strategies here) or inline memberships; 422 naming strategy_name when neither is given' },
   { method: 'POST', path: '/fuzzy/data', fate: '501', note: 'see GET /fuzzy/data' },
   // gap_analysis.py
   { method: 'GET', path: '/gap-analysis/data/:symbol/:timeframe/gaps', fate: 'alias', note: 'GET /data/{symbol}/{timeframe}/gaps' },

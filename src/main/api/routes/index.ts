@@ -4,6 +4,7 @@ import { backtestsRoutes } from './backtests';
 import { checkpointsRoutes } from './checkpoints';
 import { compatRoutes } from './compat';
 import { dataRoutes } from './data';
+import { fuzzyRoutes } from './fuzzy';
 import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
 import { modelsRoutes } from './models';
@@ -28,5 +29,6 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(checkpointsRoutes(ctx));
     await app.register(compatRoutes(ctx));
     await app.register(schemasRoutes(ctx));
+    await app.register(fuzzyRoutes(ctx));
   };
 }
