@@ -26,7 +26,11 @@ export function describeErrorBody(body: unknown): string {
 
 /** A small REST client for the CLI. The base URL is the server root (e.g. http://127.0.0.1:8000). */
 export class KtrdrHttpClient {
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go on every request (e.g. X-KTRDR-Client: mcp, which tags the operations it starts). */
+  constructor(
+    readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${this.baseUrl.replace(/\/$/, '')}${API_PREFIX}${path}`;
@@ -34,7 +38,7 @@ export class KtrdrHttpClient {
     try {
       res = await fetch(url, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? { ...this.headers } : { ...this.headers, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
@@ -59,6 +63,9 @@ export class KtrdrHttpClient {
   }
   post<T = any>(path: string, body?: unknown) {
     return this.request<T>('POST', path, body ?? {});
+  }
+  put<T = any>(path: string, body?: unknown) {
+    return this.request<T>('PUT', path, body ?? {});
   }
   delete<T = any>(path: string, body?: unknown) {
     return this.request<T>('DELETE', path, body);

@@ -4,6 +4,7 @@ import { ApiError, ConnectionError, KtrdrHttpClient } from './http';
 import { registerBacktestCommands } from './commands/backtest';
 import { registerDataCommands } from './commands/data';
 import { registerIndicatorsCommands } from './commands/indicators';
+import { registerMcpCommand } from './commands/mcp';
 import { registerOperationsCommands } from './commands/operations';
 import { registerServeCommand } from './commands/serve';
 import { registerStrategiesCommands } from './commands/strategies';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerTrainCommands(program, ctx);
   registerStrategiesCommands(program, ctx);
   registerIndicatorsCommands(program, ctx);
+  registerMcpCommand(program);
   return program;
 }
 

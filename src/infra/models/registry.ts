@@ -3,9 +3,11 @@
 // the models directory.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { NAME_RE } from '../../shared/api-schemas';
 import { MANIFEST_FILE, type ModelManifest } from './manifest';
 
-export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** Defined in shared so the REST schemas and the MCP tools use the same rule. */
+export { NAME_RE };
 const TIMEFRAME_RE = /^[0-9]+[A-Za-z]+$/;
 const VERSION_DIR_RE = /^([0-9]+[A-Za-z]+)_v([0-9]+)$/;
 

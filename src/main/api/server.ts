@@ -6,6 +6,7 @@ import { API_PREFIX, APP_VERSION } from '../../shared/version';
 import type { AppContext } from '../context';
 import { HttpError, makeErrorHandler } from './errors';
 import { registerLocalSecurity } from './security';
+import { registerRequestContext } from '../request-context';
 import { apiRoutes } from './routes';
 
 export type Api = FastifyInstance;
@@ -40,6 +41,7 @@ export async function buildApi(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerLocalSecurity(app);
+  registerRequestContext(app);
 
   await app.register(swagger, {
     openapi: {

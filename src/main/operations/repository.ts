@@ -131,7 +131,9 @@ export class OperationsRepository {
     const r = this.db
       .prepare(
         `UPDATE operations SET status = @status, completed_at = @at, updated_at = @at, progress_json = @progress,
-          error_message = COALESCE(@error_message, error_message), result_summary_json = COALESCE(@summary, result_summary_json),
+          error_message = COALESCE(@error_message, error_message),
+          errors_json = CASE WHEN @status = 'failed' AND @error_message IS NOT NULL THEN json_insert(errors_json, '$[#]', @error_message) ELSE errors_json END,
+          result_summary_json = COALESCE(@summary, result_summary_json),
           results_json = COALESCE(@results, results_json), cancel_reason = COALESCE(@cancel_reason, cancel_reason),
           cancelled_at = CASE WHEN @status = 'cancelled' THEN @at ELSE cancelled_at END
          WHERE operation_id = @id AND status IN ('pending','running')`,

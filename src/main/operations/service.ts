@@ -11,6 +11,7 @@ import {
 import type { WorkerToMain } from '../../shared/worker-protocol';
 import { HttpError } from '../api/errors';
 import type { Logger } from '../logger';
+import { currentClient } from '../request-context';
 import { newOperationId } from './ids';
 import type { JobHost, WorkerDescription, WorkerHandle } from './job-host';
 import { metricsKey, toSummary, type ListFilter, type OperationsRepository } from './repository';
@@ -108,6 +109,9 @@ export class OperationsService {
       ...req.metadata,
       parameters: { ...(req.metadata?.parameters ?? {}) },
     };
+    // Tag what a client kind started (X-KTRDR-Client, e.g. "mcp"), so the UI can show it.
+    const client = currentClient();
+    if (client && metadata.started_by === undefined) metadata.started_by = client;
     const progress = { ...emptyProgress(), message: 'Queued', current_step: 'Queued' };
     const info: OperationInfo = {
       operation_id: id,

@@ -11,14 +11,15 @@ import type { BarSeries } from '../../core/bars/types';
 import { timeframeMs } from '../../core/timeframes';
 import { barStoreForHome, type MergeSummary } from '../../infra/bars';
 import { createProvider, PROVIDER_IDS, type ProviderId, type ProviderParams } from '../../infra/providers';
-import { yieldToHost } from '../bridge';
+import { yieldToHost, type ProgressBridge } from '../bridge';
 import type { Job } from './types';
 
 const DAY = 86_400_000;
 /** Fetched bars are merged into the store in batches of this size (and at the end). */
 const FLUSH_BARS = 500_000;
 
-export type LoadMode = 'tail' | 'backfill' | 'full';
+/** `local` (KTRDR's DataLoadingMode.LOCAL): no provider call, only what is cached. */
+export type LoadMode = 'tail' | 'backfill' | 'full' | 'local';
 
 export interface DataLoadParams extends ProviderParams {
   symbol: string;
@@ -70,9 +71,10 @@ export const dataLoadJob: Job = async ({ params, bridge, home }) => {
   const timeframe = normalizeTimeframe(String(p.timeframe ?? ''));
   if (!symbol) throw new Error(`Invalid symbol '${String(p.symbol)}'`);
   if (!timeframe) throw new Error(`Invalid timeframe '${String(p.timeframe)}'`);
+  if (p.mode === 'local') return loadLocal(home, symbol, timeframe, bridge);
   const sourceId = (p.source ?? 'synthetic') as ProviderId;
   if (!PROVIDER_IDS.includes(sourceId)) throw new Error(`Unknown data source '${String(p.source)}' (use ${PROVIDER_IDS.join(', ')})`);
-  const mode: LoadMode = p.mode ?? 'tail';
+  const mode = (p.mode ?? 'tail') as Exclude<LoadMode, 'local'>;
   const tfMs = timeframeMs(timeframe)!;
   const startDate = p.start_date ? parseUserDate(p.start_date) : null;
   const endDate = p.end_date ? parseUserDate(p.end_date) : null;
@@ -175,3 +177,27 @@ export const dataLoadJob: Job = async ({ params, bridge, home }) => {
   };
   return { results, summary: results };
 };
+
+/** Mode `local`: reports the cached series and its gaps; fails with the reason when nothing is cached. */
+function loadLocal(home: string, symbol: string, timeframe: string, bridge: ProgressBridge) {
+  const store = barStoreForHome(home);
+  const info = store.info(symbol, timeframe);
+  if (!info || info.count === 0 || info.start == null || info.end == null)
+    throw new Error(`No cached data for ${symbol} ${timeframe}: mode "local" only reads the local store; load it with mode "tail" or "full" (or import a CSV) first`);
+  const gaps = findGaps(store.read(symbol, timeframe, {})).gaps.length;
+  bridge.update(100, `Local data for ${symbol} ${timeframe}: ${info.count} bars`, { items_processed: info.count, context: { phase: 'done' } });
+  const results = {
+    symbol,
+    timeframe,
+    source: 'local',
+    mode: 'local',
+    synthetic: info.synthetic,
+    bars_loaded: 0,
+    merged: { added: 0, replaced: 0, unchanged: 0, total_bars: info.count },
+    start: isoUtc(info.start),
+    end: isoUtc(info.end),
+    segments: 0,
+    gaps_found: gaps,
+  };
+  return { results, summary: results };
+}

@@ -154,7 +154,7 @@ describe('POST /data/acquire/download', () => {
     const bad = [
       { symbol: '../x', timeframe: '1h' },
       { symbol: 'EURUSD', timeframe: '3x' },
-      { symbol: 'EURUSD', timeframe: '1h', mode: 'local' },
+      { symbol: 'EURUSD', timeframe: '1h', mode: 'everything' },
       { symbol: 'EURUSD', timeframe: '1h', source: 'yahoo' },
       { symbol: 'EURUSD', timeframe: '1h', start_date: 'soon' },
       { symbol: 'EURUSD', timeframe: '1h', start_date: '2024-02-01', end_date: '2024-01-01' },

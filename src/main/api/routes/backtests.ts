@@ -12,7 +12,8 @@ import { timeframeMs } from '../../../core/timeframes';
 import { costOverrides } from '../../../core/instruments';
 import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
-import { ModelNotFoundError, ModelPathError, NAME_RE, readManifestIfAny } from '../../../infra/models/registry';
+import { ModelNotFoundError, ModelPathError, readManifestIfAny } from '../../../infra/models/registry';
+import { backtestStartBody } from '../../../shared/api-schemas';
 import { formatIssue } from '../../../core/strategy/format';
 import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
@@ -25,23 +26,13 @@ const dateField = (side: 'start' | 'end') =>
     .max(40)
     .refine((s) => parseDateBoundary(s, side) !== null, { message: 'must be an ISO date (YYYY-MM-DD) or date-time' });
 
-const startBody = z.object({
-  strategy_name: z.string().min(1).max(200).regex(NAME_RE, 'letters, digits, _ and - only'),
-  symbol: z.string().min(1).max(40).nullish(),
-  timeframe: z.string().min(1).max(10).nullish(),
+// The shared schema (REST + MCP) refined with what only the server knows: strict dates, the
+// instrument cost overrides and the significance defaults.
+const startBody = backtestStartBody.extend({
   start_date: dateField('start'),
   end_date: dateField('end'),
-  model_path: z.string().max(500).nullish(),
-  initial_capital: z.number().positive().max(1e12).default(100_000),
-  // KTRDR's legacy fractions: when either is given, the KTRDR cost model applies (see core/instruments).
-  commission: z.number().min(0).max(0.5).nullish(),
-  slippage: z.number().min(0).max(0.5).nullish(),
   /** Overrides of the instrument's costs (spread, slippage, commission model). */
   costs: costOverrides(true).nullish(),
-  position_size: z.number().gt(0).max(1).default(0.25),
-  /** The range may overlap the model's data on purpose: keep the fields, drop the warning. */
-  allow_in_sample: z.boolean().default(false),
-  /** Random-entry runs for results.significance; 0 disables them. */
   random_runs: z.number().int().min(0).max(MAX_RANDOM_RUNS).default(DEFAULT_RANDOM_RUNS),
   random_seed: z.number().int().min(0).max(0xffffffff).default(DEFAULT_RANDOM_SEED),
 });

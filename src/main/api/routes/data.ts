@@ -326,7 +326,7 @@ export function dataRoutes(ctx: AppContext) {
           body: z.object({
             symbol: z.string().min(1).max(64),
             timeframe: z.string().min(1).max(8),
-            mode: z.enum(['tail', 'backfill', 'full']).default('tail'),
+            mode: z.enum(['tail', 'backfill', 'full', 'local']).default('tail'),
             start_date: z.string().max(40).nullish(),
             end_date: z.string().max(40).nullish(),
             source: z.enum(PROVIDER_IDS).optional(),
@@ -376,7 +376,9 @@ export function dataRoutes(ctx: AppContext) {
           params,
           metadata: { symbol, timeframe, start_date: params.start_date, end_date: params.end_date, parameters: { mode: b.mode, source } },
         });
-        return { success: true, operation_id: info.operation_id, status: 'started', message: `Started ${b.mode} download for ${symbol} ${timeframe} from ${source}` };
+        const message = b.mode === 'local' ? `Started local load for ${symbol} ${timeframe} (cached bars only)` : `Started ${b.mode} download for ${symbol} ${timeframe} from ${source}`;
+        // `data` too: KTRDR's MCP client (mcp/src/clients/data_client.py) extracts response["data"].
+        return { success: true, operation_id: info.operation_id, status: 'started', message, data: { operation_id: info.operation_id, status: 'started', message } };
       },
     );
   };

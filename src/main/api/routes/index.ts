@@ -2,13 +2,18 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
 import { backtestsRoutes } from './backtests';
 import { backtestReportRoutes } from './backtest-report';
+import { checkpointsRoutes } from './checkpoints';
+import { compatRoutes } from './compat';
 import { dataRoutes } from './data';
+import { fuzzyRoutes } from './fuzzy';
 import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
 import { modelsRoutes } from './models';
 import { operationsRoutes } from './operations';
+import { schemasRoutes } from './schemas';
 import { strategiesRoutes } from './strategies';
 import { trainingsRoutes } from './trainings';
+import { workersRoutes } from './workers';
 
 /** Every route group is its own plugin; this list is the only place they are put together. */
 export function apiRoutes(ctx: AppContext) {
@@ -22,5 +27,10 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(backtestReportRoutes(ctx));
     await app.register(trainingsRoutes(ctx));
     await app.register(modelsRoutes(ctx));
+    await app.register(workersRoutes(ctx));
+    await app.register(checkpointsRoutes(ctx));
+    await app.register(compatRoutes(ctx));
+    await app.register(schemasRoutes(ctx));
+    await app.register(fuzzyRoutes(ctx));
   };
 }

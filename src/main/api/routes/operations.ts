@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OPERATION_STATUSES, OPERATION_TYPES } from '../../../shared/operations';
+import { metricsQuery, operationIdParams, operationsListQuery } from '../../../shared/api-schemas';
+import type { OperationType } from '../../../shared/operations';
+import { ktrdrMetricsDict } from '../../../shared/ktrdr-compat';
 import type { AppContext } from '../../context';
+import { metricsKey } from '../../operations/repository';
 
-const booleanQuery = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const idParams = z.object({ operation_id: z.string().min(1).max(200) });
+const idParams = operationIdParams;
 
 export function operationsRoutes(ctx: AppContext) {
   return async (root: FastifyInstance) => {
@@ -21,13 +20,7 @@ export function operationsRoutes(ctx: AppContext) {
         schema: {
           tags: ['operations'],
           summary: 'List operations, newest first (from the store: survives restarts)',
-          querystring: z.object({
-            status: z.enum(OPERATION_STATUSES).optional(),
-            operation_type: z.enum(OPERATION_TYPES).optional(),
-            limit: z.coerce.number().int().min(1).max(1000).default(10),
-            offset: z.coerce.number().int().min(0).default(0),
-            active_only: booleanQuery.optional(),
-          }),
+          querystring: operationsListQuery,
         },
       },
       async (req) => {
@@ -62,13 +55,17 @@ export function operationsRoutes(ctx: AppContext) {
           tags: ['operations'],
           summary: 'Metrics history from a cursor (an index into the append-only list)',
           params: idParams,
-          querystring: z.object({ cursor: z.coerce.number().int().min(0).default(0) }),
+          querystring: metricsQuery,
         },
       },
       async (req) => {
         const id = req.params.operation_id;
         const m = ops.metrics(id, req.query.cursor);
-        return { success: true, operation_id: id, operation_type: m.operation_type, metrics: m.metrics, new_cursor: m.new_cursor };
+        // Two readers (docs/design-notes.md): seed 004's cursor form at the top level, KTRDR's MCP
+        // client's dict form (whole history + trend flags) under `data`.
+        const all = req.query.cursor === 0 ? m : ops.metrics(id, 0);
+        const data = { operation_id: id, operation_type: m.operation_type, metrics: ktrdrMetricsDict(m.operation_type, all.metrics, metricsKey(m.operation_type as OperationType)) };
+        return { success: true, operation_id: id, operation_type: m.operation_type, metrics: m.metrics, new_cursor: m.new_cursor, data };
       },
     );
 

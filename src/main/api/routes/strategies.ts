@@ -7,11 +7,11 @@ import { INDICATORS } from '../../../core/indicators/registry';
 import type { ParseResult, StrategyConfig, StrategyIssue } from '../../../core/strategy/types';
 import { ModelRegistry } from '../../../infra/models/registry';
 import { InvalidStrategyNameError, StrategyValidationFailedError, type StrategySummary } from '../../../infra/strategies';
+import { strategySaveBody, strategyValidateBody } from '../../../shared/api-schemas';
 import type { AppContext } from '../../context';
 import { badRequest, HttpError, notFound } from '../errors';
 
 const nameParams = z.object({ name: z.string().min(1).max(200) });
-const MAX_YAML = 1_000_000;
 
 /** KTRDR issue shape: position, path and hint go into `details`. */
 function issueDto(i: StrategyIssue) {
@@ -141,7 +141,7 @@ export function strategiesRoutes(ctx: AppContext) {
         schema: {
           tags: ['strategies'],
           summary: 'Validate unsaved YAML text',
-          body: z.object({ yaml: z.string().max(MAX_YAML), name: z.string().max(200).optional() }),
+          body: strategyValidateBody,
         },
       },
       async (req) => {
@@ -170,7 +170,7 @@ export function strategiesRoutes(ctx: AppContext) {
           tags: ['strategies'],
           summary: 'Save a strategy into the user folder (validated first; atomic write)',
           params: nameParams,
-          body: z.object({ yaml: z.string().min(1).max(MAX_YAML), overwrite: z.boolean().default(true) }),
+          body: strategySaveBody,
         },
       },
       async (req) => {

@@ -3,23 +3,13 @@
 // data present for every symbol/timeframe and overlapping the range (404/400 saying what to load).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { trainingStartBody } from '../../../shared/api-schemas';
 import { checkTrainingData, parseDateBound, parseForTraining } from '../../../infra/models/training-inputs';
 import { locateStrategy } from './strategy-lookup';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
 
-const nonEmptyList = (what: string) => z.array(z.string().min(1).max(40)).min(1, `At least one ${what} must be specified`).max(50);
-
-const startBody = z.object({
-  strategy_name: z.string().min(1).max(200),
-  symbols: nonEmptyList('symbol').nullish(),
-  timeframes: nonEmptyList('timeframe').nullish(),
-  start_date: z.string().max(40).nullish(),
-  end_date: z.string().max(40).nullish(),
-  task_id: z.string().max(200).nullish(),
-  detailed_analytics: z.boolean().optional(),
-});
+const startBody = trainingStartBody;
 
 export function trainingsRoutes(ctx: AppContext) {
   return async (root: FastifyInstance) => {

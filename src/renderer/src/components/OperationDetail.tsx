@@ -9,6 +9,7 @@ import { KeyValueTable } from './KeyValueTable';
 import { MetricsPreview } from './MetricsPreview';
 import { OperationTiming } from './OperationTiming';
 import { ProgressBar } from './ProgressBar';
+import { StartedByTag } from './StartedByTag';
 import { StatusBadge } from './StatusBadge';
 import { LEGEND_H } from './UPlotChart';
 
@@ -30,6 +31,7 @@ export function OperationDetail({ id, onClose }: { id: string; onClose?(): void 
       <header className="detail-head">
         <h2 className="mono">{op.operation_id}</h2>
         <StatusBadge status={op.status} testId="detail-status" />
+        <StartedByTag metadata={op.metadata} testId="detail-started-by" />
         <CancelButton id={op.operation_id} status={op.status} testId="detail-cancel" />
         {onClose && (
           <button className="btn small icon close" onClick={onClose} aria-label="Close details" title="Close details (Esc)" data-testid="detail-close">
@@ -47,9 +49,9 @@ export function OperationDetail({ id, onClose }: { id: string; onClose?(): void 
           {op.error_message}
         </p>
       )}
-      {(op.errors?.length ?? 0) > 0 && (
+      {(op.errors ?? []).some((e) => e !== op.error_message) && (
         <ul className="errors">
-          {op.errors!.map((e, i) => (
+          {op.errors!.filter((e) => e !== op.error_message).map((e, i) => (
             <li key={i}>{e}</li>
           ))}
         </ul>

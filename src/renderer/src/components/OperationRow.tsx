@@ -3,6 +3,7 @@ import type { OperationView } from '../stores/operations';
 import { CancelButton } from './CancelButton';
 import { OperationTiming } from './OperationTiming';
 import { ProgressBar } from './ProgressBar';
+import { StartedByTag } from './StartedByTag';
 import { StatusBadge } from './StatusBadge';
 
 /** `compact`: the detail pane takes half the width, so the id shows as its short form (full id in the tooltip). */
@@ -22,7 +23,9 @@ export function OperationRow({ op, selected, onSelect, compact = false }: { op: 
       <td className="mono op-id" title={op.operation_id} data-testid="op-id">
         {compact ? shortOpId(op.operation_id) : op.operation_id}
       </td>
-      <td>{op.operation_type}</td>
+      <td>
+        {op.operation_type} <StartedByTag metadata={op.metadata} />
+      </td>
       <td>
         <StatusBadge status={op.status} testId="op-status" />
       </td>

@@ -1,0 +1,67 @@
+// The MCP server's guards: names, paths inside KTRDR_HOME (symlinks included), session budget.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkName, checkPathInHome, GuardError, SessionBudget, type OperationState } from '../../../src/cli/mcp/guards';
+
+const root = mkdtempSync(join(tmpdir(), 'ktrdr-guards-'));
+const home = join(root, 'home');
+mkdirSync(join(home, 'data'), { recursive: true });
+mkdirSync(join(root, 'outside'));
+symlinkSync(join(root, 'outside'), join(home, 'link-out'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('checkPathInHome', () => {
+  it('accepts paths inside home, relative or absolute, existing or not', () => {
+    expect(checkPathInHome('data/x.csv', home)).toMatch(/home[\\/]data[\\/]x\.csv$/);
+    expect(checkPathInHome(join(home, 'new', 'deeper.csv'), home)).toMatch(/home[\\/]new[\\/]deeper\.csv$/);
+  });
+  it('refuses parents, absolute paths elsewhere and symlinks that lead out', () => {
+    for (const p of ['../outside/x.csv', '/etc/passwd', join(home, 'data', '..', '..', 'outside'), 'link-out/x.csv', join(home, 'link-out')])
+      expect(() => checkPathInHome(p, home), p).toThrow(/outside KTRDR_HOME/);
+  });
+});
+
+describe('checkName', () => {
+  it('allows model-safe names only', () => {
+    expect(checkName('my_idea-2')).toBe('my_idea-2');
+    for (const bad of ['../x', 'a/b', '.hidden', '', 'a b']) expect(() => checkName(bad)).toThrow(GuardError);
+  });
+});
+
+describe('SessionBudget', () => {
+  function budget(maxConcurrent: number, maxTrainingMinutes: number, states: Record<string, OperationState>, now = { t: Date.parse('2026-01-01T00:10:00Z') }) {
+    return new SessionBudget({ maxConcurrent, maxTrainingMinutes }, async (id) => states[id], () => now.t);
+  }
+  const st = (operation_type: string, status: OperationState['status'], started_at: string | null, completed_at: string | null = null): OperationState => ({ operation_type, status, started_at, completed_at });
+
+  it('refuses beyond the concurrent limit and admits again once an operation ends', async () => {
+    const states = { a: st('backtesting', 'running', '2026-01-01T00:09:00Z') };
+    const b = budget(1, 60, states);
+    await b.admit('backtesting');
+    b.record('a', 'backtesting');
+    await expect(b.admit('backtesting')).rejects.toThrow(/allows 1 concurrent operation\(s\) and 1 are running \(a\)/);
+    states.a = st('backtesting', 'completed', '2026-01-01T00:09:00Z', '2026-01-01T00:09:30Z');
+    await expect(b.admit('backtesting')).resolves.toBeUndefined();
+  });
+
+  it('adds up training minutes of finished and running training (not backtests) and names what overran', async () => {
+    const states = {
+      t1: st('training', 'completed', '2026-01-01T00:00:00Z', '2026-01-01T00:03:00Z'), // 3 min
+      t2: st('training', 'running', '2026-01-01T00:08:00Z'), // 2 min so far (now = 00:10)
+      bt: st('backtesting', 'completed', '2026-01-01T00:00:00Z', '2026-01-01T00:09:00Z'), // not training
+    };
+    const b = budget(5, 5, states);
+    for (const [id, s] of Object.entries(states)) b.record(id, s.operation_type);
+    await b.refresh();
+    expect(b.trainingMinutes()).toBeCloseTo(5, 10);
+    await expect(b.admit('training')).rejects.toThrow(/used 5\.00 of its 5 training minutes/);
+    await expect(b.admit('backtesting')).resolves.toBeUndefined(); // backtests do not spend training minutes
+    expect(b.overBudget()).toEqual([]); // exactly at the limit, not over
+    const later = budget(5, 4.5, states);
+    for (const [id, s] of Object.entries(states)) later.record(id, s.operation_type);
+    await later.refresh();
+    expect(later.overBudget()).toEqual(['t2']);
+  });
+});
