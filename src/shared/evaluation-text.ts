@@ -28,6 +28,18 @@ export function describeBaseline(split: string, b: BaselineLike): string {
   return `${split}: ${pct(b.model_accuracy)} vs always-${b.best_constant_class} ${pct(b.best_constant_accuracy)} → ${verdict} (${formatP(b.p_value)})`;
 }
 
+/** "balanced accuracy 37.2 % (constant 50.0 %) · macro-F1 0.313 (constant 0.274)" — when the fields are there. */
+export function describeBaselineScores(b: object): string | null {
+  const o = b as Record<string, unknown>;
+  const n = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : null);
+  const ba = n('balanced_accuracy');
+  const f1 = n('macro_f1');
+  if (ba === null || f1 === null) return null;
+  const cba = n('best_constant_balanced_accuracy');
+  const cf1 = n('best_constant_macro_f1');
+  return `balanced accuracy ${pct(ba)}${cba !== null ? ` (constant ${pct(cba)})` : ''} · macro-F1 ${f1.toFixed(3)}${cf1 !== null ? ` (constant ${cf1.toFixed(3)})` : ''}`;
+}
+
 export function isBaselineLike(v: unknown): v is BaselineLike {
   if (!v || typeof v !== 'object') return false;
   const o = v as Record<string, unknown>;

@@ -3,7 +3,7 @@
 // prints "Training started. Operation ID: <id>"), and `ktrdr models list`.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { describeBaseline, isBaselineLike } from '../../shared/evaluation-text';
+import { describeBaseline, describeBaselineScores, isBaselineLike } from '../../shared/evaluation-text';
 import type { OperationInfo } from '../../shared/operations';
 import { followOperation } from '../follow';
 import { printJson, table } from '../format';
@@ -47,7 +47,12 @@ export function baselineLines(results: Record<string, any>): string[] {
   const b = results.baseline;
   if (!b || typeof b !== 'object') return [];
   const out: string[] = [];
-  for (const split of ['validation', 'test'] as const) if (isBaselineLike(b[split])) out.push(`  vs constant      ${describeBaseline(split, b[split])}`);
+  for (const split of ['validation', 'test'] as const) {
+    if (!isBaselineLike(b[split])) continue;
+    out.push(`  vs constant      ${describeBaseline(split, b[split])}`);
+    const scores = describeBaselineScores(b[split]);
+    if (scores) out.push(`                   ${scores}`);
+  }
   if (results.beats_baseline === false) out.push('  verdict          the model does NOT beat a constant predictor out of sample');
   else if (results.beats_baseline === true) out.push('  verdict          the model beats the best constant predictor on the test split (p < 0.05)');
   return out;

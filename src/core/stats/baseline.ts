@@ -12,6 +12,9 @@ export interface SplitBaseline {
   balanced_accuracy: number;
   /** Mean F1 over the classes present in labels or predictions (sklearn's default f1_score average='macro'). */
   macro_f1: number;
+  /** The constant's own balanced accuracy (1 / classes present) and macro-F1, for the same comparison. */
+  best_constant_balanced_accuracy: number;
+  best_constant_macro_f1: number;
   /** Exact one-sided McNemar p-value for "the model is more accurate than the constant". */
   p_value: number;
   /** Model accuracy > constant accuracy and p_value < alpha. */
@@ -63,12 +66,16 @@ export function constantBaseline(labels: ArrayLike<number>, predictions: ArrayLi
   const test = mcnemarExactGreater(modelOnly, constantOnly);
   const modelAccuracy = n > 0 ? correct / n : 0;
   const constantAccuracy = n > 0 ? support[best] / n : 0;
+  // Always `best`: recall 1 on it and 0 elsewhere; precision = its share; F1 0 for the other present classes.
+  const constantF1 = constantAccuracy > 0 ? (2 * constantAccuracy) / (1 + constantAccuracy) : 0;
   return {
     best_constant_class: classNames[best],
     best_constant_accuracy: constantAccuracy,
     model_accuracy: modelAccuracy,
     balanced_accuracy: present > 0 ? recallSum / present : 0,
     macro_f1: f1Classes > 0 ? f1Sum / f1Classes : 0,
+    best_constant_balanced_accuracy: present > 0 ? 1 / present : 0,
+    best_constant_macro_f1: present > 0 ? constantF1 / present : 0,
     p_value: test.p_value,
     beats: n > 0 && correct > support[best] && test.p_value < alpha,
     samples: n,

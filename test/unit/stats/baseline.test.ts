@@ -23,6 +23,9 @@ describe('constantBaseline', () => {
     // BUY: precision 2/4, recall 2/3 → F1 = 2·(1/2·2/3)/(1/2+2/3) = 4/7. SELL: precision 5/6, recall 5/7 → F1 = 10/13.
     // HOLD is neither a label nor a prediction, so it does not count: macro = (4/7 + 10/13)/2.
     expect(r.macro_f1).toBeCloseTo((4 / 7 + 10 / 13) / 2, 14);
+    // Always-SELL: recalls SELL 1, BUY 0 → balanced 1/2; SELL precision 7/10, recall 1 → F1 = 1.4/1.7 = 14/17; BUY F1 0 → macro 7/17.
+    expect(r.best_constant_balanced_accuracy).toBeCloseTo(0.5, 14);
+    expect(r.best_constant_macro_f1).toBeCloseTo(7 / 17, 14);
     // Discordant pairs: model right where constant wrong = the 2 BUYs it got; constant right where model wrong = 2 SELLs.
     // p = P(X ≥ 2 | Bin(4, ½)) = (6 + 4 + 1)/16 = 11/16.
     expect(r.model_only_correct).toBe(2);

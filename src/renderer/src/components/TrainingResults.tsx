@@ -26,6 +26,7 @@ export function TrainingResults({ op }: { op: OperationView }) {
             {verdicts.map((v) => (
               <li key={v.split} data-split={v.split} data-beats={v.beats}>
                 {v.text}
+                {v.scores && <span className="muted"> · {v.scores}</span>}
               </li>
             ))}
           </ul>

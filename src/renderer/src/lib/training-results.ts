@@ -1,5 +1,5 @@
 // Reading a training operation's results (KTRDR shape, DESIGN.md §4 / reference §4.3).
-import { describeBaseline, isBaselineLike } from '../../../shared/evaluation-text';
+import { describeBaseline, describeBaselineScores, isBaselineLike } from '../../../shared/evaluation-text';
 import type { MetricRecord } from '../../../shared/operations';
 
 type Obj = Record<string, unknown>;
@@ -67,6 +67,8 @@ export function epochSeries(records: MetricRecord[]): EpochSeries {
 export interface BaselineVerdict {
   split: 'validation' | 'test';
   text: string;
+  /** Balanced accuracy and macro-F1 beside the constant's, when recorded. */
+  scores: string | null;
   beats: boolean;
 }
 
@@ -77,7 +79,7 @@ export function baselineVerdicts(results: Obj | null): BaselineVerdict[] {
   const out: BaselineVerdict[] = [];
   for (const split of ['validation', 'test'] as const) {
     const v = b[split];
-    if (isBaselineLike(v)) out.push({ split, text: describeBaseline(split, v), beats: v.beats });
+    if (isBaselineLike(v)) out.push({ split, text: describeBaseline(split, v), scores: describeBaselineScores(v), beats: v.beats });
   }
   return out;
 }
