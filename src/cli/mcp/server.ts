@@ -358,7 +358,7 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
             type: 'text',
             text: [
               `Diagnose whether operation ${operation_id} is overfit.`,
-              '1) get_operation and get_results; for training, get_metrics from cursor 0: compare train vs validation vs test accuracy, the best_epoch and is_overfitting flags, and results.baseline (per split: the best constant predictor on that split, the model's accuracy beside it and the p-value that it beats it; beats_baseline is the test verdict).',
+              '1) get_operation and get_results; for training, get_metrics from cursor 0: compare train vs validation vs test accuracy, the best_epoch and is_overfitting flags, and results.baseline (per split: the best constant predictor on that split, the model’s accuracy beside it and the p-value that it beats it; beats_baseline is the test verdict).',
               '2) For a backtest: compare with buy-and-hold, count trades (few trades = noise), read get_significance (probabilistic / deflated Sharpe, p-values).',
               '3) Check the date ranges: the backtest must not overlap the training range.',
               '4) Conclude: overfit or not, the evidence for each point (read ktrdr://metrics for what each metric means), and the smallest change to test next (fewer features, more regularisation, shorter training, a longer out-of-sample period).',
