@@ -28,12 +28,15 @@ interface Row {
   cancel_reason: string | null;
   cancelled_at: string | null;
   worker_pid: number | null;
+  parent_id: string | null;
 }
 
 export interface ListFilter {
   status?: OperationStatus;
   operation_type?: OperationType;
   active_only?: boolean;
+  /** Children of one experiment. */
+  parent_id?: string;
   limit: number;
   offset: number;
 }
@@ -62,8 +65,8 @@ export class OperationsRepository {
   constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO operations (operation_id, operation_type, status, created_at, started_at, completed_at, updated_at,
-        progress_json, metadata_json, error_message, warnings_json, errors_json) VALUES
-        (@operation_id, @operation_type, @status, @created_at, @started_at, @completed_at, @updated_at, @progress_json, @metadata_json, @error_message, @warnings_json, @errors_json)`),
+        progress_json, metadata_json, error_message, warnings_json, errors_json, parent_id) VALUES
+        (@operation_id, @operation_type, @status, @created_at, @started_at, @completed_at, @updated_at, @progress_json, @metadata_json, @error_message, @warnings_json, @errors_json, @parent_id)`),
       get: db.prepare('SELECT * FROM operations WHERE operation_id = ?'),
       metrics: db.prepare('SELECT record_json FROM operation_metrics WHERE operation_id = ? AND seq >= ? AND seq < ? ORDER BY seq'),
       metricCount: db.prepare('SELECT COUNT(*) AS n FROM operation_metrics WHERE operation_id = ?'),
@@ -90,6 +93,7 @@ export class OperationsRepository {
       error_message: info.error_message,
       warnings_json: toJson(info.warnings),
       errors_json: toJson(info.errors),
+      parent_id: info.parent_id ?? null,
     });
   }
 
@@ -195,6 +199,10 @@ export class OperationsRepository {
       args.push(filter.operation_type);
     }
     if (filter.active_only) where.push("status IN ('pending','running')");
+    if (filter.parent_id) {
+      where.push('parent_id = ?');
+      args.push(filter.parent_id);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM operations ${clause}`).get(...args) as { n: number }).n;
     const rows = this.db
@@ -207,6 +215,20 @@ export class OperationsRepository {
   activeRows(): Row[] {
     return this.stmts.active.all() as Row[];
   }
+
+  /** Every child of an experiment, oldest first. */
+  children(parentId: string): OperationInfo[] {
+    const rows = this.db.prepare('SELECT * FROM operations WHERE parent_id = ? ORDER BY created_at, rowid').all(parentId) as Row[];
+    return rows.map((r) => rowToInfo(r, []));
+  }
+
+  /** A failed experiment back to running (POST /operations/{id}/resume). Only `failed` reopens: `cancelled` is sticky. */
+  reopen(id: string, at: string): boolean {
+    const r = this.db
+      .prepare("UPDATE operations SET status = 'running', updated_at = ?, completed_at = NULL, error_message = NULL WHERE operation_id = ? AND status = 'failed'")
+      .run(at, id);
+    return r.changes === 1;
+  }
 }
 
 export function rowToInfo(row: Row, metrics: MetricRecord[]): OperationInfo {
@@ -215,6 +237,7 @@ export function rowToInfo(row: Row, metrics: MetricRecord[]): OperationInfo {
   return {
     operation_id: row.operation_id,
     operation_type: row.operation_type,
+    parent_id: row.parent_id ?? null,
     status: row.status,
     created_at: row.created_at,
     started_at: row.started_at,
@@ -236,6 +259,7 @@ export function toSummary(info: OperationInfo, now = Date.now()): OperationSumma
   return {
     operation_id: info.operation_id,
     operation_type: info.operation_type,
+    parent_id: info.parent_id ?? null,
     status: info.status,
     created_at: info.created_at,
     started_at: info.started_at,
