@@ -29,6 +29,7 @@ interface Row {
   cancelled_at: string | null;
   worker_pid: number | null;
   parent_id: string | null;
+  params_json: string | null;
 }
 
 export interface ListFilter {
@@ -65,8 +66,8 @@ export class OperationsRepository {
   constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO operations (operation_id, operation_type, status, created_at, started_at, completed_at, updated_at,
-        progress_json, metadata_json, error_message, warnings_json, errors_json, parent_id) VALUES
-        (@operation_id, @operation_type, @status, @created_at, @started_at, @completed_at, @updated_at, @progress_json, @metadata_json, @error_message, @warnings_json, @errors_json, @parent_id)`),
+        progress_json, metadata_json, error_message, warnings_json, errors_json, parent_id, params_json) VALUES
+        (@operation_id, @operation_type, @status, @created_at, @started_at, @completed_at, @updated_at, @progress_json, @metadata_json, @error_message, @warnings_json, @errors_json, @parent_id, @params_json)`),
       get: db.prepare('SELECT * FROM operations WHERE operation_id = ?'),
       metrics: db.prepare('SELECT record_json FROM operation_metrics WHERE operation_id = ? AND seq >= ? AND seq < ? ORDER BY seq'),
       metricCount: db.prepare('SELECT COUNT(*) AS n FROM operation_metrics WHERE operation_id = ?'),
@@ -79,7 +80,8 @@ export class OperationsRepository {
     };
   }
 
-  insert(info: OperationInfo): void {
+  /** `params`: what the job was started with, kept for retry. */
+  insert(info: OperationInfo, params?: Record<string, unknown>): void {
     this.stmts.insert.run({
       operation_id: info.operation_id,
       operation_type: info.operation_type,
@@ -94,6 +96,7 @@ export class OperationsRepository {
       warnings_json: toJson(info.warnings),
       errors_json: toJson(info.errors),
       parent_id: info.parent_id ?? null,
+      params_json: params ? toJson(params) : null,
     });
   }
 
@@ -175,6 +178,12 @@ export class OperationsRepository {
     if (!row) return undefined;
     const metrics = this.metrics(id, 0, visibleMetrics ?? Number.MAX_SAFE_INTEGER);
     return rowToInfo(row, metrics);
+  }
+
+  /** The job parameters an operation was started with (null for operations created before they were kept). */
+  params(id: string): Record<string, unknown> | null {
+    const row = this.getRow(id);
+    return row?.params_json ? JSON.parse(row.params_json) : null;
   }
 
   results(id: string): Record<string, unknown> | null {

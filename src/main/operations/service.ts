@@ -139,7 +139,7 @@ export class OperationsService {
       result_summary: null,
       metrics: { [metricsKey(req.type)]: [], count: 0 },
     };
-    this.o.repo.insert(info);
+    this.o.repo.insert(info, req.params ?? {});
     this.live.set(id, {
       info,
       params: req.params ?? {},
@@ -157,6 +157,17 @@ export class OperationsService {
     if (this.running < this.o.maxWorkers) this.launch(id);
     else this.queue.push(id);
     return structuredClone(this.live.get(id)!.info);
+  }
+
+  /** Starts a new operation with the same type, parameters and metadata as a failed or cancelled one. */
+  retry(id: string): OperationInfo {
+    const row = this.o.repo.getRow(id);
+    if (!row) throw new HttpError(404, `Operation not found: ${id}`);
+    if (row.status !== 'failed' && row.status !== 'cancelled') throw new HttpError(400, `Operation ${id} cannot be retried (status: ${row.status})`);
+    const params = this.o.repo.params(id);
+    if (!params) throw new HttpError(409, `Operation ${id} was created before job parameters were stored; start it again instead`);
+    const metadata = JSON.parse(row.metadata_json) as OperationMetadata;
+    return this.start({ type: row.operation_type, params, metadata: { ...metadata, retry_of: id } });
   }
 
   /** The configured worker limit (an experiment's default max_parallel). */

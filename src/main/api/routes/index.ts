@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context';
 import { backtestsRoutes } from './backtests';
 import { dataRoutes } from './data';
+import { experimentsRoutes } from './experiments';
 import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
 import { modelsRoutes } from './models';
@@ -20,5 +21,6 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(backtestsRoutes(ctx));
     await app.register(trainingsRoutes(ctx));
     await app.register(modelsRoutes(ctx));
+    await app.register(experimentsRoutes(ctx));
   };
 }

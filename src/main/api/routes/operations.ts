@@ -27,6 +27,7 @@ export function operationsRoutes(ctx: AppContext) {
             limit: z.coerce.number().int().min(1).max(1000).default(10),
             offset: z.coerce.number().int().min(0).default(0),
             active_only: booleanQuery.optional(),
+            parent_id: z.string().min(1).max(200).optional(),
           }),
         },
       },
