@@ -32,7 +32,7 @@ export function parseSpace(raw: unknown): { space: SearchSpace; problems: SpaceP
   if (entries.length === 0) problems.push({ field: 'space', message: 'must name at least one parameter' });
   for (const [path, spec] of entries) {
     const field = `space.${path}`;
-    if (!/^[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)*$/.test(path)) {
+    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(path)) {
       problems.push({ field, message: 'must be a dotted path of keys, ids or indices (e.g. indicators.rsi_14.period)' });
       continue;
     }

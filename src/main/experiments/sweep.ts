@@ -7,7 +7,7 @@
 // Slots: `_plan` (base strategy, ranges), `trial-<k>/spec` (sampled params + YAML), `trial-<k>/train`,
 // `trial-<k>/holdout`.
 import { curveReturns, parameterImportance } from '../../core/experiments/aggregate';
-import { gridOrder, sampleRandom, sampleTpe, DEFAULT_TPE, type FinishedTrial } from '../../core/experiments/samplers';
+import { sampleRandom, sampleTpe, DEFAULT_TPE, type FinishedTrial } from '../../core/experiments/samplers';
 import { applyParams, parseSpace, type ParamValue } from '../../core/experiments/space';
 import { deflatedSharpe, moments, sampleVariance, sharpeRatio } from '../../core/stats/deflated-sharpe';
 import { probabilityOfBacktestOverfitting } from '../../core/stats/pbo';
