@@ -3,6 +3,7 @@ import { APP_VERSION } from '../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from './http';
 import { registerBacktestCommands } from './commands/backtest';
 import { registerDataCommands } from './commands/data';
+import { registerExperimentCommands } from './commands/experiment';
 import { registerIndicatorsCommands } from './commands/indicators';
 import { registerOperationsCommands } from './commands/operations';
 import { registerServeCommand } from './commands/serve';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerTrainCommands(program, ctx);
   registerStrategiesCommands(program, ctx);
   registerIndicatorsCommands(program, ctx);
+  registerExperimentCommands(program, ctx);
   return program;
 }
 
