@@ -69,7 +69,8 @@ export async function benchExperiments(): Promise<Record<string, unknown>> {
         strategy_name: 'nmr_bench',
         start_date: '2007-01-01',
         end_date: '2018-12-31',
-        train_window: '3y',
+        // 35 months + 12 × 9 months = 143 months: 12 folds inside the bundled 2007-01-01 … 2018-12-31 bars.
+        train_window: '35M',
         test_window: '9M',
       });
       out.walk_forward_12_folds = {

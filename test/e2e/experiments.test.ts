@@ -10,11 +10,13 @@ if (skipReason) console.warn(`[e2e] skipping the experiments view: ${skipReason}
 describe.skipIf(Boolean(skipReason))('Experiments view', () => {
   let server: Server;
   let b: BrowserSession;
+  const apiErrors: string[] = [];
   beforeAll(async () => {
     assertRendererBuilt();
     server = await startServer();
     writeFastStrategy(server.home, 'nmr_fast', 2);
     b = await openBrowser();
+    b.page.on('response', (r) => r.status() >= 400 && r.url().includes('/api/') && apiErrors.push(`${r.status()} ${r.url()}`));
   });
   afterAll(async () => {
     await b?.close();
@@ -65,6 +67,7 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     expect(await page.getByTestId('sweep-guards').textContent()).toMatch(/Deflated Sharpe Ratio: \d/);
     expect(await page.locator('[data-testid="sweep-scatter-indicators.rsi_14.period"] circle').count()).toBe(3);
     await screenshot(page, 'experiments-sweep-finished');
-    expect(b.consoleErrors).toEqual([]);
+    expect(apiErrors).toEqual([]);
+    expect(b.consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });

@@ -200,6 +200,9 @@ export class ExperimentScheduler {
       }
       if (e.running.size === 0 && kind.done(ctx)) {
         const end = kind.finish(ctx);
+        const last = kind.progress(ctx);
+        const step = end.status === 'completed' ? `Completed · ${last.steps_completed}/${last.steps_total} steps` : 'Failed';
+        this.o.operations.updateParent(e.id, { ...last, current_step: step, message: step });
         this.active.delete(e.id);
         this.o.operations.finishParent(e.id, end);
         return;

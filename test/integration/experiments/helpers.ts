@@ -7,7 +7,9 @@ export function writeFastStrategy(home: string, name = 'nmr_fast', epochs = 2): 
   const text = readFileSync(join(REPO, 'strategies', 'neuro_mean_reversion.yaml'), 'utf8')
     .replace(/timeframe: 1d/, 'timeframe: 1h')
     .replace(/epochs: \d+/, `epochs: ${epochs}`)
-    .replace(/zigzag_threshold: [0-9.]+/, 'zigzag_threshold: 0.005');
+    .replace(/zigzag_threshold: [0-9.]+/, 'zigzag_threshold: 0.002')
+    // A 2-epoch model is rarely 60 % sure: a lower bar makes it trade, so returns are not all zero.
+    .replace(/confidence_threshold: [0-9.]+/, 'confidence_threshold: 0.34');
   mkdirSync(join(home, 'strategies'), { recursive: true });
   writeFileSync(join(home, 'strategies', `${name}.yaml`), text);
   return name;
