@@ -25,6 +25,7 @@ describe('parameter sweeps', () => {
   it('8 random trials: 8 trial records with their YAML, a best trial, DSR and PBO', async () => {
     const started = await http('POST', `${server.api}/experiments/sweeps/start`, {
       ...base(),
+      end_date: '2017-03-31',
       space: { 'indicators.rsi_14.period': { min: 7, max: 28, step: 7 }, 'training.learning_rate': { min: 0.0005, max: 0.02, log: true } },
       sampler: 'random',
       trials: 8,
