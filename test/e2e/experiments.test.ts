@@ -67,6 +67,16 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     expect(await page.getByTestId('sweep-guards').textContent()).toMatch(/Deflated Sharpe Ratio: \d/);
     expect(await page.locator('[data-testid="sweep-scatter-indicators.rsi_14.period"] circle').count()).toBe(3);
     await screenshot(page, 'experiments-sweep-finished');
+
+    // Side by side with the walk-forward of the first test.
+    const wf = (await apiCall(server, 'GET', '/experiments')).body.data.find((o: any) => o.operation_type === 'walk_forward');
+    await page.getByTestId('compare-select').selectOption(wf.operation_id);
+    await page.getByTestId('compare-table').waitFor();
+    const table = (await page.getByTestId('compare-table').textContent()) ?? '';
+    expect(table).toMatch(/Deflated Sharpe Ratio/);
+    expect(table).toMatch(/OOS return \(stitched\)/);
+    await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
+    await screenshot(page, 'experiments-compare');
     expect(apiErrors).toEqual([]);
     expect(b.consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { CancelButton } from '../components/CancelButton';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNote } from '../components/ErrorNote';
+import { ExperimentCompare } from '../components/experiments/ExperimentCompare';
 import { ExperimentForm } from '../components/experiments/ExperimentForm';
 import { ChildrenTable, SweepResults, WalkForwardResults } from '../components/experiments/ExperimentResults';
 import { ProgressBar } from '../components/ProgressBar';
@@ -100,6 +101,7 @@ export function ExperimentsView() {
           <ChildrenTable children={data.children} />
         </div>
       )}
+      {op && data && <ExperimentCompare left={{ operation: op, results: data.results }} options={list} />}
     </section>
   );
 }
