@@ -140,7 +140,17 @@ function walkForwardResults(ctx: KindContext): Record<string, unknown> {
     const bt = ctx.slots.get(slotKey(f.index, 'backtest'));
     const is = ctx.slots.get(slotKey(f.index, 'is_backtest'));
     const m = bt?.status === 'completed' ? bt.data.metrics : null;
-    const status = !train || (!bt && train.status === 'completed') ? 'running' : train.status !== 'completed' ? train.status : bt!.status === 'completed' ? 'completed' : bt!.status;
+    const status = !train
+      ? ctx.running.has(slotKey(f.index, 'train'))
+        ? 'training'
+        : 'pending'
+      : train.status !== 'completed'
+        ? train.status
+        : !bt
+          ? ctx.running.has(slotKey(f.index, 'backtest'))
+            ? 'backtesting'
+            : 'queued'
+          : bt.status;
     return {
       fold: f.index,
       status,
