@@ -128,4 +128,26 @@ describe('ExperimentScheduler', () => {
     await flush();
     expect(host.workers.length).toBe(count);
   });
+
+  it('retry: a cancelled experiment starts again as a new one with its plan; a failed job reruns with its stored params', async () => {
+    const p = sched.start('sweep', { strategy_name: 's', parameters: { strategy_name: 's', max_parallel: 1 } }, 1, (id) => {
+      sched.slots.record(id, '_plan', null, 'data', { strategy_yaml: 'name: s\n' });
+    });
+    svc.cancel(p.operation_id);
+    expect(() => sched.resume(p.operation_id)).toThrow(/cannot be resumed \(status: cancelled\)/);
+    const again = sched.retry(p.operation_id);
+    expect(again.operation_id).not.toBe(p.operation_id);
+    expect(again.metadata.retry_of).toBe(p.operation_id);
+    expect(sched.slots.get(again.operation_id, '_plan')?.data.strategy_yaml).toBe('name: s\n');
+    expect(repo.children(again.operation_id)).toHaveLength(1);
+
+    const job = svc.start({ type: 'dummy', params: { iterations: 7 } });
+    host.last().send({ type: 'error', message: 'boom' });
+    host.last().exit(1);
+    await flush();
+    const rerun = sched.retry(job.operation_id);
+    expect(rerun.operation_type).toBe('dummy');
+    expect(host.last().spec.params).toEqual({ iterations: 7 });
+    expect(() => sched.retry(rerun.operation_id)).toThrow(/cannot be retried \(status: running\)/);
+  });
 });
