@@ -139,8 +139,17 @@ export class ExperimentScheduler {
     const e = this.active.get(id);
     const info = this.o.repo.get(id)!;
     const ctx = this.context(e ?? { id, type: row.operation_type, kind: this.o.kinds[row.operation_type as 'sweep'], request: info.metadata.parameters ?? {}, maxParallel: 0, running: new Map(), cancelled: false });
-    return ctx.kind.results(ctx.ctx);
+    // Results only change when a slot is recorded or a child starts: reuse them between (UIs poll every second).
+    const key = `${row.status}|${ctx.ctx.slots.size}|${[...ctx.ctx.running.values()].join(',')}`;
+    const hit = this.resultsCache.get(id);
+    if (hit?.key === key) return hit.results;
+    const results = ctx.kind.results(ctx.ctx);
+    if (this.resultsCache.size > 50) this.resultsCache.clear();
+    this.resultsCache.set(id, { key, results });
+    return results;
   }
+
+  private readonly resultsCache = new Map<string, { key: string; results: Record<string, unknown> }>();
 
   private activate(id: string, type: 'walk_forward' | 'sweep', request: Record<string, any>, maxParallel: number): void {
     const e: ActiveExperiment = { id, type, kind: this.o.kinds[type], request, maxParallel: Math.max(1, maxParallel), running: new Map(), cancelled: false };
