@@ -15,6 +15,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'backtest_full', file: 'backtest-full', fn: 'benchBacktestFull' },
   { name: 'significance', file: 'significance', fn: 'benchSignificance' },
   { name: 'ui', file: 'ui', fn: 'benchUi' },
+  { name: 'experiments', file: 'experiments', fn: 'benchExperiments' },
 ];
 
 async function main() {

@@ -3,6 +3,7 @@ import { APP_VERSION } from '../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from './http';
 import { registerBacktestCommands } from './commands/backtest';
 import { registerDataCommands } from './commands/data';
+import { registerExperimentCommands } from './commands/experiment';
 import { registerIndicatorsCommands } from './commands/indicators';
 import { registerMcpCommand } from './commands/mcp';
 import { registerOperationsCommands } from './commands/operations';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerStrategiesCommands(program, ctx);
   registerIndicatorsCommands(program, ctx);
   registerMcpCommand(program);
+  registerExperimentCommands(program, ctx);
   return program;
 }
 

@@ -12,6 +12,7 @@ import { ChildProcessJobHost, type JobHost } from './operations/job-host';
 import { OperationsRepository } from './operations/repository';
 import { OperationsService } from './operations/service';
 import { openDatabase } from './store/database';
+import { createExperimentScheduler } from './experiments';
 import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars';
 import { ModelRegistry } from '../infra/models/registry';
 import { StrategyCatalog } from '../infra/strategies';
@@ -54,6 +55,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
     });
     const recovered = operations.recoverInterrupted();
     if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
+    const experiments = createExperimentScheduler({ operations, repo, db, home: config.home, log: log.child({ component: 'experiments' }) });
 
     const bars = barStoreForHome(config.home);
     if (process.env.KTRDR_SEED_SAMPLES !== '0') {
@@ -67,9 +69,12 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
     }
     const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG });
     const models = ModelRegistry.forHome(config.home);
-    const ctx: AppContext = { config, log, db, operations, bars, strategies, models };
+    const ctx: AppContext = { config, log, db, operations, bars, strategies, models, experiments };
     const api = await buildApi(ctx);
     if (opts.serveRenderer) await serveRenderer(api, config.rendererDir);
+    // Experiments left running by the last server resume now (finished children kept, the rest rerun).
+    const resumed = experiments.resumeAll();
+    if (resumed) log.warn(`${resumed} experiment(s) resumed after a restart`);
 
     let closed = false;
     return {
@@ -84,6 +89,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
       async close() {
         if (closed) return;
         closed = true;
+        experiments.stop();
         await operations.shutdown();
         await api.close();
         db.close();

@@ -2,6 +2,7 @@ import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import type { Db } from './store/database';
 import type { OperationsService } from './operations/service';
+import type { ExperimentScheduler } from './experiments/scheduler';
 import type { BarStore } from '../infra/bars';
 import type { ModelRegistry } from '../infra/models/registry';
 import type { StrategyCatalog } from '../infra/strategies';
@@ -18,4 +19,6 @@ export interface AppContext {
   strategies: StrategyCatalog;
   /** Trained models under <home>/models. */
   models: ModelRegistry;
+  /** Walk-forwards and sweeps: parent operations scheduling their children. */
+  experiments?: ExperimentScheduler;
 }

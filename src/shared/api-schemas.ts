@@ -59,6 +59,8 @@ export const operationsListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(10),
   offset: z.coerce.number().int().min(0).default(0),
   active_only: booleanQuery.optional(),
+  /** Children of an experiment (walk_forward, sweep). */
+  parent_id: z.string().min(1).max(200).optional(),
 });
 
 /** GET /operations/{id}/metrics. */

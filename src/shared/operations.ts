@@ -1,7 +1,14 @@
 // The operation model of the REST contract (DESIGN.md §4). Lower-case statuses and types on the wire.
 
-export const OPERATION_TYPES = ['data_load', 'training', 'backtesting', 'dummy'] as const;
+export const OPERATION_TYPES = ['data_load', 'training', 'backtesting', 'dummy', 'walk_forward', 'sweep'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
+
+/** Parent operations: run no worker of their own; a scheduler in main starts their children. */
+export const PARENT_TYPES: ReadonlySet<OperationType> = new Set(['walk_forward', 'sweep']);
+
+export function isParentType(type: OperationType): boolean {
+  return PARENT_TYPES.has(type);
+}
 
 export const OPERATION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -55,6 +62,8 @@ export interface EpochMetric {
 export interface OperationInfo {
   operation_id: string;
   operation_type: OperationType;
+  /** The experiment (walk_forward / sweep) this operation is a child of; null for top-level runs. */
+  parent_id: string | null;
   status: OperationStatus;
   created_at: string;
   started_at: string | null;
@@ -73,6 +82,7 @@ export type OperationSummary = Pick<
   OperationInfo,
   | 'operation_id'
   | 'operation_type'
+  | 'parent_id'
   | 'status'
   | 'created_at'
   | 'started_at'

@@ -1,7 +1,7 @@
 // Writes a trained model version atomically: everything goes into a temp folder inside
 // models/<strategy>/, which is then renamed to <tf>_v<N> (N = next free). A failed or cancelled save
 // removes the temp folder, so a partial model never appears as a version.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { FEATURES_FILE, MANIFEST_FILE, MANIFEST_FORMAT, STRATEGY_FILE, type ModelManifest, type NewModelManifest } from './manifest';
@@ -66,15 +66,23 @@ export async function saveModelVersion(registry: ModelRegistry, req: SaveModelRe
   }
 }
 
-/** Removes temp folders left by a process that died mid-save. */
-export function sweepTempDirs(registry: ModelRegistry, strategy: string): void {
+/**
+ * Removes temp folders left by a process that died mid-save. Only folders untouched for
+ * STALE_TEMP_MS: trainings of one strategy may run in parallel (experiment children), and a
+ * starting one must not delete the folder another is saving into.
+ */
+export const STALE_TEMP_MS = 10 * 60_000;
+
+export function sweepTempDirs(registry: ModelRegistry, strategy: string, now = Date.now()): void {
   checkName('strategy name', strategy);
   const parent = join(registry.modelsDir, strategy);
   try {
     for (const name of readdirSync(parent)) {
-      if (name.startsWith(TEMP_PREFIX)) rmSync(join(parent, name), { recursive: true, force: true });
+      if (!name.startsWith(TEMP_PREFIX)) continue;
+      const path = join(parent, name);
+      if (now - statSync(path).mtimeMs >= STALE_TEMP_MS) rmSync(path, { recursive: true, force: true });
     }
   } catch {
-    // no folder yet
+    // no folder yet (or it vanished meanwhile)
   }
 }

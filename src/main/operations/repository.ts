@@ -28,12 +28,16 @@ interface Row {
   cancel_reason: string | null;
   cancelled_at: string | null;
   worker_pid: number | null;
+  parent_id: string | null;
+  params_json: string | null;
 }
 
 export interface ListFilter {
   status?: OperationStatus;
   operation_type?: OperationType;
   active_only?: boolean;
+  /** Children of one experiment. */
+  parent_id?: string;
   limit: number;
   offset: number;
 }
@@ -62,8 +66,8 @@ export class OperationsRepository {
   constructor(private readonly db: Db) {
     this.stmts = {
       insert: db.prepare(`INSERT INTO operations (operation_id, operation_type, status, created_at, started_at, completed_at, updated_at,
-        progress_json, metadata_json, error_message, warnings_json, errors_json) VALUES
-        (@operation_id, @operation_type, @status, @created_at, @started_at, @completed_at, @updated_at, @progress_json, @metadata_json, @error_message, @warnings_json, @errors_json)`),
+        progress_json, metadata_json, error_message, warnings_json, errors_json, parent_id, params_json) VALUES
+        (@operation_id, @operation_type, @status, @created_at, @started_at, @completed_at, @updated_at, @progress_json, @metadata_json, @error_message, @warnings_json, @errors_json, @parent_id, @params_json)`),
       get: db.prepare('SELECT * FROM operations WHERE operation_id = ?'),
       metrics: db.prepare('SELECT record_json FROM operation_metrics WHERE operation_id = ? AND seq >= ? AND seq < ? ORDER BY seq'),
       metricCount: db.prepare('SELECT COUNT(*) AS n FROM operation_metrics WHERE operation_id = ?'),
@@ -76,7 +80,8 @@ export class OperationsRepository {
     };
   }
 
-  insert(info: OperationInfo): void {
+  /** `params`: what the job was started with, kept for retry. */
+  insert(info: OperationInfo, params?: Record<string, unknown>): void {
     this.stmts.insert.run({
       operation_id: info.operation_id,
       operation_type: info.operation_type,
@@ -90,6 +95,8 @@ export class OperationsRepository {
       error_message: info.error_message,
       warnings_json: toJson(info.warnings),
       errors_json: toJson(info.errors),
+      parent_id: info.parent_id ?? null,
+      params_json: params ? toJson(params) : null,
     });
   }
 
@@ -175,6 +182,12 @@ export class OperationsRepository {
     return rowToInfo(row, metrics);
   }
 
+  /** The job parameters an operation was started with (null for operations created before they were kept). */
+  params(id: string): Record<string, unknown> | null {
+    const row = this.getRow(id);
+    return row?.params_json ? JSON.parse(row.params_json) : null;
+  }
+
   results(id: string): Record<string, unknown> | null {
     const row = this.getRow(id);
     return row?.results_json ? JSON.parse(row.results_json) : null;
@@ -197,6 +210,10 @@ export class OperationsRepository {
       args.push(filter.operation_type);
     }
     if (filter.active_only) where.push("status IN ('pending','running')");
+    if (filter.parent_id) {
+      where.push('parent_id = ?');
+      args.push(filter.parent_id);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM operations ${clause}`).get(...args) as { n: number }).n;
     const rows = this.db
@@ -209,6 +226,20 @@ export class OperationsRepository {
   activeRows(): Row[] {
     return this.stmts.active.all() as Row[];
   }
+
+  /** Every child of an experiment, oldest first. */
+  children(parentId: string): OperationInfo[] {
+    const rows = this.db.prepare('SELECT * FROM operations WHERE parent_id = ? ORDER BY created_at, rowid').all(parentId) as Row[];
+    return rows.map((r) => rowToInfo(r, []));
+  }
+
+  /** A failed experiment back to running (POST /operations/{id}/resume). Only `failed` reopens: `cancelled` is sticky. */
+  reopen(id: string, at: string): boolean {
+    const r = this.db
+      .prepare("UPDATE operations SET status = 'running', updated_at = ?, completed_at = NULL, error_message = NULL WHERE operation_id = ? AND status = 'failed'")
+      .run(at, id);
+    return r.changes === 1;
+  }
 }
 
 export function rowToInfo(row: Row, metrics: MetricRecord[]): OperationInfo {
@@ -217,6 +248,7 @@ export function rowToInfo(row: Row, metrics: MetricRecord[]): OperationInfo {
   return {
     operation_id: row.operation_id,
     operation_type: row.operation_type,
+    parent_id: row.parent_id ?? null,
     status: row.status,
     created_at: row.created_at,
     started_at: row.started_at,
@@ -238,6 +270,7 @@ export function toSummary(info: OperationInfo, now = Date.now()): OperationSumma
   return {
     operation_id: info.operation_id,
     operation_type: info.operation_type,
+    parent_id: info.parent_id ?? null,
     status: info.status,
     created_at: info.created_at,
     started_at: info.started_at,

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import {
   emptyProgress,
+  isParentType,
   isTerminal,
   type MetricRecord,
   type OperationInfo,
@@ -21,6 +22,14 @@ export interface StartOperationRequest {
   metadata?: Partial<OperationMetadata>;
   /** Handed to the job in the worker. */
   params?: Record<string, unknown>;
+  /** The experiment this operation belongs to. */
+  parent_id?: string | null;
+}
+
+/** What the service calls back on a parent operation (an experiment run by a scheduler in main). */
+export interface ParentController {
+  /** The parent was cancelled: cancel the children and start no more. */
+  onCancel(reason: string): void;
 }
 
 export interface OperationsServiceOptions {
@@ -57,6 +66,8 @@ interface LiveOperation {
   json: string | null;
   outcome: Outcome | null;
   killTimer: NodeJS.Timeout | null;
+  /** Set for parent operations: they have no worker; their scheduler drives them. */
+  controller?: ParentController;
 }
 
 const nowIso = () => new Date().toISOString();
@@ -86,6 +97,7 @@ export class OperationsService {
   recoverInterrupted(): number {
     let n = 0;
     for (const row of this.o.repo.activeRows()) {
+      if (isParentType(row.operation_type)) continue; // experiments resume (src/main/experiments)
       const progress = JSON.parse(row.progress_json) as OperationProgress;
       const checkpoint = (progress.context as Record<string, unknown> | undefined)?.checkpoint_path;
       const message = checkpoint
@@ -113,9 +125,11 @@ export class OperationsService {
     const client = currentClient();
     if (client && metadata.started_by === undefined) metadata.started_by = client;
     const progress = { ...emptyProgress(), message: 'Queued', current_step: 'Queued' };
+    if (isParentType(req.type)) throw new Error(`${req.type} operations are started with startParent`);
     const info: OperationInfo = {
       operation_id: id,
       operation_type: req.type,
+      parent_id: req.parent_id ?? null,
       status: 'pending',
       created_at: createdAt,
       started_at: null,
@@ -129,7 +143,7 @@ export class OperationsService {
       result_summary: null,
       metrics: { [metricsKey(req.type)]: [], count: 0 },
     };
-    this.o.repo.insert(info);
+    this.o.repo.insert(info, req.params ?? {});
     this.live.set(id, {
       info,
       params: req.params ?? {},
@@ -147,6 +161,119 @@ export class OperationsService {
     if (this.running < this.o.maxWorkers) this.launch(id);
     else this.queue.push(id);
     return structuredClone(this.live.get(id)!.info);
+  }
+
+  /** Starts a new operation with the same type, parameters and metadata as a failed or cancelled one. */
+  retry(id: string): OperationInfo {
+    const row = this.o.repo.getRow(id);
+    if (!row) throw new HttpError(404, `Operation not found: ${id}`);
+    if (row.status !== 'failed' && row.status !== 'cancelled') throw new HttpError(400, `Operation ${id} cannot be retried (status: ${row.status})`);
+    const params = this.o.repo.params(id);
+    if (!params) throw new HttpError(409, `Operation ${id} was created before job parameters were stored; start it again instead`);
+    const metadata = JSON.parse(row.metadata_json) as OperationMetadata;
+    return this.start({ type: row.operation_type, params, metadata: { ...metadata, retry_of: id } });
+  }
+
+  /** The configured worker limit (an experiment's default max_parallel). */
+  get maxWorkers(): number {
+    return this.o.maxWorkers;
+  }
+
+  /** Creates a parent operation (walk_forward, sweep): running at once, no worker; `controller` drives it. */
+  startParent(req: StartOperationRequest, controller: ParentController): OperationInfo {
+    if (this.closed) throw new HttpError(503, 'Server is shutting down');
+    if (!isParentType(req.type)) throw new Error(`${req.type} is not a parent operation type`);
+    const at = nowIso();
+    const id = newOperationId(req.type);
+    const progress = { ...emptyProgress(), message: 'Planning', current_step: 'Planning' };
+    const info: OperationInfo = {
+      operation_id: id,
+      operation_type: req.type,
+      parent_id: null,
+      status: 'running',
+      created_at: at,
+      started_at: at,
+      completed_at: null,
+      updated_at: at,
+      progress,
+      metadata: { symbol: null, timeframe: null, start_date: null, end_date: null, ...req.metadata, parameters: { ...(req.metadata?.parameters ?? {}) } },
+      error_message: null,
+      warnings: [],
+      errors: [],
+      result_summary: null,
+      metrics: { history: [], count: 0 },
+    };
+    this.o.repo.insert(info);
+    this.attachParentOp(info, controller);
+    this.o.log.info({ operation_id: id }, `Created experiment ${id} (type=${req.type})`);
+    return structuredClone(info);
+  }
+
+  /**
+   * Takes a stored parent back under a controller after a restart (status `running`) or a resume
+   * (a `failed` one is reopened first). Returns the operation as now running.
+   */
+  attachParent(id: string, controller: ParentController): OperationInfo {
+    if (this.live.has(id)) throw new HttpError(409, `Operation ${id} is already running`);
+    const row = this.o.repo.getRow(id);
+    if (!row) throw new HttpError(404, `Operation not found: ${id}`);
+    if (!isParentType(row.operation_type)) throw new HttpError(400, `Operation ${id} is a ${row.operation_type}, not an experiment`);
+    if (row.status === 'failed') this.o.repo.reopen(id, nowIso());
+    else if (row.status !== 'running' && row.status !== 'pending') throw new HttpError(400, `Operation ${id} cannot be resumed (status: ${row.status})`);
+    this.terminalJson.delete(id);
+    const info = this.o.repo.get(id)!;
+    this.attachParentOp(info, controller);
+    return structuredClone(info);
+  }
+
+  private attachParentOp(info: OperationInfo, controller: ParentController): void {
+    this.live.set(info.operation_id, {
+      info,
+      params: {},
+      mirror: { ...info.progress },
+      history: [],
+      visibleMetrics: 0,
+      lastRefresh: this.clock(),
+      lastPersist: this.clock(),
+      handle: null,
+      json: null,
+      outcome: null,
+      killTimer: null,
+      controller,
+    });
+  }
+
+  /** A parent's aggregated progress (its children's), persisted and visible at once. */
+  updateParent(id: string, progress: Partial<OperationProgress>, extraMetadata?: Record<string, unknown>): void {
+    const op = this.live.get(id);
+    if (!op?.controller || op.info.status !== 'running') return;
+    op.mirror = { ...op.mirror, ...progress };
+    op.info.progress = { ...op.mirror };
+    op.info.updated_at = nowIso();
+    if (extraMetadata) op.info.metadata = { ...op.info.metadata, ...extraMetadata };
+    op.json = null;
+    this.o.repo.saveProgress(id, op.info.progress, op.info.updated_at);
+  }
+
+  /** Ends a parent: completed with its aggregated results, or failed with a reason. */
+  finishParent(id: string, end: { status: 'completed'; results: Record<string, unknown>; summary: Record<string, unknown> } | { status: 'failed'; message: string }): void {
+    const op = this.live.get(id);
+    if (!op?.controller) return;
+    const at = nowIso();
+    if (op.info.status === 'running') {
+      if (end.status === 'completed') {
+        this.o.repo.finish(id, { status: 'completed', at, progress: { ...op.info.progress, percentage: 100 }, result_summary: end.summary, results: end.results });
+      } else {
+        this.o.repo.finish(id, { status: 'failed', at, progress: op.info.progress, error_message: end.message });
+      }
+      this.o.log.info({ operation_id: id }, `Experiment ${id} ${end.status}`);
+    } else if (end.status === 'completed') {
+      // Cancelled meanwhile: keep what was gathered, the status stays cancelled.
+      this.o.repo.attachSummary(id, end.summary);
+    }
+    this.live.delete(id);
+    this.terminalJson.delete(id);
+    this.notifyTerminal(id);
   }
 
   get(id: string): OperationInfo {
@@ -231,6 +358,11 @@ export class OperationsService {
     op.json = null;
     this.o.log.info({ operation_id: id }, `Cancelled operation ${id}: ${why}`);
     this.notifyTerminal(id);
+    if (op.controller) {
+      this.live.delete(id);
+      op.controller.onCancel(why);
+      return { success: true, operation_id: id, status: 'cancelled' as const, cancelled_at: at, cancellation_reason: why, task_cancelled: true };
+    }
     const queued = this.queue.indexOf(id);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
@@ -282,6 +414,11 @@ export class OperationsService {
     this.closed = true;
     const exits: Promise<void>[] = [];
     for (const [id, op] of this.live) {
+      if (op.controller) {
+        // Experiments stay `running` in the store: the next start resumes them.
+        this.notifyTerminal(id);
+        continue;
+      }
       if (!isTerminal(op.info.status)) {
         this.o.repo.finish(id, { status: 'failed', at: nowIso(), progress: op.mirror, error_message: 'Interrupted: the server was stopped while the operation was running' });
         op.info.status = 'failed';

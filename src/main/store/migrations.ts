@@ -41,4 +41,25 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Experiments (walk-forward, sweeps): children carry their parent's id (params_json keeps the job's
+    // parameters so POST /operations/{id}/retry can start the same job again); the scheduler records
+    // each slot's outcome once (PRIMARY KEY), so a resumed experiment never counts a child twice.
+    version: 2,
+    name: 'experiments',
+    sql: `
+      ALTER TABLE operations ADD COLUMN parent_id TEXT;
+      ALTER TABLE operations ADD COLUMN params_json TEXT;
+      CREATE INDEX operations_parent ON operations (parent_id, created_at);
+      CREATE TABLE experiment_slots (
+        parent_id   TEXT NOT NULL REFERENCES operations(operation_id) ON DELETE CASCADE,
+        slot        TEXT NOT NULL,
+        child_id    TEXT,
+        status      TEXT NOT NULL,
+        data_json   TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (parent_id, slot)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { preloadBridge } from './api/client';
 import { useApp, VIEWS, type View } from './stores/app';
 import { BacktestView } from './views/BacktestView';
 import { DataView } from './views/DataView';
+import { ExperimentsView } from './views/ExperimentsView';
 import { OperationsView } from './views/OperationsView';
 import { RenderBenchView } from './views/RenderBenchView';
 import { StrategiesView } from './views/StrategiesView';
@@ -14,6 +15,7 @@ const LABELS: Record<View, string> = {
   strategies: 'Strategies',
   training: 'Training',
   backtests: 'Backtests',
+  experiments: 'Experiments',
 };
 
 function CurrentView({ view }: { view: View }) {
@@ -28,6 +30,8 @@ function CurrentView({ view }: { view: View }) {
       return <TrainingView />;
     case 'backtests':
       return <BacktestView />;
+    case 'experiments':
+      return <ExperimentsView />;
   }
 }
 

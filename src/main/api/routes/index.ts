@@ -6,6 +6,7 @@ import { checkpointsRoutes } from './checkpoints';
 import { compatRoutes } from './compat';
 import { dataRoutes } from './data';
 import { fuzzyRoutes } from './fuzzy';
+import { experimentsRoutes } from './experiments';
 import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
 import { modelsRoutes } from './models';
@@ -32,5 +33,6 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(compatRoutes(ctx));
     await app.register(schemasRoutes(ctx));
     await app.register(fuzzyRoutes(ctx));
+    await app.register(experimentsRoutes(ctx));
   };
 }

@@ -1,0 +1,309 @@
+// Experiments: walk-forward validation and parameter sweeps (parent operations whose children are
+// ordinary trainings and backtests), plus KTRDR's parent/child paths: GET /operations/{id}/children,
+// POST /operations/{id}/resume and /retry. Everything checkable is checked before the parent exists.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { gridOrder } from '../../../core/experiments/samplers';
+import { checkPaths, parseSpace } from '../../../core/experiments/space';
+import { formatWindow, parseWindow, planWalkForward } from '../../../core/experiments/windows';
+import { timeframeMs } from '../../../core/timeframes';
+import { isParentType, isTerminal } from '../../../shared/operations';
+import { checkTrainingData, parseDateBound, parseForTraining } from '../../../infra/models/training-inputs';
+import type { AppContext } from '../../context';
+import type { ExperimentScheduler } from '../../experiments/scheduler';
+import { OBJECTIVES } from '../../experiments/sweep';
+import type { WalkForwardPlan } from '../../experiments/walk-forward';
+import { HttpError, ValidationError } from '../errors';
+import { locateStrategy } from './strategy-lookup';
+
+const nonEmptyList = (what: string) => z.array(z.string().min(1).max(40)).min(1, `At least one ${what} must be specified`).max(50);
+const windowField = z.union([z.string().max(20), z.number().int().positive()]);
+const backtestBody = z
+  .object({
+    symbol: z.string().min(1).max(40).optional(),
+    initial_capital: z.number().positive().max(1e12).default(100_000),
+    commission: z.number().min(0).max(0.5).default(0.001),
+    slippage: z.number().min(0).max(0.5).default(0.001),
+    position_size: z.number().gt(0).max(1).default(0.25),
+    /** Walk-forward: also backtest each fold's model on its own training window (Sharpe degradation). */
+    in_sample: z.boolean().default(false),
+  })
+  .default({ initial_capital: 100_000, commission: 0.001, slippage: 0.001, position_size: 0.25, in_sample: false });
+
+const common = {
+  strategy_name: z.string().min(1).max(200),
+  symbols: nonEmptyList('symbol').nullish(),
+  timeframes: nonEmptyList('timeframe').nullish(),
+  start_date: z.string().min(1).max(40),
+  end_date: z.string().min(1).max(40),
+  max_parallel: z.number().int().min(1).max(64).optional(),
+  backtest: backtestBody,
+};
+
+const walkForwardBody = z.object({
+  ...common,
+  train_window: windowField,
+  test_window: windowField,
+  step: windowField.nullish(),
+  anchored: z.boolean().default(false),
+  embargo_bars: z.number().int().min(0).max(100_000).default(0),
+});
+
+const sweepBody = z.object({
+  ...common,
+  space: z.record(z.string(), z.unknown()),
+  sampler: z.enum(['grid', 'random', 'tpe']).default('random'),
+  trials: z.number().int().min(1).max(1000),
+  objective: z.enum(Object.keys(OBJECTIVES) as [keyof typeof OBJECTIVES, ...(keyof typeof OBJECTIVES)[]]).default('val_accuracy'),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /** Share of the bars at the end of the range kept out of training for the holdout backtest (0 = none). */
+  holdout: z.number().min(0).max(0.5).default(0.2),
+  embargo_bars: z.number().int().min(0).max(100_000).default(0),
+  tpe_startup_trials: z.number().int().min(1).max(1000).optional(),
+});
+
+const idParams = z.object({ operation_id: z.string().min(1).max(200) });
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function scheduler(ctx: AppContext): ExperimentScheduler {
+  if (!ctx.experiments) throw new HttpError(503, 'Experiments are not available in this server');
+  return ctx.experiments;
+}
+
+/** Strategy, symbols, timeframes, dates and data: what both experiment kinds check first. */
+function prepare(ctx: AppContext, b: z.infer<typeof walkForwardBody> | z.infer<typeof sweepBody>) {
+  const start = parseDateBound(b.start_date, false);
+  const end = parseDateBound(b.end_date, true);
+  const problems = [];
+  if (start === 'invalid' || start === null) problems.push({ field: 'start_date', message: `'${b.start_date}' is not a date (YYYY-MM-DD or ISO 8601)` });
+  if (end === 'invalid' || end === null) problems.push({ field: 'end_date', message: `'${b.end_date}' is not a date (YYYY-MM-DD or ISO 8601)` });
+  if (problems.length) throw new ValidationError(problems);
+  if ((start as number) >= (end as number)) throw new ValidationError([{ field: 'end_date', message: `must be after start_date (${b.start_date})` }]);
+  const file = locateStrategy(ctx, b.strategy_name);
+  const parsed = parseForTraining(file.text, b.strategy_name, { symbols: b.symbols ?? undefined, timeframes: b.timeframes ?? undefined });
+  if (!('strategy' in parsed)) throw new HttpError(400, `Strategy ${b.strategy_name} is not valid: ${parsed.errors.join('; ')}`, { errors: parsed.errors });
+  const s = parsed.strategy;
+  const symbols = s.training_data.symbols.list;
+  const timeframes = s.training_data.timeframes.list;
+  const base = s.training_data.timeframes.base_timeframe ?? timeframes[0];
+  if (!symbols.length) throw new HttpError(400, `No symbols: the request names none and strategy ${b.strategy_name} has no training_data.symbols`);
+  const dataProblems = checkTrainingData(ctx.bars, symbols, timeframes, start as number, end as number);
+  if (dataProblems.length) throw new HttpError(dataProblems.some((p) => p.status === 404) ? 404 : 400, dataProblems.map((p) => p.message).join('; '));
+  const symbol = b.backtest.symbol ?? symbols[0];
+  if (!symbols.includes(symbol)) throw new ValidationError([{ field: 'backtest.symbol', message: `must be one of the trained symbols (${symbols.join(', ')})` }]);
+  const barMs = timeframeMs(base);
+  if (barMs === null) throw new ValidationError([{ field: 'timeframes', message: `'${base}' is not a timeframe` }]);
+  const times = ctx.bars.load(symbol, base, { start: start as number, end: end as number }).bars.time;
+  return { file, symbols, timeframes, base, symbol, times, barMs, start: start as number, end: end as number };
+}
+
+const modelName = (strategy: string, tag: string) => `${strategy.replace(/[^A-Za-z0-9_-]/g, '_')}-${tag}-${randomBytes(4).toString('hex')}`;
+
+export function experimentsRoutes(ctx: AppContext) {
+  return async (root: FastifyInstance) => {
+    const app = root.withTypeProvider<ZodTypeProvider>();
+
+    app.post(
+      '/experiments/walk-forward/start',
+      { schema: { tags: ['experiments'], summary: 'Start a walk-forward validation: per fold, train then backtest the next, later window', body: walkForwardBody } },
+      async (req) => {
+        const b = req.body;
+        const train = parseWindow(b.train_window);
+        const test = parseWindow(b.test_window);
+        const step = b.step === null || b.step === undefined ? null : parseWindow(b.step);
+        const bad = [];
+        const hint = 'a duration ("3y", "6M", "30d", "2w", "12h") or a bar count (500 or "500b")';
+        if (!train) bad.push({ field: 'train_window', message: `must be ${hint}` });
+        if (!test) bad.push({ field: 'test_window', message: `must be ${hint}` });
+        if (b.step !== null && b.step !== undefined && !step) bad.push({ field: 'step', message: `must be ${hint}` });
+        if (bad.length) throw new ValidationError(bad);
+        const p = prepare(ctx, b);
+        const folds = planWalkForward(p.times, p.barMs, { train: train!, test: test!, step, anchored: b.anchored, embargoBars: b.embargo_bars });
+        if (!folds.length) {
+          throw new ValidationError([
+            { field: 'train_window', message: `no fold fits: ${p.times.length} ${p.symbol} ${p.base} bars between ${b.start_date} and ${b.end_date} cannot hold a ${formatWindow(train!)} training window, ${b.embargo_bars} embargo bars and a ${formatWindow(test!)} test window` },
+          ]);
+        }
+        const s = scheduler(ctx);
+        const request = {
+          strategy_name: b.strategy_name,
+          model_name: modelName(b.strategy_name, 'wf'),
+          symbols: p.symbols,
+          timeframes: p.timeframes,
+          base_timeframe: p.base,
+          backtest_symbol: p.symbol,
+          start_date: b.start_date,
+          end_date: b.end_date,
+          train_window: b.train_window,
+          test_window: b.test_window,
+          step: b.step ?? null,
+          anchored: b.anchored,
+          embargo_bars: b.embargo_bars,
+          backtest: b.backtest,
+          max_parallel: b.max_parallel ?? ctx.operations.maxWorkers,
+          folds: folds.length,
+        };
+        const info = s.start(
+          'walk_forward',
+          { symbol: p.symbol, timeframe: p.base, start_date: b.start_date, end_date: b.end_date, strategy_name: b.strategy_name, parameters: request },
+          request.max_parallel,
+          (id) => {
+            const plan: WalkForwardPlan = {
+              strategy_path: s.writeFile(id, 'strategy.yaml', p.file.text),
+              strategy_yaml: p.file.text,
+              folds: folds.map((f) => ({
+                index: f.index,
+                train_start: iso(f.train_start),
+                train_end: iso(f.train_end),
+                test_start: iso(f.test_start),
+                test_end: iso(f.test_end),
+                train_bars: f.train.end - f.train.start,
+                test_bars: f.test.end - f.test.start,
+              })),
+            };
+            s.slots.record(id, '_plan', null, 'data', plan);
+          },
+        );
+        const data = { operation_id: info.operation_id, status: 'started', folds: folds.length, children_planned: folds.length * (b.backtest.in_sample ? 3 : 2), max_parallel: request.max_parallel };
+        return { success: true, data, ...data, message: `Walk-forward of ${b.strategy_name} started: ${folds.length} folds on ${p.symbol} ${p.base}` };
+      },
+    );
+
+    app.post(
+      '/experiments/sweeps/start',
+      { schema: { tags: ['experiments'], summary: 'Start a parameter sweep: trials of generated strategies, each trained and backtested on a holdout', body: sweepBody } },
+      async (req) => {
+        const b = req.body;
+        const { space, problems } = parseSpace(b.space);
+        if (problems.length) throw new ValidationError(problems);
+        if (OBJECTIVES[b.objective].source === 'holdout' && b.holdout === 0) throw new ValidationError([{ field: 'holdout', message: `objective ${b.objective} needs a holdout (> 0)` }]);
+        let grid: ReturnType<typeof gridOrder> | undefined;
+        if (b.sampler === 'grid') {
+          try {
+            grid = gridOrder(space, b.seed);
+          } catch (err) {
+            throw new ValidationError([{ field: 'space', message: (err as Error).message }]);
+          }
+        }
+        const p = prepare(ctx, b);
+        const pathProblems = checkPaths(p.file.text, space);
+        if (pathProblems.length) throw new ValidationError(pathProblems);
+        const n = p.times.length;
+        const holdoutBars = Math.floor(n * b.holdout);
+        const trainBars = n - holdoutBars - (holdoutBars ? b.embargo_bars : 0);
+        if (trainBars < 50) throw new ValidationError([{ field: 'start_date', message: `only ${trainBars} training bars after the holdout (${holdoutBars}) and embargo: widen the range` }]);
+        if (b.holdout > 0 && holdoutBars < 10) throw new ValidationError([{ field: 'holdout', message: `leaves only ${holdoutBars} holdout bars: widen the range or raise the share` }]);
+        const trials = grid ? Math.min(b.trials, grid.length) : b.trials;
+        const warnings = grid && grid.length < b.trials ? [`The grid has ${grid.length} points: running ${grid.length} trials, not ${b.trials}`] : [];
+        const s = scheduler(ctx);
+        const request = {
+          strategy_name: b.strategy_name,
+          model_name: modelName(b.strategy_name, 'sweep'),
+          symbols: p.symbols,
+          timeframes: p.timeframes,
+          base_timeframe: p.base,
+          backtest_symbol: p.symbol,
+          start_date: b.start_date,
+          end_date: b.end_date,
+          space: b.space,
+          sampler: b.sampler,
+          trials,
+          objective: b.objective,
+          seed: b.seed,
+          holdout: b.holdout,
+          embargo_bars: b.embargo_bars,
+          backtest: b.backtest,
+          max_parallel: b.max_parallel ?? ctx.operations.maxWorkers,
+          ...(b.tpe_startup_trials ? { tpe_startup_trials: b.tpe_startup_trials } : {}),
+        };
+        const info = s.start(
+          'sweep',
+          { symbol: p.symbol, timeframe: p.base, start_date: b.start_date, end_date: b.end_date, strategy_name: b.strategy_name, parameters: request },
+          request.max_parallel,
+          (id) => {
+            s.slots.record(id, '_plan', null, 'data', {
+              strategy_yaml: p.file.text,
+              strategy_path: s.writeFile(id, 'strategy.yaml', p.file.text),
+              train_start: iso(p.times[0]),
+              train_end: iso(p.times[trainBars - 1]),
+              holdout_start: holdoutBars ? iso(p.times[n - holdoutBars]) : null,
+              holdout_end: holdoutBars ? iso(p.times[n - 1]) : null,
+              holdout_bars: holdoutBars,
+              ...(grid ? { grid: grid.slice(0, trials) } : {}),
+            });
+          },
+        );
+        const data = { operation_id: info.operation_id, status: 'started', trials, max_parallel: request.max_parallel, warnings };
+        return { success: true, data, ...data, message: `Sweep of ${b.strategy_name} started: ${trials} ${b.sampler} trials, objective ${b.objective}` };
+      },
+    );
+
+    app.get(
+      '/experiments',
+      {
+        schema: {
+          tags: ['experiments'],
+          summary: 'Walk-forwards and sweeps, newest first',
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50), offset: z.coerce.number().int().min(0).default(0) }),
+        },
+      },
+      async (req) => {
+        const wf = ctx.operations.list({ operation_type: 'walk_forward', limit: req.query.limit + req.query.offset, offset: 0 });
+        const sw = ctx.operations.list({ operation_type: 'sweep', limit: req.query.limit + req.query.offset, offset: 0 });
+        const items = [...wf.items, ...sw.items].sort((a, b) => b.created_at.localeCompare(a.created_at)).slice(req.query.offset, req.query.offset + req.query.limit);
+        return { success: true, data: items, total_count: wf.total + sw.total };
+      },
+    );
+
+    app.get(
+      '/experiments/:operation_id',
+      { schema: { tags: ['experiments'], summary: 'An experiment: the operation, its results so far (live while it runs) and its children', params: idParams } },
+      async (req) => {
+        const id = req.params.operation_id;
+        const op = ctx.operations.get(id);
+        if (!isParentType(op.operation_type)) throw new HttpError(404, `Operation ${id} is a ${op.operation_type}, not an experiment`);
+        const stored = isTerminal(op.status) ? ctx.operations.results(id).results : null;
+        const results = stored && Object.keys(stored).length ? stored : scheduler(ctx).liveResults(id);
+        const children = ctx.operations.list({ parent_id: id, limit: 1000, offset: 0 }).items.reverse();
+        return { success: true, data: { operation: op, results, children } };
+      },
+    );
+
+    app.get(
+      '/operations/:operation_id/children',
+      { schema: { tags: ['operations'], summary: "An operation's children, oldest first (KTRDR's OperationListResponse)", params: idParams } },
+      async (req) => {
+        const id = req.params.operation_id;
+        ctx.operations.get(id); // 404 when unknown
+        const { items, total } = ctx.operations.list({ parent_id: id, limit: 1000, offset: 0 });
+        const data = items.reverse();
+        return { success: true, data, operations: data, total_count: total, active_count: data.filter((c) => c.status === 'pending' || c.status === 'running').length };
+      },
+    );
+
+    app.post(
+      '/operations/:operation_id/resume',
+      { schema: { tags: ['operations'], summary: 'Resume a failed or interrupted experiment: finished children are kept, the rest rerun', params: idParams } },
+      async (req) => {
+        const id = req.params.operation_id;
+        const info = scheduler(ctx).resume(id);
+        return { success: true, data: { operation_id: id, status: info.status, resumed_from: { checkpoint_type: 'experiment_state', created_at: info.created_at, epoch: null } } };
+      },
+    );
+
+    app.post(
+      '/operations/:operation_id/retry',
+      { schema: { tags: ['operations'], summary: 'Start a new operation with the same parameters as a failed or cancelled one', params: idParams } },
+      async (req) => {
+        const id = req.params.operation_id;
+        const op = ctx.operations.get(id);
+        if (op.status !== 'failed' && op.status !== 'cancelled') throw new HttpError(400, `Operation ${id} cannot be retried (status: ${op.status})`);
+        const s = scheduler(ctx);
+        const fresh = s.retry(id);
+        return { success: true, data: fresh, operation_id: fresh.operation_id, retried_from: id };
+      },
+    );
+  };
+}

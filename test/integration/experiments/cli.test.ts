@@ -1,0 +1,52 @@
+// `ktrdr experiment sweep … --follow` and `ktrdr experiment show` against a real server.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseParamFlag } from '../../../src/cli/commands/experiment';
+import { REPO, startServer, type TestServer } from '../../helpers/server';
+import { writeFastStrategy } from './helpers';
+
+let server: TestServer;
+function ktrdr(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(REPO, 'bin/ktrdr.js'), ...args], { env: { ...process.env, KTRDR_DEV: '1', KTRDR_API_URL: server.url } }, (err, stdout, stderr) =>
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('ktrdr experiment', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    writeFastStrategy(server.home, 'nmr_cli', 1);
+  });
+  afterAll(async () => server?.stop());
+
+  it('parses --param specs', () => {
+    expect(parseParamFlag('indicators.rsi_14.period=7:28:7')).toEqual(['indicators.rsi_14.period', { min: 7, max: 28, step: 7 }]);
+    expect(parseParamFlag('training.learning_rate=0.0005:0.02:log')).toEqual(['training.learning_rate', { min: 0.0005, max: 0.02, log: true }]);
+    expect(parseParamFlag('model.architecture.hidden_layers=[[32],[64,32]]')).toEqual(['model.architecture.hidden_layers', { values: [[32], [64, 32]] }]);
+    expect(parseParamFlag('decisions.mode=a,b')).toEqual(['decisions.mode', { values: ['a', 'b'] }]);
+    expect(() => parseParamFlag('nothing')).toThrow(/PATH=SPEC/);
+  });
+
+  it('sweep --follow prints the children table, then the results; show prints them again; a bad path exits 1 naming it', async () => {
+    const r = await ktrdr('experiment', 'sweep', 'nmr_cli', '--start', '2017-01-01', '--end', '2017-03-31', '--param', 'indicators.rsi_14.period=7,14', '--sampler', 'grid', '--trials', '2', '--objective', 'oos_return', '--follow');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Operation ID: (op_sweep_\S+)/);
+    expect(r.stdout).toMatch(/step\s+type\s+status\s+progress/);
+    expect(r.stdout).toMatch(/trial 2\s+backtesting/);
+    expect(r.stdout).toMatch(/best: trial \d/);
+    const id = /Operation ID: (\S+)/.exec(r.stdout)![1];
+    const shown = await ktrdr('experiment', 'show', id);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/objective oos_return/);
+    expect(shown.stdout).toMatch(/Deflated Sharpe Ratio of the selected trial: \d/);
+    expect(shown.stdout).toMatch(/PBO needs at least 8 trials/);
+
+    const bad = await ktrdr('experiment', 'sweep', 'nmr_cli', '--start', '2017-01-01', '--end', '2017-03-31', '--param', 'indicators.nope.period=1,2');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/space\.indicators\.nope\.period/);
+  });
+});
