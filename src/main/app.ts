@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApi } from './api/server';
 import { loadConfig, type AppConfig } from './config';
 import type { AppContext } from './context';
@@ -13,6 +13,7 @@ import { OperationsRepository } from './operations/repository';
 import { OperationsService } from './operations/service';
 import { openDatabase } from './store/database';
 import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars';
+import { sweepLeftovers } from '../infra/bars/atomic';
 import { ModelRegistry } from '../infra/models/registry';
 import { StrategyCatalog } from '../infra/strategies';
 import { DEFAULT_CATALOG } from '../core/strategy/default-catalog';
@@ -50,12 +51,15 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
       logLevel: config.logLevel,
       cacheTtlMs: config.cacheTtlMs,
       cancelGraceMs: config.cancelGraceMs,
-      maxWorkers: Number(process.env.KTRDR_MAX_WORKERS) || Math.max(4, cpus().length),
+      maxWorkers: config.maxWorkers,
     });
     const recovered = operations.recoverInterrupted();
     if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
 
     const bars = barStoreForHome(config.home);
+    // Temp files and locks of writers killed mid-write (this server's or its workers') go first.
+    const swept = sweepLeftovers(bars.dataDir);
+    if (swept.length) log.warn(`Removed ${swept.length} leftover temp/lock file(s) of interrupted writers`);
     if (process.env.KTRDR_SEED_SAMPLES !== '0') {
       // First start: the bundled real bars, so a new user can train and backtest at once.
       const dataLog = log.child({ component: 'data' });
@@ -68,7 +72,10 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
     const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG });
     const models = ModelRegistry.forHome(config.home);
     const ctx: AppContext = { config, log, db, operations, bars, strategies, models };
-    const api = await buildApi(ctx);
+    // Worst event-loop stall, for the reliability suites (GET /debug/event-loop in test mode).
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const api = await buildApi(ctx, { loopDelay });
     if (opts.serveRenderer) await serveRenderer(api, config.rendererDir);
 
     let closed = false;
@@ -84,6 +91,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
       async close() {
         if (closed) return;
         closed = true;
+        loopDelay.disable();
         await operations.shutdown();
         await api.close();
         db.close();
