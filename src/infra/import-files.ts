@@ -4,7 +4,11 @@
 // path the caller gave, never what the file holds.
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip);
 
 /** Default bound on an import: request body, file on disk and its decompressed text (bytes). */
 export const DEFAULT_IMPORT_LIMIT = 64 * 1024 * 1024;
@@ -60,6 +64,23 @@ export function readImportFile(path: string, limit: number): string {
   if (!path.toLowerCase().endsWith('.gz')) return raw.toString('utf8');
   try {
     return gunzipSync(raw, { maxOutputLength: limit }).toString('utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new ImportFileError(413, `File inflates beyond the import limit of ${limit} bytes (KTRDR_IMPORT_LIMIT)`);
+    }
+    throw new ImportFileError(400, 'File is not valid gzip');
+  }
+}
+
+/** readImportFile for the server: reading and inflating run off the event loop (libuv's pool). */
+export async function readImportFileAsync(path: string, limit: number): Promise<string> {
+  const size = statSync(path).size;
+  if (size > limit) throw new ImportFileError(413, `File too large: ${size} bytes; the import limit is ${limit} bytes (KTRDR_IMPORT_LIMIT)`);
+  const raw = await readFile(path);
+  if (!path.toLowerCase().endsWith('.gz')) return raw.toString('utf8');
+  try {
+    return (await gunzipAsync(raw, { maxOutputLength: limit })).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {

@@ -158,7 +158,7 @@ export class BarStore {
   /** write() for the server: waits for the series lock without blocking the event loop. */
   writeAsync(series: BarSeries, opts: WriteOptions): Promise<MergeSummary> {
     const { lockPath, run } = this.prepareWrite(series, opts);
-    return withFileLockAsync(lockPath, run);
+    return withFileLockAsync(lockPath, run, 5_000);
   }
 
   private prepareWrite(series: BarSeries, opts: WriteOptions): { lockPath: string; run: () => MergeSummary } {

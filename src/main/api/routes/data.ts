@@ -13,7 +13,8 @@ import { formatSpacing } from '../../../core/bars/infer-timeframe';
 import type { BarSeries } from '../../../core/bars/types';
 import { KNOWN_TIMEFRAMES } from '../../../core/timeframes';
 import { CorruptSeriesError, importCsvTextAsync, ImportRefusedError, prepareImport, SeriesNotFoundError, type BarStore, type SeriesInfo } from '../../../infra/bars';
-import { ImportFileError, importRoots, readImportFile, resolveImportPath } from '../../../infra/import-files';
+import { LockTimeoutError } from '../../../infra/bars/atomic';
+import { ImportFileError, importRoots, readImportFileAsync, resolveImportPath } from '../../../infra/import-files';
 import { readManifestIfAny } from '../../../infra/models/registry';
 import { PROVIDER_IDS } from '../../../infra/providers';
 import type { AppContext } from '../../context';
@@ -295,7 +296,7 @@ export function dataRoutes(ctx: AppContext) {
 
     const roots = importRoots(ctx.config.home, ctx.config.importDirs.join(delimiter));
     /** Validates the request and reads the CSV text (inline, or a file inside the import folders). */
-    const importInput = (b: ImportBody) => {
+    const importInput = async (b: ImportBody) => {
       const problems: FieldProblem[] = [];
       const symbol = checkSymbol(b.symbol, problems);
       const timeframe = checkTimeframe(b.timeframe, problems);
@@ -306,7 +307,7 @@ export function dataRoutes(ctx: AppContext) {
       const fromPath = b.csv === undefined && b.path !== undefined;
       if (fromPath) {
         try {
-          text = readImportFile(resolveImportPath(b.path!, roots), ctx.config.importLimit);
+          text = await readImportFileAsync(resolveImportPath(b.path!, roots), ctx.config.importLimit);
         } catch (err) {
           if (err instanceof ImportFileError) throw new HttpError(err.statusCode, err.message);
           throw err;
@@ -318,6 +319,7 @@ export function dataRoutes(ctx: AppContext) {
     const refused = (err: unknown): never => {
       if (err instanceof CsvFormatError) throw new HttpError(400, err.message, { rejected: [] });
       if (err instanceof ImportRefusedError) throw new HttpError(400, err.message, err.extra);
+      if (err instanceof LockTimeoutError) throw new HttpError(409, `${err.message}; try again when the running data load or import has finished`);
       throw err;
     };
 
@@ -333,7 +335,7 @@ export function dataRoutes(ctx: AppContext) {
         },
       },
       async (req) => {
-        const { text, opts } = importInput(req.body);
+        const { text, opts } = await importInput(req.body);
         let summary;
         try {
           summary = await importCsvTextAsync(store, text, opts);
@@ -355,7 +357,7 @@ export function dataRoutes(ctx: AppContext) {
         },
       },
       async (req) => {
-        const { text, opts } = importInput(req.body);
+        const { text, opts } = await importInput(req.body);
         let prep;
         try {
           prep = prepareImport(text, { ...opts, keepValidRows: true, checkTimeframe: false });
@@ -381,7 +383,8 @@ export function dataRoutes(ctx: AppContext) {
             columns: parsed.header,
             detected: {
               timestamp_format: parsed.timestampFormat,
-              timezone: parsed.timestampHasZone ? 'explicit offset in the timestamps' : (opts.timezone ?? 'UTC'),
+              timezone: parsed.timestampHasZone ? 'offset in timestamps' : (opts.timezone ?? 'UTC'),
+              timezone_source: parsed.timestampHasZone ? 'timestamps' : opts.timezone ? 'request' : 'default',
             },
             inferred_timeframe: evidence.timeframe,
             median_spacing: evidence.medianMs === null ? null : formatSpacing(evidence.medianMs),
