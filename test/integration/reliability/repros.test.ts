@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBarFile } from '../../../src/infra/bars/bar-file';
 import { REPO, startServer, type TestServer } from '../../helpers/server';
-import { eventLoop, inEnvelope, probe, rawRequest, type Probe, type RawRequest } from './hostile';
+import { eventLoop, inEnvelope, probe, type Probe, type RawRequest } from './hostile';
 
 const DEAD_PID = 2 ** 22 + 4321;
 // The goal is 100 ms; the assertion allows for a CPU-starved shared CI machine (2 cores, many jobs).
