@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +15,7 @@ import { openDatabase } from './store/database';
 import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars';
 import { sweepLeftovers } from '../infra/bars/atomic';
 import { ModelRegistry } from '../infra/models/registry';
+import { sweepTempDirs } from '../infra/models/store';
 import { StrategyCatalog } from '../infra/strategies';
 import { DEFAULT_CATALOG } from '../core/strategy/default-catalog';
 
@@ -60,6 +61,15 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
     // Temp files and locks of writers killed mid-write (this server's or its workers') go first.
     const swept = sweepLeftovers(bars.dataDir);
     if (swept.length) log.warn(`Removed ${swept.length} leftover temp/lock file(s) of interrupted writers`);
+    const models = ModelRegistry.forHome(config.home);
+    // Half-written model versions (a save killed before its rename) are temp folders: removed too.
+    for (const strategy of existsSync(models.modelsDir) ? readdirSync(models.modelsDir) : []) {
+      try {
+        sweepTempDirs(models, strategy);
+      } catch {
+        // not a strategy folder
+      }
+    }
     if (process.env.KTRDR_SEED_SAMPLES !== '0') {
       // First start: the bundled real bars, so a new user can train and backtest at once.
       const dataLog = log.child({ component: 'data' });
@@ -70,7 +80,6 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
       }
     }
     const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG });
-    const models = ModelRegistry.forHome(config.home);
     const ctx: AppContext = { config, log, db, operations, bars, strategies, models };
     // Worst event-loop stall, for the reliability suites (GET /debug/event-loop in test mode).
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });

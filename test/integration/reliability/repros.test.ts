@@ -239,4 +239,24 @@ describe('issue #17 repros', () => {
     expect((await repro('delete again', { method: 'DELETE', path: '/api/v1/data/HR/1h' })).status).toBe(404);
     expect(readFileSync(join(mdir, 'metadata.json'), 'utf8')).toMatch(/HR/);
   });
+
+  it('15.5: `ktrdr data import` shows the rejected rows and stores nothing; --keep-valid-rows stores the rest', () => {
+    const file = join(home, 'cli.csv');
+    writeFileSync(file, ['timestamp,open,high,low,close,volume', '2024-01-02T10:00:00Z,1,2,0.5,1.5,1', '2024-01-02T11:00:00Z,1,0.5,2,1.5,1', '2020-02-30T12:00:00Z,1,2,0.5,1.5,1'].join('\n'));
+    const cli = (...extra: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'index.ts'), 'data', 'import', file, '--symbol', 'CLIX', '--timeframe', '1h', ...extra], {
+        cwd: REPO,
+        env: { ...process.env, KTRDR_API_URL: server.url },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    const refused = cli();
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/2 of 3 rows were rejected/);
+    expect(refused.stderr).toMatch(/\n {2}line 3: /);
+    expect(refused.stderr).toMatch(/\n {2}line 4: invalid timestamp/);
+    const kept = cli('--keep-valid-rows');
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.stdout).toMatch(/Imported CLIX 1h: 1 bars from 3 rows/);
+  });
 });
