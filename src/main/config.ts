@@ -56,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const bodyLimit = numberFromEnv(env, 'KTRDR_BODY_LIMIT', 64 * 1024 * 1024, (n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 31, 'bytes, 1–2147483648');
   oneOf(env, 'LOG_LEVEL', LOG_LEVELS);
   oneOf(env, 'KTRDR_TF_BACKEND', TF_BACKENDS);
+  oneOf(env, 'KTRDR_TRAINER', ['tfjs', 'fused']);
   oneOf(env, 'KTRDR_DEFAULT_DATA_SOURCE', DATA_SOURCES);
   oneOf(env, 'KTRDR_SEED_SAMPLES', ['0', '1']);
   oneOf(env, 'KTRDR_TEST_MODE', ['0', '1']);
