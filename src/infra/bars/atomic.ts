@@ -1,5 +1,6 @@
 // Crash-safe file replacement and a small cross-process lock (the server and data-load workers share files).
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isProcessAlive } from '../process-alive';
 
@@ -30,6 +31,37 @@ export function writeFileAtomic(path: string, data: Uint8Array): void {
     throw err;
   }
   fsyncDir(dirname(path));
+}
+
+/** writeFileAtomic with every write and fsync on libuv's pool: a slow disk never stalls the event loop. */
+export async function writeFileAtomicAsync(path: string, data: Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `${basename(path)}${TEMP_MARKER}${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`);
+  const fh = await open(tmp, 'w', 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  try {
+    const dh = await open(dirname(path), 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic there.
+  }
 }
 
 function fsyncDir(dir: string): void {
@@ -120,8 +152,8 @@ export function withFileLock<T>(lockPath: string, fn: () => T, timeoutMs = 10_00
   }
 }
 
-/** withFileLock that waits with timers, never blocking the event loop. `fn` itself runs synchronously. */
-export async function withFileLockAsync<T>(lockPath: string, fn: () => T, timeoutMs = 10_000, staleMs = 60_000): Promise<T> {
+/** withFileLock that waits with timers, never blocking the event loop; `fn` may be async. */
+export async function withFileLockAsync<T>(lockPath: string, fn: () => T | Promise<T>, timeoutMs = 10_000, staleMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let fd: number | null;
   while ((fd = tryLock(lockPath, staleMs)) === null) {
@@ -129,7 +161,7 @@ export async function withFileLockAsync<T>(lockPath: string, fn: () => T, timeou
     await new Promise((r) => setTimeout(r, 20));
   }
   try {
-    return fn();
+    return await fn();
   } finally {
     unlock(fd, lockPath);
   }

@@ -1,5 +1,6 @@
 // Bars on disk under <KTRDR_HOME>/data/<SYMBOL>/<tf>.bars, one columnar file per (symbol, timeframe).
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { bucketStart, canResample, resampleBars } from '../../core/bars/resample';
 import { barsInRange, isStrictlyAscending, mergeBars, rangeIndices, type TimeRange } from '../../core/bars/series';
@@ -7,7 +8,7 @@ import { normalizeSymbol, normalizeTimeframe } from '../../core/bars/symbols';
 import type { BarSeries } from '../../core/bars/types';
 import { timeframeMs } from '../../core/timeframes';
 import { isPlausibleTime } from '../../core/bars/user-date';
-import { TEMP_MARKER, withFileLock, withFileLockAsync, writeFileAtomic } from './atomic';
+import { TEMP_MARKER, withFileLock, withFileLockAsync, writeFileAtomic, writeFileAtomicAsync } from './atomic';
 import { decodeBarFile, encodeBarFile, readBarRange, readHeader, readTimeColumn, type BarFileHeader } from './bar-file';
 
 const EXT = '.bars';
@@ -151,17 +152,31 @@ export class BarStore {
    * concurrent writer never leaves a half-written or mixed file.
    */
   write(series: BarSeries, opts: WriteOptions): MergeSummary {
-    const { lockPath, run } = this.prepareWrite(series, opts);
-    return withFileLock(lockPath, run);
+    const { lockPath, path, build } = this.prepareWrite(series, opts);
+    return withFileLock(lockPath, () => {
+      const { data, summary } = build(existsSync(path) ? readFileSync(path) : null);
+      writeFileAtomic(path, data);
+      return summary;
+    });
   }
 
-  /** write() for the server: waits for the series lock without blocking the event loop. */
+  /** write() for the server: waits for the lock, reads and writes the file without blocking the event loop. */
   writeAsync(series: BarSeries, opts: WriteOptions): Promise<MergeSummary> {
-    const { lockPath, run } = this.prepareWrite(series, opts);
-    return withFileLockAsync(lockPath, run, 5_000);
+    const { lockPath, path, build } = this.prepareWrite(series, opts);
+    return withFileLockAsync(
+      lockPath,
+      async () => {
+        const stored = opts.mode === 'merge' ? await readFile(path).catch(() => null) : null;
+        const { data, summary } = build(stored);
+        await writeFileAtomicAsync(path, data);
+        return summary;
+      },
+      5_000,
+    );
   }
 
-  private prepareWrite(series: BarSeries, opts: WriteOptions): { lockPath: string; run: () => MergeSummary } {
+  /** Checks the bars and returns how to build the new file from the stored one (merge) or alone. */
+  private prepareWrite(series: BarSeries, opts: WriteOptions): { lockPath: string; path: string; build: (stored: Buffer | null) => { data: Uint8Array; summary: MergeSummary } } {
     const loc = this.locate(series.symbol, series.timeframe);
     if (!isStrictlyAscending(series.time)) throw new Error('Bars must be sorted by time without duplicates before they are stored');
     const n0 = series.time.length;
@@ -170,14 +185,14 @@ export class BarStore {
     mkdirSync(loc.dir, { recursive: true });
     const incomingSynthetic = opts.synthetic ?? series.meta?.synthetic ?? false;
     const incoming: BarSeries = { ...series, symbol: loc.symbol, timeframe: loc.timeframe };
-    const run = (): MergeSummary => {
+    const build = (storedBuf: Buffer | null) => {
       let result = { bars: incoming, added: incoming.time.length, replaced: 0, unchanged: 0 };
       let source = opts.source;
       let synthetic = incomingSynthetic;
-      if (opts.mode === 'merge' && existsSync(loc.path)) {
+      if (opts.mode === 'merge' && storedBuf) {
         let stored;
         try {
-          stored = decodeBarFile(readFileSync(loc.path), loc.path);
+          stored = decodeBarFile(storedBuf, loc.path);
           checkHeader(stored.header, loc.path);
         } catch {
           stored = null; // an unservable file is replaced, never merged into
@@ -189,9 +204,9 @@ export class BarStore {
         }
       }
       const bars = result.bars;
-      writeFileAtomic(loc.path, encodeBarFile({ ...bars, symbol: loc.symbol, timeframe: loc.timeframe }, { source, synthetic }));
+      const data = encodeBarFile({ ...bars, symbol: loc.symbol, timeframe: loc.timeframe }, { source, synthetic });
       const n = bars.time.length;
-      return {
+      const summary: MergeSummary = {
         symbol: loc.symbol,
         timeframe: loc.timeframe,
         mode: opts.mode,
@@ -205,8 +220,9 @@ export class BarStore {
         source,
         synthetic,
       };
+      return { data, summary };
     };
-    return { lockPath: `${loc.path}.lock`, run };
+    return { lockPath: `${loc.path}.lock`, path: loc.path, build };
   }
 
   remove(symbol: string, timeframe: string): boolean {
