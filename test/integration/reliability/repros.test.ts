@@ -8,12 +8,12 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBarFile } from '../../../src/infra/bars/bar-file';
 import { REPO, startServer, type TestServer } from '../../helpers/server';
-import { eventLoop, inEnvelope, probe, type Probe, type RawRequest } from './hostile';
+import { budgetMs, eventLoop, inEnvelope, loadFactor, probe, type Probe, type RawRequest } from './hostile';
 
 const DEAD_PID = 2 ** 22 + 4321;
-// The goal is 100 ms; the assertion allows for a CPU-starved shared CI machine (2 cores, many jobs).
-// The printed figures are the measured ones.
-const HEALTH_LIMIT_MS = Number(process.env.KTRDR_HEALTH_LIMIT_MS) || 250;
+// Goals: < 1 s per answer, /health < 100 ms meanwhile; scaled by the machine's load factor (hostile.ts).
+const HEALTH_GOAL_MS = 100;
+const ANSWER_GOAL_MS = 1000;
 let server: TestServer;
 let home: string;
 let worstHealth = 0;
@@ -29,8 +29,8 @@ async function repro(name: string, r: RawRequest): Promise<Probe> {
   worstHealth = Math.max(worstHealth, res.healthMaxMs);
   expect(res.status, `${name}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
   expect(inEnvelope(res), `${name}: not in the envelope: ${res.text.slice(0, 200)}`).toBe(true);
-  expect(res.ms, `${name} took ${res.ms.toFixed(0)} ms`).toBeLessThan(1000);
-  expect(res.healthMaxMs, `${name}: /health took ${res.healthMaxMs.toFixed(0)} ms meanwhile`).toBeLessThan(HEALTH_LIMIT_MS);
+  expect(res.ms, `${name} took ${res.ms.toFixed(0)} ms`).toBeLessThan(budgetMs(ANSWER_GOAL_MS));
+  expect(res.healthMaxMs, `${name}: /health took ${res.healthMaxMs.toFixed(0)} ms meanwhile`).toBeLessThan(budgetMs(HEALTH_GOAL_MS));
   return res;
 }
 
@@ -56,7 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (server) {
     const loop = await eventLoop(server.url).catch(() => null);
-    console.log(`[repros] ${timings.length} requests, slowest ${Math.max(...timings.map((t) => t[1])).toFixed(0)} ms (${timings.sort((a, b) => b[1] - a[1])[0]?.[0]}), worst /health ${worstHealth.toFixed(0)} ms, worst event-loop delay ${loop?.max_ms.toFixed(1)} ms`);
+    console.log(`[repros] ${timings.length} requests, slowest ${Math.max(...timings.map((t) => t[1])).toFixed(0)} ms (${timings.sort((a, b) => b[1] - a[1])[0]?.[0]}), worst /health ${worstHealth.toFixed(0)} ms, worst event-loop delay ${loop?.max_ms.toFixed(1)} ms; machine load factor ${loadFactor().toFixed(1)}`);
     await server.stop();
   }
   rmSync(home, { recursive: true, force: true });
@@ -126,7 +126,7 @@ describe('issue #17 repros', () => {
     const busy = await probe(server.url, json('POST', '/data/import', { symbol: 'X', timeframe: '1d', csv: 'timestamp,open,high,low,close,volume\n2020-01-03T00:00:00Z,1,1.1,0.9,1.05,1\n' }));
     expect(busy.status).toBe(409);
     expect(busy.healthPings).toBeGreaterThan(20);
-    expect(busy.healthMaxMs).toBeLessThan(HEALTH_LIMIT_MS);
+    expect(busy.healthMaxMs).toBeLessThan(budgetMs(HEALTH_GOAL_MS));
     expect(inEnvelope(busy)).toBe(true);
     writeFileSync(join(home, 'data', 'X', '1d.bars.lock'), '');
   });
