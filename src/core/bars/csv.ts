@@ -112,6 +112,27 @@ function detectDelimiter(line: string): number {
  * checks are rejected with their line number and never returned; the result is sorted and unique.
  */
 export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResult {
+  const steps = csvSteps(text, opts, Infinity);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * parseBarsCsv for a server: the same parse, pausing every `chunkLines` lines so that other
+ * requests (and /health) are served between chunks instead of waiting for the whole file.
+ */
+export async function parseBarsCsvAsync(text: string, opts: CsvParseOptions, chunkLines = 10_000): Promise<CsvParseResult> {
+  const steps = csvSteps(text, opts, chunkLines);
+  let r = steps.next();
+  while (!r.done) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    r = steps.next();
+  }
+  return r.value;
+}
+
+function* csvSteps(text: string, opts: CsvParseOptions, chunkLines: number): Generator<void, CsvParseResult> {
   const maxListed = opts.maxRejectedListed ?? 1000;
   const echo = opts.echoContent ?? true;
   let timestampFormat: string | null = null;
@@ -161,7 +182,12 @@ export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResul
     if (rejected.length < maxListed) rejected.push({ line, reason });
   };
 
+  let sinceYield = 0;
   while (pos < len) {
+    if (++sinceYield >= chunkLines) {
+      sinceYield = 0;
+      yield;
+    }
     let end = text.indexOf('\n', pos);
     if (end < 0) end = len;
     let lineEnd = end;

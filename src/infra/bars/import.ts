@@ -1,7 +1,7 @@
 // CSV text → validated bars → store, with a summary of what happened to every row.
 // Everything is checked before anything is written (issue #17.2, #15.5): rejected rows refuse the
 // whole import unless the caller keeps the valid rows; timestamps that contradict the timeframe refuse it.
-import { parseBarsCsv, type CsvParseResult, type RejectedRow } from '../../core/bars/csv';
+import { parseBarsCsv, parseBarsCsvAsync, type CsvParseResult, type RejectedRow } from '../../core/bars/csv';
 import { formatSpacing, inferTimeframe, type TimeframeEvidence } from '../../core/bars/infer-timeframe';
 import { isoUtc } from '../../core/bars/time';
 import type { BarStore, MergeSummary } from './bar-store';
@@ -61,7 +61,15 @@ export interface PreparedImport {
 
 /** Parses and checks; throws CsvFormatError or ImportRefusedError. Writes nothing. */
 export function prepareImport(text: string, opts: ImportOptions): PreparedImport {
-  const parsed = parseBarsCsv(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent });
+  return checkImport(parseBarsCsv(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent }), opts);
+}
+
+/** prepareImport for the server: the parse yields to the event loop between chunks of lines. */
+export async function prepareImportAsync(text: string, opts: ImportOptions): Promise<PreparedImport> {
+  return checkImport(await parseBarsCsvAsync(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent }), opts);
+}
+
+function checkImport(parsed: CsvParseResult, opts: ImportOptions): PreparedImport {
   const evidence = inferTimeframe(parsed.bars.time);
   const n = parsed.bars.time.length;
   if (n === 0) {
@@ -120,7 +128,7 @@ export function importCsvText(store: BarStore, text: string, opts: ImportOptions
 
 /** Same, waiting for the series lock without blocking the event loop (the API server). */
 export async function importCsvTextAsync(store: BarStore, text: string, opts: ImportOptions): Promise<ImportSummary> {
-  const prep = prepareImport(text, opts);
+  const prep = await prepareImportAsync(text, opts);
   const stored = await store.writeAsync(prep.parsed.bars, { mode: opts.mode, source: opts.source ?? 'csv', synthetic: false });
   return summarize(prep, opts, stored);
 }

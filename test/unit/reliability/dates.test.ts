@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBarsCsv } from '../../../src/core/bars/csv';
+import { parseBarsCsv, parseBarsCsvAsync } from '../../../src/core/bars/csv';
 import { inferTimeframe } from '../../../src/core/bars/infer-timeframe';
 import { parseTimestamp } from '../../../src/core/bars/parse-fields';
 import { checkEpochMs, epochToMs, parseStrictDate } from '../../../src/core/bars/user-date';
@@ -79,5 +79,21 @@ describe('inferTimeframe', () => {
   });
   it('says nothing with fewer than three bars', () => {
     expect(inferTimeframe([0, H]).timeframe).toBeNull();
+  });
+});
+
+describe('parseBarsCsvAsync', () => {
+  it('parses exactly like parseBarsCsv while letting timers run between chunks', async () => {
+    const lines = ['timestamp,open,high,low,close,volume'];
+    for (let i = 0; i < 5000; i++) lines.push(`${new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString()},1,2,0.5,1.5,${i}`);
+    lines.push('bad,1,1,1,1,1');
+    const text = lines.join('\n');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const a = await parseBarsCsvAsync(text, { symbol: 'X', timeframe: '1m' }, 500);
+    clearInterval(timer);
+    expect(a).toEqual(parseBarsCsv(text, { symbol: 'X', timeframe: '1m' }));
+    expect(a.bars.time.length).toBe(5000);
+    expect(ticks).toBeGreaterThan(0);
   });
 });

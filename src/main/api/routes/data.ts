@@ -12,7 +12,7 @@ import { isPlausibleTime, parseStrictDate } from '../../../core/bars/user-date';
 import { formatSpacing } from '../../../core/bars/infer-timeframe';
 import type { BarSeries } from '../../../core/bars/types';
 import { KNOWN_TIMEFRAMES } from '../../../core/timeframes';
-import { CorruptSeriesError, importCsvTextAsync, ImportRefusedError, prepareImport, SeriesNotFoundError, type BarStore, type SeriesInfo } from '../../../infra/bars';
+import { CorruptSeriesError, importCsvTextAsync, ImportRefusedError, prepareImportAsync, SeriesNotFoundError, type BarStore, type SeriesInfo } from '../../../infra/bars';
 import { LockTimeoutError } from '../../../infra/bars/atomic';
 import { ImportFileError, importRoots, readImportFileAsync, resolveImportPath } from '../../../infra/import-files';
 import { readManifestIfAny } from '../../../infra/models/registry';
@@ -360,7 +360,7 @@ export function dataRoutes(ctx: AppContext) {
         const { text, opts } = await importInput(req.body);
         let prep;
         try {
-          prep = prepareImport(text, { ...opts, keepValidRows: true, checkTimeframe: false });
+          prep = await prepareImportAsync(text, { ...opts, keepValidRows: true, checkTimeframe: false });
         } catch (err) {
           if (err instanceof ImportRefusedError) {
             // No valid row: still a preview, with every reason.
