@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildApi } from './api/server';
 import { loadConfig, type AppConfig } from './config';
 import type { AppContext } from './context';
@@ -14,7 +14,9 @@ import { OperationsService } from './operations/service';
 import { openDatabase } from './store/database';
 import { createExperimentScheduler } from './experiments';
 import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars';
+import { sweepLeftovers } from '../infra/bars/atomic';
 import { ModelRegistry } from '../infra/models/registry';
+import { sweepTempDirs } from '../infra/models/store';
 import { StrategyCatalog } from '../infra/strategies';
 import { DEFAULT_CATALOG } from '../core/strategy/default-catalog';
 
@@ -51,13 +53,26 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
       logLevel: config.logLevel,
       cacheTtlMs: config.cacheTtlMs,
       cancelGraceMs: config.cancelGraceMs,
-      maxWorkers: Number(process.env.KTRDR_MAX_WORKERS) || Math.max(4, cpus().length),
+      maxWorkers: config.maxWorkers,
     });
     const recovered = operations.recoverInterrupted();
     if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
     const experiments = createExperimentScheduler({ operations, repo, db, home: config.home, log: log.child({ component: 'experiments' }) });
 
     const bars = barStoreForHome(config.home);
+    // Temp files and locks of writers killed mid-write (this server's or its workers') go first.
+    const swept = sweepLeftovers(bars.dataDir);
+    if (swept.length) log.warn(`Removed ${swept.length} leftover temp/lock file(s) of interrupted writers`);
+    const models = ModelRegistry.forHome(config.home);
+    // Half-written model versions (a save killed before its rename) are temp folders: removed too.
+    for (const strategy of existsSync(models.modelsDir) ? readdirSync(models.modelsDir) : []) {
+      try {
+        // At start no save can be in flight: every temp folder is a leftover, whatever its age.
+        sweepTempDirs(models, strategy, Number.POSITIVE_INFINITY);
+      } catch {
+        // not a strategy folder
+      }
+    }
     if (process.env.KTRDR_SEED_SAMPLES !== '0') {
       // First start: the bundled real bars, so a new user can train and backtest at once.
       const dataLog = log.child({ component: 'data' });
@@ -68,9 +83,11 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
       }
     }
     const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG });
-    const models = ModelRegistry.forHome(config.home);
     const ctx: AppContext = { config, log, db, operations, bars, strategies, models, experiments };
-    const api = await buildApi(ctx);
+    // Worst event-loop stall, for the reliability suites (GET /debug/event-loop in test mode).
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const api = await buildApi(ctx, { loopDelay });
     if (opts.serveRenderer) await serveRenderer(api, config.rendererDir);
     // Experiments left running by the last server resume now (finished children kept, the rest rerun).
     const resumed = experiments.resumeAll();
@@ -90,6 +107,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
         if (closed) return;
         closed = true;
         experiments.stop();
+        loopDelay.disable();
         await operations.shutdown();
         await api.close();
         db.close();

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../infra/process-alive';
 
 export class HomeLockedError extends Error {}
 
@@ -7,18 +8,11 @@ export interface HomeLock {
   release(): void;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * One server per data directory: a second one would race the first on the bar store and the
- * operations table. The lock file is created atomically ('wx'); a lock left by a dead process is taken over.
+ * operations table. The lock file is created atomically ('wx'); a lock left by a dead process is taken
+ * over, and a zombie (killed, never reaped: no init in the container) counts as dead (issue #17.11).
  */
 export function acquireHomeLock(home: string, info: { port: number }): HomeLock {
   mkdirSync(home, { recursive: true });
@@ -44,7 +38,7 @@ export function acquireHomeLock(home: string, info: { port: number }): HomeLock 
       } catch {
         // A half-written lock: treat as stale.
       }
-      if (holder.pid && processAlive(holder.pid)) {
+      if (holder.pid && isProcessAlive(holder.pid)) {
         throw new HomeLockedError(
           `Another KTRDR server (pid ${holder.pid}, port ${holder.port ?? '?'}) is using ${home}. ` +
             `Stop it, or set KTRDR_HOME to another directory.`,

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const REPO = resolve(__dirname, '..', '..');
 
@@ -26,6 +27,10 @@ export interface StartOptions {
   built?: boolean;
   /** Remove the home directory on stop (default: only when this helper created it). */
   cleanup?: boolean;
+  /** Working directory of the server (default: the repository). */
+  cwd?: string;
+  /** Start the server as the leader of its own process group (so a test can kill the whole group). */
+  detached?: boolean;
 }
 
 /** Starts a real `ktrdr serve` process on a free port with its own data directory. */
@@ -34,9 +39,12 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const cleanup = opts.cleanup ?? !opts.home;
   const cli = opts.built ? join(REPO, 'out', 'main', 'cli.js') : join(REPO, 'src', 'cli', 'index.ts');
   if (opts.built && !existsSync(cli)) throw new Error(`${cli} is missing: run "npx electron-vite build" (npm test does) first`);
-  const args = opts.built ? [cli, 'serve', '--port', '0'] : ['--import', 'tsx', cli, 'serve', '--port', '0'];
+  // tsx resolved from the repository, so that the server can run in any working directory.
+  const tsx = pathToFileURL(require.resolve('tsx', { paths: [REPO] })).href;
+  const args = opts.built ? [cli, 'serve', '--port', '0'] : ['--import', tsx, cli, 'serve', '--port', '0'];
   const proc = spawn(process.execPath, args, {
-    cwd: REPO,
+    cwd: opts.cwd ?? REPO,
+    detached: opts.detached ?? false,
     env: { ...process.env, KTRDR_HOME: home, LOG_LEVEL: 'info', KTRDR_RENDERER_DIR: join(REPO, 'out', 'renderer'), ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

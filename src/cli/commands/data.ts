@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { OperationInfo } from '../../shared/operations';
 import { followOperation } from '../follow';
 import { printJson, table } from '../format';
+import { ApiError } from '../http';
 import type { CliContext } from '../index';
 
 interface BarsResponse {
@@ -114,14 +115,26 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .requiredOption('-t, --timeframe <tf>', 'bar timeframe of the file')
     .option('--timezone <zone>', 'IANA zone of timestamps written without one (default UTC)')
     .option('--mode <mode>', 'merge|replace', 'merge')
+    .option('--keep-valid-rows', 'store the valid rows even when some are rejected (default: store nothing then)')
     .option('--json', 'print JSON')
-    .action(async (file: string, o: { symbol: string; timeframe: string; timezone?: string; mode: string; json?: boolean }) => {
+    .action(async (file: string, o: { symbol: string; timeframe: string; timezone?: string; mode: string; keepValidRows?: boolean; json?: boolean }) => {
       const raw = readFileSync(file);
       const csv = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-      const res = await ctx.client().post<{ data: { symbol: string; timeframe: string; rows: number; imported: number; added: number; merged: number; duplicates: number; skipped: number; rejected: { line: number; reason: string }[]; total_bars: number; start: string; end: string } }>(
-        '/data/import',
-        { symbol: o.symbol, timeframe: o.timeframe, csv, mode: o.mode, ...(o.timezone ? { timezone: o.timezone } : {}) },
-      );
+      type Rejected = { line: number; reason: string };
+      let res;
+      try {
+        res = await ctx.client().post<{ data: { symbol: string; timeframe: string; rows: number; imported: number; added: number; merged: number; duplicates: number; skipped: number; rejected: Rejected[]; total_bars: number; start: string; end: string } }>(
+          '/data/import',
+          { symbol: o.symbol, timeframe: o.timeframe, csv, mode: o.mode, ...(o.timezone !== undefined ? { timezone: o.timezone } : {}), ...(o.keepValidRows ? { keep_valid_rows: true } : {}) },
+        );
+      } catch (err) {
+        // A refused import lists its rejected rows (line and reason) under the one-line error.
+        const body = err instanceof ApiError ? (err.body as { rejected?: Rejected[]; skipped?: number; inferred_timeframe?: string } | null) : null;
+        if (o.json || !body?.rejected?.length) throw err;
+        const shown = body.rejected.slice(0, 20).map((r) => `  line ${r.line}: ${r.reason}`);
+        const more = (body.skipped ?? body.rejected.length) - shown.length;
+        throw new ApiError(err instanceof ApiError ? err.status : 400, [(err as Error).message, ...shown, ...(more > 0 ? [`  ... and ${more} more`] : [])].join('\n'), body);
+      }
       if (o.json) return printJson(res);
       const d = res.data;
       const lines = [

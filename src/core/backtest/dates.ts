@@ -3,22 +3,12 @@
 // silently dropped the last day of intraday bars). A full ISO timestamp is taken as written (UTC when
 // it has no zone).
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DAY_MS = 86_400_000;
+import { parseStrictDate } from '../bars/user-date';
 
-/** Epoch ms of the boundary, or null when the text is not an ISO date/time. */
+/** Epoch ms of the boundary, or null when the text is not a valid date (the one strict parser). */
 export function parseDateBoundary(text: string, side: 'start' | 'end'): number | null {
-  const s = text.trim();
-  if (!s) return null;
-  if (DATE_ONLY.test(s)) {
-    const t = Date.parse(`${s}T00:00:00Z`);
-    if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s) return null;
-    return side === 'start' ? t : t + DAY_MS - 1;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(s)) return null;
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(s);
-  const t = Date.parse(hasZone ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`);
-  return Number.isNaN(t) ? null : t;
+  const r = parseStrictDate(text, side);
+  return r.ok ? r.ms : null;
 }
 
 export interface EffectiveRange {

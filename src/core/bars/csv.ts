@@ -2,6 +2,7 @@
 import { lastTimestamp, parseNumber, parseTimeOfDay, parseTimestamp } from './parse-fields';
 import { BarBuilder, ohlcProblem, sortAndDedupe } from './series';
 import { isoUtc, makeZoneConverter } from './time';
+import { isPlausibleTime, PLAUSIBLE_RANGE_TEXT } from './user-date';
 import type { BarSeries } from './types';
 
 export interface CsvParseOptions {
@@ -11,6 +12,11 @@ export interface CsvParseOptions {
   timezone?: string;
   /** How many rejected rows to list (all are counted). */
   maxRejectedListed?: number;
+  /**
+   * Quote file text (header, bad timestamps) in messages. False for files named by a path on the
+   * server: an error must never read a file back to the caller (issue #17.3).
+   */
+  echoContent?: boolean;
 }
 
 export interface RejectedRow {
@@ -31,6 +37,10 @@ export interface CsvParseResult {
   header: string[] | null;
   /** Whether rows had to be sorted. */
   resorted: boolean;
+  /** How the first valid timestamp was written (see describeTimestamp), null when no row was valid. */
+  timestampFormat: string | null;
+  /** Whether the first valid timestamp carried its own zone (Z or an offset). */
+  timestampHasZone: boolean | null;
 }
 
 export class CsvFormatError extends Error {}
@@ -59,7 +69,7 @@ function clean(name: string): string {
   return name.trim().replace(/^"|"$/g, '').replace(/^<|>$/g, '').trim().toLowerCase();
 }
 
-function mapHeader(names: string[]): ColumnMap {
+function mapHeader(names: string[], echo: boolean): ColumnMap {
   const lower = names.map(clean);
   const find = (aliases: string[]) => lower.findIndex((n) => aliases.includes(n));
   const map: ColumnMap = {
@@ -82,7 +92,7 @@ function mapHeader(names: string[]): ColumnMap {
   const missing = (['open', 'high', 'low', 'close'] as const).filter((k) => map[k] < 0);
   if (map.time < 0) missing.unshift('timestamp' as never);
   if (missing.length) {
-    throw new CsvFormatError(`CSV header ${JSON.stringify(names.join(','))} lacks column(s): ${missing.join(', ')} (expected e.g. timestamp,open,high,low,close,volume)`);
+    throw new CsvFormatError(`CSV header ${echo ? `${JSON.stringify(names.join(',').slice(0, 200))} ` : `(${names.length} columns) `}lacks column(s): ${missing.join(', ')} (expected e.g. timestamp,open,high,low,close,volume)`);
   }
   return map;
 }
@@ -102,7 +112,31 @@ function detectDelimiter(line: string): number {
  * checks are rejected with their line number and never returned; the result is sorted and unique.
  */
 export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResult {
+  const steps = csvSteps(text, opts, Infinity);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/**
+ * parseBarsCsv for a server: the same parse, pausing every `chunkLines` lines so that other
+ * requests (and /health) are served between chunks instead of waiting for the whole file.
+ */
+export async function parseBarsCsvAsync(text: string, opts: CsvParseOptions, chunkLines = 10_000): Promise<CsvParseResult> {
+  const steps = csvSteps(text, opts, chunkLines);
+  let r = steps.next();
+  while (!r.done) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    r = steps.next();
+  }
+  return r.value;
+}
+
+function* csvSteps(text: string, opts: CsvParseOptions, chunkLines: number): Generator<void, CsvParseResult> {
   const maxListed = opts.maxRejectedListed ?? 1000;
+  const echo = opts.echoContent ?? true;
+  let timestampFormat: string | null = null;
+  let timestampHasZone: boolean | null = null;
   const toUtc = makeZoneConverter(opts.timezone ?? 'UTC');
   const zoneIsUtc = !opts.timezone || opts.timezone === 'UTC' || opts.timezone === 'Etc/UTC';
   const len = text.length;
@@ -133,7 +167,7 @@ export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResul
     lineNo--;
   } else {
     header = firstFields.map((f) => f.trim());
-    cols = mapHeader(firstFields);
+    cols = mapHeader(firstFields, echo);
   }
 
   const maxCol = Math.max(cols.time, cols.clock, cols.open, cols.high, cols.low, cols.close, cols.volume);
@@ -148,7 +182,12 @@ export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResul
     if (rejected.length < maxListed) rejected.push({ line, reason });
   };
 
+  let sinceYield = 0;
   while (pos < len) {
+    if (++sinceYield >= chunkLines) {
+      sinceYield = 0;
+      yield;
+    }
     let end = text.indexOf('\n', pos);
     if (end < 0) end = len;
     let lineEnd = end;
@@ -184,10 +223,14 @@ export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResul
       naive = true;
     }
     if (Number.isNaN(t)) {
-      reject(lineNo, `invalid timestamp '${text.slice(starts[cols.time], ends[cols.time]).slice(0, 40)}'`);
+      reject(lineNo, echo ? `invalid timestamp '${text.slice(starts[cols.time], ends[cols.time]).slice(0, 40)}'` : 'invalid timestamp');
       continue;
     }
     if (naive && !zoneIsUtc) t = toUtc(t);
+    if (!isPlausibleTime(t)) {
+      reject(lineNo, `timestamp outside ${PLAUSIBLE_RANGE_TEXT}${echo ? ` '${text.slice(starts[cols.time], ends[cols.time]).slice(0, 40)}'` : ''}`);
+      continue;
+    }
     const o = parseNumber(text, starts[cols.open], ends[cols.open]);
     const h = parseNumber(text, starts[cols.high], ends[cols.high]);
     const l = parseNumber(text, starts[cols.low], ends[cols.low]);
@@ -198,12 +241,31 @@ export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResul
       reject(lineNo, problem);
       continue;
     }
+    if (timestampFormat === null) {
+      timestampFormat = describeTimestamp(text.slice(starts[cols.time], ends[cols.time]));
+      timestampHasZone = !naive;
+    }
     out.push(t, o, h, l, c, v);
   }
 
   const raw = out.finish(opts.symbol, opts.timeframe);
   const { bars, duplicates } = sortAndDedupe(raw);
-  return { bars, rows, duplicates, rejected, rejectedCount, header, resorted: bars !== raw };
+  return { bars, rows, duplicates, rejected, rejectedCount, header, resorted: bars !== raw, timestampFormat, timestampHasZone };
+}
+
+/** Names the way a timestamp is written: iso8601, date, epoch_s/ms/us/ns, yyyymmdd, dd.mm.yyyy, mm/dd/yyyy. */
+export function describeTimestamp(field: string): string {
+  const s = field.trim().replace(/^"|"$/g, '');
+  if (/^-?\d+(\.\d+)?$/.test(s)) {
+    if (/^\d{8}$/.test(s)) return 'yyyymmdd';
+    const a = Math.abs(Number(s));
+    return a < 1e11 ? 'epoch_s' : a < 1e14 ? 'epoch_ms' : a < 1e17 ? 'epoch_us' : 'epoch_ns';
+  }
+  if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}$/.test(s)) return 'date';
+  if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}[T ]/.test(s)) return 'iso8601';
+  if (/^\d{1,2}\.\d{1,2}\.\d{4}/.test(s)) return 'dd.mm.yyyy';
+  if (/^\d{1,2}\/\d{1,2}\/\d{4}/.test(s)) return 'mm/dd/yyyy';
+  return 'other';
 }
 
 /** Writes bars as KTRDR CSV (`timestamp,open,high,low,close,volume`, ISO UTC with Z). */

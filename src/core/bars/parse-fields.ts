@@ -1,5 +1,6 @@
 // Allocation-free readers for one CSV field (a [start, end) slice of the text): numbers and timestamps.
 import { DAY_MS, HOUR_MS, MINUTE_MS, daysFromCivil } from './time';
+import { daysInMonth, epochToMs, parseStrictDate } from './user-date';
 
 // Exact powers of ten: a decimal with ≤ 15 significant digits divided by one of these is the
 // correctly rounded double (both operands are exact; IEEE division rounds once), so
@@ -64,7 +65,7 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * - ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]]` with `Z`, `±HH:MM`, `±HHMM`, ` UTC`, ` GMT±HHMM` or no zone;
  *   `.` or `/` also work as date separators; date only `YYYY-MM-DD`; `YYYYMMDD`;
  * - `DD.MM.YYYY ...` (Dukascopy exports) and `MM/DD/YYYY ...` (US exports);
- * - epoch numbers: seconds when below 1e11, milliseconds otherwise.
+ * - epoch numbers: seconds, milliseconds, microseconds or nanoseconds by magnitude (see epochToMs).
  * A timestamp without a zone sets `lastTimestamp.naive` (the caller applies the file's time zone).
  */
 export function parseTimestamp(s: string, a: number, b: number): number {
@@ -81,7 +82,7 @@ export function parseTimestamp(s: string, a: number, b: number): number {
     const h = digitsAt(s, a + 11, 2);
     const mi = digitsAt(s, a + 14, 2);
     const se = digitsAt(s, a + 17, 2);
-    if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 61 && s.charCodeAt(a + 7) === 45) {
+    if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h >= 0 && h < 24 && mi >= 0 && mi < 60 && se >= 0 && se < 61 && s.charCodeAt(a + 7) === 45) {
       return daysFromCivil(y, mo, d) * DAY_MS + h * HOUR_MS + mi * MINUTE_MS + se * 1000;
     }
   }
@@ -104,8 +105,7 @@ function parseTimestampSlow(s: string, a: number, b: number): number {
   const len = b - a;
   if (allDigits && !(len === 8 && s.charCodeAt(a + 4) !== 46)) {
     const n = Number(s.slice(a, b));
-    if (!Number.isFinite(n)) return NaN;
-    return Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n);
+    return epochToMs(n);
   }
   let i = a;
   let y: number;
@@ -146,7 +146,7 @@ function parseTimestampSlow(s: string, a: number, b: number): number {
     d = digitsAt(s, moEnd + 1, dEnd - moEnd - 1);
     i = dEnd;
   }
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31) return NaN;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
   let t = daysFromCivil(y, mo, d) * DAY_MS;
   if (i >= b) {
     lastTimestamp.naive = true;
@@ -219,12 +219,13 @@ function applyZone(s: string, i: number, b: number, t: number): number {
   let j = i + 3;
   if (s.charCodeAt(j) === 58) j++;
   const om = j < b ? digitsAt(s, j, 2) : 0;
-  if (oh < 0 || om < 0 || (j < b && j + 2 !== b)) return NaN;
+  if (oh < 0 || om < 0 || oh > 14 || om > 59 || (j < b && j + 2 !== b)) return NaN;
   // Local = UTC + offset, so UTC = local − offset.
   return t - sign * (oh * HOUR_MS + om * MINUTE_MS);
 }
 
-/** A date or date-time given by a user (`2024-01-02`, ISO 8601, epoch): UTC ms, or NaN. Naive = UTC. */
+/** A date or date-time given by a user: UTC ms, or NaN (the strict parser of user-date.ts). */
 export function parseUserDate(text: string): number {
-  return parseTimestamp(text, 0, text.length);
+  const r = parseStrictDate(text);
+  return r.ok ? r.ms : NaN;
 }

@@ -1,5 +1,5 @@
 // YAML text → plain value, keeping the node tree so that any key path can be turned back into line:column.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { StrategyIssue } from './types';
 
 export type PathSegment = string | number;
@@ -48,7 +48,64 @@ function child(node: unknown, seg: PathSegment): { value: Node | null; key?: Nod
   return undefined;
 }
 
+/**
+ * Bounds on user YAML (strategies are a few KiB, a dozen levels deep). The `yaml` library's
+ * toJS is super-linear on deeply nested, broken flow collections (350 `{` took 10 s), so text
+ * beyond these bounds is refused before or right after parsing, never converted.
+ */
+export const YAML_LIMITS = { maxChars: 16 * 1024, maxDepth: 64, maxAliases: 100, maxIssues: 50 } as const;
+
+/**
+ * Deepest flow-collection nesting (`{`/`[`) outside comments: a linear pre-scan. Brackets inside
+ * quoted strings count too; over-counting only refuses text no strategy looks like.
+ */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 10)) {
+      const nl = text.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+    } else if (c === 123 || c === 91) {
+      if (++depth > max) max = depth;
+    } else if ((c === 125 || c === 93) && depth > 0) depth--;
+  }
+  return max;
+}
+
+/** Depth of the node tree and the number of alias nodes, walked iteratively (no recursion limit). */
+function treeShape(root: unknown): { depth: number; aliases: number } {
+  let depth = 0;
+  let aliases = 0;
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [node, d] = stack.pop()!;
+    if (node === null || node === undefined) continue;
+    if (isAlias(node)) {
+      aliases++;
+      continue;
+    }
+    if (d > depth) depth = d;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) {
+          stack.push([item.key, d + 1], [item.value, d + 1]);
+        } else stack.push([item, d + 1]);
+      }
+    }
+  }
+  return { depth, aliases };
+}
+
+function refusal(message: string): YamlSource {
+  return { value: null, issues: [{ severity: 'error', category: 'yaml', message, line: 1, column: 1 }], locate: () => undefined };
+}
+
 export function readYaml(text: string): YamlSource {
+  if (text.length > YAML_LIMITS.maxChars) return refusal(`YAML: the text is ${text.length} characters; at most ${YAML_LIMITS.maxChars} are accepted`);
+  if (flowDepth(text) > YAML_LIMITS.maxDepth) return refusal(`YAML: collections nested deeper than ${YAML_LIMITS.maxDepth} levels are not accepted`);
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
   const pos = (offset: number): Position => {
@@ -70,11 +127,20 @@ export function readYaml(text: string): YamlSource {
     const p = w.linePos?.[0];
     issues.push({ severity: 'warning', category: 'yaml', message: `YAML: ${firstLine(w.message)}`, line: p?.line, column: p?.col });
   }
+  if (issues.length > YAML_LIMITS.maxIssues) issues.splice(YAML_LIMITS.maxIssues);
   let value: unknown = null;
-  try {
-    value = doc.toJS({ maxAliasCount: 1000 });
-  } catch (err) {
-    issues.push({ severity: 'error', category: 'yaml', message: `YAML: ${firstLine((err as Error).message)}` });
+  // Converting a document with syntax errors is both pointless (the caller stops at them) and the slow path.
+  if (doc.errors.length === 0) {
+    const shape = treeShape(doc.contents);
+    if (shape.depth > YAML_LIMITS.maxDepth) issues.push({ severity: 'error', category: 'yaml', message: `YAML: collections nested deeper than ${YAML_LIMITS.maxDepth} levels are not accepted`, line: 1, column: 1 });
+    else if (shape.aliases > YAML_LIMITS.maxAliases) issues.push({ severity: 'error', category: 'yaml', message: `YAML: more than ${YAML_LIMITS.maxAliases} aliases (*name) are not accepted`, line: 1, column: 1 });
+    else {
+      try {
+        value = doc.toJS({ maxAliasCount: YAML_LIMITS.maxAliases });
+      } catch (err) {
+        issues.push({ severity: 'error', category: 'yaml', message: `YAML: ${firstLine((err as Error).message)}` });
+      }
+    }
   }
 
   const locate = (path: readonly PathSegment[], opts: { key?: boolean } = {}): Position | undefined => {

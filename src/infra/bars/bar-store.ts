@@ -1,12 +1,14 @@
 // Bars on disk under <KTRDR_HOME>/data/<SYMBOL>/<tf>.bars, one columnar file per (symbol, timeframe).
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { bucketStart, canResample, resampleBars } from '../../core/bars/resample';
 import { barsInRange, isStrictlyAscending, mergeBars, rangeIndices, type TimeRange } from '../../core/bars/series';
 import { normalizeSymbol, normalizeTimeframe } from '../../core/bars/symbols';
 import type { BarSeries } from '../../core/bars/types';
 import { timeframeMs } from '../../core/timeframes';
-import { TEMP_MARKER, withFileLock, writeFileAtomic } from './atomic';
+import { isPlausibleTime } from '../../core/bars/user-date';
+import { TEMP_MARKER, withFileLock, withFileLockAsync, writeFileAtomic, writeFileAtomicAsync } from './atomic';
 import { decodeBarFile, encodeBarFile, readBarRange, readHeader, readTimeColumn, type BarFileHeader } from './bar-file';
 
 const EXT = '.bars';
@@ -60,6 +62,16 @@ export interface LoadResult {
 
 export class InvalidSeriesNameError extends Error {}
 export class SeriesNotFoundError extends Error {}
+/** A stored file that cannot be served (unreadable, or bars outside 1900–2200): delete or re-import it. */
+export class CorruptSeriesError extends Error {}
+
+/** A header whose times are not plausible bar times (written before imports were range-checked). */
+function checkHeader(h: BarFileHeader, path: string): BarFileHeader {
+  if ((h.start !== null && !isPlausibleTime(h.start)) || (h.end !== null && !isPlausibleTime(h.end))) {
+    throw new CorruptSeriesError(`Stored series ${h.symbol} ${h.timeframe} has bars outside 1900–2200 (${path.split(/[\\/]/).slice(-2).join('/')}); delete it (DELETE /data/${h.symbol}/${h.timeframe}) and import it again`);
+  }
+  return h;
+}
 
 /** Combines provenance labels: "csv" + "dukascopy" → "csv,dukascopy" (deduplicated, order kept). */
 function combineSources(a: string, b: string): string {
@@ -95,9 +107,9 @@ export class BarStore {
       for (const f of readdirSync(dir).sort()) {
         if (!f.endsWith(EXT) || f.includes(TEMP_MARKER)) continue;
         try {
-          out.push(toInfo(readHeader(join(dir, f))));
+          out.push(toInfo(checkHeader(readHeader(join(dir, f)), join(dir, f))));
         } catch {
-          // An unreadable file is skipped in listings; reading it directly reports the problem.
+          // An unreadable or implausible file is skipped in listings; reading it directly reports the problem.
         }
       }
     }
@@ -110,15 +122,26 @@ export class BarStore {
 
   info(symbol: string, timeframe: string): SeriesInfo | null {
     const { path } = this.locate(symbol, timeframe);
-    return existsSync(path) ? toInfo(readHeader(path)) : null;
+    return existsSync(path) ? toInfo(this.header(path)) : null;
+  }
+
+  /** A file's header, checked; any failure to read it is a CorruptSeriesError. */
+  private header(path: string): BarFileHeader {
+    let h: BarFileHeader;
+    try {
+      h = readHeader(path);
+    } catch (err) {
+      throw new CorruptSeriesError(`Stored file ${path.split(/[\\/]/).slice(-2).join('/')} is unreadable (${(err as Error).message}); delete it and load the series again`);
+    }
+    return checkHeader(h, path);
   }
 
   /** Stored bars with start ≤ time ≤ end. A range reads the time column, then only the bars it needs. */
   read(symbol: string, timeframe: string, range: TimeRange = {}): BarSeries {
     const loc = this.locate(symbol, timeframe);
     if (!existsSync(loc.path)) throw new SeriesNotFoundError(`No data stored for ${loc.symbol} ${loc.timeframe}`);
+    const header = this.header(loc.path);
     if (range.start === undefined && range.end === undefined) return decodeBarFile(readFileSync(loc.path), loc.path).bars;
-    const header = readHeader(loc.path);
     const [from, to] = rangeIndices(readTimeColumn(loc.path, header), range);
     return readBarRange(loc.path, header, from, to);
   }
@@ -129,25 +152,61 @@ export class BarStore {
    * concurrent writer never leaves a half-written or mixed file.
    */
   write(series: BarSeries, opts: WriteOptions): MergeSummary {
+    const { lockPath, path, build } = this.prepareWrite(series, opts);
+    return withFileLock(lockPath, () => {
+      const { data, summary } = build(existsSync(path) ? readFileSync(path) : null);
+      writeFileAtomic(path, data);
+      return summary;
+    });
+  }
+
+  /** write() for the server: waits for the lock, reads and writes the file without blocking the event loop. */
+  writeAsync(series: BarSeries, opts: WriteOptions): Promise<MergeSummary> {
+    const { lockPath, path, build } = this.prepareWrite(series, opts);
+    return withFileLockAsync(
+      lockPath,
+      async () => {
+        const stored = opts.mode === 'merge' ? await readFile(path).catch(() => null) : null;
+        const { data, summary } = build(stored);
+        await writeFileAtomicAsync(path, data);
+        return summary;
+      },
+      5_000,
+    );
+  }
+
+  /** Checks the bars and returns how to build the new file from the stored one (merge) or alone. */
+  private prepareWrite(series: BarSeries, opts: WriteOptions): { lockPath: string; path: string; build: (stored: Buffer | null) => { data: Uint8Array; summary: MergeSummary } } {
     const loc = this.locate(series.symbol, series.timeframe);
     if (!isStrictlyAscending(series.time)) throw new Error('Bars must be sorted by time without duplicates before they are stored');
+    const n0 = series.time.length;
+    // The store's own guard: bars outside 1900–2200 would make the series unservable.
+    if (n0 && (!isPlausibleTime(series.time[0]) || !isPlausibleTime(series.time[n0 - 1]))) throw new Error('Bars outside 1900–2200 are never stored');
     mkdirSync(loc.dir, { recursive: true });
     const incomingSynthetic = opts.synthetic ?? series.meta?.synthetic ?? false;
     const incoming: BarSeries = { ...series, symbol: loc.symbol, timeframe: loc.timeframe };
-    return withFileLock(`${loc.path}.lock`, () => {
+    const build = (storedBuf: Buffer | null) => {
       let result = { bars: incoming, added: incoming.time.length, replaced: 0, unchanged: 0 };
       let source = opts.source;
       let synthetic = incomingSynthetic;
-      if (opts.mode === 'merge' && existsSync(loc.path)) {
-        const stored = decodeBarFile(readFileSync(loc.path), loc.path);
-        result = mergeBars(stored.bars, incoming);
-        source = combineSources(stored.header.source, opts.source);
-        synthetic = stored.header.synthetic || incomingSynthetic;
+      if (opts.mode === 'merge' && storedBuf) {
+        let stored;
+        try {
+          stored = decodeBarFile(storedBuf, loc.path);
+          checkHeader(stored.header, loc.path);
+        } catch {
+          stored = null; // an unservable file is replaced, never merged into
+        }
+        if (stored) {
+          result = mergeBars(stored.bars, incoming);
+          source = combineSources(stored.header.source, opts.source);
+          synthetic = stored.header.synthetic || incomingSynthetic;
+        }
       }
       const bars = result.bars;
-      writeFileAtomic(loc.path, encodeBarFile({ ...bars, symbol: loc.symbol, timeframe: loc.timeframe }, { source, synthetic }));
+      const data = encodeBarFile({ ...bars, symbol: loc.symbol, timeframe: loc.timeframe }, { source, synthetic });
       const n = bars.time.length;
-      return {
+      const summary: MergeSummary = {
         symbol: loc.symbol,
         timeframe: loc.timeframe,
         mode: opts.mode,
@@ -161,7 +220,9 @@ export class BarStore {
         source,
         synthetic,
       };
-    });
+      return { data, summary };
+    };
+    return { lockPath: `${loc.path}.lock`, path: loc.path, build };
   }
 
   remove(symbol: string, timeframe: string): boolean {

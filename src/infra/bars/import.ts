@@ -1,5 +1,9 @@
 // CSV text → validated bars → store, with a summary of what happened to every row.
-import { parseBarsCsv, type RejectedRow } from '../../core/bars/csv';
+// Everything is checked before anything is written (issue #17.2, #15.5): rejected rows refuse the
+// whole import unless the caller keeps the valid rows; timestamps that contradict the timeframe refuse it.
+import { parseBarsCsv, parseBarsCsvAsync, type CsvParseResult, type RejectedRow } from '../../core/bars/csv';
+import { formatSpacing, inferTimeframe, type TimeframeEvidence } from '../../core/bars/infer-timeframe';
+import { isoUtc } from '../../core/bars/time';
 import type { BarStore, MergeSummary } from './bar-store';
 
 export interface ImportOptions {
@@ -8,6 +12,12 @@ export interface ImportOptions {
   timezone?: string;
   mode: 'merge' | 'replace';
   source?: string;
+  /** Store the valid rows even when others were rejected (default false: nothing is stored). */
+  keepValidRows?: boolean;
+  /** Refuse when the timestamps' spacing names another timeframe (default true). */
+  checkTimeframe?: boolean;
+  /** Quote file text in messages (false for server-side paths). */
+  echoContent?: boolean;
 }
 
 export interface ImportSummary {
@@ -31,31 +41,94 @@ export interface ImportSummary {
   start: number | null;
   end: number | null;
   source: string;
+  inferred_timeframe: string | null;
 }
 
-/** Parses and stores a CSV. Nothing is written when no row is valid (a bad file never erases data). */
-export function importCsvText(store: BarStore, text: string, opts: ImportOptions): ImportSummary {
-  const parsed = parseBarsCsv(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone });
-  const source = opts.source ?? 'csv';
-  let stored: MergeSummary | null = null;
-  if (parsed.bars.time.length > 0) stored = store.write(parsed.bars, { mode: opts.mode, source, synthetic: false });
-  const info = stored ?? null;
-  const existing = info ? null : store.info(opts.symbol, opts.timeframe);
+/** The import was refused before anything was stored; `extra` goes into the 400 answer. */
+export class ImportRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly extra: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export interface PreparedImport {
+  parsed: CsvParseResult;
+  evidence: TimeframeEvidence;
+}
+
+/** Parses and checks; throws CsvFormatError or ImportRefusedError. Writes nothing. */
+export function prepareImport(text: string, opts: ImportOptions): PreparedImport {
+  return checkImport(parseBarsCsv(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent }), opts);
+}
+
+/** prepareImport for the server: the parse yields to the event loop between chunks of lines. */
+export async function prepareImportAsync(text: string, opts: ImportOptions): Promise<PreparedImport> {
+  return checkImport(await parseBarsCsvAsync(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent }), opts);
+}
+
+function checkImport(parsed: CsvParseResult, opts: ImportOptions): PreparedImport {
+  const evidence = inferTimeframe(parsed.bars.time);
+  const n = parsed.bars.time.length;
+  if (n === 0) {
+    const first = parsed.rejected.slice(0, 5).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
+    throw new ImportRefusedError(`No valid rows to import${first ? ` (${first})` : ' (the file has no data rows)'}`, {
+      rejected: parsed.rejected,
+      skipped: parsed.rejectedCount,
+      rows: parsed.rows,
+    });
+  }
+  if (parsed.rejectedCount > 0 && !opts.keepValidRows) {
+    const first = parsed.rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
+    throw new ImportRefusedError(
+      `${parsed.rejectedCount} of ${parsed.rows} rows were rejected (${first}${parsed.rejectedCount > 3 ? '; …' : ''}); nothing was stored. Fix the file, or import again with keep_valid_rows to store the ${n} valid rows.`,
+      { rejected: parsed.rejected, skipped: parsed.rejectedCount, rows: parsed.rows, valid_count: n },
+    );
+  }
+  if (opts.checkTimeframe !== false && evidence.timeframe !== null && evidence.timeframe !== opts.timeframe) {
+    throw new ImportRefusedError(
+      `The timestamps are ${evidence.timeframe} bars, not ${opts.timeframe}: the median spacing of ${evidence.intervals} intervals is ${formatSpacing(evidence.medianMs!)} ` +
+        `(${Math.round(evidence.shareAtMedian * 100)}% of them exactly), from ${isoUtc(parsed.bars.time[0])} to ${isoUtc(parsed.bars.time[n - 1])}. Import it as ${evidence.timeframe}.`,
+      { inferred_timeframe: evidence.timeframe },
+    );
+  }
+  return { parsed, evidence };
+}
+
+function summarize(prep: PreparedImport, opts: ImportOptions, stored: MergeSummary): ImportSummary {
+  const { parsed } = prep;
   return {
-    symbol: info?.symbol ?? opts.symbol.toUpperCase(),
-    timeframe: info?.timeframe ?? opts.timeframe,
+    symbol: stored.symbol,
+    timeframe: stored.timeframe,
     mode: opts.mode,
     rows: parsed.rows,
     imported: parsed.bars.time.length,
     duplicates: parsed.duplicates,
     skipped: parsed.rejectedCount,
     rejected: parsed.rejected,
-    added: info?.added ?? 0,
-    merged: info?.replaced ?? 0,
-    unchanged: info?.unchanged ?? 0,
-    total_bars: info?.total ?? existing?.count ?? 0,
-    start: info?.start ?? existing?.start ?? null,
-    end: info?.end ?? existing?.end ?? null,
-    source,
+    added: stored.added,
+    merged: stored.replaced,
+    unchanged: stored.unchanged,
+    total_bars: stored.total,
+    start: stored.start,
+    end: stored.end,
+    source: stored.source,
+    inferred_timeframe: prep.evidence.timeframe,
   };
+}
+
+/** Parses, checks, then stores (synchronous lock: startup and workers). */
+export function importCsvText(store: BarStore, text: string, opts: ImportOptions): ImportSummary {
+  const prep = prepareImport(text, opts);
+  const stored = store.write(prep.parsed.bars, { mode: opts.mode, source: opts.source ?? 'csv', synthetic: false });
+  return summarize(prep, opts, stored);
+}
+
+/** Same, waiting for the series lock without blocking the event loop (the API server). */
+export async function importCsvTextAsync(store: BarStore, text: string, opts: ImportOptions): Promise<ImportSummary> {
+  const prep = await prepareImportAsync(text, opts);
+  const stored = await store.writeAsync(prep.parsed.bars, { mode: opts.mode, source: opts.source ?? 'csv', synthetic: false });
+  return summarize(prep, opts, stored);
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { BarStore } from './bar-store';
 
-export { BarStore, InvalidSeriesNameError, SeriesNotFoundError, type LoadResult, type MergeSummary, type SeriesInfo, type WriteOptions } from './bar-store';
-export { importCsvText, type ImportOptions, type ImportSummary } from './import';
+export { BarStore, CorruptSeriesError, InvalidSeriesNameError, SeriesNotFoundError, type LoadResult, type MergeSummary, type SeriesInfo, type WriteOptions } from './bar-store';
+export { importCsvText, importCsvTextAsync, ImportRefusedError, prepareImport, prepareImportAsync, type ImportOptions, type ImportSummary, type PreparedImport } from './import';
 export { ensureSampleData, findSamplesDir, type SeedResult } from './samples';
 
 /** Bars live in <KTRDR_HOME>/data: the one place main and workers agree on. */

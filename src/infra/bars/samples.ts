@@ -66,7 +66,7 @@ export function ensureSampleData(store: BarStore, samplesDir: string | null, log
     try {
       const raw = readFileSync(join(samplesDir, file));
       const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-      const r = importCsvText(store, text, { symbol: s.symbol, timeframe: s.timeframe, mode: 'replace', source: 'sample' });
+      const r = importCsvText(store, text, { symbol: s.symbol, timeframe: s.timeframe, mode: 'replace', source: 'sample', keepValidRows: true, checkTimeframe: false });
       seeded.push({ symbol: r.symbol, timeframe: r.timeframe, bars: r.total_bars });
     } catch (err) {
       log?.warn(`Could not seed sample ${file}: ${(err as Error).message}`);

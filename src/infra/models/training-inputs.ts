@@ -6,6 +6,7 @@ import type { IndicatorCatalog } from '../../core/strategy/catalog';
 import { DEFAULT_CATALOG } from '../../core/strategy/default-catalog';
 import { formatIssue } from '../../core/strategy/format';
 import { parseStrategyWith } from '../../core/strategy/parse';
+import { parseStrictDate } from '../../core/bars/user-date';
 import { retargetStrategy } from '../../core/strategy/retarget';
 import type { StrategyConfig, StrategyIssue } from '../../core/strategy/types';
 
@@ -37,10 +38,8 @@ export function parseForTraining(text: string, name: string, req: { symbols?: st
 /** 'YYYY-MM-DD' or an ISO timestamp → UTC ms; a bare end date covers its whole day. null when absent. */
 export function parseDateBound(value: string | null | undefined, end: boolean): number | null | 'invalid' {
   if (value === undefined || value === null || value === '') return null;
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (!Number.isFinite(ms)) return 'invalid';
-  return dateOnly && end ? ms + 86_400_000 - 1 : ms;
+  const r = parseStrictDate(value, end ? 'end' : 'start');
+  return r.ok ? r.ms : 'invalid';
 }
 
 export interface DataProblem {

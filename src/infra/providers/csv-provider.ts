@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { DEFAULT_IMPORT_LIMIT, ImportFileError, importRoots, readImportFile, resolveImportPath } from '../import-files';
 import { parseBarsCsv } from '../../core/bars/csv';
 import { barsInRange } from '../../core/bars/series';
 import type { BarSeries } from '../../core/bars/types';
@@ -12,6 +12,10 @@ export interface CsvProviderOptions {
   /** One file, used whatever its name. */
   path?: string;
   timezone?: string;
+  /** Folders paths may point into (default: KTRDR_HOME/imports and KTRDR_IMPORT_DIRS). */
+  roots?: string[];
+  /** Largest file, on disk or inflated (default KTRDR_IMPORT_LIMIT or 64 MiB). */
+  limit?: number;
 }
 
 const TF_ALIASES = (tf: string): string[] => {
@@ -25,7 +29,22 @@ export class CsvProvider implements BarProvider {
   readonly id = 'csv';
   readonly synthetic = false;
 
-  constructor(private readonly opts: CsvProviderOptions) {}
+  private readonly roots: string[];
+  private readonly limit: number;
+
+  constructor(private readonly opts: CsvProviderOptions) {
+    this.roots = opts.roots ?? importRoots(process.env.KTRDR_HOME ?? '.', process.env.KTRDR_IMPORT_DIRS);
+    this.limit = opts.limit ?? (Number(process.env.KTRDR_IMPORT_LIMIT) || DEFAULT_IMPORT_LIMIT);
+  }
+
+  private allowed(p: string, directory: boolean): string {
+    try {
+      return resolveImportPath(p, this.roots, { directory });
+    } catch (err) {
+      if (err instanceof ImportFileError) throw new ProviderError(this.id, err.message);
+      throw err;
+    }
+  }
 
   segmentMs(): number {
     return 1000 * 366 * DAY;
@@ -33,9 +52,9 @@ export class CsvProvider implements BarProvider {
 
   /** The file for a series, or null. */
   resolveFile(symbol: string, timeframe: string): string | null {
-    if (this.opts.path) return existsSync(this.opts.path) ? this.opts.path : null;
-    const dir = this.opts.dir;
-    if (!dir || !existsSync(dir) || !statSync(dir).isDirectory()) return null;
+    if (this.opts.path) return this.allowed(this.opts.path, false);
+    if (!this.opts.dir) return null;
+    const dir = this.allowed(this.opts.dir, true);
     const prefixes = TF_ALIASES(timeframe).map((tf) => `${symbol.toUpperCase()}_${tf}`);
     const files = readdirSync(dir).filter((f) => /\.csv(\.gz)?$/i.test(f));
     const hit = files.find((f) => prefixes.some((p) => f === `${p}.csv` || f === `${p}.csv.gz` || f.startsWith(`${p}_`) || f.startsWith(`${p}.`)));
@@ -48,11 +67,10 @@ export class CsvProvider implements BarProvider {
       const where = this.opts.path ?? this.opts.dir ?? '(no folder given)';
       throw new ProviderError(this.id, `No CSV file for ${req.symbol} ${req.timeframe} in ${where} (expected a name like ${req.symbol}_${req.timeframe}.csv)`);
     }
-    const raw = readFileSync(file);
-    const text = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
     let parsed;
     try {
-      parsed = parseBarsCsv(text, { symbol: req.symbol, timeframe: req.timeframe, timezone: this.opts.timezone });
+      const text = readImportFile(file, this.limit);
+      parsed = parseBarsCsv(text, { symbol: req.symbol, timeframe: req.timeframe, timezone: this.opts.timezone, echoContent: false });
     } catch (err) {
       throw new ProviderError(this.id, `${basename(file)}: ${(err as Error).message}`);
     }

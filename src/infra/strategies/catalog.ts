@@ -83,8 +83,25 @@ export class StrategyCatalog {
     return out;
   }
 
+  /**
+   * Parsing is pure but the YAML library is slow (tens of ms per strategy): listing every strategy
+   * on each GET would stall the event loop. The same text parses to the same result, so recent
+   * results are kept (results are treated as read-only by every caller).
+   */
+  private readonly parsed = new Map<string, ParseResult>();
+
   parse(yaml: string, sourceName?: string): ParseResult {
-    return parseStrategy(yaml, { sourceName, catalog: this.indicators });
+    const key = `${sourceName ?? ''}\u0000${yaml}`;
+    const hit = this.parsed.get(key);
+    if (hit) {
+      this.parsed.delete(key);
+      this.parsed.set(key, hit); // most recent last
+      return hit;
+    }
+    const result = parseStrategy(yaml, { sourceName, catalog: this.indicators });
+    this.parsed.set(key, result);
+    if (this.parsed.size > 64) this.parsed.delete(this.parsed.keys().next().value!);
+    return result;
   }
 
   /** Every strategy by name; a user file shadows a bundled one of the same name. */

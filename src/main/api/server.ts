@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
@@ -12,8 +13,36 @@ import { apiRoutes } from './routes';
 export type Api = FastifyInstance;
 
 /** Builds the REST API (not listening yet): security hooks, JSON-only bodies, OpenAPI, routes. */
-export async function buildApi(ctx: AppContext): Promise<FastifyInstance> {
+export interface ApiExtras {
+  /** Event-loop delay histogram of the main process (served at /debug/event-loop in test mode). */
+  loopDelay?: IntervalHistogram;
+}
+
+/** A status line for raw socket answers (431, 400) in the API's `{detail}` envelope. */
+function rawErrorResponse(status: number, reason: string, detail: string): string {
+  const body = JSON.stringify({ detail });
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+export async function buildApi(ctx: AppContext, extras: ApiExtras = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    // Errors raised before routing (bad percent-encoding) get the same envelope as every other error.
+    frameworkErrors: (error, _req, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const r = reply as unknown as FastifyReply;
+      r.status(status >= 400 && status < 500 ? status : 400).send({ detail: `Bad request: ${error.message}` });
+    },
+    // Errors the HTTP parser finds (oversized headers → 431, malformed requests → 400) never reach routing.
+    clientErrorHandler: (err, socket) => {
+      if (!socket.writable) return;
+      const code = (err as NodeJS.ErrnoException).code;
+      const tooLarge = code === 'HPE_HEADER_OVERFLOW';
+      socket.end(
+        tooLarge
+          ? rawErrorResponse(431, 'Request Header Fields Too Large', 'Request header fields too large')
+          : rawErrorResponse(400, 'Bad Request', 'Bad request: the HTTP request could not be parsed'),
+      );
+    },
     // Request/response lines are logged at info by fastify: keep them for LOG_LEVEL=debug only.
     loggerInstance: ctx.log.child({ component: 'http' }, { level: ctx.log.isLevelEnabled('debug') ? ctx.log.level : 'warn' }) as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimit,
@@ -53,5 +82,14 @@ export async function buildApi(ctx: AppContext): Promise<FastifyInstance> {
   app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(apiRoutes(ctx), { prefix: API_PREFIX });
+  const loop = extras.loopDelay;
+  if (ctx.config.testMode && loop) {
+    // Test mode only: the reliability suites read the worst stall of the main event loop.
+    app.get(`${API_PREFIX}/debug/event-loop`, { schema: { hide: true } }, async (req) => {
+      const out = { max_ms: loop.max / 1e6, p99_ms: loop.percentile(99) / 1e6, mean_ms: loop.mean / 1e6, count: loop.count };
+      if ((req.query as Record<string, string>).reset === '1') loop.reset();
+      return out;
+    });
+  }
   return app;
 }

@@ -110,7 +110,13 @@ describe('CSV import round trip through the API', () => {
 
   it('bad rows are reported by line and never stored; an all-bad file stores nothing', async () => {
     const csv = ['timestamp,open,high,low,close,volume', '2024-01-01T00:00:00Z,1,2,0.5,1.5,1', '2024-01-01T01:00:00Z,1,0.5,0.4,0.9,1', '2024-01-01T02:00:00Z,1,2,0.5,,1', '2024-01-01T03:00:00Z,1,2,0.5,1.5,1'].join('\n');
-    const r = await api('POST', '/data/import', { symbol: 'BAD', timeframe: '1h', csv });
+    // Any rejected row refuses the whole import unless the caller keeps the valid rows (#15.5).
+    const refused = await api('POST', '/data/import', { symbol: 'BAD', timeframe: '1h', csv });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ rejected: [{ line: 3 }, { line: 4 }] });
+    expect(refused.json.detail).toMatch(/nothing was stored/);
+    expect((await api('POST', '/data/range', { symbol: 'BAD', timeframe: '1h' })).status).toBe(404);
+    const r = await api('POST', '/data/import', { symbol: 'BAD', timeframe: '1h', csv, keep_valid_rows: true });
     expect(r.status).toBe(200);
     expect(r.json.data).toMatchObject({ imported: 2, skipped: 2, rejected: [{ line: 3 }, { line: 4 }] });
     const stored = (await api('GET', '/data/BAD/1h')).json.data;

@@ -47,7 +47,7 @@ describe('csv provider', () => {
     const t = tempDir();
     try {
       writeFileSync(join(t.dir, 'EURUSD_H1_test.csv'), 'timestamp,open,high,low,close,volume\n2023-01-01T00:00:00Z,1,2,0.5,1.5,0\n2023-01-05T00:00:00Z,1,2,0.5,1.5,0\n2023-02-01T00:00:00Z,1,2,0.5,1.5,0\n');
-      const p = new CsvProvider({ dir: t.dir });
+      const p = new CsvProvider({ dir: t.dir, roots: [t.dir] });
       const bars = await p.fetch(req, noProgress, never);
       expect(Array.from(bars.time)).toEqual([Date.UTC(2023, 0, 5)]);
       expect(bars.meta?.source).toBe('csv');

@@ -39,12 +39,15 @@ describe('REST foundation (in-process, fastify inject)', () => {
     }
   });
 
-  it('refuses a foreign Origin (CSRF) with 403 and allows loopback origins', async () => {
+  it('refuses a foreign Origin (CSRF) with 403, other loopback origins included, and never sends CORS headers', async () => {
     const bad = await inject({ method: 'POST', url: '/api/v1/dummy/start', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, payload: '{}' });
     expect(bad.statusCode).toBe(403);
-    const good = await inject({ method: 'GET', url: '/api/v1/health', headers: { origin: 'http://localhost:5173' } });
-    expect(good.statusCode).toBe(200);
-    expect(good.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    const other = await inject({ method: 'GET', url: '/api/v1/health', headers: { origin: 'http://localhost:5173' } });
+    expect(other.statusCode).toBe(403);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    const plain = await inject({ method: 'GET', url: '/api/v1/health' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('accepts bodies only as JSON: text/plain gets 415', async () => {

@@ -1,18 +1,21 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { delimiter } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { calendarForSymbol, type MarketCalendar } from '../../../core/bars/calendar';
 import { CsvFormatError } from '../../../core/bars/csv';
 import { findGaps } from '../../../core/bars/gaps';
-import { parseUserDate } from '../../../core/bars/parse-fields';
 import { lastBars, type TimeRange } from '../../../core/bars/series';
 import { normalizeSymbol, normalizeTimeframe } from '../../../core/bars/symbols';
 import { isValidTimeZone, isoUtc } from '../../../core/bars/time';
+import { isPlausibleTime, parseStrictDate } from '../../../core/bars/user-date';
+import { formatSpacing } from '../../../core/bars/infer-timeframe';
 import type { BarSeries } from '../../../core/bars/types';
 import { KNOWN_TIMEFRAMES } from '../../../core/timeframes';
-import { importCsvText, SeriesNotFoundError, type BarStore, type SeriesInfo } from '../../../infra/bars';
+import { CorruptSeriesError, importCsvTextAsync, ImportRefusedError, prepareImportAsync, SeriesNotFoundError, type BarStore, type SeriesInfo } from '../../../infra/bars';
+import { LockTimeoutError } from '../../../infra/bars/atomic';
+import { ImportFileError, importRoots, readImportFileAsync, resolveImportPath } from '../../../infra/import-files';
+import { readManifestIfAny } from '../../../infra/models/registry';
 import { PROVIDER_IDS } from '../../../infra/providers';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError, type FieldProblem } from '../errors';
@@ -29,7 +32,8 @@ const TIMEFRAME_NAMES: Record<string, [string, string]> = {
   '1w': ['1 Week', 'Weekly interval data'],
 };
 
-const isoOrNull = (t: number | null | undefined) => (t === null || t === undefined ? null : isoUtc(t));
+/** ISO text of a stored time; null rather than a thrown RangeError for anything outside 1900–2200. */
+const isoOrNull = (t: number | null | undefined) => (t === null || t === undefined || !isPlausibleTime(t) ? null : isoUtc(t));
 
 function checkSymbol(raw: string, problems: FieldProblem[], field = 'symbol'): string {
   const s = normalizeSymbol(raw);
@@ -45,12 +49,12 @@ function checkTimeframe(raw: string, problems: FieldProblem[], field = 'timefram
 
 function checkDate(raw: string | null | undefined, problems: FieldProblem[], field: string): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const t = parseUserDate(raw);
-  if (Number.isNaN(t)) {
-    problems.push({ field, message: `invalid date '${raw}': use YYYY-MM-DD or ISO 8601` });
+  const r = parseStrictDate(raw);
+  if (!r.ok) {
+    problems.push({ field, message: `invalid date: ${r.message}` });
     return undefined;
   }
-  return t;
+  return r.ms;
 }
 
 /**
@@ -97,7 +101,23 @@ function defaultSource(symbol: string): (typeof PROVIDER_IDS)[number] {
   return calendarForSymbol(symbol) === 'fx' ? 'dukascopy' : 'ib';
 }
 
-const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
+/** Maps store errors that are the caller's business to 4xx answers. */
+function storeError(err: unknown, symbol: string, timeframe: string): never {
+  if (err instanceof SeriesNotFoundError) throw new HttpError(404, `Data not found for ${symbol} (${timeframe})`);
+  if (err instanceof CorruptSeriesError) throw new HttpError(409, err.message);
+  throw err;
+}
+
+const importBody = z.object({
+  symbol: z.string().min(1).max(64),
+  timeframe: z.string().min(1).max(8),
+  csv: z.string().optional(),
+  path: z.string().min(1).max(4096).optional(),
+  timezone: z.string().max(64).optional(),
+  mode: z.enum(['merge', 'replace']).default('merge'),
+  keep_valid_rows: z.boolean().optional(),
+});
+type ImportBody = z.infer<typeof importBody>;
 
 /** Market data: cached bars, ranges, listings, gaps, CSV import and provider downloads (KTRDR shapes, DESIGN.md §4). */
 export function dataRoutes(ctx: AppContext) {
@@ -133,7 +153,7 @@ export function dataRoutes(ctx: AppContext) {
         try {
           loaded = store.load(symbol, timeframe, range);
         } catch (err) {
-          if (!(err instanceof SeriesNotFoundError)) throw err;
+          if (!(err instanceof SeriesNotFoundError)) storeError(err, symbol, timeframe);
           // KTRDR answers "no data" with 200 and empty arrays, not 404.
           const meta = { symbol, timeframe, start_date: null, end_date: null, point_count: 0 };
           return reply.type('application/json').send(barsPayload({ symbol, timeframe, time: new Float64Array(0), open: new Float64Array(0), high: new Float64Array(0), low: new Float64Array(0), close: new Float64Array(0), volume: new Float64Array(0) }, meta));
@@ -188,8 +208,7 @@ export function dataRoutes(ctx: AppContext) {
         try {
           bars = store.load(symbol, timeframe, { start, end }).bars;
         } catch (err) {
-          if (err instanceof SeriesNotFoundError) throw new HttpError(404, `Data not found for ${symbol} (${timeframe})`);
-          throw err;
+          storeError(err, symbol, timeframe);
         }
         const report = findGaps(bars, { calendar: req.query.calendar, minTradingDays: req.query.min_trading_days });
         const n = bars.time.length;
@@ -215,7 +234,12 @@ export function dataRoutes(ctx: AppContext) {
         const symbol = checkSymbol(req.body.symbol, problems);
         const timeframe = checkTimeframe(req.body.timeframe, problems);
         if (problems.length) throw new ValidationError(problems);
-        const info = store.info(symbol, timeframe);
+        let info;
+        try {
+          info = store.info(symbol, timeframe);
+        } catch (err) {
+          storeError(err, symbol, timeframe);
+        }
         if (info) {
           return { success: true, data: { symbol, timeframe, start_date: isoOrNull(info.start), end_date: isoOrNull(info.end), point_count: info.count, source: info.source, synthetic: info.synthetic }, error: null };
         }
@@ -228,8 +252,7 @@ export function dataRoutes(ctx: AppContext) {
             error: null,
           };
         } catch (err) {
-          if (err instanceof SeriesNotFoundError) throw new HttpError(404, `Data not found for ${symbol} (${timeframe})`);
-          throw err;
+          storeError(err, symbol, timeframe);
         }
       },
     );
@@ -271,49 +294,136 @@ export function dataRoutes(ctx: AppContext) {
       };
     });
 
+    const roots = importRoots(ctx.config.home, ctx.config.importDirs.join(delimiter));
+    /** Validates the request and reads the CSV text (inline, or a file inside the import folders). */
+    const importInput = async (b: ImportBody) => {
+      const problems: FieldProblem[] = [];
+      const symbol = checkSymbol(b.symbol, problems);
+      const timeframe = checkTimeframe(b.timeframe, problems);
+      if (b.csv === undefined && b.path === undefined) problems.push({ field: 'csv', message: 'give the CSV text in `csv` or a file path in `path`' });
+      if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) problems.push({ field: 'timezone', message: `unknown time zone '${b.timezone}' (use an IANA name like America/New_York)` });
+      if (problems.length) throw new ValidationError(problems);
+      let text = b.csv ?? '';
+      const fromPath = b.csv === undefined && b.path !== undefined;
+      if (fromPath) {
+        try {
+          text = await readImportFileAsync(resolveImportPath(b.path!, roots), ctx.config.importLimit);
+        } catch (err) {
+          if (err instanceof ImportFileError) throw new HttpError(err.statusCode, err.message);
+          throw err;
+        }
+      }
+      const opts = { symbol, timeframe, timezone: b.timezone || undefined, mode: b.mode, source: 'csv', keepValidRows: b.keep_valid_rows === true, echoContent: !fromPath };
+      return { text, opts };
+    };
+    const refused = (err: unknown): never => {
+      if (err instanceof CsvFormatError) throw new HttpError(400, err.message, { rejected: [] });
+      if (err instanceof ImportRefusedError) throw new HttpError(400, err.message, err.extra);
+      if (err instanceof LockTimeoutError) throw new HttpError(409, `${err.message}; try again when the running data load or import has finished`);
+      throw err;
+    };
+
     app.post(
       '/data/import',
       {
-        bodyLimit: Math.max(ctx.config.bodyLimit, IMPORT_BODY_LIMIT),
+        bodyLimit: ctx.config.importLimit,
         schema: {
           tags: ['data'],
-          summary: 'Import CSV bars (text in `csv` or a file `path` on this machine); bad rows are reported by line and never stored',
-          body: z.object({
-            symbol: z.string().min(1).max(64),
-            timeframe: z.string().min(1).max(8),
-            csv: z.string().optional(),
-            path: z.string().min(1).max(4096).optional(),
-            timezone: z.string().max(64).optional(),
-            mode: z.enum(['merge', 'replace']).default('merge'),
-          }),
+          summary:
+            'Import CSV bars (text in `csv`, or a file `path` inside KTRDR_HOME/imports or KTRDR_IMPORT_DIRS). Nothing is stored when a row is rejected (unless keep_valid_rows) or the timestamps contradict the timeframe',
+          body: importBody,
         },
       },
       async (req) => {
-        const b = req.body;
-        const problems: FieldProblem[] = [];
-        const symbol = checkSymbol(b.symbol, problems);
-        const timeframe = checkTimeframe(b.timeframe, problems);
-        if (b.csv === undefined && b.path === undefined) problems.push({ field: 'csv', message: 'give the CSV text in `csv` or a file path in `path`' });
-        if (b.timezone && !isValidTimeZone(b.timezone)) problems.push({ field: 'timezone', message: `unknown time zone '${b.timezone}' (use an IANA name like America/New_York)` });
-        if (problems.length) throw new ValidationError(problems);
-        let text = b.csv ?? '';
-        if (b.csv === undefined && b.path !== undefined) {
-          if (!existsSync(b.path) || !statSync(b.path).isFile()) throw new HttpError(404, `File not found: ${b.path}`);
-          const raw = readFileSync(b.path);
-          text = (b.path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-        }
+        const { text, opts } = await importInput(req.body);
         let summary;
         try {
-          summary = importCsvText(store, text, { symbol, timeframe, timezone: b.timezone, mode: b.mode, source: 'csv' });
+          summary = await importCsvTextAsync(store, text, opts);
         } catch (err) {
-          if (err instanceof CsvFormatError) throw new HttpError(400, err.message);
-          throw err;
+          refused(err);
         }
-        if (summary.imported === 0) {
-          const first = summary.rejected.slice(0, 5).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
-          throw new HttpError(400, `No valid rows to import${first ? ` (${first})` : ' (the file has no data rows)'}`, { rejected: summary.rejected, skipped: summary.skipped, rows: summary.rows });
+        return { success: true, data: { ...summary, start: isoOrNull(summary!.start), end: isoOrNull(summary!.end) }, error: null };
+      },
+    );
+
+    app.post(
+      '/data/import/preview',
+      {
+        bodyLimit: ctx.config.importLimit,
+        schema: {
+          tags: ['data'],
+          summary: 'Check a CSV import without storing anything: detected columns, timestamp format, inferred timeframe, first rows, rejected rows',
+          body: importBody,
+        },
+      },
+      async (req) => {
+        const { text, opts } = await importInput(req.body);
+        let prep;
+        try {
+          prep = await prepareImportAsync(text, { ...opts, keepValidRows: true, checkTimeframe: false });
+        } catch (err) {
+          if (err instanceof ImportRefusedError) {
+            // No valid row: still a preview, with every reason.
+            return {
+              success: true,
+              data: { columns: null, detected: { timestamp_format: null, timezone: opts.timezone ?? 'UTC' }, inferred_timeframe: null, rows: [], row_count: err.extra.rows ?? 0, valid_count: 0, rejected: err.extra.rejected ?? [] },
+              error: null,
+            };
+          }
+          refused(err);
         }
-        return { success: true, data: { ...summary, start: isoOrNull(summary.start), end: isoOrNull(summary.end) }, error: null };
+        const { parsed, evidence } = prep!;
+        const b = parsed.bars;
+        const rows = [];
+        for (let i = 0; i < Math.min(20, b.time.length); i++) rows.push({ timestamp: isoUtc(b.time[i]), open: b.open[i], high: b.high[i], low: b.low[i], close: b.close[i], volume: b.volume[i] });
+        const mismatch = evidence.timeframe !== null && evidence.timeframe !== opts.timeframe;
+        return {
+          success: true,
+          data: {
+            columns: parsed.header,
+            detected: {
+              timestamp_format: parsed.timestampFormat,
+              timezone: parsed.timestampHasZone ? 'offset in timestamps' : (opts.timezone ?? 'UTC'),
+              timezone_source: parsed.timestampHasZone ? 'timestamps' : opts.timezone ? 'request' : 'default',
+            },
+            inferred_timeframe: evidence.timeframe,
+            median_spacing: evidence.medianMs === null ? null : formatSpacing(evidence.medianMs),
+            timeframe_matches: !mismatch,
+            rows,
+            row_count: parsed.rows,
+            valid_count: b.time.length,
+            duplicates: parsed.duplicates,
+            rejected: parsed.rejected,
+          },
+          error: null,
+        };
+      },
+    );
+
+    app.delete(
+      '/data/:symbol/:timeframe',
+      {
+        schema: {
+          tags: ['data'],
+          summary: 'Delete a stored series; models trained on it are listed (their own files are kept)',
+          params: z.object({ symbol: z.string().min(1).max(64), timeframe: z.string().min(1).max(8) }),
+        },
+      },
+      async (req) => {
+        const problems: FieldProblem[] = [];
+        const symbol = checkSymbol(req.params.symbol, problems, 'path.symbol');
+        const timeframe = checkTimeframe(req.params.timeframe, problems, 'path.timeframe');
+        if (problems.length) throw new ValidationError(problems);
+        if (!store.remove(symbol, timeframe)) throw new HttpError(404, `Data not found for ${symbol} (${timeframe})`);
+        const referenced = ctx.models
+          .list()
+          .filter((m) => {
+            const manifest = readManifestIfAny(m.dir);
+            const tfs = manifest?.timeframes ?? [m.timeframe];
+            return (manifest?.symbols ?? m.symbols).includes(symbol) && tfs.includes(timeframe);
+          })
+          .map((m) => m.model_path);
+        return { success: true, data: { symbol, timeframe, deleted: true, referenced_by_models: referenced }, error: null };
       },
     );
 
@@ -350,11 +460,18 @@ export function dataRoutes(ctx: AppContext) {
         const start = checkDate(b.start_date, problems, 'start_date');
         const end = checkDate(b.end_date, problems, 'end_date');
         if (start !== undefined && end !== undefined && start > end) problems.push({ field: 'start_date', message: 'start_date must not be after end_date' });
-        if (b.timezone && !isValidTimeZone(b.timezone)) problems.push({ field: 'timezone', message: `unknown time zone '${b.timezone}'` });
+        if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) problems.push({ field: 'timezone', message: `unknown time zone '${b.timezone}'` });
         const source = b.source ?? defaultSource(symbol || 'X');
         if (source === 'csv' && !b.path && !b.dir) problems.push({ field: 'path', message: 'the csv source needs `path` (a file) or `dir` (a folder of SYMBOL_TF*.csv files)' });
         if (problems.length) throw new ValidationError(problems);
-        if (source === 'csv' && !existsSync((b.path ?? b.dir)!)) throw new HttpError(400, `Not found: ${b.path ?? b.dir}`);
+        if (source === 'csv') {
+          try {
+            resolveImportPath((b.path ?? b.dir)!, roots, { directory: !b.path });
+          } catch (err) {
+            if (err instanceof ImportFileError) throw new HttpError(err.statusCode, err.message);
+            throw err;
+          }
+        }
         const params = {
           symbol,
           timeframe,

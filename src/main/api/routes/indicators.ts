@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { checkEpochMs, parseStrictDate } from '../../../core/bars/user-date';
 import type { BarSeries } from '../../../core/bars/types';
 import { getIndicator, INDICATORS, resolveParams } from '../../../core/indicators/registry';
 import type { IndicatorDefinition, ParamValue } from '../../../core/indicators/types';
@@ -31,7 +32,11 @@ function describe(def: IndicatorDefinition) {
   };
 }
 
-const dateString = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be a date (ISO 8601)');
+const dateString = z.string().max(40).superRefine((s, c) => {
+  const r = parseStrictDate(s);
+  if (!r.ok) c.addIssue({ code: 'custom', message: r.message });
+});
+const strictMs = (s: string) => (parseStrictDate(s) as { ms: number }).ms;
 const inlineBars = z
   .object({
     dates: z.array(z.union([z.string(), z.number()])).min(1),
@@ -67,8 +72,13 @@ const calculateBody = z
   .refine((b) => b.bars || (b.symbol && b.timeframe), { message: 'give symbol and timeframe (stored bars) or inline bars' });
 
 function barsFromBody(b: z.infer<typeof inlineBars>, symbol: string, timeframe: string): BarSeries {
-  const time = Float64Array.from(b.dates, (d) => (typeof d === 'number' ? d : Date.parse(d)));
-  if (time.some((t) => !Number.isFinite(t))) throw new ValidationError([{ field: 'bars.dates', message: 'every date must be ISO 8601 or UTC ms' }]);
+  const time = new Float64Array(b.dates.length);
+  for (let i = 0; i < b.dates.length; i++) {
+    const d = b.dates[i];
+    const r = typeof d === 'number' ? checkEpochMs(d) : parseStrictDate(d);
+    if (!r.ok) throw new ValidationError([{ field: `bars.dates.${i}`, message: `every date must be ISO 8601 or UTC ms in 1900–2200: ${r.message}` }]);
+    time[i] = r.ms;
+  }
   for (let i = 1; i < time.length; i++)
     if (!(time[i] > time[i - 1])) throw new ValidationError([{ field: 'bars.dates', message: 'dates must be strictly ascending' }]);
   const close = Float64Array.from(b.close);
@@ -106,8 +116,8 @@ export function indicatorsRoutes(ctx: AppContext) {
         const body = req.body;
         const symbol = body.symbol ?? 'INLINE';
         const timeframe = body.timeframe ?? '';
-        const start = body.start_date ? Date.parse(body.start_date) : undefined;
-        const end = body.end_date ? Date.parse(body.end_date) : undefined;
+        const start = body.start_date ? strictMs(body.start_date) : undefined;
+        const end = body.end_date ? strictMs(body.end_date) : undefined;
         let bars: BarSeries;
         if (body.bars) bars = barsFromBody(body.bars, symbol, timeframe);
         else {
