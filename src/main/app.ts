@@ -11,6 +11,8 @@ import { createLogger, type Logger } from './logger';
 import { ChildProcessJobHost, type JobHost } from './operations/job-host';
 import { OperationsRepository } from './operations/repository';
 import { OperationsService } from './operations/service';
+import { BullMqJobHost } from './scaleout/bullmq-job-host';
+import { checkRedisUrl, redactRedisUrl } from './scaleout/connection';
 import { openDatabase } from './store/database';
 import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars';
 import { ModelRegistry } from '../infra/models/registry';
@@ -42,15 +44,17 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
   try {
     const db = openDatabase(config.home);
     const repo = new OperationsRepository(db);
+    const host: JobHost = opts.jobHost ?? (config.redisUrl ? await scaleOutHost(config, log) : new ChildProcessJobHost());
     const operations = new OperationsService({
       repo,
-      host: opts.jobHost ?? new ChildProcessJobHost(),
+      host,
       log: log.child({ component: 'operations' }),
       home: config.home,
       logLevel: config.logLevel,
       cacheTtlMs: config.cacheTtlMs,
       cancelGraceMs: config.cancelGraceMs,
-      maxWorkers: Number(process.env.KTRDR_MAX_WORKERS) || Math.max(4, cpus().length),
+      // Scale-out: BullMQ queues the jobs and the workers' concurrency limits them.
+      maxWorkers: Number(process.env.KTRDR_MAX_WORKERS) || (config.redisUrl && !opts.jobHost ? 100_000 : Math.max(4, cpus().length)),
     });
     const recovered = operations.recoverInterrupted();
     if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
@@ -85,6 +89,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
         if (closed) return;
         closed = true;
         await operations.shutdown();
+        await host.close?.();
         await api.close();
         db.close();
         lock.release();
@@ -94,6 +99,17 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
     lock.release();
     throw err;
   }
+}
+
+/** The BullMQ host; the server starts even when Redis is not up yet (starts fail until it is). */
+async function scaleOutHost(config: AppConfig, log: Logger): Promise<BullMqJobHost> {
+  checkRedisUrl(config.redisUrl!);
+  const host = new BullMqJobHost({ url: config.redisUrl!, log: log.child({ component: 'scaleout' }) });
+  host.setHome(config.home);
+  const url = redactRedisUrl(config.redisUrl!);
+  if (await host.ready()) log.info(`Scale-out mode: jobs run on ktrdr workers through ${url}`);
+  else log.warn(`Scale-out mode: Redis at ${url} does not answer yet; operations started meanwhile fail`);
+  return host;
 }
 
 async function serveRenderer(api: FastifyInstance, dir: string): Promise<void> {

@@ -16,6 +16,8 @@ export interface AppConfig {
   bodyLimit: number;
   /** Folder of the built renderer served at `/` in headless mode. */
   rendererDir: string;
+  /** Scale-out mode: jobs go to BullMQ on this Redis (`ktrdr worker`s run them); null = embedded. */
+  redisUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     cancelGraceMs: Math.round(graceSeconds * 1000),
     bodyLimit: numberFromEnv(env, 'KTRDR_BODY_LIMIT', 64 * 1024 * 1024, (n) => n > 0),
     rendererDir: resolve(env.KTRDR_RENDERER_DIR || join(__dirname, '..', 'renderer')),
+    redisUrl: env.KTRDR_REDIS_URL || null,
     ...overrides,
   };
 }
