@@ -102,7 +102,10 @@ export async function startWorker(url: string, opts: { concurrency?: number; env
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const finish = async (signal: NodeJS.Signals) => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    // A worker drains its running jobs on SIGTERM; tests do not wait for long ones.
+    const force = setTimeout(() => proc.kill('SIGKILL'), 5000);
     await exited;
+    clearTimeout(force);
     rmSync(home, { recursive: true, force: true });
   };
   return { proc, pid: proc.pid!, home, output: () => out, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') };

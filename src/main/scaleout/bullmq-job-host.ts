@@ -191,6 +191,7 @@ export class BullMqJobHost implements JobHost {
       await this.redis.call('SET', cancelKey(jobId), reason || 'cancelled', 'EX', 3600);
       const job = await this.queue.getJob(jobId);
       const state = job ? await job.getState() : 'unknown';
+      this.o.log.info({ operation_id: jobId }, `Cancel ${jobId}: job is ${state}`);
       if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
         await job.remove();
         this.end(jobId, { type: 'cancelled', summary: { status: 'cancelled', reason, removed_from_queue: true } }, 0);

@@ -5,6 +5,12 @@ import { OperationTiming } from './OperationTiming';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
 
+/** `host:pid` of the process that ran it (metadata.worker), when the server recorded one. */
+function workerOf(op: OperationView): string | null {
+  const w = op.metadata?.worker;
+  return typeof w === 'string' && w ? w : null;
+}
+
 /** `compact`: the detail pane takes half the width, so the id shows as its short form (full id in the tooltip). */
 export function OperationRow({ op, selected, onSelect, compact = false }: { op: OperationView; selected: boolean; onSelect(): void; compact?: boolean }) {
   const pct = op.progress?.percentage ?? op.progress_percentage ?? 0;
@@ -31,6 +37,9 @@ export function OperationRow({ op, selected, onSelect, compact = false }: { op: 
       </td>
       <td className="step" title={op.current_step ?? ''} data-testid="op-step">
         {op.current_step ?? '—'}
+      </td>
+      <td className="mono worker" title={workerOf(op) ?? ''} data-testid="op-worker">
+        {workerOf(op) ?? '—'}
       </td>
       <td>
         <OperationTiming op={op} />
