@@ -14,6 +14,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'backtest', file: 'backtest', fn: 'benchBacktest' },
   { name: 'backtest_full', file: 'backtest-full', fn: 'benchBacktestFull' },
   { name: 'ui', file: 'ui', fn: 'benchUi' },
+  { name: 'scaleout', file: 'scaleout', fn: 'benchScaleout' },
 ];
 
 async function main() {

@@ -83,10 +83,11 @@ export interface TestWorker {
   kill(): Promise<void>;
 }
 
-/** Starts `ktrdr worker --redis URL --home <own temp dir>` from the sources. */
-export async function startWorker(url: string, opts: { concurrency?: number; env?: Record<string, string> } = {}): Promise<TestWorker> {
+/** Starts `ktrdr worker --redis URL --home <own temp dir>` from the sources (or the built bundle). */
+export async function startWorker(url: string, opts: { concurrency?: number; env?: Record<string, string>; built?: boolean } = {}): Promise<TestWorker> {
   const home = mkdtempSync(join(tmpdir(), 'ktrdr-worker-'));
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'index.ts'), 'worker', '--redis', url, '--home', home, '--concurrency', String(opts.concurrency ?? 1)], {
+  const entry = opts.built ? [join(REPO, 'out', 'main', 'cli.js')] : ['--import', 'tsx', join(REPO, 'src', 'cli', 'index.ts')];
+  const proc = spawn(process.execPath, [...entry, 'worker', '--redis', url, '--home', home, '--concurrency', String(opts.concurrency ?? 1)], {
     cwd: REPO,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
