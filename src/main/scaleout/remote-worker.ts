@@ -41,6 +41,11 @@ function walk(dir: string, base: string, out: Map<string, string> = new Map()): 
   return out;
 }
 
+function relativise<T>(value: T, stage: string): T {
+  const text = JSON.stringify(value);
+  return JSON.parse(text.split(`${stage}/`).join('').split(JSON.stringify(stage).slice(1, -1)).join('.')) as T;
+}
+
 export class RemoteWorker {
   readonly id = `${hostname()}:${process.pid}`;
   private readonly worker: Worker;
@@ -108,7 +113,9 @@ export class RemoteWorker {
       if (outcome?.type === 'result') {
         const outputs = await this.collectOutputs(stage, before);
         this.log(`job ${id} completed (${outputs.length} artefact(s))`);
-        return { outcome: 'result', results: outcome.results, summary: outcome.summary, outputs, worker: this.id };
+        // Paths into the staging home mean nothing to the server: they become home-relative.
+        const results = relativise(outcome.results, stage);
+        return { outcome: 'result', results, summary: relativise(outcome.summary, stage), outputs, worker: this.id };
       }
       if (outcome?.type === 'cancelled') {
         this.log(`job ${id} cancelled`);

@@ -30,7 +30,7 @@ function strategy(name: string, epochs: number): string {
 function writeStrategies(home: string) {
   mkdirSync(join(home, 'strategies'), { recursive: true });
   writeFileSync(join(home, 'strategies', 'tiny.yaml'), strategy('tiny', 2));
-  writeFileSync(join(home, 'strategies', 'slow.yaml'), strategy('slow', 60));
+  writeFileSync(join(home, 'strategies', 'slow.yaml'), strategy('slow', 300));
 }
 
 async function op(id: string) {
@@ -71,6 +71,12 @@ beforeAll(async () => {
   workers.push(await startWorker(redis.url, { env: WORKER_ENV }), await startWorker(redis.url, { env: WORKER_ENV }));
 }, 120_000);
 
+/** Each test starts with two live workers (a failed test must not starve the next ones). */
+async function twoWorkers() {
+  for (const w of [...workers]) if (w.proc.exitCode !== null || w.proc.signalCode !== null) workers.splice(workers.indexOf(w), 1);
+  while (workers.length < 2) workers.push(await startWorker(redis.url, { env: WORKER_ENV }));
+}
+
 afterAll(async () => {
   for (const w of workers) await w.stop().catch(() => undefined);
   await server?.stop();
@@ -110,6 +116,28 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
     expect((await http('GET', `${server.api}/operations/${id}/metrics?cursor=1`)).body.metrics).toHaveLength(1);
     expect((await http('GET', `${server.api}/operations/${id}/metrics?cursor=2`)).body).toMatchObject({ metrics: [], new_cursor: 2 });
 
+    // A backtest of one of those models: model, strategy and bars travel to a worker; trades and
+    // equity come back into the server's home.
+    const res0 = (await http('GET', `${server.api}/operations/${ids[0]}/results`)).body.results;
+    const bt = await http('POST', `${server.api}/backtests/start`, { strategy_name: 'tiny', symbol: 'EURUSD', timeframe: '1d', start_date: '2023-01-01', end_date: '2023-12-31', model_path: res0.model_path });
+    expect(bt.status, JSON.stringify(bt.body)).toBe(200);
+    const btDone = await waitTerminal(bt.body.operation_id);
+    expect(btDone.status, btDone.error_message).toBe('completed');
+    expect(btDone.metadata.worker).toMatch(/:\d+$/);
+    const btRes = (await http('GET', `${server.api}/operations/${bt.body.operation_id}/results`)).body.results;
+    const stored = btRes.artefacts.map((a: { path: string }) => a.path);
+    expect(stored).toContain(`backtests/${bt.body.operation_id}/trades.json`);
+    for (const a of btRes.artefacts) expect(sha(join(server.home, a.path))).toBe(a.sha256);
+    expect(JSON.stringify(btRes)).not.toMatch(/ktrdr-worker-/);
+    expect((await http('GET', `${server.api}/backtests/${bt.body.operation_id}/trades`)).status).toBe(200);
+
+    // A data load: the bars a worker fetched land in the server's store.
+    const dl = await http('POST', `${server.api}/data/acquire/download`, { symbol: 'SYNTHX', timeframe: '1d', mode: 'full', start_date: '2022-01-01', end_date: '2022-06-30', source: 'synthetic' });
+    expect(dl.status, JSON.stringify(dl.body)).toBe(200);
+    const dlDone = await waitTerminal(dl.body.operation_id);
+    expect(dlDone.status, dlDone.error_message).toBe('completed');
+    expect(readdirSync(join(server.home, 'data', 'SYNTHX'))).toContain('1d.bars');
+
     const embedded = await startServer({ env: { ...SERVER_ENV } });
     try {
       writeStrategies(embedded.home);
@@ -126,6 +154,7 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
   }, 300_000);
 
   it('SIGKILL of a worker mid-training: the other takes the job over; completed once, no duplicate epochs', async () => {
+    await twoWorkers();
     const id = await train('slow');
     const running = await waitFor(async () => {
       const d = await op(id);
@@ -134,6 +163,7 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
     const victim = workers.find((w) => String(running.metadata.worker).endsWith(`:${w.pid}`))!;
     const survivor = workers.find((w) => w !== victim)!;
     expect(victim).toBeDefined();
+    expect((await op(id)).status).toBe('running');
     await victim.kill();
     workers.splice(workers.indexOf(victim), 1);
 
@@ -145,11 +175,10 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
     expect(epochs).toEqual(Array.from({ length: epochs.length }, (_, i) => i + 1));
     expect(server.output().split(`Operation ${id} completed`).length - 1).toBe(1);
     expect(readdirSync(join(server.home, 'models', 'slow')).filter((n) => /_v\d+$/.test(n))).toHaveLength(1);
-
-    workers.push(await startWorker(redis.url, { env: WORKER_ENV }));
   }, 300_000);
 
   it('cancels a running job within 2 s and removes a queued one before it runs', async () => {
+    await twoWorkers();
     const a = await dummy(600, 120);
     const b = await dummy(600, 120);
     await waitFor(async () => ((await op(a)).metadata.worker && (await op(b)).metadata.worker ? true : null), 30_000);
@@ -182,6 +211,7 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
   }, 120_000);
 
   it('a worker refuses a job whose input blob does not match its checksum', async () => {
+    await twoWorkers();
     installRedisDriver();
     const q = new Queue(QUEUE_NAME, { connection: { url: redis.url } as never });
     const c = new MiniRedis(redis.url);
@@ -214,6 +244,7 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
   }, 60_000);
 
   it('Redis stopped: reads keep working, starts fail clearly; Redis back: jobs run again without a server restart', async () => {
+    await twoWorkers();
     const before = (await http('GET', `${server.api}/operations?limit=5`)).body;
     await redis.stop();
     const list = await http('GET', `${server.api}/operations?limit=5`);
