@@ -56,13 +56,13 @@ export async function benchScaleout(): Promise<Record<string, unknown>> {
     const events = new QueueEvents(QUEUE_NAME, { connection: { url: redis.url } as never });
     await events.waitUntilReady();
     const starts = new Map<string, number>();
-    const active: number[] = [];
+    const activeAt = new Map<string, number>();
     events.on('active', ({ jobId }) => {
-      const t0 = starts.get(jobId);
-      if (t0 !== undefined) active.push(performance.now() - t0);
+      if (!activeAt.has(jobId)) activeAt.set(jobId, performance.now());
     });
     const scale = await overhead(server.api, 15, starts);
     await events.close();
+    const active = [...starts].filter(([id]) => activeAt.has(id)).map(([id, t0]) => activeAt.get(id)! - t0);
     const warm = scale.first;
     const completed = scale.done;
     // Throughput: 100 tiny jobs started together, spread over the two workers (concurrency 1 each).

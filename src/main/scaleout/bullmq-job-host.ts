@@ -10,7 +10,7 @@ import type { Logger } from '../logger';
 import type { JobHost, WorkerDescription, WorkerEvents, WorkerHandle } from '../operations/job-host';
 import { applyRenames, importArtefacts } from './artefacts';
 import { putBlob } from './blobs';
-import { cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
+import { CANCEL_CHANNEL, cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
 import { collectJobInputs, readLocalFile } from './job-inputs';
 import type { MiniRedis } from './redis-client';
 
@@ -26,6 +26,10 @@ interface Tracked {
   metricsSeen: number;
   worker: string | null;
   ended: boolean;
+  /** A completion is being imported: a second report of it (event + reconcile) is ignored. */
+  finishing: boolean;
+  /** When the job was on the queue (reconciliation looks only at those). */
+  enqueuedAt: number | null;
   killTimer: NodeJS.Timeout | null;
 }
 
@@ -38,6 +42,7 @@ export interface BullMqJobHostOptions {
 }
 
 const HEARTBEAT_STALE_MS = 15_000;
+const RECONCILE_MS = 3000;
 
 export class BullMqJobHost implements JobHost {
   private readonly queue: Queue;
@@ -46,6 +51,7 @@ export class BullMqJobHost implements JobHost {
   private readonly jobs = new Map<string, Tracked>();
   private workersCache: WorkerDescription[] = [];
   private readonly poll: NodeJS.Timeout;
+  private readonly reconcileTimer: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly o: BullMqJobHostOptions) {
@@ -65,6 +71,8 @@ export class BullMqJobHost implements JobHost {
     });
     this.poll = setInterval(() => void this.refreshWorkers(), 1000);
     this.poll.unref();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+    this.reconcileTimer.unref();
   }
 
   /** Waits until Redis answers (startup check; the server starts anyway when it does not). */
@@ -85,9 +93,11 @@ export class BullMqJobHost implements JobHost {
 
   start(spec: JobSpec, events: WorkerEvents): WorkerHandle {
     const id = spec.operationId;
-    const tracked: Tracked = { events, metricsSeen: 0, worker: null, ended: false, killTimer: null };
+    const tracked: Tracked = { events, metricsSeen: 0, worker: null, ended: false, finishing: false, enqueuedAt: null, killTimer: null };
     this.jobs.set(id, tracked);
-    void this.enqueue(spec).catch((err: Error) => this.end(id, { type: 'error', message: `Redis unavailable: ${err.message}` }, 1));
+    void this.enqueue(spec).then(() => {
+      tracked.enqueuedAt = Date.now();
+    }).catch((err: Error) => this.end(id, { type: 'error', message: `Redis unavailable: ${err.message}` }, 1));
     return {
       pid: undefined,
       send: (m: MainToWorker) => {
@@ -149,7 +159,8 @@ export class BullMqJobHost implements JobHost {
 
   private async onCompleted(jobId: string, rv: JobReturn | string): Promise<void> {
     const t = this.jobs.get(jobId);
-    if (!t || t.ended) return;
+    if (!t || t.ended || t.finishing) return;
+    t.finishing = true;
     const ret = (typeof rv === 'string' ? JSON.parse(rv) : rv) as JobReturn;
     if (ret.worker && ret.worker !== t.worker) {
       t.worker = ret.worker;
@@ -168,7 +179,7 @@ export class BullMqJobHost implements JobHost {
 
   private onFailed(jobId: string, reason: string): void {
     const t = this.jobs.get(jobId);
-    if (!t || t.ended) return;
+    if (!t || t.ended || t.finishing) return;
     const message = /stalled more than allowable limit/i.test(reason)
       ? `Job lost its worker too many times (worker process died or stopped renewing its lock; last worker ${t.worker ?? 'unknown'}); not retried further`
       : reason;
@@ -189,6 +200,7 @@ export class BullMqJobHost implements JobHost {
   private async cancel(jobId: string, reason: string): Promise<void> {
     try {
       await this.redis.call('SET', cancelKey(jobId), reason || 'cancelled', 'EX', 3600);
+      await this.redis.call('PUBLISH', CANCEL_CHANNEL, JSON.stringify({ id: jobId, reason: reason || 'cancelled' }));
       const job = await this.queue.getJob(jobId);
       const state = job ? await job.getState() : 'unknown';
       this.o.log.info({ operation_id: jobId }, `Cancel ${jobId}: job is ${state}`);
@@ -209,8 +221,35 @@ export class BullMqJobHost implements JobHost {
     t.killTimer.unref();
     try {
       await this.redis.call('SET', cancelKey(jobId), 'kill', 'EX', 3600);
+      await this.redis.call('PUBLISH', CANCEL_CHANNEL, JSON.stringify({ id: jobId, reason: 'kill' }));
     } catch {
       // Redis away: the local give-up timer above ends it.
+    }
+  }
+
+  /**
+   * Events missed while Redis was away are recovered from the job itself; a job Redis no longer
+   * has (restarted without persistence) fails instead of staying `running` forever.
+   */
+  private async reconcile(): Promise<void> {
+    if (this.closed || this.redis.status !== 'ready') return;
+    const now = Date.now();
+    for (const [id, t] of [...this.jobs]) {
+      if (t.ended || t.finishing || t.enqueuedAt === null || now - t.enqueuedAt < RECONCILE_MS) continue;
+      try {
+        const job = await this.queue.getJob(id);
+        if (!job) {
+          this.end(id, { type: 'error', message: 'Job lost: Redis no longer has it (was Redis restarted without persistence?)' }, 1);
+          continue;
+        }
+        const state = await job.getState();
+        // Give the event stream time to deliver the job's last progress events first.
+        if (!job.finishedOn || now - job.finishedOn < 2 * RECONCILE_MS) continue;
+        if (state === 'completed') await this.onCompleted(id, job.returnvalue as JobReturn);
+        else if (state === 'failed') this.onFailed(id, job.failedReason);
+      } catch {
+        // Redis went away again; next round.
+      }
     }
   }
 
@@ -253,6 +292,7 @@ export class BullMqJobHost implements JobHost {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.poll);
+    clearInterval(this.reconcileTimer);
     for (const t of this.jobs.values()) if (t.killTimer) clearTimeout(t.killTimer);
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     await this.redis.quit().catch(() => undefined);

@@ -8,6 +8,8 @@ export const QUEUE_NAME = process.env.KTRDR_QUEUE || 'ktrdr-jobs';
 export const KEY_PREFIX = 'ktrdr:';
 export const blobKey = (sha256: string) => `${KEY_PREFIX}blob:${sha256}`;
 export const cancelKey = (operationId: string) => `${KEY_PREFIX}cancel:${operationId}`;
+/** Pub/sub channel: `{id, reason}` when an operation is cancelled (its flag key is set too). */
+export const CANCEL_CHANNEL = `${KEY_PREFIX}cancel`;
 export const WORKERS_KEY = `${KEY_PREFIX}workers`;
 export const workerKey = (id: string) => `${KEY_PREFIX}worker:${id}`;
 

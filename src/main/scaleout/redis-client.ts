@@ -152,6 +152,8 @@ export class MiniRedis extends EventEmitter {
   private readonly scripts = new Map<string, Script>();
   /** Scripts known to be cached by the server this connection talks to (reset on reconnect). */
   private loaded = new Set<string>();
+  /** Channels this connection listens to (a subscriber connection runs no other commands). */
+  private readonly channels = new Set<string>();
 
   constructor(opts: MiniRedisOptions | string = {}) {
     super();
@@ -215,6 +217,7 @@ export class MiniRedis extends EventEmitter {
       this.status = 'connect';
       if (o.password) await this.raw(o.username ? ['AUTH', o.username, o.password] : ['AUTH', o.password], false, true);
       if (o.db) await this.raw(['SELECT', o.db], false, true);
+      if (this.channels.size) await this.raw(['SUBSCRIBE', ...this.channels], false, true);
       this.status = 'ready';
       this.attempts = 0;
       this.loaded = new Set();
@@ -262,6 +265,10 @@ export class MiniRedis extends EventEmitter {
       const r = parseAt(buf, pos);
       if (r === INCOMPLETE) break;
       pos = r.next;
+      if (this.channels.size && Array.isArray(r.value) && r.value.length === 3 && String(r.value[0]) === 'message') {
+        this.emit('message', String(r.value[1]), String(r.value[2]));
+        continue;
+      }
       const p = this.pending.shift();
       if (!p) continue;
       if (r.value instanceof RedisReplyError) p.reject(r.value);
@@ -294,6 +301,12 @@ export class MiniRedis extends EventEmitter {
       return;
     }
     this.offline.push({ bytes, entries });
+  }
+
+  /** Listens to a pub/sub channel ('message' events); the connection is then for this only. */
+  async subscribe(channel: string): Promise<void> {
+    this.channels.add(channel);
+    if (this.status === 'ready') await this.call('SUBSCRIBE', channel);
   }
 
   /** Any command: `call('HSET', key, field, value)`. */

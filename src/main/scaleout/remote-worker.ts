@@ -10,7 +10,7 @@ import { parseJobPayload, type FileRef, type JobPayload, type JobReturn } from '
 import type { JobSpec, SnapshotMessage, WorkerToMain } from '../../shared/worker-protocol';
 import { ChildProcessJobHost, type JobHost } from '../operations/job-host';
 import { getVerifiedBlob, putBlob, sha256Of } from './blobs';
-import { cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
+import { CANCEL_CHANNEL, cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
 import type { ProgressEnvelope } from './bullmq-job-host';
 import { PATH_PARAMS } from './job-inputs';
 import type { MiniRedis } from './redis-client';
@@ -29,7 +29,8 @@ export interface RemoteWorkerOptions {
   host?: JobHost;
 }
 
-const CANCEL_POLL_MS = 200;
+/** The cancel flag is polled too, in case a pub/sub message was missed during a reconnect. */
+const CANCEL_POLL_MS = 500;
 const HEARTBEAT_MS = 1000;
 
 function walk(dir: string, base: string, out: Map<string, string> = new Map()): Map<string, string> {
@@ -50,6 +51,9 @@ export class RemoteWorker {
   readonly id = `${hostname()}:${process.pid}`;
   private readonly worker: Worker;
   private readonly redis: MiniRedis;
+  private readonly subscriber: MiniRedis;
+  /** Running jobs' cancel entry points, by operation id. */
+  private readonly cancellers = new Map<string, (flag: string) => void>();
   private readonly host: JobHost;
   private running = 0;
   private readonly heartbeat: NodeJS.Timeout;
@@ -61,6 +65,16 @@ export class RemoteWorker {
     this.host = o.host ?? new ChildProcessJobHost();
     this.redis = openRedis(o.url);
     this.redis.on('error', () => undefined);
+    this.subscriber = openRedis(o.url);
+    this.subscriber.on('message', (_channel: string, text: string) => {
+      try {
+        const m = JSON.parse(text) as { id?: string; reason?: string };
+        if (m.id) this.cancellers.get(m.id)?.(m.reason || 'cancelled');
+      } catch {
+        // not ours
+      }
+    });
+    void this.subscriber.subscribe(CANCEL_CHANNEL).catch(() => undefined);
     this.worker = new Worker(o.queueName ?? QUEUE_NAME, (job) => this.process(job), {
       connection: { url: o.url } as never,
       concurrency: o.concurrency,
@@ -167,6 +181,14 @@ export class RemoteWorker {
       // Progress events keep their order: each waits for the previous one.
       let chain: Promise<unknown> = Promise.resolve();
       let asked: string | null = null;
+      const ask = (flag: string) => {
+        if (flag === asked) return;
+        asked = flag;
+        if (process.env.KTRDR_WORKER_TRACE) this.log(`${new Date().toISOString()} job ${spec.operationId}: ${flag === 'kill' ? 'kill' : 'cancel'} requested`);
+        if (flag === 'kill') handle.kill();
+        else handle.send({ type: 'cancel', reason: flag });
+      };
+      this.cancellers.set(spec.operationId, ask);
       const handle = this.host.start(spec, {
         onMessage: (m) => {
           if (m.type === 'snapshot') {
@@ -178,6 +200,8 @@ export class RemoteWorker {
         },
         onExit: (code, signal) => {
           clearInterval(poll);
+          this.cancellers.delete(spec.operationId);
+          this.log(`${process.env.KTRDR_WORKER_TRACE ? `${new Date().toISOString()} ` : ''}job ${spec.operationId} process exited (${signal ? `signal ${signal}` : `code ${code}`}${asked ? `, ${asked === 'kill' ? 'killed' : 'cancel requested'}` : ''})`);
           void chain.then(() => resolveRun({ outcome, exit: { code, signal } }));
         },
       });
@@ -185,10 +209,7 @@ export class RemoteWorker {
         void this.redis
           .get(cancelKey(spec.operationId))
           .then((flag) => {
-            if (!flag || flag === asked) return;
-            asked = flag;
-            if (flag === 'kill') handle.kill();
-            else handle.send({ type: 'cancel', reason: flag });
+            if (flag) ask(flag);
           })
           .catch(() => undefined);
       }, CANCEL_POLL_MS);
@@ -212,6 +233,7 @@ export class RemoteWorker {
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
     await this.worker.close().catch(() => undefined);
+    await this.subscriber.quit().catch(() => undefined);
     await this.redis.call('ZREM', WORKERS_KEY, this.id).catch(() => undefined);
     await this.redis.del(workerKey(this.id)).catch(() => undefined);
     await this.redis.quit().catch(() => undefined);

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkRedisUrl } from './connection';
+import { checkRedisUrl, redactRedisUrl } from './connection';
 import { RemoteWorker } from './remote-worker';
 
 export interface WorkerCommandOptions {
@@ -34,7 +34,9 @@ export async function runWorkerCommand(opts: WorkerCommandOptions): Promise<Remo
     stalledIntervalMs: intEnv('KTRDR_STALLED_INTERVAL_MS'),
     maxStalledCount: intEnv('KTRDR_MAX_STALLED_COUNT'),
   });
+  const slow = setTimeout(() => process.stdout.write(`Waiting for Redis at ${redactRedisUrl(url)}…\n`), 3000);
   await worker.ready();
+  clearTimeout(slow);
   process.stdout.write(`${worker.describe()} ready\n`);
   const stop = async (signal: string) => {
     process.stdout.write(`Received ${signal}, stopping worker\n`);

@@ -2,6 +2,7 @@
 // processes with their own homes. Trainings spread over both workers with their models stored (and
 // checksummed) in the server's home; a worker SIGKILLed mid-training hands the job to the other with
 // no duplicate epochs; cancellation of running and queued jobs; Redis stopped and started again.
+// Runs the built server and workers (out/, as npm test builds it first), like the soak test.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,15 +67,15 @@ const timeless = (m: Record<string, unknown>) => Object.fromEntries(Object.entri
 beforeAll(async () => {
   if (!hasRedis) return;
   redis = await startRedis();
-  server = await startServer({ env: { ...SERVER_ENV, KTRDR_REDIS_URL: redis.url } });
+  server = await startServer({ built: true, env: { ...SERVER_ENV, KTRDR_REDIS_URL: redis.url } });
   writeStrategies(server.home);
-  workers.push(await startWorker(redis.url, { env: WORKER_ENV }), await startWorker(redis.url, { env: WORKER_ENV }));
+  workers.push(await startWorker(redis.url, { env: WORKER_ENV, built: true }), await startWorker(redis.url, { env: WORKER_ENV, built: true }));
 }, 120_000);
 
 /** Each test starts with two live workers (a failed test must not starve the next ones). */
 async function twoWorkers() {
   for (const w of [...workers]) if (w.proc.exitCode !== null || w.proc.signalCode !== null) workers.splice(workers.indexOf(w), 1);
-  while (workers.length < 2) workers.push(await startWorker(redis.url, { env: WORKER_ENV }));
+  while (workers.length < 2) workers.push(await startWorker(redis.url, { env: WORKER_ENV, built: true }));
 }
 
 afterAll(async () => {
@@ -138,7 +139,7 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
     expect(dlDone.status, dlDone.error_message).toBe('completed');
     expect(readdirSync(join(server.home, 'data', 'SYNTHX'))).toContain('1d.bars');
 
-    const embedded = await startServer({ env: { ...SERVER_ENV } });
+    const embedded = await startServer({ built: true, env: { ...SERVER_ENV } });
     try {
       writeStrategies(embedded.home);
       const eid = await train('tiny', embedded);
@@ -200,7 +201,8 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
 
     const t0 = Date.now();
     expect((await http('DELETE', `${server.api}/operations/${a}`)).status).toBe(200);
-    await waitFor(async () => workers.some((w) => w.output().includes(`job ${a} cancelled`)), 2000, 20);
+    // The job's process has stopped (the worker logs its exit) within 2 s of the DELETE.
+    await waitFor(async () => workers.some((w) => w.output().includes(`job ${a} process exited (code 0, cancel requested)`)), 2000, 20);
     expect(Date.now() - t0).toBeLessThan(2000);
     expect((await http('DELETE', `${server.api}/operations/${b}`)).status).toBe(200);
     await waitFor(async () => workers.some((w) => w.output().includes(`job ${b} cancelled`)), 2000, 20);
@@ -245,6 +247,8 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
 
   it('Redis stopped: reads keep working, starts fail clearly; Redis back: jobs run again without a server restart', async () => {
     await twoWorkers();
+    const inFlight = await dummy(40, 8);
+    await waitFor(async () => ((await op(inFlight)).metadata.worker ? true : null), 20_000);
     const before = (await http('GET', `${server.api}/operations?limit=5`)).body;
     await redis.stop();
     const list = await http('GET', `${server.api}/operations?limit=5`);
@@ -269,5 +273,9 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
       1000,
     );
     expect(recovered.metadata.worker).toMatch(/:\d+$/);
+    // The job that was running when Redis lost its data does not stay `running` forever.
+    const lost = await waitTerminal(inFlight, 30_000);
+    expect(lost.status).toBe('failed');
+    expect(lost.error_message).toMatch(/Job lost|Redis/);
   }, 120_000);
 });
