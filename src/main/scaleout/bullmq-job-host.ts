@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { JobHost, WorkerDescription, WorkerEvents, WorkerHandle } from '../operations/job-host';
 import { applyRenames, importArtefacts } from './artefacts';
 import { putBlob } from './blobs';
+import { dropSeenMetrics } from './metrics-dedup';
 import { CANCEL_CHANNEL, cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
 import { collectJobInputs, readLocalFile } from './job-inputs';
 import type { MiniRedis } from './redis-client';
@@ -148,13 +149,9 @@ export class BullMqJobHost implements JobHost {
     }
     const m = data.message;
     if (!m || m.type !== 'snapshot') return;
-    // A retried attempt numbers its metrics from 0 again: keep only those past what was received.
-    const end = m.metricsFrom + m.metrics.length;
-    const skip = Math.max(0, Math.min(m.metrics.length, t.metricsSeen - m.metricsFrom));
-    const metrics = m.metrics.slice(skip);
-    const metricsFrom = m.metricsFrom + skip;
-    t.metricsSeen = Math.max(t.metricsSeen, end);
-    t.events.onMessage({ ...m, metricsFrom, metrics });
+    const { message, seen } = dropSeenMetrics(m, t.metricsSeen);
+    t.metricsSeen = seen;
+    t.events.onMessage(message);
   }
 
   private async onCompleted(jobId: string, rv: JobReturn | string): Promise<void> {
