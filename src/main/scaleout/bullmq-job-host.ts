@@ -12,7 +12,7 @@ import { applyRenames, importArtefacts } from './artefacts';
 import { putBlob } from './blobs';
 import { dropSeenMetrics } from './metrics-dedup';
 import { CANCEL_CHANNEL, cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
-import { collectJobInputs, readLocalFile } from './job-inputs';
+import { collectJobInputs, JobInputError, readLocalFile } from './job-inputs';
 import type { MiniRedis } from './redis-client';
 
 /** What a worker puts in job.updateProgress: who runs it and, when there is one, a bridge message. */
@@ -96,9 +96,14 @@ export class BullMqJobHost implements JobHost {
     const id = spec.operationId;
     const tracked: Tracked = { events, metricsSeen: 0, worker: null, ended: false, finishing: false, enqueuedAt: null, killTimer: null };
     this.jobs.set(id, tracked);
-    void this.enqueue(spec).then(() => {
-      tracked.enqueuedAt = Date.now();
-    }).catch((err: Error) => this.end(id, { type: 'error', message: `Redis unavailable: ${err.message}` }, 1));
+    void this.enqueue(spec)
+      .then(() => {
+        tracked.enqueuedAt = Date.now();
+      })
+      .catch((err: Error) => {
+        const input = err instanceof JobInputError || (err as NodeJS.ErrnoException).code === 'ENOENT';
+        this.end(id, { type: 'error', message: input ? `Cannot send the job's inputs: ${err.message}` : `Redis unavailable: ${err.message}` }, 1);
+      });
     return {
       pid: undefined,
       send: (m: MainToWorker) => {

@@ -4,7 +4,8 @@
 // so a worker on another machine rebuilds exactly that part of the home in a staging folder.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { normalizeSymbol } from '../../core/bars/symbols';
+import { normalizeSymbol, normalizeTimeframe } from '../../core/bars/symbols';
+import { BarStore } from '../../infra/bars/bar-store';
 import type { FileRef } from '../../shared/job-payload';
 import type { JobSpec } from '../../shared/worker-protocol';
 import { TEMP_MARKER } from '../../infra/bars/atomic';
@@ -40,6 +41,28 @@ function barFiles(home: string, symbol: unknown): LocalFile[] {
   return filesIn(join(home, 'data', s), `data/${s}`);
 }
 
+/** The files a training reads for (symbol, timeframe): the stored one, or the finer one it is resampled from. */
+function trainingBarFiles(home: string, symbols: string[], timeframes: string[]): LocalFile[] {
+  const store = new BarStore(join(home, 'data'));
+  const out = new Map<string, LocalFile>();
+  for (const sym of symbols) {
+    const s = normalizeSymbol(sym);
+    if (!s) continue;
+    for (const raw of timeframes) {
+      const tf = normalizeTimeframe(raw);
+      if (!tf) continue;
+      const source = store.has(s, tf) ? tf : store.resampleSource(s, tf);
+      if (!source) continue; // the job reports the missing bars itself
+      const path = `data/${s}/${source}.bars`;
+      out.set(path, { path, abs: join(home, path) });
+    }
+  }
+  return [...out.values()].filter((f) => existsSync(f.abs));
+}
+
+/** Thrown when a file the job names is missing here: the operation fails with this message. */
+export class JobInputError extends Error {}
+
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : []);
 
 /** The files and rewritten parameters of one job; throws when something it names cannot be found. */
@@ -49,13 +72,19 @@ export function collectJobInputs(spec: JobSpec): JobInputs {
   const files: LocalFile[] = [];
   switch (spec.jobType) {
     case 'training':
-      for (const s of strings(params.symbols)) files.push(...barFiles(home, s));
+      // Only the timeframes it trains on (a strategy may add timeframes: the job reads those too).
+      files.push(...trainingBarFiles(home, strings(params.symbols), strings(params.timeframes)));
       break;
     case 'backtesting': {
       files.push(...barFiles(home, params.symbol));
       if (typeof params.model_path === 'string' && params.model_path) {
         const registry = ModelRegistry.forHome(home);
-        const resolved = registry.resolve(params.model_path);
+        let resolved;
+        try {
+          resolved = registry.resolve(params.model_path);
+        } catch (err) {
+          throw new JobInputError((err as Error).message);
+        }
         const rel = relative(home, resolved.dir).split(sep).join('/');
         files.push(...filesIn(resolved.dir, rel));
         params.model_path = resolved.model_path;
