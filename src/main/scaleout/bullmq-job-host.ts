@@ -114,7 +114,8 @@ export class BullMqJobHost implements JobHost {
   }
 
   private async enqueue(spec: JobSpec): Promise<void> {
-    const timeout = this.o.enqueueTimeoutMs ?? 3000;
+    // Commands fail at once while Redis is disconnected (no offline queue); this bounds a hung one.
+    const timeout = this.o.enqueueTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const expire = new Promise<never>((_r, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer from ${redactRedisUrl(this.o.url)} within ${timeout} ms`)), timeout);
@@ -224,6 +225,13 @@ export class BullMqJobHost implements JobHost {
     try {
       await this.redis.call('SET', cancelKey(jobId), 'kill', 'EX', 3600);
       await this.redis.call('PUBLISH', CANCEL_CHANNEL, JSON.stringify({ id: jobId, reason: 'kill' }));
+      // Still queued (e.g. the server is stopping): it must not run later for nobody.
+      const job = await this.queue.getJob(jobId);
+      const state = job ? await job.getState() : 'unknown';
+      if (job && (state === 'waiting' || state === 'delayed' || state === 'prioritized')) {
+        await job.remove();
+        this.end(jobId, { type: 'cancelled', summary: { status: 'cancelled', removed_from_queue: true } }, 0);
+      }
     } catch {
       // Redis away: the local give-up timer above ends it.
     }

@@ -38,12 +38,19 @@ export async function runWorkerCommand(opts: WorkerCommandOptions): Promise<Remo
   await worker.ready();
   clearTimeout(slow);
   process.stdout.write(`${worker.describe()} ready\n`);
+  let stopping = false;
   const stop = async (signal: string) => {
-    process.stdout.write(`Received ${signal}, stopping worker\n`);
+    if (stopping) {
+      // Second signal: stop now; running jobs' processes exit with us and BullMQ moves their jobs on.
+      process.stdout.write(`Received ${signal} again, exiting without waiting for running jobs\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`Received ${signal}, finishing running jobs before stopping (send it again to stop now)\n`);
     await worker.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
   return worker;
 }
