@@ -32,13 +32,17 @@ export interface TestRedis {
   output(): string;
 }
 
-export async function startRedis(opts: { password?: string } = {}): Promise<TestRedis> {
+/** `tls`: PEM files; Redis then listens with TLS only (clients need no certificate of their own). */
+export async function startRedis(opts: { password?: string; tls?: { cert: string; key: string } } = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ktrdr-redis-'));
   let proc: ChildProcess | null = null;
   let out = '';
   const start = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+    const listen = opts.tls
+      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', opts.tls.cert, '--tls-key-file', opts.tls.key, '--tls-ca-cert-file', opts.tls.cert, '--tls-auth-clients', 'no']
+      : ['--port', String(port)];
+    const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
     if (opts.password) args.push('--requirepass', opts.password);
     proc = spawn(REDIS_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout!.on('data', (d) => (out += d));
@@ -60,7 +64,7 @@ export async function startRedis(opts: { password?: string } = {}): Promise<Test
   await start();
   const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
   return {
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${opts.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     port,
     start,
     async stop() {

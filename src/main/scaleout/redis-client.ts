@@ -6,7 +6,8 @@
 // reconnection with back-off (Redis restarted → commands resume; scripts are reloaded lazily).
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { connect as netConnect, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 
@@ -48,7 +49,8 @@ export function parseRedisUrl(url: string): MiniRedisOptions {
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     db: Number.isInteger(db) ? db : 0,
-    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+    // SNI needs a host name; an IP address is verified against the certificate's IP entries.
+    ...(u.protocol === 'rediss:' ? { tls: isIP(u.hostname) ? {} : { servername: u.hostname } } : {}),
   };
 }
 
@@ -159,6 +161,11 @@ export class MiniRedis extends EventEmitter {
     super();
     const o = typeof opts === 'string' ? { url: opts } : { ...opts };
     this.options = o.url ? { ...o, ...parseRedisUrl(o.url) } : o;
+    // A private CA for rediss:// (KTRDR_REDIS_TLS_CA=/path/ca.pem); otherwise the system's CAs.
+    const ca = process.env.KTRDR_REDIS_TLS_CA;
+    if (this.options.tls && ca && !(typeof this.options.tls === 'object' && 'ca' in this.options.tls)) {
+      this.options.tls = { ...(typeof this.options.tls === 'object' ? this.options.tls : {}), ca: readFileSync(ca) };
+    }
     this.options.host ??= '127.0.0.1';
     this.options.port ??= 6379;
     // BullMQ opens many connections; a missing 'error' listener must not crash the process.

@@ -1,5 +1,6 @@
 // The Redis connection KTRDR uses for BullMQ and its own keys: password URLs, TLS URLs, binary
 // blobs verified by checksum, and the artefact import that refuses a mismatch.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,50 @@ describe.skipIf(!hasRedis)('against a password-protected redis-server', () => {
       await expect(importArtefacts(c, home, [{ path: 'strategies/evil.yaml', sha256: sha, size: bytes.length }])).rejects.toThrow(/outside/);
     } finally {
       await c.quit();
+    }
+  });
+});
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+if (hasRedis && !hasOpenssl) console.log('openssl not found: the rediss:// (TLS) test is skipped');
+
+describe.skipIf(!hasRedis || !hasOpenssl)('rediss:// against a TLS-only redis-server', () => {
+  let redis: TestRedis;
+  let dir: string;
+  const savedCa = process.env.KTRDR_REDIS_TLS_CA;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ktrdr-tls-'));
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+    redis = await startRedis({ password: 'pw', tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } });
+  });
+  afterAll(async () => {
+    if (savedCa === undefined) delete process.env.KTRDR_REDIS_TLS_CA;
+    else process.env.KTRDR_REDIS_TLS_CA = savedCa;
+    await redis?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('connects with the private CA and runs BullMQ over TLS; refuses a server it cannot verify', async () => {
+    expect(redis.url.startsWith('rediss://:pw@')).toBe(true);
+    delete process.env.KTRDR_REDIS_TLS_CA;
+    const untrusted = new MiniRedis({ url: redis.url, retryStrategy: () => null });
+    const err = await new Promise<Error>((resolve) => untrusted.on('error', resolve));
+    expect(err.message).toMatch(/self[- ]signed|certificate/i);
+    untrusted.disconnect();
+
+    process.env.KTRDR_REDIS_TLS_CA = join(dir, 'cert.pem');
+    const c = new MiniRedis(redis.url);
+    expect(await c.call('PING')).toBe('PONG');
+    await c.quit();
+    installRedisDriver();
+    const q = new Queue('tls-check', { connection: { url: redis.url } as never });
+    try {
+      await q.add('x', { n: 1 }, { jobId: 'one' });
+      expect((await q.getJob('one'))?.data).toEqual({ n: 1 });
+    } finally {
+      await q.obliterate({ force: true });
+      await q.close();
     }
   });
 });
