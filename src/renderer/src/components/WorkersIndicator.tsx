@@ -7,19 +7,23 @@ export function WorkersIndicator() {
   const [workers, setWorkers] = useState<WorkerLike[] | null>(null);
   useEffect(() => {
     let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Every 5 s in scale-out mode; an embedded server (or one without the route) is asked every 60 s.
     const load = async () => {
+      let list: WorkerLike[] | null = null;
       try {
-        const list = parseWorkers(await api.get('/workers'));
-        if (alive) setWorkers(list);
+        list = parseWorkers(await api.get('/workers'));
       } catch {
-        if (alive) setWorkers(null);
+        list = null;
       }
+      if (!alive) return;
+      setWorkers(list);
+      timer = setTimeout(() => void load(), workersSummary(list) ? 5_000 : 60_000);
     };
     void load();
-    const timer = setInterval(() => void load(), 5000);
     return () => {
       alive = false;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
   }, []);
   const summary = workersSummary(workers);

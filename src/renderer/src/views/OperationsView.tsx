@@ -62,7 +62,7 @@ export function OperationsView() {
                   <th>Status</th>
                   <th>Progress</th>
                   <th>Current step</th>
-                  <th>Worker</th>
+                  {!selectedId && <th>Worker</th>}
                   <th>Elapsed · ETA</th>
                   <th>
                     <span className="sr-only">Actions</span>
