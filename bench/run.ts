@@ -16,6 +16,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'significance', file: 'significance', fn: 'benchSignificance' },
   { name: 'ui', file: 'ui', fn: 'benchUi' },
   { name: 'experiments', file: 'experiments', fn: 'benchExperiments' },
+  { name: 'scaleout', file: 'scaleout', fn: 'benchScaleout' },
 ];
 
 async function main() {

@@ -17,8 +17,12 @@ const ALLOWED = {
   preload: ['shared'],
   renderer: ['shared'],
 };
-// The CLI hosts `ktrdr serve`, which starts the main process: that one entry may reach into main.
-const EXCEPTIONS = [{ from: 'cli/commands/serve.ts', to: 'main' }];
+// The CLI hosts `ktrdr serve`, which starts the main process, and `ktrdr worker`, which runs a
+// scale-out worker (main/scaleout): those entries may reach into main.
+const EXCEPTIONS = [
+  { from: 'cli/commands/serve.ts', to: 'main' },
+  { from: 'cli/commands/worker.ts', to: 'main' },
+];
 // Modules that must stay free of I/O and platform APIs.
 const PURE_LAYERS = new Set(['core', 'shared']);
 const IMPURE = /^(node:)?(fs|fs\/promises|child_process|net|http|https|os|worker_threads|cluster|dgram|electron|better-sqlite3|fastify)$/;

@@ -10,6 +10,7 @@ import { registerOperationsCommands } from './commands/operations';
 import { registerServeCommand } from './commands/serve';
 import { registerStrategiesCommands } from './commands/strategies';
 import { registerTrainCommands } from './commands/train';
+import { registerWorkerCommand } from './commands/worker';
 
 export interface CliContext {
   client(): KtrdrHttpClient;
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   const ctx: CliContext = { client: () => new KtrdrHttpClient(program.opts().url) };
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerOperationsCommands(program, ctx);
   registerDataCommands(program, ctx);
   registerBacktestCommands(program, ctx);

@@ -11,6 +11,8 @@ import { createLogger, type Logger } from './logger';
 import { ChildProcessJobHost, type JobHost } from './operations/job-host';
 import { OperationsRepository } from './operations/repository';
 import { OperationsService } from './operations/service';
+import { BullMqJobHost } from './scaleout/bullmq-job-host';
+import { checkRedisUrl, redactRedisUrl } from './scaleout/connection';
 import { openDatabase } from './store/database';
 import { createExperimentScheduler } from './experiments';
 import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars';
@@ -45,15 +47,17 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
   try {
     const db = openDatabase(config.home);
     const repo = new OperationsRepository(db);
+    const host: JobHost = opts.jobHost ?? (config.redisUrl ? await scaleOutHost(config, log) : new ChildProcessJobHost());
     const operations = new OperationsService({
       repo,
-      host: opts.jobHost ?? new ChildProcessJobHost(),
+      host,
       log: log.child({ component: 'operations' }),
       home: config.home,
       logLevel: config.logLevel,
       cacheTtlMs: config.cacheTtlMs,
       cancelGraceMs: config.cancelGraceMs,
-      maxWorkers: config.maxWorkers,
+      // Scale-out: BullMQ queues the jobs and the workers' concurrency limits them (unless a limit is set).
+      maxWorkers: config.redisUrl && !opts.jobHost && !process.env.KTRDR_MAX_WORKERS ? 100_000 : config.maxWorkers,
     });
     const recovered = operations.recoverInterrupted();
     if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
@@ -109,6 +113,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
         experiments.stop();
         loopDelay.disable();
         await operations.shutdown();
+        await host.close?.();
         await api.close();
         db.close();
         lock.release();
@@ -118,6 +123,17 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
     lock.release();
     throw err;
   }
+}
+
+/** The BullMQ host; the server starts even when Redis is not up yet (starts fail until it is). */
+async function scaleOutHost(config: AppConfig, log: Logger): Promise<BullMqJobHost> {
+  checkRedisUrl(config.redisUrl!);
+  const host = new BullMqJobHost({ url: config.redisUrl!, log: log.child({ component: 'scaleout' }) });
+  host.setHome(config.home);
+  const url = redactRedisUrl(config.redisUrl!);
+  if (await host.ready()) log.info(`Scale-out mode: jobs run on ktrdr workers through ${url}`);
+  else log.warn(`Scale-out mode: Redis at ${url} does not answer yet; operations started meanwhile fail`);
+  return host;
 }
 
 async function serveRenderer(api: FastifyInstance, dir: string): Promise<void> {

@@ -25,6 +25,8 @@ export interface AppConfig {
   importDirs: string[];
   /** Test mode (KTRDR_TEST_MODE=1): exposes GET /api/v1/debug/event-loop. */
   testMode: boolean;
+  /** Scale-out mode: jobs go to BullMQ on this Redis (`ktrdr worker`s run them); null = embedded. */
+  redisUrl: string | null;
 }
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     importLimit,
     importDirs,
     testMode: env.KTRDR_TEST_MODE === '1',
+    redisUrl: env.KTRDR_REDIS_URL || null,
     ...overrides,
   };
 }

@@ -27,4 +27,6 @@ export type WorkerToMain =
   | SnapshotMessage
   | { type: 'result'; results: Record<string, unknown>; summary: Record<string, unknown> }
   | { type: 'cancelled'; summary: Record<string, unknown> }
-  | { type: 'error'; message: string; detail?: string };
+  | { type: 'error'; message: string; detail?: string }
+  /** Which worker runs the job (`host:pid`), sent by hosts whose workers are not this server's children. */
+  | { type: 'worker'; worker: string };

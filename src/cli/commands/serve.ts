@@ -9,8 +9,10 @@ export function registerServeCommand(program: Command): void {
     .description('Run the KTRDR server headless: REST API on 127.0.0.1 and the UI as a web page')
     .option('-p, --port <port>', 'port to listen on (env KTRDR_API_PORT, default 8000)')
     .option('--home <dir>', 'data directory (env KTRDR_HOME, default ~/.ktrdr)')
-    .action(async (opts: { port?: string; home?: string }) => {
+    .option('--redis <url>', 'scale-out mode: run jobs on `ktrdr worker`s through this Redis (env KTRDR_REDIS_URL)')
+    .action(async (opts: { port?: string; home?: string; redis?: string }) => {
       if (opts.port !== undefined) process.env.KTRDR_API_PORT = opts.port;
+      if (opts.redis !== undefined) process.env.KTRDR_REDIS_URL = opts.redis;
       if (opts.home !== undefined) process.env.KTRDR_HOME = opts.home;
       try {
         await serveHeadless();

@@ -39,6 +39,8 @@ export interface JobHost {
   liveCount(): number;
   /** The workers this host runs jobs on (scale-out hosts list remote ones); absent = this machine only. */
   describeWorkers?(): WorkerDescription[];
+  /** Releases the host's connections (scale-out hosts); called once when the server stops. */
+  close?(): Promise<void>;
 }
 
 export interface WorkerEntry {

@@ -74,6 +74,7 @@ export class OperationsRepository {
       appendMetric: db.prepare('INSERT OR IGNORE INTO operation_metrics (operation_id, seq, record_json) VALUES (?, ?, ?)'),
       progress: db.prepare('UPDATE operations SET progress_json = ?, updated_at = ? WHERE operation_id = ?'),
       warnings: db.prepare('UPDATE operations SET warnings_json = ?, updated_at = ? WHERE operation_id = ?'),
+      metadata: db.prepare('UPDATE operations SET metadata_json = ? WHERE operation_id = ?'),
       start: db.prepare("UPDATE operations SET status = 'running', started_at = ?, updated_at = ?, worker_pid = ? WHERE operation_id = ? AND status = 'pending'"),
       activeCount: db.prepare("SELECT COUNT(*) AS n FROM operations WHERE status IN ('pending','running')"),
       active: db.prepare("SELECT * FROM operations WHERE status IN ('pending','running')"),
@@ -110,6 +111,10 @@ export class OperationsRepository {
 
   saveWarnings(id: string, warnings: string[], at: string): void {
     this.stmts.warnings.run(toJson(warnings), at, id);
+  }
+
+  saveMetadata(id: string, metadata: OperationMetadata): void {
+    this.stmts.metadata.run(toJson(metadata), id);
   }
 
   appendMetrics(id: string, from: number, records: MetricRecord[]): void {

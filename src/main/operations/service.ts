@@ -444,6 +444,8 @@ export class OperationsService {
       { operationId: id, jobType: op.info.operation_type, params: op.params, home: this.o.home, logLevel: this.o.logLevel },
       { onMessage: (m) => this.onWorkerMessage(id, m), onExit: (code, signal) => this.onWorkerExit(id, code, signal) },
     );
+    // Which machine and process runs it; scale-out hosts report theirs with a 'worker' message.
+    if (op.handle.pid !== undefined) op.info.metadata.worker = `${hostname()}:${op.handle.pid}`;
     op.info.status = 'running';
     op.info.started_at = at;
     op.info.updated_at = at;
@@ -451,12 +453,19 @@ export class OperationsService {
     op.info.progress = { ...op.mirror };
     op.json = null;
     this.o.repo.markStarted(id, at, op.handle.pid ?? null);
+    if (op.info.metadata.worker) this.o.repo.saveMetadata(id, op.info.metadata);
     this.o.log.info({ operation_id: id, pid: op.handle.pid }, `Registered local bridge for operation ${id} (worker pid ${op.handle.pid})`);
   }
 
   private onWorkerMessage(id: string, m: WorkerToMain): void {
     const op = this.live.get(id);
     if (!op) return;
+    if (m.type === 'worker') {
+      op.info.metadata.worker = m.worker;
+      op.json = null;
+      this.o.repo.saveMetadata(id, op.info.metadata);
+      return;
+    }
     if (m.type !== 'snapshot') {
       if (m.type === 'result') op.outcome = { kind: 'result', results: m.results, summary: m.summary };
       else if (m.type === 'cancelled') op.outcome = { kind: 'cancelled', summary: m.summary };

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperationsRepository } from '../../../src/main/operations/repository';
@@ -53,6 +53,18 @@ describe('OperationsService', () => {
     expect(info.metadata.symbol).toBe('EURUSD');
     expect(host.last().spec.params).toEqual({ iterations: 3 });
     expect(logs.some((l) => l.includes('Registered local bridge'))).toBe(true);
+  });
+
+  it('records which worker runs each operation: host:pid locally, or what a scale-out host reports', () => {
+    const local = svc.start({ type: 'dummy' });
+    expect(local.metadata.worker).toBe(`${hostname()}:1001`);
+    const remote = svc.start({ type: 'dummy' });
+    host.last().send({ type: 'worker', worker: 'gpu-box:4242' });
+    expect(svc.get(remote.operation_id).metadata.worker).toBe('gpu-box:4242');
+    host.last().send({ type: 'result', results: {}, summary: {} });
+    host.last().exit(0);
+    // Stored, not just cached: the terminal operation is read back from SQLite.
+    expect(svc.get(remote.operation_id).metadata.worker).toBe('gpu-box:4242');
   });
 
   it('serves the cached copy within the TTL and refreshes from the mirror after it (logging hit/miss)', () => {

@@ -6,7 +6,16 @@ import { ProgressBar } from './ProgressBar';
 import { StartedByTag } from './StartedByTag';
 import { StatusBadge } from './StatusBadge';
 
-/** `compact`: the detail pane takes half the width, so the id shows as its short form (full id in the tooltip). */
+/** `host:pid` of the process that ran it (metadata.worker), when the server recorded one. */
+function workerOf(op: OperationView): string | null {
+  const w = op.metadata?.worker;
+  return typeof w === 'string' && w ? w : null;
+}
+
+/**
+ * `compact`: the detail pane takes half the width, so the id shows as its short form (full id in the
+ * tooltip) and the worker column is left out (the detail pane lists metadata.worker).
+ */
 export function OperationRow({ op, selected, onSelect, compact = false }: { op: OperationView; selected: boolean; onSelect(): void; compact?: boolean }) {
   const pct = op.progress?.percentage ?? op.progress_percentage ?? 0;
   return (
@@ -35,6 +44,11 @@ export function OperationRow({ op, selected, onSelect, compact = false }: { op: 
       <td className="step" title={op.current_step ?? ''} data-testid="op-step">
         {op.current_step ?? '—'}
       </td>
+      {!compact && (
+        <td className="mono worker" title={workerOf(op) ?? ''} data-testid="op-worker">
+          {workerOf(op) ?? '—'}
+        </td>
+      )}
       <td>
         <OperationTiming op={op} />
       </td>

@@ -4,6 +4,7 @@ import { ErrorNote } from '../components/ErrorNote';
 import { OperationDetail } from '../components/OperationDetail';
 import { OperationFilters } from '../components/OperationFilters';
 import { OperationRow } from '../components/OperationRow';
+import { WorkersIndicator } from '../components/WorkersIndicator';
 import { useOperations } from '../stores/operations';
 
 /** Every operation, newest first, live while active; click one for its detail pane. */
@@ -44,6 +45,7 @@ export function OperationsView() {
         <span className="muted" data-testid="ops-count">
           {rows.length} of {totalCount}
         </span>
+        <WorkersIndicator />
       </div>
       <ErrorNote error={listError && `Could not list operations: ${listError}`} />
       <div className={selectedId ? 'split' : undefined}>
@@ -60,6 +62,7 @@ export function OperationsView() {
                   <th>Status</th>
                   <th>Progress</th>
                   <th>Current step</th>
+                  {!selectedId && <th>Worker</th>}
                   <th>Elapsed · ETA</th>
                   <th>
                     <span className="sr-only">Actions</span>

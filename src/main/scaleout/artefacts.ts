@@ -1,0 +1,107 @@
+// Server side of "what a job produces comes back": the files a worker uploaded are fetched by
+// content hash, verified (a mismatch refuses the whole result) and written into KTRDR_HOME. A model
+// version folder whose number is already taken here (two workers both trained `v1`) is stored
+// under the next free version, and the result's model_path follows it.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { FileRef } from '../../shared/job-payload';
+import { writeFileAtomic } from '../../infra/bars/atomic';
+import { ModelRegistry, versionDirName } from '../../infra/models/registry';
+import { getVerifiedBlob, sha256Of } from './blobs';
+import type { MiniRedis } from './redis-client';
+
+/** Where a job may write in the server's home. */
+const ALLOWED_ROOTS = ['models/', 'backtests/', 'data/'];
+const MODEL_DIR_RE = /^models\/([^/]+)\/([^/]+)_v(\d+)\/(.+)$/;
+
+export interface StoredArtefact {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface ImportedArtefacts {
+  stored: StoredArtefact[];
+  /** Old → new `models/<s>/<tf>_vN` when a version was renumbered. */
+  renamed: Record<string, string>;
+}
+
+function inside(home: string, rel: string): string {
+  const abs = resolve(home, rel);
+  if (!abs.startsWith(resolve(home) + sep)) throw new Error(`Artefact path ${rel} leaves the home; refused`);
+  return abs;
+}
+
+/** Fetches, verifies and stores every output; throws (storing nothing) on any mismatch. */
+export async function importArtefacts(redis: MiniRedis, home: string, outputs: FileRef[]): Promise<ImportedArtefacts> {
+  for (const o of outputs) {
+    if (!ALLOWED_ROOTS.some((r) => o.path.startsWith(r))) throw new Error(`Artefact ${o.path} is outside ${ALLOWED_ROOTS.join(', ')}; refused`);
+    inside(home, o.path);
+  }
+  // Everything is fetched and verified before anything is written.
+  const blobs = new Map<string, Buffer>();
+  for (const o of outputs) blobs.set(o.path, await getVerifiedBlob(redis, o));
+
+  const stored: StoredArtefact[] = [];
+  const renamed: Record<string, string> = {};
+  const models = new Map<string, { strategy: string; timeframe: string; files: FileRef[] }>();
+  for (const o of outputs) {
+    const m = MODEL_DIR_RE.exec(o.path);
+    if (m) {
+      const key = `models/${m[1]}/${m[2]}_v${m[3]}`;
+      const entry = models.get(key) ?? { strategy: m[1], timeframe: m[2], files: [] };
+      entry.files.push(o);
+      models.set(key, entry);
+      continue;
+    }
+    const abs = inside(home, o.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileAtomic(abs, blobs.get(o.path)!);
+    stored.push({ path: o.path, sha256: o.sha256, bytes: o.size });
+  }
+
+  const registry = ModelRegistry.forHome(home);
+  for (const [key, { strategy, timeframe, files }] of models) {
+    // Synchronous from here to the rename: no other import can claim the same number meanwhile.
+    const version = registry.nextVersion(strategy, timeframe);
+    const target = `models/${strategy}/${versionDirName(timeframe, version)}`;
+    const tmp = inside(home, `models/${strategy}/.tmp-import-${process.pid}-${Date.now().toString(36)}`);
+    mkdirSync(tmp, { recursive: true });
+    try {
+      for (const f of files) {
+        const inner = f.path.slice(key.length + 1);
+        let bytes = blobs.get(f.path)!;
+        if (inner === 'metadata.json') {
+          const manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+          if (manifest.version !== version) bytes = Buffer.from(JSON.stringify({ ...manifest, version }, null, 2));
+        }
+        const abs = join(tmp, inner);
+        if (!abs.startsWith(tmp + sep)) throw new Error(`Artefact path ${f.path} leaves its model folder; refused`);
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileAtomic(abs, bytes);
+        stored.push({ path: `${target}/${inner}`, sha256: sha256Of(bytes), bytes: bytes.length });
+      }
+      if (existsSync(inside(home, target))) throw new Error(`Model folder ${target} appeared during import`);
+      renameSync(tmp, inside(home, target));
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    if (target !== key) renamed[key] = target;
+  }
+  return { stored, renamed };
+}
+
+/** Rewrites `models/<s>/<tf>_vN` references (model_path, model_version) in a result after renumbering. */
+export function applyRenames<T>(value: T, renamed: Record<string, string>): T {
+  if (!Object.keys(renamed).length) return value;
+  let text = JSON.stringify(value);
+  for (const [from, to] of Object.entries(renamed)) {
+    text = text.split(`"${from}"`).join(`"${to}"`).split(`"${from}/`).join(`"${to}/`);
+  }
+  const out = JSON.parse(text) as Record<string, unknown>;
+  const first = Object.values(renamed)[0];
+  const v = /_v(\d+)$/.exec(first);
+  if (v && out && typeof out === 'object' && 'model_version' in out) out.model_version = Number(v[1]);
+  return out as T;
+}
