@@ -170,3 +170,16 @@ export async function trainFusedMlp(
     trainingTime: (performance.now() - started) / 1000,
   };
 }
+
+/** The fused trainer for any model it covers (chooseTrainer decides which do): MLPs today. */
+export function trainFused(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  train: LabelledSamples,
+  val: LabelledSamples | null,
+  cfg: TrainerConfig,
+  hooks: TrainerHooks = {},
+): Promise<TrainingOutcome> {
+  if (spec.type === 'mlp') return trainFusedMlp(model, spec, train, val, cfg, hooks);
+  throw new Error(`The fused trainer does not cover ${spec.type} models`);
+}
