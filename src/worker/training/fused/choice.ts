@@ -17,3 +17,17 @@ export function chooseTrainer(modelType: ModelType, backend: BackendName, env: N
   if (raw === 'fused' || raw === 'fused-js') return 'fused-js';
   return FUSED_BACKENDS.has(backend) ? 'fused-js' : 'tfjs';
 }
+
+export type FusedKernels = 'simd' | 'js';
+
+/**
+ * Which kernels the fused engine runs: WebAssembly SIMD where the runtime has it (bit-identical to the
+ * JS kernels, faster), else JS. KTRDR_FUSED_KERNELS=js forces the JS reference, simd insists on SIMD.
+ */
+export function chooseFusedKernels(simdSupported: boolean, env: NodeJS.ProcessEnv = process.env): FusedKernels {
+  const raw = (env.KTRDR_FUSED_KERNELS ?? '').trim().toLowerCase();
+  if (raw !== '' && raw !== 'auto' && raw !== 'js' && raw !== 'simd') throw new Error(`Unknown KTRDR_FUSED_KERNELS '${env.KTRDR_FUSED_KERNELS}'; use simd, js or auto`);
+  if (raw === 'js') return 'js';
+  if (raw === 'simd' && !simdSupported) throw new Error('KTRDR_FUSED_KERNELS=simd, but this runtime has no WebAssembly SIMD');
+  return simdSupported ? 'simd' : 'js';
+}

@@ -11,7 +11,9 @@ import { Rng } from '../random';
 import type { LabelledSamples, TrainerConfig, TrainerHooks, TrainingOutcome } from '../trainer';
 import { FusedAdam } from './adam';
 import { Vec } from './kernels';
-import { FusedMlp, mlpShapeOf, type MlpWorkspace } from './mlp';
+import { chooseFusedKernels, type FusedKernels } from './choice';
+import { FusedMlp, mlpShapeOf, mlpValues, MlpWorkspace, type MlpShape } from './mlp';
+import { SimdEngine, simdSupported } from './simd/engine';
 import { loadTfjsWeights, storeTfjsWeights } from './weights';
 
 /** Validation rows per forward pass: big enough to amortise calls, small enough to stay in cache. */
@@ -62,6 +64,24 @@ export function evaluateFused(mlp: FusedMlp, ws: MlpWorkspace, data: LabelledSam
 }
 
 /**
+ * A SIMD engine with room for the net, Adam's moments and workspaces of the given capacities, or null
+ * when the JS kernels run (KTRDR_FUSED_KERNELS=js, no WebAssembly SIMD, or `kernels` = 'js').
+ */
+export function fusedEngine(shape: MlpShape, capacities: number[], kernels?: FusedKernels): SimdEngine | null {
+  const which = kernels ?? chooseFusedKernels(simdSupported());
+  if (which === 'js') return null;
+  let values = mlpValues(shape);
+  values += values; // Adam's m and v (each ≤ params + the transposed scratch)
+  for (const c of capacities) if (c > 0) values += MlpWorkspace.values(shape, c);
+  return SimdEngine.create(values);
+}
+
+/** Trainer hooks plus the fused engine's kernel choice (tests compare the two). */
+export interface FusedTrainerHooks extends TrainerHooks {
+  kernels?: FusedKernels;
+}
+
+/**
  * Trains the MLP `model` (built by buildModel(spec)) in place with the fused loop. Contract identical to
  * trainModel: with a validation set the best-validation-loss epoch's weights are put back at the end and
  * early stopping ends the run after `patience` epochs without a `minDelta` improvement; shouldStop() is
@@ -73,7 +93,7 @@ export async function trainFusedMlp(
   train: LabelledSamples,
   val: LabelledSamples | null,
   cfg: TrainerConfig,
-  hooks: TrainerHooks = {},
+  hooks: FusedTrainerHooks = {},
 ): Promise<TrainingOutcome> {
   const n = train.samples.size;
   if (n === 0) throw new Error('No training samples');
@@ -85,14 +105,16 @@ export async function trainFusedMlp(
   checkLabels(train, cfg.numClasses, 'training set');
   if (hasVal) checkLabels(val!, cfg.numClasses, 'validation set');
 
-  const mlp = new FusedMlp(shape);
+  const evalCapacity = Math.max(1, Math.min(cfg.evalBatchSize, EVAL_CHUNK));
+  const engine = fusedEngine(shape, [cfg.batchSize, hasVal ? evalCapacity : 0], hooks.kernels);
+  const mlp = new FusedMlp(shape, engine);
   loadTfjsWeights(mlp, model);
   const params = mlp.params;
   const rng = new Rng(cfg.seed);
   const classWeights = new Float32Array(cfg.classWeights ?? new Array<number>(cfg.numClasses).fill(1));
-  const optimizer = new FusedAdam(params.length, cfg.learningRate);
+  const optimizer = new FusedAdam(params.length, cfg.learningRate, engine);
   const ws = mlp.workspace(cfg.batchSize);
-  const evalWs = hasVal ? mlp.workspace(Math.max(1, Math.min(cfg.evalBatchSize, EVAL_CHUNK))) : null;
+  const evalWs = hasVal ? mlp.workspace(evalCapacity) : null;
   const per = spec.inputSize;
   const batches = Math.ceil(n / cfg.batchSize);
   const positions = identityPositions(n);
@@ -178,7 +200,7 @@ export function trainFused(
   train: LabelledSamples,
   val: LabelledSamples | null,
   cfg: TrainerConfig,
-  hooks: TrainerHooks = {},
+  hooks: FusedTrainerHooks = {},
 ): Promise<TrainingOutcome> {
   if (spec.type === 'mlp') return trainFusedMlp(model, spec, train, val, cfg, hooks);
   throw new Error(`The fused trainer does not cover ${spec.type} models`);
