@@ -204,7 +204,7 @@ export class FusedMlp {
       const nIn = sizes[l];
       const nOut = sizes[l + 1];
       const out = l === last ? ws.logits : ws.h[l + 1];
-      k.gemm(input.byteOffset, nIn * 8, 8, e.at(p, this.wOff[l]), nOut * 8, out.byteOffset, nOut * 8, rows, nOut, nIn, e.at(p, this.bOff[l]));
+      k.gemm(input.byteOffset, nIn * 8, 8, e.at(p, this.wOff[l]), nOut * 8, out.byteOffset, nOut * 8, rows, nOut, nIn, e.at(p, this.bOff[l]), 0);
       if (l === last) break;
       const n = rows * nOut;
       if (this.act === ACT_RELU) k.relu(out.byteOffset, n);
@@ -327,12 +327,12 @@ export class FusedMlp {
       const input = l === 0 ? ws.x : useMasks ? ws.a[l] : ws.h[l];
       const dOut = ws.d[l + 1];
       // gW[k][j] = Σ_i x[i][k]·d[i][j]: A = xᵀ (element (k, i) at x + i·nIn + k), B = d.
-      k.gemm(input.byteOffset, 8, nIn * 8, dOut.byteOffset, nOut * 8, e.at(g, this.wOff[l]), nOut * 8, nIn, nOut, rows, 0);
+      k.gemm(input.byteOffset, 8, nIn * 8, dOut.byteOffset, nOut * 8, e.at(g, this.wOff[l]), nOut * 8, nIn, nOut, rows, 0, 0);
       k.colSum(dOut.byteOffset, rows, nOut, e.at(g, this.bOff[l]));
       if (l === 0) break;
       const dIn = ws.d[l];
       k.transpose(e.at(p, this.wOff[l]), nIn, nOut, wt.byteOffset);
-      k.gemm(dOut.byteOffset, nOut * 8, 8, wt.byteOffset, nIn * 8, dIn.byteOffset, nIn * 8, rows, nIn, nOut, 0);
+      k.gemm(dOut.byteOffset, nOut * 8, 8, wt.byteOffset, nIn * 8, dIn.byteOffset, nIn * 8, rows, nIn, nOut, 0, 0);
       const n = rows * nIn;
       if (this.act === ACT_RELU) k.reluBack(dIn.byteOffset, ws.h[l].byteOffset, n);
       else if (this.act === ACT_LEAKY) k.leakyBack(dIn.byteOffset, ws.h[l].byteOffset, n, LEAKY_ALPHA);

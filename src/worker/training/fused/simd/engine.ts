@@ -6,7 +6,7 @@
 import { SIMD_WASM_BASE64 } from './module';
 
 interface Exports {
-  gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, c: number, cRow: number, M: number, N: number, P: number, init: number): void;
+  gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, c: number, cRow: number, M: number, N: number, P: number, init: number, iRow: number): void;
   colSum(d: number, rows: number, n: number, out: number): void;
   transpose(w: number, nIn: number, nOut: number, wt: number): void;
   relu(h: number, n: number): void;

@@ -6,20 +6,31 @@
 // for bit those of the JS path: the SIMD lanes run across independent outputs, never across a sum.
 
 /**
- * C[m][n] = init[n] + Σ_p A[m][p]·B[p][n], p ascending, for m < M, n < N. A's element (m, p) is at
- * a + m·aRow + p·aCol (byte strides), B's rows are contiguous (bRow bytes apart), C's rows cRow bytes
- * apart. init = 0 means zeros. Tiles of 4 rows × 4 columns (8 f64x2 sums fed by 2 loads + 4 splats).
+ * C[m][n] = I[m][n] + Σ_p A[m][p]·B[p][n], p ascending, for m < M, n < N. A's element (m, p) is at
+ * a + m·aRow + p·aCol (byte strides), B's rows are bRow bytes apart, C's rows cRow bytes apart.
+ * I[m][n] is at init + m·iRow + 8n: iRow = 0 broadcasts a bias row, init = c with iRow = cRow
+ * accumulates into C; init = 0 means zeros. Tiles of 4 rows × 4 columns (8 f64x2 sums fed by 2
+ * loads + 4 splats per p).
  */
-export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize, M: i32, N: i32, P: i32, init: usize): void {
+export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, c: usize, cRow: usize, M: i32, N: i32, P: i32, init: usize, iRow: usize): void {
   const z = f64x2.splat(0);
   let n = 0;
   for (; n + 4 <= N; n += 4) {
     const nb = <usize>n << 3;
-    const i0 = init != 0 ? v128.load(init + nb) : z;
-    const i1 = init != 0 ? v128.load(init + nb + 16) : z;
     let m = 0;
     for (; m + 4 <= M; m += 4) {
-      let s00 = i0, s01 = i1, s10 = i0, s11 = i1, s20 = i0, s21 = i1, s30 = i0, s31 = i1;
+      let s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
+      if (init != 0) {
+        const pi = init + <usize>m * iRow + nb;
+        s00 = v128.load(pi);
+        s01 = v128.load(pi, 16);
+        s10 = v128.load(pi + iRow);
+        s11 = v128.load(pi + iRow, 16);
+        s20 = v128.load(pi + 2 * iRow);
+        s21 = v128.load(pi + 2 * iRow, 16);
+        s30 = v128.load(pi + 3 * iRow);
+        s31 = v128.load(pi + 3 * iRow, 16);
+      }
       let pa = a + <usize>m * aRow;
       let pb = b + nb;
       for (let p = 0; p < P; p++) {
@@ -51,7 +62,12 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, 
       v128.store(pc + 3 * cRow, s31, 16);
     }
     for (; m < M; m++) {
-      let s0 = i0, s1 = i1;
+      let s0 = z, s1 = z;
+      if (init != 0) {
+        const pi = init + <usize>m * iRow + nb;
+        s0 = v128.load(pi);
+        s1 = v128.load(pi, 16);
+      }
       let pa = a + <usize>m * aRow;
       let pb = b + nb;
       for (let p = 0; p < P; p++) {
@@ -68,10 +84,16 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, 
   }
   if (n + 2 <= N) {
     const nb = <usize>n << 3;
-    const i0 = init != 0 ? v128.load(init + nb) : z;
     let m = 0;
     for (; m + 4 <= M; m += 4) {
-      let s0 = i0, s1 = i0, s2 = i0, s3 = i0;
+      let s0 = z, s1 = z, s2 = z, s3 = z;
+      if (init != 0) {
+        const pi = init + <usize>m * iRow + nb;
+        s0 = v128.load(pi);
+        s1 = v128.load(pi + iRow);
+        s2 = v128.load(pi + 2 * iRow);
+        s3 = v128.load(pi + 3 * iRow);
+      }
       let pa = a + <usize>m * aRow;
       let pb = b + nb;
       for (let p = 0; p < P; p++) {
@@ -90,7 +112,7 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, 
       v128.store(pc + 3 * cRow, s3);
     }
     for (; m < M; m++) {
-      let s0 = i0;
+      let s0 = init != 0 ? v128.load(init + <usize>m * iRow + nb) : z;
       let pa = a + <usize>m * aRow;
       let pb = b + nb;
       for (let p = 0; p < P; p++) {
@@ -105,10 +127,13 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, 
   if (n < N) {
     // One odd column: its rows in pairs, one per lane.
     const nb = <usize>n << 3;
-    const i0 = init != 0 ? load<f64>(init + nb) : 0;
     let m = 0;
     for (; m + 2 <= M; m += 2) {
-      let s = f64x2.splat(i0);
+      let s = z;
+      if (init != 0) {
+        const pi = init + <usize>m * iRow + nb;
+        s = f64x2.replace_lane(f64x2.splat(load<f64>(pi)), 1, load<f64>(pi + iRow));
+      }
       let pa = a + <usize>m * aRow;
       let pb = b + nb;
       for (let p = 0; p < P; p++) {
@@ -121,7 +146,7 @@ export function gemm(a: usize, aRow: usize, aCol: usize, b: usize, bRow: usize, 
       store<f64>(c + <usize>(m + 1) * cRow + nb, f64x2.extract_lane(s, 1));
     }
     if (m < M) {
-      let s = i0;
+      let s: f64 = init != 0 ? load<f64>(init + <usize>m * iRow + nb) : 0;
       let pa = a + <usize>m * aRow;
       let pb = b + nb;
       for (let p = 0; p < P; p++) {
