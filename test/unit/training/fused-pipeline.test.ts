@@ -10,16 +10,21 @@ import { runTrainingPipeline, type PipelineInput, type SymbolDataset } from '../
 import { syntheticMatrix } from './helpers';
 
 describe('chooseTrainer', () => {
-  it('uses the fused loop for MLPs on wasm and cpu only, unless KTRDR_TRAINER says otherwise', () => {
+  it('uses the fused loop for MLPs on wasm and cpu only, unless KTRDR_TRAINER says otherwise; LSTM/GRU only with SIMD kernels', () => {
     expect(chooseTrainer('mlp', 'wasm', {})).toBe('fused-js');
     expect(chooseTrainer('mlp', 'cpu', {})).toBe('fused-js');
     for (const b of ['tensorflow-gpu', 'webgpu', 'tensorflow-cpu'] as const) expect(chooseTrainer('mlp', b, {})).toBe('tfjs');
-    expect(chooseTrainer('lstm', 'wasm', {})).toBe('tfjs');
-    expect(chooseTrainer('gru', 'cpu', {})).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'wasm', {}, true)).toBe('fused-js');
+    expect(chooseTrainer('gru', 'cpu', {}, true)).toBe('fused-js');
+    expect(chooseTrainer('lstm', 'webgpu', {}, true)).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'wasm', {}, false)).toBe('tfjs');
+    expect(chooseTrainer('gru', 'cpu', { KTRDR_FUSED_KERNELS: 'js' }, true)).toBe('tfjs');
+    expect(chooseTrainer('mlp', 'cpu', { KTRDR_FUSED_KERNELS: 'js' }, false)).toBe('fused-js');
     expect(chooseTrainer('mlp', 'wasm', { KTRDR_TRAINER: 'tfjs' })).toBe('tfjs');
     expect(chooseTrainer('mlp', 'wasm', { KTRDR_TRAINER: 'auto' })).toBe('fused-js');
     expect(chooseTrainer('mlp', 'webgpu', { KTRDR_TRAINER: 'fused' })).toBe('fused-js');
-    expect(chooseTrainer('lstm', 'cpu', { KTRDR_TRAINER: 'fused' })).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'cpu', { KTRDR_TRAINER: 'fused' }, false)).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'tensorflow-cpu', { KTRDR_TRAINER: 'fused' }, true)).toBe('fused-js');
     expect(() => chooseTrainer('mlp', 'cpu', { KTRDR_TRAINER: 'fast' })).toThrow(/Unknown KTRDR_TRAINER 'fast'/);
   });
 });

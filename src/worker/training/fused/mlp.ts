@@ -6,6 +6,7 @@
 import type { Activation, ModelSpec } from '../model';
 import { Alea } from './alea';
 import { ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, activationBackward, denseForward, denseGradInput, denseGradParams, LEAKY_ALPHA, Vec } from './kernels';
+import { softmaxCrossEntropy, weightedLossSum } from './loss';
 import type { SimdEngine } from './simd/engine';
 
 const ACT_CODES: Record<Activation, number> = { relu: ACT_RELU, tanh: ACT_TANH, sigmoid: ACT_SIGMOID, leaky_relu: ACT_LEAKY };
@@ -227,71 +228,31 @@ export class FusedMlp {
    * sets ws.correct (argmax = label, first maximum wins as tf.argMax) and ws.weightSum.
    */
   lossAndGradient(ws: MlpWorkspace, rows: number): number {
-    const C = this.sizes[this.depth];
-    const z = ws.logits;
-    const g = ws.d[this.depth];
-    const y = ws.labels;
-    const w = ws.rowWeights;
-    let loss = 0;
-    let wsum = 0;
-    let correct = 0;
-    for (let i = 0, o = 0; i < rows; i++, o += C) {
-      let max = z[o];
-      let arg = 0;
-      for (let c = 1; c < C; c++) {
-        if (z[o + c] > max) {
-          max = z[o + c];
-          arg = c;
-        }
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) {
-        const e = Math.exp(z[o + c] - max);
-        g[o + c] = e;
-        sum += e;
-      }
-      const label = y[i];
-      const wi = w[i];
-      loss += wi * (Math.log(sum) + max - z[o + label]);
-      wsum += wi;
-      if (arg === label) correct++;
-      const inv = wi / sum;
-      for (let c = 0; c < C; c++) g[o + c] *= inv;
-      g[o + label] -= wi;
-    }
-    const scale = 1 / wsum;
-    const n = rows * C;
-    for (let i = 0; i < n; i++) g[i] *= scale;
-    ws.correct = correct;
-    ws.weightSum = wsum;
-    return loss / wsum;
+    return softmaxCrossEntropy(ws.logits, ws.d[this.depth], ws.labels, ws.rowWeights, rows, this.sizes[this.depth], ws);
   }
 
   /** Weighted loss sum, weight sum and correct count of a forward pass without dropout (validation). */
   evaluateRows(ws: MlpWorkspace, rows: number): { lossSum: number; weightSum: number; correct: number } {
     this.forward(ws, rows, false);
-    const C = this.sizes[this.depth];
-    const z = ws.logits;
-    let lossSum = 0;
-    let weightSum = 0;
-    let correct = 0;
-    for (let i = 0, o = 0; i < rows; i++, o += C) {
-      let max = z[o];
-      let arg = 0;
-      for (let c = 1; c < C; c++) {
-        if (z[o + c] > max) {
-          max = z[o + c];
-          arg = c;
-        }
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += Math.exp(z[o + c] - max);
-      const label = ws.labels[i];
-      lossSum += ws.rowWeights[i] * (Math.log(sum) + max - z[o + label]);
-      weightSum += ws.rowWeights[i];
-      if (arg === label) correct++;
-    }
-    return { lossSum, weightSum, correct };
+    return weightedLossSum(ws.logits, ws.labels, ws.rowWeights, rows, this.sizes[this.depth]);
+  }
+
+  /** ws.x[0..count·inputs) ← the Float32 staging rows (the batch as SampleSource.fill wrote it). */
+  loadInputs(ws: MlpWorkspace, count: number): void {
+    const x = ws.x;
+    const x32 = ws.x32;
+    const m = count * this.sizes[0];
+    for (let i = 0; i < m; i++) x[i] = x32[i];
+  }
+
+  /** Values per sample. */
+  get inputLength(): number {
+    return this.sizes[0];
+  }
+
+  /** Dropout layers, in the order forwardLogits meets them (one mask seed each per batch). */
+  get dropoutLayers(): number {
+    return this.dropoutOn ? this.depth - 1 : 0;
   }
 
   /** Backward pass after forward(training) and lossAndGradient: fills this.grads (overwritten). */
