@@ -198,29 +198,45 @@ export async function benchTraining(): Promise<Record<string, unknown>> {
   };
 }
 
-/** LSTM inference over 100k bars as a backtest runs it (fusedPredictorFrom when it covers the model, tfjs otherwise). */
+/** LSTM inference over 100k bars as a backtest runs it (the fused predictor), with tfjs's predictProbabilities on a slice for reference. */
 async function benchRnnInference(all: Data): Promise<Record<string, unknown>> {
   const infer = await import('../src/worker/training/fused/infer');
+  const { predictProbabilities } = await import('../src/infra/models/inference');
   const spec = specOf('lstm');
   const model = buildModel(spec);
   const bars = Math.min(INFER_BARS, all.values.length / FEATURES);
   const matrix = { rows: bars, cols: FEATURES, values: all.values.subarray(0, bars * FEATURES) };
-  const predictor = infer.fusedPredictorFrom(model, { type: 'lstm', sequence_length: SEQ });
+  const predictor = infer.fusedInferenceFor(model, { type: 'lstm', sequence_length: SEQ }, String((await selectBackend()).name));
+  const tfjsBars = Number(process.env.KTRDR_BENCH_TFJS_BARS ?? 3_000);
+  const slice = { rows: tfjsBars, cols: FEATURES, values: all.values.subarray(0, tfjsBars * FEATURES) };
+  predictProbabilities(model, { ...slice, rows: 200 }); // warm-up
+  const t0 = performance.now();
+  predictProbabilities(model, slice);
+  const tfjsRate = tfjsBars / ((performance.now() - t0) / 1000);
   if (!predictor) {
     model.dispose();
-    return { model: 'lstm 2×64', bars, path: 'tfjs', note: 'the fused predictor does not cover this model' };
+    return { model: 'lstm 2×64', bars, path: 'tfjs', note: 'the fused predictor does not cover this model here', tfjs_bars_per_second: Math.round(tfjsRate) };
   }
   predictor.predict({ ...matrix, rows: Math.min(bars, 2000) }); // warm-up
   const secs: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const t0 = performance.now();
-    predictor.predict(matrix);
-    secs.push((performance.now() - t0) / 1000);
+    const t1 = performance.now();
+    await predictor.predictAsync(matrix);
+    secs.push((performance.now() - t1) / 1000);
   }
   model.dispose();
   const s = median(secs);
-  console.error(`lstm inference over ${bars} bars (${predictor.kind}): ${round(s, 3)} s, ${Math.round(bars / s)} bars/s`);
-  return { model: 'lstm 2×64', bars, path: predictor.kind, seconds: secs.map((x) => round(x, 3)), bars_per_second: Math.round(bars / s) };
+  console.error(`lstm inference over ${bars} bars (${predictor.kind}): ${round(s, 3)} s, ${Math.round(bars / s)} bars/s; tfjs ${Math.round(tfjsRate)} bars/s`);
+  return {
+    model: 'lstm 2×64 over 20 rows',
+    bars,
+    path: predictor.kind,
+    seconds: secs.map((x) => round(x, 3)),
+    bars_per_second: Math.round(bars / s),
+    tfjs_bars_per_second: Math.round(tfjsRate),
+    tfjs_measured_on_bars: tfjsBars,
+    speedup_vs_tfjs: round(bars / s / tfjsRate, 2),
+  };
 }
 
 if (require.main === module) {
