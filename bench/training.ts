@@ -219,7 +219,8 @@ async function benchRnnInference(all: Data): Promise<Record<string, unknown>> {
   }
   predictor.predict({ ...matrix, rows: Math.min(bars, 2000) }); // warm-up
   const secs: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  // 100k LSTM windows are ~10¹¹ multiply-adds: one timed pass unless asked for more.
+  for (let r = 0; r < Number(process.env.KTRDR_BENCH_INFER_ROUNDS ?? 1); r++) {
     const t1 = performance.now();
     await predictor.predictAsync(matrix);
     secs.push((performance.now() - t1) / 1000);
