@@ -98,4 +98,17 @@ describe('runTrainingPipeline with the fused trainer', () => {
     a.history.val_loss.forEach((v, i) => expect(Math.abs(v - b.history.val_loss[i]) / v).toBeLessThan(1e-4));
     expect((fused.results.test_metrics as { test_accuracy: number }).test_accuracy).toBeCloseTo((tfjs.results.test_metrics as { test_accuracy: number }).test_accuracy, 6);
   });
+
+  it('trains an LSTM strategy with the fused recurrent trainer automatically, and (nearly) as the tfjs loop does', async () => {
+    const lstm = (): PipelineInput => ({ ...input(), model: { type: 'lstm', architecture: { sequence_length: 5, hidden_size: 6, num_layers: 2, dropout: 0.2 } }, training: { ...input().training, epochs: 2 } });
+    const fused = await withTrainerEnv(undefined, () => runTrainingPipeline(ModelRegistry.forHome(home), lstm(), backend));
+    const tfjs = await withTrainerEnv('tfjs', () => runTrainingPipeline(ModelRegistry.forHome(home), lstm(), backend));
+    expect(fused.results.model_info as Record<string, unknown>).toMatchObject({ backend: 'cpu', trainer: 'fused-js' });
+    expect((tfjs.results.model_info as Record<string, unknown>).trainer).toBe('tfjs');
+    const a = fused.results.training_metrics as { history: { train_loss: number[]; val_loss: number[] } };
+    const b = tfjs.results.training_metrics as { history: { train_loss: number[]; val_loss: number[] } };
+    expect(a.history.train_loss).toHaveLength(2);
+    a.history.train_loss.forEach((v, i) => expect(Math.abs(v - b.history.train_loss[i]) / v).toBeLessThan(1e-5));
+    a.history.val_loss.forEach((v, i) => expect(Math.abs(v - b.history.val_loss[i]) / v).toBeLessThan(1e-5));
+  }, 60_000);
 });
