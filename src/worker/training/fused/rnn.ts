@@ -423,7 +423,6 @@ export class FusedRnn {
           // dh₋₁ = dZ_t·Uᵀ
           if (t > 0) k.gemm(e.at(dZ, z0), GH * 8, 8, uT.byteOffset, H * 8, dh.byteOffset, H * 8, B, H, GH, 0, 0);
         } else {
-          const rh = lb.rh as Vec;
           const dhp = ws.tmp;
           const drh = ws.tmp2;
           for (let b = 0; b < B; b++) {
@@ -453,7 +452,6 @@ export class FusedRnn {
               dhp[rb + j] += drh[rb + j] * r;
             }
           }
-          void rh;
           // dh₋₁ = dhp + dZ_{z,r}·U_{z,r}ᵀ
           if (t > 0) k.gemm(e.at(dZ, z0), GH * 8, 8, uT.byteOffset, H * 8, dh.byteOffset, H * 8, B, H, 2 * H, dhp.byteOffset, H * 8);
         }
