@@ -15,7 +15,7 @@ import { constantBaseline, type SplitBaseline } from '../../core/stats/baseline'
 import { describeBaseline } from '../../shared/evaluation-text';
 import { argmaxClasses, evaluatePredictions, majorityBaseline } from './evaluate';
 import { chooseTrainer } from './fused/choice';
-import { trainFusedMlp } from './fused/trainer';
+import { trainFused } from './fused/trainer';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
 import { normaliseRatios, splitWithEmbargo, type SplitRows } from './split';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type LabelledSamples, type TrainerConfig } from './trainer';
@@ -186,7 +186,7 @@ export async function runTrainingPipeline(
       shouldStop: hooks.shouldStop,
       yieldToHost: hooks.yieldToHost,
     };
-    const outcome = trainer === 'fused-js' ? await trainFusedMlp(model, spec, train, val, cfg, trainerHooks) : await trainModel(model, train, val, cfg, trainerHooks);
+    const outcome = trainer === 'fused-js' ? await trainFused(model, spec, train, val, cfg, trainerHooks) : await trainModel(model, train, val, cfg, trainerHooks);
     if (outcome.cancelled) throw new TrainingCancelledError(`Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved`);
 
     hooks.phase?.('evaluating', `Evaluating on ${test.labels.length} test samples`);

@@ -176,19 +176,58 @@ describe('fused inference in chunks', () => {
 });
 
 describe('models the fused net does not represent are refused', () => {
-  it('refuses LSTM and GRU models and manifests that say they are not MLPs', () => {
+  it('refuses manifests that contradict the model, and recurrent stacks the fused net does not compute', () => {
     for (const type of ['lstm', 'gru'] as const) {
       const model = buildModel(modelSpecFrom({ type, architecture: { sequence_length: 5, hidden_size: 4, num_layers: 1 } }, 3, 1).spec);
-      expect(fusedPredictorFrom(model)).toBeNull();
-      expect(fusedPredictorFrom(model, { type, sequence_length: 5 })).toBeNull();
+      expect(fusedPredictorFrom(model)?.model).toBe(type);
+      expect(fusedPredictorFrom(model, { type, sequence_length: 5 })?.model).toBe(type);
+      expect(fusedPredictorFrom(model, { type, sequence_length: 6 })).toBeNull();
+      expect(fusedPredictorFrom(model, { type: type === 'lstm' ? 'gru' : 'lstm', sequence_length: 5 })).toBeNull();
+      expect(fusedPredictorFrom(model, { type: 'mlp' })).toBeNull();
       model.dispose();
     }
+    const rnn = (layer: tf.layers.Layer) => tf.sequential({ layers: [layer, tf.layers.dense({ units: 3, activation: 'softmax' })] });
+    const odd = [
+      rnn(tf.layers.lstm({ units: 4, inputShape: [5, 3], recurrentActivation: 'sigmoid' })),
+      rnn(tf.layers.gru({ units: 4, inputShape: [5, 3], activation: 'relu' })),
+      rnn(tf.layers.lstm({ units: 4, inputShape: [5, 3], goBackwards: true })),
+      rnn(tf.layers.simpleRNN({ units: 4, inputShape: [5, 3] })),
+    ];
+    for (const [i, model] of odd.entries()) expect(fusedPredictorFrom(model), `recurrent model #${i}`).toBeNull();
+    for (const model of odd) model.dispose();
     const mlp = randomMlp(3, [4], 'relu', 0, 1);
     expect(fusedPredictorFrom(mlp, { type: 'lstm' })).toBeNull();
     expect(fusedPredictorFrom(mlp, { type: 'mlp', sequence_length: 10 })).toBeNull();
     expect(fusedPredictorFrom(mlp, { type: 'mlp', sequence_length: 1 })).not.toBeNull();
     mlp.dispose();
   });
+
+  for (const type of ['lstm', 'gru'] as const) {
+    it(`${type}: the fused recurrent predictor gives tfjs's probabilities (NaN before the first full window and around a NaN feature)`, async () => {
+      const model = buildModel(modelSpecFrom({ type, architecture: { sequence_length: 4, hidden_size: 6, num_layers: 2, dropout: 0.2 } }, 5, 9).spec);
+      const rng = new Rng(4);
+      const weights = model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => (rng.next() * 2 - 1) * 0.9), w.shape));
+      model.setWeights(weights);
+      tf.dispose(weights);
+      const m = randomMatrix(300, 5, 2, [{ row: 100, value: NaN }]);
+      const fused = fusedPredictorFrom(model, { type, sequence_length: 4 })!;
+      const progress: number[] = [];
+      const got = await fused.predictAsync(m, (done) => progress.push(done));
+      const want = predictProbabilities(model, m);
+      expect(progress[progress.length - 1]).toBe(297);
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) {
+        if (Number.isNaN(want[i])) expect(got[i], `value ${i}`).toBeNaN();
+        else worst = Math.max(worst, Math.abs(got[i] - want[i]));
+      }
+      expect(worst).toBeLessThan(1e-5);
+      for (let r = 0; r < 3; r++) expect(got[r * 3]).toBeNaN(); // no full window yet
+      for (let r = 100; r < 104; r++) expect(got[r * 3]).toBeNaN(); // windows holding the NaN row
+      expect(got[104 * 3]).not.toBeNaN();
+      expect(fused.predict(m)).toEqual(got);
+      model.dispose();
+    });
+  }
 
   it('refuses layer stacks it cannot compute exactly', () => {
     const seq = (layers: tf.layers.Layer[]) => tf.sequential({ layers });
@@ -281,7 +320,7 @@ describe('backtest wiring: defaultDeps(home).loadModel', () => {
     valid: new Uint8Array(m.rows).fill(1),
   });
 
-  it('runs MLPs through the fused path on cpu (same probabilities as tfjs) unless KTRDR_TRAINER=tfjs; LSTMs through tfjs', async () => {
+  it('runs MLPs and LSTMs through the fused path on cpu (same probabilities as tfjs) unless KTRDR_TRAINER=tfjs', async () => {
     const saveEnv = { backend: process.env.KTRDR_TF_BACKEND, trainer: process.env.KTRDR_TRAINER };
     // The backend these tests forced: loadModel's selectBackend() then keeps it instead of picking wasm.
     process.env.KTRDR_TF_BACKEND = 'cpu';
@@ -306,8 +345,16 @@ describe('backtest wiring: defaultDeps(home).loadModel', () => {
       delete process.env.KTRDR_TRAINER;
 
       const lstm = await deps.loadModel(lstmDir);
-      expect(lstm.inference).toEqual({ engine: 'tfjs', backend: 'cpu' });
-      expect(Number.isNaN((await lstm.predict(matrixOf(m)))[0])).toBe(true); // no full window yet
+      expect(lstm.inference).toEqual({ engine: 'fused-js', backend: 'cpu' });
+      const lstmProbs = await lstm.predict(matrixOf(m));
+      expect(Number.isNaN(lstmProbs[0])).toBe(true); // no full window yet
+      const lstmRef = await loadModel(lstmDir);
+      const lstmWant = predictProbabilities(lstmRef.model, m);
+      for (let i = 0; i < lstmWant.length; i++) if (!Number.isNaN(lstmWant[i])) expect(Math.abs(lstmProbs[i] - lstmWant[i])).toBeLessThan(1e-5);
+      lstmRef.model.dispose();
+      process.env.KTRDR_TRAINER = 'tfjs';
+      expect((await deps.loadModel(lstmDir)).inference).toEqual({ engine: 'tfjs', backend: 'cpu' });
+      delete process.env.KTRDR_TRAINER;
       reference.model.dispose();
     } finally {
       for (const [key, value] of [['KTRDR_TF_BACKEND', saveEnv.backend], ['KTRDR_TRAINER', saveEnv.trainer]] as const) {

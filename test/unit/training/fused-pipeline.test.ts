@@ -10,16 +10,21 @@ import { runTrainingPipeline, type PipelineInput, type SymbolDataset } from '../
 import { syntheticMatrix } from './helpers';
 
 describe('chooseTrainer', () => {
-  it('uses the fused loop for MLPs on wasm and cpu only, unless KTRDR_TRAINER says otherwise', () => {
+  it('uses the fused loop for MLPs on wasm and cpu only, unless KTRDR_TRAINER says otherwise; LSTM/GRU only with SIMD kernels', () => {
     expect(chooseTrainer('mlp', 'wasm', {})).toBe('fused-js');
     expect(chooseTrainer('mlp', 'cpu', {})).toBe('fused-js');
     for (const b of ['tensorflow-gpu', 'webgpu', 'tensorflow-cpu'] as const) expect(chooseTrainer('mlp', b, {})).toBe('tfjs');
-    expect(chooseTrainer('lstm', 'wasm', {})).toBe('tfjs');
-    expect(chooseTrainer('gru', 'cpu', {})).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'wasm', {}, true)).toBe('fused-js');
+    expect(chooseTrainer('gru', 'cpu', {}, true)).toBe('fused-js');
+    expect(chooseTrainer('lstm', 'webgpu', {}, true)).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'wasm', {}, false)).toBe('tfjs');
+    expect(chooseTrainer('gru', 'cpu', { KTRDR_FUSED_KERNELS: 'js' }, true)).toBe('tfjs');
+    expect(chooseTrainer('mlp', 'cpu', { KTRDR_FUSED_KERNELS: 'js' }, false)).toBe('fused-js');
     expect(chooseTrainer('mlp', 'wasm', { KTRDR_TRAINER: 'tfjs' })).toBe('tfjs');
     expect(chooseTrainer('mlp', 'wasm', { KTRDR_TRAINER: 'auto' })).toBe('fused-js');
     expect(chooseTrainer('mlp', 'webgpu', { KTRDR_TRAINER: 'fused' })).toBe('fused-js');
-    expect(chooseTrainer('lstm', 'cpu', { KTRDR_TRAINER: 'fused' })).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'cpu', { KTRDR_TRAINER: 'fused' }, false)).toBe('tfjs');
+    expect(chooseTrainer('lstm', 'tensorflow-cpu', { KTRDR_TRAINER: 'fused' }, true)).toBe('fused-js');
     expect(() => chooseTrainer('mlp', 'cpu', { KTRDR_TRAINER: 'fast' })).toThrow(/Unknown KTRDR_TRAINER 'fast'/);
   });
 });
@@ -93,4 +98,17 @@ describe('runTrainingPipeline with the fused trainer', () => {
     a.history.val_loss.forEach((v, i) => expect(Math.abs(v - b.history.val_loss[i]) / v).toBeLessThan(1e-4));
     expect((fused.results.test_metrics as { test_accuracy: number }).test_accuracy).toBeCloseTo((tfjs.results.test_metrics as { test_accuracy: number }).test_accuracy, 6);
   });
+
+  it('trains an LSTM strategy with the fused recurrent trainer automatically, and (nearly) as the tfjs loop does', async () => {
+    const lstm = (): PipelineInput => ({ ...input(), model: { type: 'lstm', architecture: { sequence_length: 5, hidden_size: 6, num_layers: 2, dropout: 0.2 } }, training: { ...input().training, epochs: 2 } });
+    const fused = await withTrainerEnv(undefined, () => runTrainingPipeline(ModelRegistry.forHome(home), lstm(), backend));
+    const tfjs = await withTrainerEnv('tfjs', () => runTrainingPipeline(ModelRegistry.forHome(home), lstm(), backend));
+    expect(fused.results.model_info as Record<string, unknown>).toMatchObject({ backend: 'cpu', trainer: 'fused-js' });
+    expect((tfjs.results.model_info as Record<string, unknown>).trainer).toBe('tfjs');
+    const a = fused.results.training_metrics as { history: { train_loss: number[]; val_loss: number[] } };
+    const b = tfjs.results.training_metrics as { history: { train_loss: number[]; val_loss: number[] } };
+    expect(a.history.train_loss).toHaveLength(2);
+    a.history.train_loss.forEach((v, i) => expect(Math.abs(v - b.history.train_loss[i]) / v).toBeLessThan(1e-5));
+    a.history.val_loss.forEach((v, i) => expect(Math.abs(v - b.history.val_loss[i]) / v).toBeLessThan(1e-5));
+  }, 60_000);
 });

@@ -2,6 +2,7 @@
 // after clipping (torch's Adam(weight_decay), as trainer.ts does), then tfjs's Adam update
 // (β1 0.9, β2 0.999, ε 1e-7 = tfjs's float32 backend epsilon, added to √v̂).
 import { Vec } from './kernels';
+import type { SimdEngine } from './simd/engine';
 
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
@@ -18,12 +19,14 @@ export class FusedAdam {
   private accBeta2 = Math.fround(ADAM_BETA2);
   steps = 0;
 
+  /** engine: keep the moments in its memory and update with its kernels (bit-identical results). */
   constructor(
     size: number,
     readonly learningRate: number,
+    private readonly engine: SimdEngine | null = null,
   ) {
-    this.m = new Vec(size);
-    this.v = new Vec(size);
+    this.m = engine ? engine.alloc(size) : new Vec(size);
+    this.v = engine ? engine.alloc(size) : new Vec(size);
   }
 
   /** Global L2 norm of the gradients. */
@@ -42,7 +45,8 @@ export class FusedAdam {
 
   /** Applies one update to `params` from `grads` (grads are left unchanged). */
   step(params: Vec, grads: Vec, clipNorm: number, weightDecay: number): void {
-    const scale = clipNorm > 0 ? Math.min(1, clipNorm / (FusedAdam.norm(grads) + CLIP_GUARD)) : 1;
+    const e = this.engine;
+    const scale = clipNorm > 0 ? Math.min(1, clipNorm / ((e ? e.k.norm(grads.byteOffset, grads.length) : FusedAdam.norm(grads)) + CLIP_GUARD)) : 1;
     const c1 = 1 / Math.fround(1 - this.accBeta1);
     const c2 = 1 / Math.fround(1 - this.accBeta2);
     const lr = this.learningRate;
@@ -53,6 +57,11 @@ export class FusedAdam {
     const m = this.m;
     const v = this.v;
     const n = params.length;
+    if (e) {
+      e.k.adam(params.byteOffset, grads.byteOffset, m.byteOffset, v.byteOffset, n, scale, weightDecay, lr, c1, c2, b1, b2, k1, k2, ADAM_EPSILON);
+      this.advance();
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const p = params[i];
       const g = grads[i] * scale + weightDecay * p;
@@ -67,6 +76,10 @@ export class FusedAdam {
       v[i] = vi;
       params[i] = p - (lr * (mi * c1)) / (Math.sqrt(vi * c2) + ADAM_EPSILON);
     }
+    this.advance();
+  }
+
+  private advance(): void {
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(ADAM_BETA1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(ADAM_BETA2));
     this.steps++;

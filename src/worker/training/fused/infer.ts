@@ -9,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../backend';
 import type { Activation } from '../model';
 import { chooseTrainer } from './choice';
+import { fusedRnnPredictorFrom } from './infer-rnn';
 import { ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, LEAKY_ALPHA, Vec } from './kernels';
 import { FusedMlp } from './mlp';
 import { loadTfjsWeights } from './weights';
@@ -22,6 +23,8 @@ export interface InferenceMatrix {
 
 export interface FusedPredictor {
   readonly kind: 'fused-js';
+  /** The model family: MLPs through the fused MLP, LSTM/GRU through the fused recurrent net (infer-rnn.ts). */
+  readonly model?: 'mlp' | 'lstm' | 'gru';
   /** [input, hidden…, classes]. */
   readonly sizes: readonly number[];
   readonly activation: Activation;
@@ -108,12 +111,19 @@ function denseChain(model: tf.LayersModel): { inputSize: number; steps: DenseSte
 }
 
 /**
- * A fused predictor for `model`, or null unless it is a plain MLP the fused net computes exactly:
- * Dense layers with biases, every hidden one followed by the same relu/tanh/sigmoid/leaky_relu
- * (alpha 0.01), the last one by softmax; Dropout layers anywhere (identity at inference).
+ * A fused predictor for `model`, or null unless the fused nets compute it exactly: a plain MLP
+ * (Dense layers with biases, every hidden one followed by the same relu/tanh/sigmoid/leaky_relu
+ * (alpha 0.01), the last one by softmax; Dropout layers anywhere, identity at inference), or the
+ * LSTM/GRU stack buildModel makes (infer-rnn.ts; needs WebAssembly SIMD).
  */
 export function fusedPredictorFrom(model: tf.LayersModel, info: ModelInfo = {}, opts: FusedPredictorOptions = {}): FusedPredictor | null {
+  if (info.type === 'lstm' || info.type === 'gru') {
+    const rnn = fusedRnnPredictorFrom(model);
+    if (!rnn || rnn.model !== info.type || (info.sequence_length !== undefined && info.sequence_length !== model.inputs[0].shape[1])) return null;
+    return rnn;
+  }
   if (info.type !== undefined && info.type !== 'mlp') return null;
+  if (info.type === undefined && model.inputs[0]?.shape.length === 3) return fusedRnnPredictorFrom(model);
   if (info.sequence_length !== undefined && info.sequence_length > 1) return null;
   const chain = denseChain(model);
   if (!chain || chain.steps.length === 0) return null;
@@ -138,7 +148,8 @@ export function fusedPredictorFrom(model: tf.LayersModel, info: ModelInfo = {}, 
  * cpu count).
  */
 export function fusedInferenceFor(model: tf.LayersModel, info: ModelInfo, backend: string, env: NodeJS.ProcessEnv = process.env): FusedPredictor | null {
-  if (chooseTrainer('mlp', backend as BackendName, env) !== 'fused-js') return null;
+  const type = info.type === 'lstm' || info.type === 'gru' ? info.type : 'mlp';
+  if (chooseTrainer(type, backend as BackendName, env) !== 'fused-js') return null;
   return fusedPredictorFrom(model, info);
 }
 
@@ -146,6 +157,7 @@ const ACT_CODES: Record<Activation, number> = { relu: ACT_RELU, tanh: ACT_TANH, 
 
 class FusedMlpPredictor implements FusedPredictor {
   readonly kind = 'fused-js' as const;
+  readonly model = 'mlp' as const;
   readonly sizes: readonly number[];
   private readonly act: number;
   private readonly params: Vec;

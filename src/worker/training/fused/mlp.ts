@@ -5,7 +5,9 @@
 // layer; weights use tfjs's layout (Dense kernel [in][out], then bias) so they copy across directly.
 import type { Activation, ModelSpec } from '../model';
 import { Alea } from './alea';
-import { ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, activationBackward, denseForward, denseGradInput, denseGradParams, Vec } from './kernels';
+import { ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, activationBackward, denseForward, denseGradInput, denseGradParams, LEAKY_ALPHA, Vec } from './kernels';
+import { softmaxCrossEntropy, weightedLossSum } from './loss';
+import type { SimdEngine } from './simd/engine';
 
 const ACT_CODES: Record<Activation, number> = { relu: ACT_RELU, tanh: ACT_TANH, sigmoid: ACT_SIGMOID, leaky_relu: ACT_LEAKY };
 
@@ -46,11 +48,12 @@ export class MlpWorkspace {
   weightSum = 0;
   readonly alea = new Alea(0);
 
-  constructor(shape: MlpShape, capacity: number) {
+  /** `alloc`: where the float64 buffers live (a SIMD engine's memory, or plain arrays). */
+  constructor(shape: MlpShape, capacity: number, alloc: (n: number) => Vec = (n) => new Vec(n)) {
     const s = shape.sizes;
     const depth = s.length - 1;
     this.capacity = capacity;
-    this.x = new Vec(capacity * s[0]);
+    this.x = alloc(capacity * s[0]);
     this.x32 = new Float32Array(capacity * s[0]);
     this.h = [];
     this.a = [];
@@ -59,17 +62,37 @@ export class MlpWorkspace {
     const empty = new Vec(0);
     for (let l = 0; l <= depth; l++) {
       const hidden = l > 0 && l < depth;
-      const h = hidden ? new Vec(capacity * s[l]) : empty;
+      const h = hidden ? alloc(capacity * s[l]) : empty;
       const withDropout = hidden && shape.dropout > 0;
       this.h.push(h);
-      this.mask.push(withDropout ? new Vec(capacity * s[l]) : null);
-      this.a.push(withDropout ? new Vec(capacity * s[l]) : h);
-      this.d.push(l > 0 ? new Vec(capacity * s[l]) : empty);
+      this.mask.push(withDropout ? alloc(capacity * s[l]) : null);
+      this.a.push(withDropout ? alloc(capacity * s[l]) : h);
+      this.d.push(l > 0 ? alloc(capacity * s[l]) : empty);
     }
-    this.logits = new Vec(capacity * s[depth]);
+    this.logits = alloc(capacity * s[depth]);
     this.labels = new Int32Array(capacity);
     this.rowWeights = new Vec(capacity);
   }
+
+  /** Float64 values a workspace of `capacity` rows allocates (for sizing a SIMD engine). */
+  static values(shape: MlpShape, capacity: number): number {
+    const s = shape.sizes;
+    const depth = s.length - 1;
+    let n = capacity * (s[0] + s[depth]);
+    for (let l = 1; l <= depth; l++) n += capacity * s[l] * (l < depth ? (shape.dropout > 0 ? 4 : 2) : 1);
+    return n;
+  }
+}
+
+/** Float64 values a FusedMlp with a SIMD engine allocates: params, grads, a transposed-kernel scratch. */
+export function mlpValues(shape: MlpShape): number {
+  let params = 0;
+  let widest = 0;
+  for (let l = 0; l + 1 < shape.sizes.length; l++) {
+    params += (shape.sizes[l] + 1) * shape.sizes[l + 1];
+    widest = Math.max(widest, shape.sizes[l] * shape.sizes[l + 1]);
+  }
+  return 2 * params + widest;
 }
 
 export class FusedMlp {
@@ -87,8 +110,12 @@ export class FusedMlp {
   /** tfjs's dropout: keep ⇔ floor(u + keep) = 1 in float32, kept values × 1/keep (float32). */
   private readonly keep32: number;
   private readonly keepScale: number;
+  /** The SIMD kernels and the memory every buffer lives in; null: the JS kernels (the reference). */
+  readonly engine: SimdEngine | null;
+  /** SIMD only: a transposed kernel, so the input gradient is a GEMM with the same sum order as the JS dot products. */
+  private readonly wt: Vec | null;
 
-  constructor(shape: MlpShape) {
+  constructor(shape: MlpShape, engine: SimdEngine | null = null) {
     if (shape.sizes.length < 2 || shape.sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`Bad MLP sizes ${JSON.stringify(shape.sizes)}`);
     if (!(shape.dropout >= 0 && shape.dropout < 1)) throw new Error(`Dropout must be in [0, 1), got ${shape.dropout}`);
     this.shape = shape;
@@ -107,8 +134,17 @@ export class FusedMlp {
       this.bOff.push(n);
       n += this.sizes[l + 1];
     }
-    this.params = new Vec(n);
-    this.grads = new Vec(n);
+    this.engine = engine;
+    this.params = this.alloc(n);
+    this.grads = this.alloc(n);
+    let widest = 0;
+    for (let l = 0; l < this.depth; l++) widest = Math.max(widest, this.sizes[l] * this.sizes[l + 1]);
+    this.wt = engine ? engine.alloc(widest) : null;
+  }
+
+  /** A float64 buffer where the kernels can reach it. */
+  alloc(n: number): Vec {
+    return this.engine ? this.engine.alloc(n) : new Vec(n);
   }
 
   get parameterCount(): number {
@@ -116,7 +152,7 @@ export class FusedMlp {
   }
 
   workspace(capacity: number): MlpWorkspace {
-    return new MlpWorkspace(this.shape, capacity);
+    return new MlpWorkspace(this.shape, capacity, (n) => this.alloc(n));
   }
 
   /**
@@ -132,6 +168,7 @@ export class FusedMlp {
 
   /** Forward pass over ws.x[0..rows); training = apply the masks drawn with drawMask. Returns ws.logits. */
   forward(ws: MlpWorkspace, rows: number, training: boolean): Vec {
+    if (this.engine) return this.forwardSimd(this.engine, ws, rows, training);
     const p = this.params;
     const sizes = this.sizes;
     const last = this.depth - 1;
@@ -157,81 +194,70 @@ export class FusedMlp {
     return ws.logits;
   }
 
+  private forwardSimd(e: SimdEngine, ws: MlpWorkspace, rows: number, training: boolean): Vec {
+    const k = e.k;
+    const p = this.params;
+    const sizes = this.sizes;
+    const last = this.depth - 1;
+    const useMasks = training && this.dropoutOn;
+    let input = ws.x;
+    for (let l = 0; l < this.depth; l++) {
+      const nIn = sizes[l];
+      const nOut = sizes[l + 1];
+      const out = l === last ? ws.logits : ws.h[l + 1];
+      k.gemm(input.byteOffset, nIn * 8, 8, e.at(p, this.wOff[l]), nOut * 8, out.byteOffset, nOut * 8, rows, nOut, nIn, e.at(p, this.bOff[l]), 0);
+      if (l === last) break;
+      const n = rows * nOut;
+      if (this.act === ACT_RELU) k.relu(out.byteOffset, n);
+      else if (this.act === ACT_LEAKY) k.leaky(out.byteOffset, n, LEAKY_ALPHA);
+      else activate(out, n, this.act);
+      if (useMasks) {
+        const a = ws.a[l + 1];
+        k.mul(out.byteOffset, (ws.mask[l + 1] as Vec).byteOffset, a.byteOffset, n);
+        input = a;
+      } else {
+        input = out;
+      }
+    }
+    return ws.logits;
+  }
+
   /**
    * Class-weighted mean cross-entropy over ws.logits[0..rows) as trainer.ts defines it:
    * Σ_i w_i·CE_i / Σ_i w_i, with w_i = ws.rowWeights[i]. Writes dLoss/dlogits into ws.d[depth] and
    * sets ws.correct (argmax = label, first maximum wins as tf.argMax) and ws.weightSum.
    */
   lossAndGradient(ws: MlpWorkspace, rows: number): number {
-    const C = this.sizes[this.depth];
-    const z = ws.logits;
-    const g = ws.d[this.depth];
-    const y = ws.labels;
-    const w = ws.rowWeights;
-    let loss = 0;
-    let wsum = 0;
-    let correct = 0;
-    for (let i = 0, o = 0; i < rows; i++, o += C) {
-      let max = z[o];
-      let arg = 0;
-      for (let c = 1; c < C; c++) {
-        if (z[o + c] > max) {
-          max = z[o + c];
-          arg = c;
-        }
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) {
-        const e = Math.exp(z[o + c] - max);
-        g[o + c] = e;
-        sum += e;
-      }
-      const label = y[i];
-      const wi = w[i];
-      loss += wi * (Math.log(sum) + max - z[o + label]);
-      wsum += wi;
-      if (arg === label) correct++;
-      const inv = wi / sum;
-      for (let c = 0; c < C; c++) g[o + c] *= inv;
-      g[o + label] -= wi;
-    }
-    const scale = 1 / wsum;
-    const n = rows * C;
-    for (let i = 0; i < n; i++) g[i] *= scale;
-    ws.correct = correct;
-    ws.weightSum = wsum;
-    return loss / wsum;
+    return softmaxCrossEntropy(ws.logits, ws.d[this.depth], ws.labels, ws.rowWeights, rows, this.sizes[this.depth], ws);
   }
 
   /** Weighted loss sum, weight sum and correct count of a forward pass without dropout (validation). */
   evaluateRows(ws: MlpWorkspace, rows: number): { lossSum: number; weightSum: number; correct: number } {
     this.forward(ws, rows, false);
-    const C = this.sizes[this.depth];
-    const z = ws.logits;
-    let lossSum = 0;
-    let weightSum = 0;
-    let correct = 0;
-    for (let i = 0, o = 0; i < rows; i++, o += C) {
-      let max = z[o];
-      let arg = 0;
-      for (let c = 1; c < C; c++) {
-        if (z[o + c] > max) {
-          max = z[o + c];
-          arg = c;
-        }
-      }
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += Math.exp(z[o + c] - max);
-      const label = ws.labels[i];
-      lossSum += ws.rowWeights[i] * (Math.log(sum) + max - z[o + label]);
-      weightSum += ws.rowWeights[i];
-      if (arg === label) correct++;
-    }
-    return { lossSum, weightSum, correct };
+    return weightedLossSum(ws.logits, ws.labels, ws.rowWeights, rows, this.sizes[this.depth]);
+  }
+
+  /** ws.x[0..count·inputs) ← the Float32 staging rows (the batch as SampleSource.fill wrote it). */
+  loadInputs(ws: MlpWorkspace, count: number): void {
+    const x = ws.x;
+    const x32 = ws.x32;
+    const m = count * this.sizes[0];
+    for (let i = 0; i < m; i++) x[i] = x32[i];
+  }
+
+  /** Values per sample. */
+  get inputLength(): number {
+    return this.sizes[0];
+  }
+
+  /** Dropout layers, in the order forwardLogits meets them (one mask seed each per batch). */
+  get dropoutLayers(): number {
+    return this.dropoutOn ? this.depth - 1 : 0;
   }
 
   /** Backward pass after forward(training) and lossAndGradient: fills this.grads (overwritten). */
   backward(ws: MlpWorkspace, rows: number, training: boolean): void {
+    if (this.engine) return this.backwardSimd(this.engine, ws, rows, training);
     const p = this.params;
     const g = this.grads;
     const sizes = this.sizes;
@@ -246,6 +272,33 @@ export class FusedMlp {
       const dIn = ws.d[l];
       denseGradInput(dOut, rows, nIn, nOut, p, this.wOff[l], dIn);
       activationBackward(dIn, ws.h[l], useMasks ? ws.mask[l] : null, rows * nIn, this.act);
+    }
+  }
+
+  private backwardSimd(e: SimdEngine, ws: MlpWorkspace, rows: number, training: boolean): void {
+    const k = e.k;
+    const p = this.params;
+    const g = this.grads;
+    const wt = this.wt as Vec;
+    const sizes = this.sizes;
+    const useMasks = training && this.dropoutOn;
+    for (let l = this.depth - 1; l >= 0; l--) {
+      const nIn = sizes[l];
+      const nOut = sizes[l + 1];
+      const input = l === 0 ? ws.x : useMasks ? ws.a[l] : ws.h[l];
+      const dOut = ws.d[l + 1];
+      // gW[k][j] = Σ_i x[i][k]·d[i][j]: A = xᵀ (element (k, i) at x + i·nIn + k), B = d.
+      k.gemm(input.byteOffset, 8, nIn * 8, dOut.byteOffset, nOut * 8, e.at(g, this.wOff[l]), nOut * 8, nIn, nOut, rows, 0, 0);
+      k.colSum(dOut.byteOffset, rows, nOut, e.at(g, this.bOff[l]));
+      if (l === 0) break;
+      const dIn = ws.d[l];
+      k.transpose(e.at(p, this.wOff[l]), nIn, nOut, wt.byteOffset);
+      k.gemm(dOut.byteOffset, nOut * 8, 8, wt.byteOffset, nIn * 8, dIn.byteOffset, nIn * 8, rows, nIn, nOut, 0, 0);
+      const n = rows * nIn;
+      if (this.act === ACT_RELU) k.reluBack(dIn.byteOffset, ws.h[l].byteOffset, n);
+      else if (this.act === ACT_LEAKY) k.leakyBack(dIn.byteOffset, ws.h[l].byteOffset, n, LEAKY_ALPHA);
+      else activationBackward(dIn, ws.h[l], null, n, this.act);
+      if (useMasks) k.mul(dIn.byteOffset, (ws.mask[l] as Vec).byteOffset, dIn.byteOffset, n);
     }
   }
 

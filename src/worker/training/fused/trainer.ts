@@ -1,4 +1,4 @@
-// trainModel (../trainer.ts) for MLPs without tfjs in the loop: same config, hooks and outcome, same
+// trainModel (../trainer.ts) for MLPs, LSTMs and GRUs without tfjs in the loop: same config, hooks and outcome, same
 // seeded run (per-epoch Fisher–Yates shuffle from the run's Rng, then one dropout seed per Dropout layer
 // per batch from that Rng, turned into tfjs's very mask), same loss, clipping, weight decay, Adam,
 // validation and early stopping. Starts from the tfjs model's weights and writes the result back into it.
@@ -11,8 +11,39 @@ import { Rng } from '../random';
 import type { LabelledSamples, TrainerConfig, TrainerHooks, TrainingOutcome } from '../trainer';
 import { FusedAdam } from './adam';
 import { Vec } from './kernels';
-import { FusedMlp, mlpShapeOf, type MlpWorkspace } from './mlp';
-import { loadTfjsWeights, storeTfjsWeights } from './weights';
+import { chooseFusedKernels, type FusedKernels } from './choice';
+import { FusedMlp, mlpShapeOf, mlpValues, MlpWorkspace, type MlpShape } from './mlp';
+import { FusedRnn, rnnShapeOf, RnnWorkspace } from './rnn';
+import { SimdEngine, simdSupported } from './simd/engine';
+import { loadWeights, storeWeights, tfjsWeightShapes } from './weights';
+
+/** What the fused training loop needs of a net (FusedMlp, FusedRnn). */
+export interface FusedWorkspace {
+  readonly capacity: number;
+  readonly x32: Float32Array;
+  readonly labels: Int32Array;
+  readonly rowWeights: Vec;
+  correct: number;
+}
+
+export interface FusedNet<W extends FusedWorkspace> {
+  readonly params: Vec;
+  readonly grads: Vec;
+  /** Values per sample. */
+  readonly inputLength: number;
+  /** Dropout layers in model order (one mask seed each per batch). */
+  readonly dropoutLayers: number;
+  workspace(capacity: number): W;
+  loadInputs(ws: W, count: number): void;
+  drawMask(ws: W, l: number, rows: number, seed: number): void;
+  forward(ws: W, rows: number, training: boolean): Vec;
+  lossAndGradient(ws: W, rows: number): number;
+  backward(ws: W, rows: number, training: boolean): void;
+  evaluateRows(ws: W, rows: number): { lossSum: number; weightSum: number; correct: number };
+}
+
+/** Recurrent validation rows per pass (each holds T·G·H activations). */
+const RNN_EVAL_CHUNK = 128;
 
 /** Validation rows per forward pass: big enough to amortise calls, small enough to stay in cache. */
 const EVAL_CHUNK = 512;
@@ -20,12 +51,9 @@ const EVAL_CHUNK = 512;
 const setImmediateYield = () => new Promise<void>((r) => setImmediate(r));
 
 /** Copies samples positions[from..from+count) into the workspace: inputs, labels, row weights. */
-function fillBatch(ws: MlpWorkspace, data: LabelledSamples, positions: Int32Array, from: number, count: number, classWeights: Float32Array, per: number): void {
+function fillBatch<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, positions: Int32Array, from: number, count: number, classWeights: Float32Array): void {
   data.samples.fill(positions, from, count, ws.x32);
-  const x = ws.x;
-  const x32 = ws.x32;
-  const m = count * per;
-  for (let i = 0; i < m; i++) x[i] = x32[i];
+  net.loadInputs(ws, count);
   for (let k = 0; k < count; k++) {
     const label = data.labels[positions[from + k]];
     ws.labels[k] = label;
@@ -42,23 +70,40 @@ function checkLabels(data: LabelledSamples, numClasses: number, what: string): v
 }
 
 /** Validation pass: Σ w·CE / Σ w over the whole set (the training criterion) and accuracy, no dropout. */
-export function evaluateFused(mlp: FusedMlp, ws: MlpWorkspace, data: LabelledSamples, classWeights: Float32Array): { loss: number; accuracy: number } {
+export function evaluateFused<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, classWeights: Float32Array): { loss: number; accuracy: number } {
   const n = data.samples.size;
   if (n === 0) return { loss: NaN, accuracy: NaN };
   const positions = identityPositions(n);
-  const per = mlp.sizes[0];
   let lossSum = 0;
   let weightSum = 0;
   let correct = 0;
   for (let from = 0; from < n; from += ws.capacity) {
     const count = Math.min(ws.capacity, n - from);
-    fillBatch(ws, data, positions, from, count, classWeights, per);
-    const r = mlp.evaluateRows(ws, count);
+    fillBatch(net, ws, data, positions, from, count, classWeights);
+    const r = net.evaluateRows(ws, count);
     lossSum += r.lossSum;
     weightSum += r.weightSum;
     correct += r.correct;
   }
   return { loss: weightSum > 0 ? lossSum / weightSum : NaN, accuracy: correct / n };
+}
+
+/**
+ * A SIMD engine with room for the net, Adam's moments and workspaces of the given capacities, or null
+ * when the JS kernels run (KTRDR_FUSED_KERNELS=js, no WebAssembly SIMD, or `kernels` = 'js').
+ */
+export function fusedEngine(shape: MlpShape, capacities: number[], kernels?: FusedKernels): SimdEngine | null {
+  const which = kernels ?? chooseFusedKernels(simdSupported());
+  if (which === 'js') return null;
+  let values = mlpValues(shape);
+  values += values; // Adam's m and v (each ≤ params + the transposed scratch)
+  for (const c of capacities) if (c > 0) values += MlpWorkspace.values(shape, c);
+  return SimdEngine.create(values);
+}
+
+/** Trainer hooks plus the fused engine's kernel choice (tests compare the two). */
+export interface FusedTrainerHooks extends TrainerHooks {
+  kernels?: FusedKernels;
 }
 
 /**
@@ -73,7 +118,7 @@ export async function trainFusedMlp(
   train: LabelledSamples,
   val: LabelledSamples | null,
   cfg: TrainerConfig,
-  hooks: TrainerHooks = {},
+  hooks: FusedTrainerHooks = {},
 ): Promise<TrainingOutcome> {
   const n = train.samples.size;
   if (n === 0) throw new Error('No training samples');
@@ -85,21 +130,67 @@ export async function trainFusedMlp(
   checkLabels(train, cfg.numClasses, 'training set');
   if (hasVal) checkLabels(val!, cfg.numClasses, 'validation set');
 
-  const mlp = new FusedMlp(shape);
-  loadTfjsWeights(mlp, model);
-  const params = mlp.params;
+  const evalCapacity = Math.max(1, Math.min(cfg.evalBatchSize, EVAL_CHUNK));
+  const engine = fusedEngine(shape, [cfg.batchSize, hasVal ? evalCapacity : 0], hooks.kernels);
+  const mlp = new FusedMlp(shape, engine);
+  return runFused(mlp, tfjsWeightShapes(mlp), evalCapacity, engine, model, train, val, cfg, hooks, started);
+}
+
+/** The fused LSTM/GRU trainer (needs WebAssembly SIMD): trainFusedMlp's contract for recurrent models. */
+export async function trainFusedRnn(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  train: LabelledSamples,
+  val: LabelledSamples | null,
+  cfg: TrainerConfig,
+  hooks: FusedTrainerHooks = {},
+): Promise<TrainingOutcome> {
+  const started = performance.now();
+  const shape = rnnShapeOf(spec);
+  if (train.samples.size === 0) throw new Error('No training samples');
+  if (cfg.numClasses !== spec.numClasses) throw new Error(`numClasses ${cfg.numClasses} does not match the model's ${spec.numClasses} outputs`);
+  const want = spec.sequenceLength * spec.inputSize;
+  if (sampleLength(train.samples) !== want) throw new Error(`Samples have ${sampleLength(train.samples)} values, the model expects ${spec.sequenceLength}×${spec.inputSize}`);
+  const hasVal = val !== null && val.samples.size > 0;
+  checkLabels(train, cfg.numClasses, 'training set');
+  if (hasVal) checkLabels(val!, cfg.numClasses, 'validation set');
+  if (hooks.kernels === 'js') throw new Error('The fused recurrent trainer has SIMD kernels only');
+  const evalCapacity = Math.max(1, Math.min(cfg.evalBatchSize, RNN_EVAL_CHUNK));
+  let values = 2 * FusedRnn.values(shape) + RnnWorkspace.values(shape, cfg.batchSize);
+  if (hasVal) values += RnnWorkspace.values(shape, evalCapacity);
+  const engine = SimdEngine.create(values);
+  if (!engine) throw new Error('The fused recurrent trainer needs WebAssembly SIMD, which this runtime lacks');
+  const rnn = new FusedRnn(shape, engine);
+  return runFused(rnn, rnn.weightShapes(), evalCapacity, engine, model, train, val, cfg, hooks, started);
+}
+
+async function runFused<W extends FusedWorkspace>(
+  net: FusedNet<W>,
+  shapes: number[][],
+  evalCapacity: number,
+  engine: SimdEngine | null,
+  model: tf.LayersModel,
+  train: LabelledSamples,
+  val: LabelledSamples | null,
+  cfg: TrainerConfig,
+  hooks: TrainerHooks,
+  started: number,
+): Promise<TrainingOutcome> {
+  const n = train.samples.size;
+  const hasVal = val !== null && val.samples.size > 0;
+  loadWeights(net.params, shapes, model);
+  const params = net.params;
   const rng = new Rng(cfg.seed);
   const classWeights = new Float32Array(cfg.classWeights ?? new Array<number>(cfg.numClasses).fill(1));
-  const optimizer = new FusedAdam(params.length, cfg.learningRate);
-  const ws = mlp.workspace(cfg.batchSize);
-  const evalWs = hasVal ? mlp.workspace(Math.max(1, Math.min(cfg.evalBatchSize, EVAL_CHUNK))) : null;
-  const per = spec.inputSize;
+  const optimizer = new FusedAdam(params.length, cfg.learningRate, engine);
+  const ws = net.workspace(cfg.batchSize);
+  const evalWs = hasVal ? net.workspace(evalCapacity) : null;
   const batches = Math.ceil(n / cfg.batchSize);
   const positions = identityPositions(n);
   const early = hasVal ? cfg.earlyStopping : null;
   const yieldNow = hooks.yieldToHost ?? setImmediateYield;
   const yieldEvery = Math.max(1, cfg.yieldEvery);
-  const dropoutLayers = spec.dropout > 0 ? mlp.depth - 1 : 0;
+  const dropoutLayers = net.dropoutLayers;
 
   const history: EpochMetric[] = [];
   const best = new Vec(params.length);
@@ -118,20 +209,20 @@ export async function trainFusedMlp(
       }
       const from = b * cfg.batchSize;
       const count = Math.min(cfg.batchSize, n - from);
-      fillBatch(ws, train, positions, from, count, classWeights, per);
+      fillBatch(net, ws, train, positions, from, count, classWeights);
       // Same draw order as forwardLogits: one seed per Dropout layer, first to last.
-      for (let l = 1; l <= dropoutLayers; l++) mlp.drawMask(ws, l, count, rng.seed());
-      mlp.forward(ws, count, true);
-      const loss = mlp.lossAndGradient(ws, count);
-      mlp.backward(ws, count, true);
-      optimizer.step(params, mlp.grads, cfg.clipNorm, cfg.weightDecay);
+      for (let l = 1; l <= dropoutLayers; l++) net.drawMask(ws, l, count, rng.seed());
+      net.forward(ws, count, true);
+      const loss = net.lossAndGradient(ws, count);
+      net.backward(ws, count, true);
+      optimizer.step(params, net.grads, cfg.clipNorm, cfg.weightDecay);
       lossSum += loss * count;
       correct += ws.correct;
       hooks.onBatch?.(epoch, b + 1, batches);
       if ((b + 1) % yieldEvery === 0) await yieldNow();
     }
     if (cancelled) break;
-    const valPass = hasVal ? evaluateFused(mlp, evalWs!, val!, classWeights) : null;
+    const valPass = hasVal ? evaluateFused(net, evalWs!, val!, classWeights) : null;
     const record: EpochMetric = {
       epoch,
       train_loss: lossSum / n,
@@ -147,7 +238,7 @@ export async function trainFusedMlp(
       if (tracker.observe(epoch, valPass.loss)) best.set(params);
     }
     if (hooks.onEpoch) {
-      storeTfjsWeights(mlp, model);
+      storeWeights(params, shapes, model);
       hooks.onEpoch(record, model);
     }
     await yieldNow();
@@ -158,7 +249,7 @@ export async function trainFusedMlp(
     params.set(best);
     restoredBest = true;
   }
-  storeTfjsWeights(mlp, model);
+  storeWeights(params, shapes, model);
   return {
     history,
     epochsTrained: history.length,
@@ -169,4 +260,17 @@ export async function trainFusedMlp(
     restoredBest,
     trainingTime: (performance.now() - started) / 1000,
   };
+}
+
+/** The fused trainer for any model it covers (chooseTrainer decides which do): MLP, LSTM, GRU. */
+export function trainFused(
+  model: tf.LayersModel,
+  spec: ModelSpec,
+  train: LabelledSamples,
+  val: LabelledSamples | null,
+  cfg: TrainerConfig,
+  hooks: FusedTrainerHooks = {},
+): Promise<TrainingOutcome> {
+  if (spec.type === 'mlp') return trainFusedMlp(model, spec, train, val, cfg, hooks);
+  return trainFusedRnn(model, spec, train, val, cfg, hooks);
 }

@@ -35,27 +35,25 @@ export function tfjsWeightShapes(mlp: FusedMlp): number[][] {
   return shapes;
 }
 
-function checkShapes(mlp: FusedMlp, actual: number[][]): void {
-  const want = tfjsWeightShapes(mlp);
-  if (JSON.stringify(actual) !== JSON.stringify(want)) throw new Error(`The tfjs model's weights ${JSON.stringify(actual)} do not match the fused MLP ${JSON.stringify(want)}`);
+function checkShapes(want: number[][], actual: number[][]): void {
+  if (JSON.stringify(actual) !== JSON.stringify(want)) throw new Error(`The tfjs model's weights ${JSON.stringify(actual)} do not match the fused net's ${JSON.stringify(want)}`);
 }
 
-/** params ← the tfjs model's current weights. */
-export function loadTfjsWeights(mlp: FusedMlp, model: tf.LayersModel): void {
+/** params ← the tfjs model's current weights, which must have exactly `shapes` (getWeights order). */
+export function loadWeights(params: Vec, shapes: number[][], model: tf.LayersModel): void {
   const weights = model.getWeights();
-  checkShapes(mlp, weights.map((w) => w.shape));
+  checkShapes(shapes, weights.map((w) => w.shape));
   let o = 0;
   for (const w of weights) {
     const values = w.dataSync();
-    for (let i = 0; i < values.length; i++) mlp.params[o + i] = values[i];
+    for (let i = 0; i < values.length; i++) params[o + i] = values[i];
     o += values.length;
   }
 }
 
-/** The tfjs model's weights ← `params` (default: the net's current parameters), as float32. */
-export function storeTfjsWeights(mlp: FusedMlp, model: tf.LayersModel, params: Vec = mlp.params): void {
-  const shapes = tfjsWeightShapes(mlp);
-  checkShapes(mlp, model.getWeights().map((w) => w.shape));
+/** The tfjs model's weights (of `shapes`) ← params, as float32. */
+export function storeWeights(params: Vec, shapes: number[][], model: tf.LayersModel): void {
+  checkShapes(shapes, model.getWeights().map((w) => w.shape));
   let o = 0;
   const tensors = shapes.map((shape) => {
     const size = shape.reduce((a, b) => a * b, 1);
@@ -68,4 +66,14 @@ export function storeTfjsWeights(mlp: FusedMlp, model: tf.LayersModel, params: V
   } finally {
     tf.dispose(tensors);
   }
+}
+
+/** params ← the tfjs model's current weights. */
+export function loadTfjsWeights(mlp: FusedMlp, model: tf.LayersModel): void {
+  loadWeights(mlp.params, tfjsWeightShapes(mlp), model);
+}
+
+/** The tfjs model's weights ← `params` (default: the net's current parameters), as float32. */
+export function storeTfjsWeights(mlp: FusedMlp, model: tf.LayersModel, params: Vec = mlp.params): void {
+  storeWeights(params, tfjsWeightShapes(mlp), model);
 }

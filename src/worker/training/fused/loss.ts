@@ -1,0 +1,69 @@
+// Class-weighted softmax cross-entropy over logits, shared by the fused nets: Σ_i w_i·CE_i / Σ_i w_i
+// as trainer.ts defines it, its gradient, and the argmax accuracy count (first maximum wins, as tf.argMax).
+import type { Vec } from './kernels';
+
+export interface LossTotals {
+  correct: number;
+  weightSum: number;
+}
+
+/** Mean weighted CE of z[0..rows·C); writes dLoss/dz into g and the counts into `out`. */
+export function softmaxCrossEntropy(z: Vec, g: Vec, labels: Int32Array, w: Vec, rows: number, C: number, out: LossTotals): number {
+  let loss = 0;
+  let wsum = 0;
+  let correct = 0;
+  for (let i = 0, o = 0; i < rows; i++, o += C) {
+    let max = z[o];
+    let arg = 0;
+    for (let c = 1; c < C; c++) {
+      if (z[o + c] > max) {
+        max = z[o + c];
+        arg = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp(z[o + c] - max);
+      g[o + c] = e;
+      sum += e;
+    }
+    const label = labels[i];
+    const wi = w[i];
+    loss += wi * (Math.log(sum) + max - z[o + label]);
+    wsum += wi;
+    if (arg === label) correct++;
+    const inv = wi / sum;
+    for (let c = 0; c < C; c++) g[o + c] *= inv;
+    g[o + label] -= wi;
+  }
+  const scale = 1 / wsum;
+  const n = rows * C;
+  for (let i = 0; i < n; i++) g[i] *= scale;
+  out.correct = correct;
+  out.weightSum = wsum;
+  return loss / wsum;
+}
+
+/** Σ w·CE, Σ w and the correct count of z[0..rows·C) (validation: no gradient). */
+export function weightedLossSum(z: Vec, labels: Int32Array, w: Vec, rows: number, C: number): { lossSum: number; weightSum: number; correct: number } {
+  let lossSum = 0;
+  let weightSum = 0;
+  let correct = 0;
+  for (let i = 0, o = 0; i < rows; i++, o += C) {
+    let max = z[o];
+    let arg = 0;
+    for (let c = 1; c < C; c++) {
+      if (z[o + c] > max) {
+        max = z[o + c];
+        arg = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += Math.exp(z[o + c] - max);
+    const label = labels[i];
+    lossSum += w[i] * (Math.log(sum) + max - z[o + label]);
+    weightSum += w[i];
+    if (arg === label) correct++;
+  }
+  return { lossSum, weightSum, correct };
+}
