@@ -3,7 +3,7 @@
 // only place a metric value becomes text (fractions → percent, currency, hours, bars, p-values).
 //
 // Units:
-//   fraction  a share stored as a fraction (0.0841 shown as 8.41 %)
+//   fraction  a share stored as a fraction (0.0841 shown as 8.41%)
 //   percent   a number already in percent (8.41 shown as 8.41 %)
 //   currency  account money (2 decimals, thousands separators, optional currency code)
 //   ratio     unitless ratio (Sharpe, profit factor…), 2 decimals
@@ -220,9 +220,9 @@ function formatUnit(unit: MetricUnit, v: number, digits: number | undefined, opt
   const d = opts.digits ?? digits ?? DEFAULT_DIGITS[unit] ?? 2;
   switch (unit) {
     case 'fraction':
-      return `${fixed(v * 100, d)} %`;
+      return `${fixed(v * 100, d)}%`;
     case 'percent':
-      return `${fixed(v, d)} %`;
+      return `${fixed(v, d)}%`;
     case 'currency':
       return money(v, d, opts.currency);
     case 'ratio':

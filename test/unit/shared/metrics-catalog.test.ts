@@ -3,7 +3,7 @@ import { displayEntries, formatMetric, metricDef, metricLabel, metricTooltip, ME
 
 describe('metric catalogue', () => {
   it('formats fractions as percent, money with the currency, p-values and intervals', () => {
-    expect(formatMetric('total_return_pct', 0.0841)).toBe('8.41 %');
+    expect(formatMetric('total_return_pct', 0.0841)).toBe('8.41%');
     expect(formatMetric('total_return', -8406.567, { currency: 'USD' })).toBe('-8,406.57 USD');
     expect(formatMetric('total_return', 1234.5)).toBe('1,234.50');
     expect(formatMetric('p_value_sharpe', 0.00001)).toBe('< 0.0001');
@@ -20,7 +20,7 @@ describe('metric catalogue', () => {
 
   it('labels dotted benchmark keys and guesses units for unknown keys', () => {
     expect(metricLabel('benchmark.total_return_pct')).toBe('Buy & hold: total return %');
-    expect(formatMetric('benchmark.max_drawdown_pct', 0.5)).toBe('50.00 %');
+    expect(formatMetric('benchmark.max_drawdown_pct', 0.5)).toBe('50.00%');
     expect(metricDef('some_new_accuracy').unit).toBe('fraction');
     expect(metricDef('mystery').label).toBe('Mystery');
   });

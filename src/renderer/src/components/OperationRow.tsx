@@ -1,4 +1,6 @@
+import { runFacts, runLabel } from '../../../shared/run-facts';
 import { shortOpId } from '../lib/format';
+import { openResult, hasResultView } from '../lib/open-result';
 import type { OperationView } from '../stores/operations';
 import { CancelButton } from './CancelButton';
 import { OperationTiming } from './OperationTiming';
@@ -23,6 +25,10 @@ export function OperationRow({ op, selected, onSelect, compact = false }: { op: 
         {compact ? shortOpId(op.operation_id) : op.operation_id}
       </td>
       <td>{op.operation_type}</td>
+      <td className="run" title={runLabel(op, { settings: true })} data-testid="op-run">
+        <div>{runFacts(op).strategy ?? '—'}</div>
+        <div className="muted small">{runLabel(op, { strategy: false })}</div>
+      </td>
       <td>
         <StatusBadge status={op.status} testId="op-status" />
       </td>
@@ -36,6 +42,19 @@ export function OperationRow({ op, selected, onSelect, compact = false }: { op: 
         <OperationTiming op={op} />
       </td>
       <td className="actions">
+        {hasResultView(op) && (
+          <button
+            className="btn small"
+            onClick={(e) => {
+              e.stopPropagation();
+              openResult(op);
+            }}
+            title="Open this run's result in its view"
+            data-testid="op-open"
+          >
+            Open
+          </button>
+        )}
         <CancelButton id={op.operation_id} status={op.status} />
       </td>
     </tr>

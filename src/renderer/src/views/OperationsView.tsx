@@ -57,6 +57,7 @@ export function OperationsView() {
                 <tr>
                   <th>ID</th>
                   <th>Type</th>
+                  <th>Run</th>
                   <th>Status</th>
                   <th>Progress</th>
                   <th>Current step</th>
