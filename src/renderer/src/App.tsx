@@ -3,6 +3,7 @@ import { preloadBridge } from './api/client';
 import { useApp, VIEWS, type View } from './stores/app';
 import { BacktestView } from './views/BacktestView';
 import { DataView } from './views/DataView';
+import { ModelsView } from './views/ModelsView';
 import { OperationsView } from './views/OperationsView';
 import { RenderBenchView } from './views/RenderBenchView';
 import { StrategiesView } from './views/StrategiesView';
@@ -12,6 +13,7 @@ const LABELS: Record<View, string> = {
   operations: 'Operations',
   data: 'Data',
   strategies: 'Strategies',
+  models: 'Models',
   training: 'Training',
   backtests: 'Backtests',
 };
@@ -24,6 +26,8 @@ function CurrentView({ view }: { view: View }) {
       return <DataView />;
     case 'strategies':
       return <StrategiesView />;
+    case 'models':
+      return <ModelsView />;
     case 'training':
       return <TrainingView />;
     case 'backtests':

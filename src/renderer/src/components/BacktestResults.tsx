@@ -11,6 +11,7 @@ import { EquityCharts } from './EquityCharts';
 import { ErrorNote } from './ErrorNote';
 import { KeyValueTable } from './KeyValueTable';
 import { TradesTable } from './TradesTable';
+import { Warnings } from './Warnings';
 
 const PRICE_H = 360;
 
@@ -59,15 +60,37 @@ export function BacktestResults({ op }: { op: OperationView }) {
     return tradeWindow(selected, (t[t.length - 1] - t[0]) / (t.length - 1));
   }, [selected, bars.candles]);
 
+  const range = section(results?.effective_range);
+  const clipped = range?.clipped ? `${String(range.start ?? '').slice(0, 10)} → ${String(range.end ?? '').slice(0, 10)} (${String(range.bars ?? '?')} bars${range.warmup_bars ? `, ${String(range.warmup_bars)} warm-up bars` : ''})` : null;
+  const benchmark = useMemo(() => {
+    const b = section(results?.benchmark);
+    return b ? Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'kind')) : null;
+  }, [results]);
+  const settings = useMemo(() => {
+    const c = section(results?.config);
+    if (!c) return null;
+    return { model: results?.model_path ?? null, initial_capital: c.initial_capital, commission_rate: c.commission, slippage: c.slippage, position_size: c.position_size };
+  }, [results]);
+
   if (!done) return null;
   return (
     <div className="panel" data-testid="backtest-results">
       <h2>Results</h2>
       <ErrorNote error={error} />
+      <Warnings operation={op.warnings} results={results?.warnings} testId="bt-warnings" />
+      {clipped && (
+        <p className="note" data-testid="bt-clipped">
+          Range clipped to the data: {clipped}
+        </p>
+      )}
       <div className="charts-2">
         <div>
           <h3>Performance</h3>
           <KeyValueTable values={section(results?.metrics)} testId="bt-metrics" />
+          <h3 title="Buy at the first bar's close with all capital, hold to the last close, no costs">Benchmark: buy &amp; hold</h3>
+          <KeyValueTable values={benchmark} testId="bt-benchmark" />
+          <h3>Settings</h3>
+          <KeyValueTable values={settings} testId="bt-settings" />
         </div>
         <div>
           <h3>Equity and drawdown</h3>

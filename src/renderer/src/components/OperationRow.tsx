@@ -8,7 +8,7 @@ import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
 
 /** `compact`: the detail pane takes half the width, so the id shows as its short form (full id in the tooltip). */
-export function OperationRow({ op, selected, onSelect, compact = false }: { op: OperationView; selected: boolean; onSelect(): void; compact?: boolean }) {
+export function OperationRow({ op, selected, onSelect, compact = false, compared, onCompare }: { op: OperationView; selected: boolean; onSelect(): void; compact?: boolean; compared?: boolean; onCompare?(): void }) {
   const pct = op.progress?.percentage ?? op.progress_percentage ?? 0;
   return (
     <tr
@@ -21,6 +21,11 @@ export function OperationRow({ op, selected, onSelect, compact = false }: { op: 
       data-testid={`op-row-${op.operation_id}`}
       data-status={op.status}
     >
+      <td className="pick" onClick={(e) => e.stopPropagation()}>
+        {onCompare && hasResultView(op) && (
+          <input type="checkbox" checked={!!compared} onChange={onCompare} aria-label={`Compare ${op.operation_id}`} title="Pick two runs to compare" data-testid="op-compare" />
+        )}
+      </td>
       <td className="mono op-id" title={op.operation_id} data-testid="op-id">
         {compact ? shortOpId(op.operation_id) : op.operation_id}
       </td>
