@@ -86,6 +86,7 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
         <Field label="Model version" htmlFor="bt-model_path" error={errors.model_path}>
           <select id="bt-model_path" value={f.model_path} onChange={(e) => chooseModel(e.target.value)} data-testid="bt-model_path">
             <option value="">{models.error ? 'Models unavailable — latest' : versions.length ? 'Latest' : 'No trained model'}</option>
+            {f.model_path && !versions.some((m) => m.path === f.model_path) && <option value={f.model_path}>{f.model_path.replace(/^models\//, '')}</option>}
             {versions.map((m) => (
               <option key={m.path} value={m.path}>
                 {m.label}

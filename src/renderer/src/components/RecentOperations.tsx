@@ -18,7 +18,7 @@ export function RecentOperations({ type, value, onChange }: { type: OperationTyp
   }, [type, value]);
   const ids = new Set(items.map((i) => i.operation_id));
   return (
-    <label className="muted">
+    <label className="muted recent">
       Recent{' '}
       <select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} data-testid={`recent-${type}`}>
         <option value="">—</option>

@@ -72,7 +72,7 @@ export function OperationsView() {
                   <th>Run</th>
                   <th>Status</th>
                   <th>Progress</th>
-                  <th>Current step</th>
+                  <th className="col-step">Current step</th>
                   <th>Elapsed · ETA</th>
                   <th>
                     <span className="sr-only">Actions</span>

@@ -1,0 +1,246 @@
+// The desktop as a research notebook, in a real browser: copy a bundled strategy with Save as, edit and
+// save it, train it from the editor, find it in the Models view with its settings, backtest it from
+// there (benchmark and readable metrics), open the result from Operations, compare two runs; then
+// every view at 1024×700 with no overlapping controls (checked by element boxes).
+// Screenshots: test-output/screenshots/notebook-*.png.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCall, assertRendererBuilt, browserUnavailableReason, openBrowser, REPO, startServer, waitFor, type BrowserSession, type Server } from './harness';
+
+const skipReason = browserUnavailableReason();
+if (skipReason) console.warn(`[e2e] skipping notebook flows: ${skipReason}`);
+
+const SHOTS = join(REPO, 'test-output', 'screenshots');
+async function shot(page: Page, name: string) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `notebook-${name}.png`) });
+}
+
+type CmHost = HTMLElement & { cmView: { state: { doc: { toString(): string; length: number } }; dispatch(t: unknown): void } };
+const editorText = (page: Page) => page.getByTestId('yaml-editor').evaluate((el) => (el as CmHost).cmView.state.doc.toString());
+const setEditorText = (page: Page, text: string) =>
+  page.getByTestId('yaml-editor').evaluate((el, t) => {
+    const v = (el as CmHost).cmView;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+  }, text);
+
+async function waitEnded(page: Page, timeout: number) {
+  const live = page.getByTestId('op-live');
+  await waitFor(async () => ['completed', 'failed', 'cancelled'].includes((await live.getAttribute('data-status').catch(() => null)) ?? ''), timeout, 'the operation to end');
+  expect(`${await live.getAttribute('data-status')} ${await live.textContent()}`).toMatch(/^completed/);
+}
+
+/**
+ * Visible controls whose boxes overlap each other, or that stick out of the window. Controls inside
+ * the code editor and charts are their own widgets and are left out.
+ */
+async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const sel = 'button, input, select, textarea, summary, h1, h2';
+    const els = [...document.querySelectorAll<HTMLElement>(sel)].filter((e) => {
+      if (e.closest('.cm-editor, .uplot, .sr-only, .detail')) return false;
+      const r = e.getBoundingClientRect();
+      const style = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && style.display !== 'none';
+    });
+    const name = (e: HTMLElement) => `${e.tagName.toLowerCase()}[${e.dataset.testid ?? e.id ?? ''}] "${(e.textContent ?? '').trim().slice(0, 24)}"`;
+    const out: string[] = [];
+    const W = window.innerWidth;
+    const boxes = els.map((e) => ({ e, r: e.getBoundingClientRect() }));
+    for (const { e, r } of boxes) {
+      // Inside a horizontally scrolled table the control is reachable by scrolling that table only if it is not clipped by the window.
+      if (r.right > W + 1) out.push(`${name(e)} sticks out of the window (right ${Math.round(r.right)} > ${W})`);
+    }
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        if (a.e.contains(b.e) || b.e.contains(a.e)) continue;
+        const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+        const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+        if (w > 1 && h > 1) out.push(`${name(a.e)} overlaps ${name(b.e)} (${Math.round(w)}×${Math.round(h)} px)`);
+      }
+    return out;
+  });
+}
+
+describe.skipIf(!!skipReason)('research notebook (browser)', () => {
+  let server: Server;
+  let b: BrowserSession;
+  const trainings: string[] = [];
+  let backtestId = '';
+
+  beforeAll(async () => {
+    assertRendererBuilt();
+    server = await startServer();
+    b = await openBrowser();
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await server?.stop();
+  });
+
+  it('Save as copies a bundled strategy; edits show in the header, the diff and on disk after Save; switching asks first', async () => {
+    const { page } = b;
+    await page.goto(`${server.url}/#/strategies`);
+    await page.getByTestId('strategy-minimal').click();
+    await waitFor(async () => (await editorText(page)).includes('indicators'), 10_000, 'the YAML');
+    // Bundled: Save and Delete are off, Save as copies.
+    expect(await page.getByTestId('strategy-save').isDisabled()).toBe(true);
+    expect(await page.getByTestId('strategy-delete').isDisabled()).toBe(true);
+    page.once('dialog', (d) => void d.accept('nb_test'));
+    await page.getByTestId('strategy-save-as').click();
+    await page.locator('[data-testid="strategy-nb_test"][aria-current="true"]').waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await editorText(page)).includes('name: minimal'), 10_000, 'the copy loaded');
+    expect(await page.getByTestId('strategy-save').isDisabled()).toBe(true); // nothing to save yet
+
+    // Edit: the header follows the YAML's name at once; the diff shows the change.
+    const edited = (await editorText(page)).replace('name: minimal', 'name: nb_test').replace(/epochs: \d+/, 'epochs: 3');
+    await setEditorText(page, edited);
+    await waitFor(async () => ((await page.getByTestId('strategy-title').textContent()) ?? '').startsWith('nb_test'), 5_000, 'the header to follow the YAML name');
+    await page.getByTestId('strategy-dirty').waitFor();
+    await page.getByTestId('strategy-diff').click();
+    await page.locator('[data-testid="yaml-diff"] .cm-mergeView').waitFor();
+    await shot(page, 'strategy-diff');
+    await page.getByTestId('strategy-diff').click();
+
+    // Switching strategy with unsaved edits asks; dismissing keeps the edits.
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByTestId('strategy-minimal').click();
+    expect(await page.locator('[data-testid="strategy-nb_test"][aria-current="true"]').count()).toBe(1);
+    expect(await editorText(page)).toBe(edited);
+
+    await page.getByTestId('strategy-save').click();
+    await waitFor(async () => (await page.getByTestId('strategy-dirty').count()) === 0, 10_000, 'the save');
+    expect(readFileSync(join(server.home, 'strategies', 'nb_test.yaml'), 'utf8')).toBe(edited);
+    expect(await page.getByTestId('strategy-note').textContent()).toContain('Saved nb_test.yaml');
+    // Fuzzy sets are plotted over the indicator's real range on the strategy's own series.
+    await page.locator('[data-testid="membership-rsi_momentum"] canvas').first().waitFor({ timeout: 15_000 });
+    await waitFor(async () => /observed \d+\.\d\d … \d+\.\d\d/.test((await page.getByTestId('membership-rsi_momentum').textContent()) ?? ''), 15_000, 'the observed indicator range');
+    await page.getByTestId('indicator-help').waitFor();
+    await shot(page, 'strategy-saved');
+  });
+
+  it('trains the saved strategy from the editor; the best epoch is marked on the curves', async () => {
+    const { page } = b;
+    await page.getByTestId('strategy-train-start').fill('2018-01-01');
+    await page.getByTestId('strategy-train-end').fill('2018-03-01');
+    await page.getByTestId('strategy-train').click();
+    await page.getByTestId('view-training').waitFor({ timeout: 10_000 });
+    await waitEnded(page, 180_000);
+    trainings.push((await page.getByTestId('recent-training').inputValue()) || '');
+    await waitFor(async () => Number(await page.getByTestId('training-charts').getAttribute('data-best-epoch')) >= 1, 15_000, 'the best epoch mark');
+    expect(await page.getByLabel(/best epoch \d+ \(saved model\)/).count()).toBeGreaterThan(0);
+    // Readable metric names, units and the baseline.
+    await page.getByTestId('test-metrics').waitFor();
+    expect(await page.locator('[data-testid="test-metrics"] tr[data-key="test_accuracy"] th').textContent()).toBe('Test accuracy');
+    expect(await page.locator('[data-testid="test-metrics"] tr[data-key="test_accuracy"] td').textContent()).toMatch(/^\d+\.\d\d%$/);
+    expect(await page.locator('[data-testid="baseline"] tr').count()).toBeGreaterThan(0);
+    await shot(page, 'trained-from-editor');
+  });
+
+  it('lists the model with its settings in the Models view, keeps notes, and backtests it from there', async () => {
+    const { page } = b;
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('models-strategy').selectOption('nb_test');
+    const card = page.getByTestId('model-nb_test/1h_v1');
+    await card.waitFor({ timeout: 10_000 });
+    expect(await card.getByTestId('model-settings').textContent()).toContain('epochs ≤ 3');
+    expect(await card.getByTestId('model-data').textContent()).toMatch(/EURUSD 1h · 2018-01-01 → 2018-03-01/);
+    await card.getByTestId('model-notes').fill('first run, 3 epochs');
+    await card.getByTestId('model-notes-save').click();
+    await waitFor(async () => JSON.parse(readFileSync(join(server.home, 'models', 'nb_test', '1h_v1', 'notes.json'), 'utf8')).notes === 'first run, 3 epochs', 5_000, 'notes.json');
+    await shot(page, 'models');
+
+    await card.getByTestId('model-backtest').click();
+    await page.getByTestId('view-backtests').waitFor();
+    // The model picker holds only this strategy's models and the model sets the timeframe.
+    expect(await page.getByTestId('bt-model_path').inputValue()).toBe('models/nb_test/1h_v1');
+    expect(await page.getByTestId('bt-timeframe').inputValue()).toBe('1h');
+    const options = await page.getByTestId('bt-model_path').locator('option').allTextContents();
+    expect(options.filter((o) => o.startsWith('minimal'))).toEqual([]);
+    await page.getByTestId('bt-start_date').fill('2018-03-01');
+    await page.getByTestId('bt-end_date').fill('2018-06-30');
+    await page.getByTestId('bt-submit').click();
+    await waitEnded(page, 120_000);
+    backtestId = (await page.getByTestId('recent-backtesting').inputValue()) || '';
+    // The benchmark and readable metrics: labels from the catalogue, units, one holding-time row.
+    await page.locator('[data-testid="bt-metrics"] tr[data-key="total_return_pct"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="bt-metrics"] tr[data-key="total_return_pct"] th').textContent()).toBe('Total return %');
+    expect(await page.locator('[data-testid="bt-metrics"] tr[data-key="total_return_pct"] th').getAttribute('title')).toMatch(/Final equity/);
+    expect(await page.locator('[data-testid="bt-metrics"] tr[data-key="avg_holding_period"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="bt-benchmark"] tr[data-key="total_return_pct"] td').textContent()).toMatch(/^-?\d+\.\d\d%$/);
+    expect(await page.locator('[data-testid="bt-settings"] tr[data-key="commission_rate"] td').textContent()).toMatch(/%$/);
+    await shot(page, 'backtest-from-model');
+  });
+
+  it('recognises an identical re-run, opens a result from Operations, and compares two runs', async () => {
+    const { page } = b;
+    // The same strategy, data and seed again.
+    await page.getByTestId('nav-strategies').click();
+    await page.getByTestId('strategy-nb_test').click();
+    await waitFor(async () => (await editorText(page)).includes('name: nb_test'), 10_000, 'the YAML');
+    await page.getByTestId('strategy-train-start').fill('2018-01-01');
+    await page.getByTestId('strategy-train-end').fill('2018-03-01');
+    await page.getByTestId('strategy-train').click();
+    await page.getByTestId('view-training').waitFor();
+    await waitEnded(page, 180_000);
+    trainings.push((await page.getByTestId('recent-training').inputValue()) || '');
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('models-strategy').selectOption('nb_test');
+    await page.getByTestId('model-nb_test/1h_v2').getByTestId('model-same-as').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('model-nb_test/1h_v2').getByTestId('model-same-as').textContent()).toContain('nb_test/1h_v1');
+
+    // Operations: the run column names the strategy; one click opens the backtest's result.
+    await page.getByTestId('nav-operations').click();
+    const btRow = page.getByTestId(`op-row-${backtestId}`);
+    await btRow.waitFor({ timeout: 10_000 });
+    expect(await btRow.getByTestId('op-run').textContent()).toContain('nb_test');
+    await btRow.getByTestId('op-open').click();
+    await page.getByTestId('view-backtests').waitFor();
+    await page.locator('[data-testid="bt-metrics"] tr[data-key="total_return"]').waitFor({ timeout: 15_000 });
+
+    // Compare the two trainings side by side.
+    await page.getByTestId('nav-operations').click();
+    for (const id of trainings) await page.getByTestId(`op-row-${id}`).getByTestId('op-compare').check();
+    await page.getByTestId('ops-compare').click();
+    const cmp = page.getByTestId('run-comparison');
+    await cmp.locator('[data-testid="comparison-metrics"] tr[data-key="test_accuracy"]').waitFor({ timeout: 15_000 });
+    expect(await cmp.getByTestId('comparison-settings').textContent()).toContain('nb_test');
+    await cmp.locator('[data-testid="comparison-curves"] canvas').first().waitFor({ timeout: 15_000 });
+    // Identical re-runs: the same test accuracy on both sides.
+    const cells = await cmp.locator('[data-testid="comparison-metrics"] tr[data-key="test_accuracy"] td').allTextContents();
+    expect(cells[0]).toBe(cells[1]);
+    await shot(page, 'compare-trainings');
+    // The HTTP API lists both trainings with their strategy (CLI and Recent lists read the same).
+    const list = await apiCall(server, 'GET', '/operations?operation_type=training');
+    expect(list.status).toBe(200);
+  });
+
+  it('every view at 1024×700: no overlapping controls, nothing outside the window', async () => {
+    const { page } = b;
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const problems: Record<string, string[]> = {};
+    for (const v of ['operations', 'data', 'strategies', 'models', 'training', 'backtests']) {
+      await page.getByTestId(`nav-${v}`).click();
+      await page.getByTestId(`view-${v}`).waitFor();
+      await page.waitForTimeout(500);
+      const p = await layoutProblems(page);
+      if (p.length) problems[v] = p;
+      await shot(page, `1024-${v}`);
+    }
+    // The operation details open as a drawer over the list; its own controls do not overlap.
+    await page.getByTestId('nav-operations').click();
+    await page.getByTestId(`op-row-${backtestId}`).click();
+    const drawer = page.getByTestId('op-detail');
+    await drawer.waitFor();
+    const box = await drawer.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(1024 + 1);
+    expect(box!.height).toBeLessThanOrEqual(700 + 1);
+    await shot(page, '1024-operations-drawer');
+    expect(problems).toEqual({});
+  });
+});
