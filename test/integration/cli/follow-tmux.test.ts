@@ -59,6 +59,12 @@ describe.skipIf(!TMUX)('ktrdr --follow in tmux', () => {
     expect(text.split('\n').filter((l) => BAR.test(l))).toEqual([]);
   });
 
+  it('`operations list` names each run by strategy, data and range', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'index.ts'), '--url', server.url, 'operations', 'list', '--type', 'training'], { cwd: REPO, encoding: 'utf8' });
+    expect(out).toMatch(/RUN/);
+    expect(out).toContain('minimal · EURUSD 1h · 2018-01-01→2018-03-01');
+  });
+
   it('Ctrl+C clears the progress line, cancels, and the terminal is clean when it exits', async () => {
     const s = start('train minimal --start 2012-01-01 --end 2019-01-01 --follow');
     await until(s, BAR, 120_000);
