@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, assertRendererBuilt, browserUnavailableReason, openBrowser, REPO, startServer, waitFor, type BrowserSession, type Server } from './harness';
+import { apiCall, assertRendererBuilt, browserUnavailableReason, endpointExists, openBrowser, REPO, startServer, waitFor, type BrowserSession, type Server } from './harness';
 
 const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(`[e2e] skipping notebook flows: ${skipReason}`);
@@ -64,6 +64,30 @@ async function layoutProblems(page: Page): Promise<string[]> {
       }
     return out;
   });
+}
+
+/** Hourly bars (a made-up symbol) — imported as 1d they must be refused. */
+function hourlyCsv(n: number): string {
+  const rows = ['timestamp,open,high,low,close,volume'];
+  for (let i = 0; i < n; i++) {
+    const t = new Date(Date.UTC(2024, 0, 2) + i * 3_600_000).toISOString().replace('.000Z', 'Z');
+    const p = 100 + Math.sin(i / 5);
+    rows.push(`${t},${p.toFixed(3)},${(p + 0.5).toFixed(3)},${(p - 0.5).toFixed(3)},${(p + 0.1).toFixed(3)},${100 + i}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Daily bars with three bad rows (lines 4, 7 and 9 of the file). */
+function badRowsCsv(): string {
+  const rows = ['timestamp,open,high,low,close,volume'];
+  for (let i = 0; i < 12; i++) {
+    const d = new Date(Date.UTC(2024, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    rows.push(`${d},10,11,9,10.5,1000`);
+  }
+  rows[3] = rows[3].replace('10.5', 'abc');
+  rows[6] = rows[6].replace(',11,9,', ',8,12,');
+  rows[8] = rows[8].split(',').slice(0, 3).join(',');
+  return rows.join('\n') + '\n';
 }
 
 describe.skipIf(!!skipReason)('research notebook (browser)', () => {
@@ -242,5 +266,48 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     expect(box!.height).toBeLessThanOrEqual(700 + 1);
     await shot(page, '1024-operations-drawer');
     expect(problems).toEqual({});
+  });
+
+  it('import: a wrong timeframe and bad rows are refused with their reasons; nothing is stored until confirmed', async (ctx) => {
+    const { page } = b;
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('view-data').waitFor();
+    await page.getByTestId('csv-file').setInputFiles({ name: 'NBHOUR.csv', mimeType: 'text/csv', buffer: Buffer.from(hourlyCsv(48)) });
+    await page.getByTestId('csv-symbol').fill('NBHOUR');
+    await page.getByTestId('csv-timeframe').selectOption('1d');
+    await page.getByTestId('csv-timezone').fill('UTC');
+    await page.getByTestId('csv-preview').click();
+    if (!(await endpointExists(server, 'POST', '/data/import/preview', { symbol: 'X', timeframe: '1d', csv: 'timestamp,close\n' }))) {
+      // This server predates the safe-import backend: the form says so instead of failing.
+      await page.getByTestId('csv-preview-note').waitFor();
+      expect(await page.getByTestId('csv-preview-note').textContent()).toMatch(/404/);
+      await shot(page, 'import-no-preview');
+      console.warn('[e2e] import refusals not checked: POST /data/import/preview is not on this server yet (the reliability branch adds it); the UI degrades with a message, checked above');
+      ctx.skip();
+      return;
+    }
+    await page.getByTestId('csv-preview-result').waitFor();
+    expect(await page.getByTestId('csv-inferred-timeframe').textContent()).toBe('1h');
+    await page.getByTestId('csv-timeframe-mismatch').waitFor();
+    await page.getByTestId('csv-submit').click();
+    await page.getByTestId('csv-refused-timeframe').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('csv-refused-timeframe').textContent()).toContain('1h');
+    const info = await apiCall(server, 'GET', '/data/info');
+    expect(JSON.stringify(info.body)).not.toContain('NBHOUR');
+    await shot(page, 'import-wrong-timeframe');
+
+    await page.getByTestId('csv-file').setInputFiles({ name: 'NBBAD.csv', mimeType: 'text/csv', buffer: Buffer.from(badRowsCsv()) });
+    await page.getByTestId('csv-symbol').fill('NBBAD');
+    await page.getByTestId('csv-timeframe').selectOption('1d');
+    await page.getByTestId('csv-submit').click();
+    await page.getByTestId('csv-refused-rows').waitFor({ timeout: 10_000 });
+    const reasons = await page.getByTestId('csv-rejected').locator('li').allTextContents();
+    expect(reasons.length).toBe(3);
+    for (const r of reasons) expect(r).toMatch(/^line \d+: \S/);
+    expect(JSON.stringify((await apiCall(server, 'GET', '/data/info')).body)).not.toContain('NBBAD');
+    await shot(page, 'import-bad-rows');
+    await page.getByTestId('csv-keep-valid').click();
+    await waitFor(async () => /Imported/.test((await page.getByTestId('csv-message').textContent()) ?? ''), 10_000, 'the valid rows imported');
+    expect(JSON.stringify((await apiCall(server, 'GET', '/data/info')).body)).toContain('NBBAD');
   });
 });
