@@ -3,7 +3,7 @@
 // there (benchmark and readable metrics), open the result from Operations, compare two runs; then
 // every view at 1024×700 with no overlapping controls (checked by element boxes).
 // Screenshots: test-output/screenshots/notebook-*.png.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,7 +176,8 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     expect(await card.getByTestId('model-data').textContent()).toMatch(/EURUSD 1h · 2018-01-01 → 2018-03-01/);
     await card.getByTestId('model-notes').fill('first run, 3 epochs');
     await card.getByTestId('model-notes-save').click();
-    await waitFor(async () => JSON.parse(readFileSync(join(server.home, 'models', 'nb_test', '1h_v1', 'notes.json'), 'utf8')).notes === 'first run, 3 epochs', 5_000, 'notes.json');
+    const notesFile = join(server.home, 'models', 'nb_test', '1h_v1', 'notes.json');
+    await waitFor(() => existsSync(notesFile) && JSON.parse(readFileSync(notesFile, 'utf8')).notes === 'first run, 3 epochs', 10_000, 'notes.json');
     await shot(page, 'models');
 
     await card.getByTestId('model-backtest').click();
@@ -198,6 +199,14 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     expect(await page.locator('[data-testid="bt-metrics"] tr[data-key="avg_holding_period"]').count()).toBe(0);
     expect(await page.locator('[data-testid="bt-benchmark"] tr[data-key="total_return_pct"] td').textContent()).toMatch(/^-?\d+\.\d\d%$/);
     expect(await page.locator('[data-testid="bt-settings"] tr[data-key="commission_rate"] td').textContent()).toMatch(/%$/);
+    // The crosshair legend reads the bar under the cursor: ISO time, OHLC and volume.
+    const plot = page.locator('[data-testid="bt-candles"] .u-over');
+    await plot.waitFor({ timeout: 15_000 });
+    await plot.scrollIntoViewIfNeeded();
+    await plot.hover();
+    const pb = (await plot.boundingBox())!;
+    await page.mouse.move(pb.x + pb.width / 2 + 5, pb.y + pb.height / 2);
+    await waitFor(async () => /^\d{4}-\d\d-\d\d \d\d:\d\d {2}O [\d.]+ H [\d.]+ L [\d.]+ C [\d.]+/.test((await page.getByTestId('bt-candles-readout').textContent()) ?? ''), 5_000, 'the crosshair readout');
     await shot(page, 'backtest-from-model');
   });
 

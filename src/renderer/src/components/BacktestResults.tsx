@@ -104,7 +104,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
       <ErrorNote error={bars.error && `Bars: ${bars.error}`} />
       <div className="chart-slot" style={{ minHeight: PRICE_H }} data-testid="bt-price" data-markers={markers.length}>
         {bars.candles && bars.candles.time.length > 0 ? (
-          <CandleChart candles={bars.candles} markers={markers} zoom={zoom} height={PRICE_H} testId="bt-candles" />
+          <CandleChart candles={bars.candles} markers={markers} zoom={zoom} height={PRICE_H} testId="bt-candles" highlight={selected ? { from: toUnixSeconds(selected.entry_time), to: selected.exit_time ? toUnixSeconds(selected.exit_time) : toUnixSeconds(selected.entry_time) } : null} />
         ) : (
           <div className="chart-placeholder" style={{ height: PRICE_H }}>
             {bars.loading ? 'Loading bars…' : 'No bars for this range.'}
@@ -114,7 +114,11 @@ export function BacktestResults({ op }: { op: OperationView }) {
       <h3>Trades ({trades?.length ?? 0})</h3>
       <ErrorNote error={tradesError} />
       {trades && trades.length === 0 && <p className="empty">No trades.</p>}
-      {trades && trades.length > 0 && <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} />}
+      {trades && trades.length > 0 && (
+        <div className="trades-fill">
+          <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} />
+        </div>
+      )}
     </div>
   );
 }
