@@ -2,7 +2,8 @@
 // markers placed at the validator's line:column. Controlled: `value` in, `onChange` out.
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
-import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, foldGutter, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { yamlHighlight } from './yaml-highlight';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { EditorState } from '@codemirror/state';
@@ -59,7 +60,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, { value: string; onChange
           bracketMatching(),
           highlightActiveLine(),
           highlightSelectionMatches(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(yamlHighlight),
           yaml(),
           EditorState.tabSize.of(2),
           keymap.of([
