@@ -1,5 +1,6 @@
 // Strategy authoring and the model registry over REST: save-as never shadows, delete only user files,
 // model notes, delete, and identical re-runs recognised (same strategy hash, data hash, seed).
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,5 +107,36 @@ describe('model registry', () => {
     expect((await call('DELETE', '/models/mine/1h_v3')).status).toBe(200);
     expect(existsSync(join(home, 'models', 'mine', '1h_v3'))).toBe(false);
     expect((await call('GET', '/models/mine/1h_v3')).status).toBe(404);
+  });
+});
+
+describe('ktrdr models train --strategy PATH', () => {
+  const REPO = join(__dirname, '..', '..', '..');
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [join(REPO, 'bin', 'ktrdr.js'), ...args], { cwd: home, env: { ...process.env, KTRDR_DEV: '1', KTRDR_API_URL: base } }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('trains the file given, not a same-named strategy elsewhere, and never overwrites a different one silently', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ktrdr-path-strategy-'));
+    const text = readFileSync(join(REPO, 'strategies', 'minimal.yaml'), 'utf8').replace('name: minimal', 'name: from_path').replace(/epochs: \d+/, 'epochs: 2');
+    const file = join(dir, 'from_path.yaml');
+    writeFileSync(file, text);
+    const args = ['models', 'train', '--strategy', file, '--symbols', 'EURUSD', '--timeframes', '1h', '--start-date', '2018-01-01', '--end-date', '2018-03-01'];
+    const r = await cli(...args);
+    expect(r.stdout + r.stderr).toMatch(/Training started\. Operation ID: op_training_/);
+    expect(readFileSync(join(home, 'strategies', 'from_path.yaml'), 'utf8')).toBe(text);
+    // A different file with the same stem is refused unless --overwrite-strategy.
+    writeFileSync(file, text.replace('epochs: 2', 'epochs: 3'));
+    const refused = await cli(...args);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/--overwrite-strategy/);
+    expect(readFileSync(join(home, 'strategies', 'from_path.yaml'), 'utf8')).toBe(text);
+    const forced = await cli(...args, '--overwrite-strategy');
+    expect(forced.stdout).toMatch(/Training started/);
+    expect(readFileSync(join(home, 'strategies', 'from_path.yaml'), 'utf8')).toContain('epochs: 3');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
