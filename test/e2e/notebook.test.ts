@@ -275,6 +275,8 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     expect(box!.height).toBeLessThanOrEqual(700 + 1);
     await shot(page, '1024-operations-drawer');
     expect(problems).toEqual({});
+    // The page has its own icon: no request for /favicon.ico (which answered 404).
+    expect(b.requests.filter((r) => r.url.endsWith('/favicon.ico'))).toEqual([]);
   });
 
   it('import: a wrong timeframe and bad rows are refused with their reasons; nothing is stored until confirmed', async (ctx) => {
