@@ -207,6 +207,10 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     const pb = (await plot.boundingBox())!;
     await page.mouse.move(pb.x + pb.width / 2 + 5, pb.y + pb.height / 2);
     await waitFor(async () => /^\d{4}-\d\d-\d\d \d\d:\d\d {2}O [\d.]+ H [\d.]+ L [\d.]+ C [\d.]+/.test((await page.getByTestId('bt-candles-readout').textContent()) ?? ''), 5_000, 'the crosshair readout');
+    // Indicator overlays are picked from the strategy's indicators and read out at the crosshair.
+    await page.getByTestId('bt-overlay-rsi_14').check();
+    await plot.hover({ position: { x: pb.width / 2 + 25, y: pb.height / 2 } });
+    await waitFor(async () => /rsi_14 \d/.test((await page.getByTestId('bt-candles-readout').textContent()) ?? ''), 10_000, 'the RSI value in the readout');
     await shot(page, 'backtest-from-model');
   });
 

@@ -30,7 +30,11 @@ export interface CandleChartProps {
   highlight?: { from: number; to: number } | null;
   /** Draw a volume pane under the candles (when the bars have volume). */
   volume?: boolean;
+  /** Indicator lines, one value per bar (aligned to candles.time); read out at the crosshair, drawn when on the price scale. */
+  overlays?: { label: string; values: (number | null)[] }[];
 }
+
+const OVERLAY_COLORS = ['accent', 'warn', 'good', 'bad', 'muted'] as const;
 
 /** Minimum on-screen width of one candle in CSS pixels: below it, bars merge. */
 const MIN_CANDLE_PX = 3;
@@ -40,7 +44,9 @@ const MIN_CANDLE_PX = 3;
  * outnumber the pixel columns they are merged per column, so 100k+ bars draw as fast as ~1000.
  * The low/high series exist only so uPlot ranges the y axis over the visible bars.
  */
-export function CandleChart({ candles, markers, height, zoom, testId, onFirstDraw, highlight = null, volume = true }: CandleChartProps) {
+export function CandleChart({ candles, markers, height, zoom, testId, onFirstDraw, highlight = null, volume = true, overlays }: CandleChartProps) {
+  const overlaysRef = useRef(overlays);
+  overlaysRef.current = overlays;
   const readout = useRef<HTMLDivElement>(null);
   const highlightRef = useRef(highlight);
   highlightRef.current = highlight;
@@ -115,6 +121,27 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         ctx.stroke(wicks);
         ctx.fill(bodies);
       }
+      // Overlays on the price scale (an oscillator such as RSI is off this scale: readout only).
+      (overlaysRef.current ?? []).forEach((o, k) => {
+        const [ylo, yhi] = [u.scales.y.min ?? -Infinity, u.scales.y.max ?? Infinity];
+        ctx.strokeStyle = t[OVERLAY_COLORS[k % OVERLAY_COLORS.length]];
+        ctx.lineWidth = 1.5 * devicePixelRatio;
+        ctx.beginPath();
+        let pen = false;
+        for (let i = i0; i <= i1; i++) {
+          const v = o.values[i];
+          if (v === null || v === undefined || v < ylo || v > yhi) {
+            pen = false;
+            continue;
+          }
+          const x = u.valToPos(c.time[i], 'x', true);
+          const y = u.valToPos(v, 'y', true);
+          if (pen) ctx.lineTo(x, y);
+          else ctx.moveTo(x, y);
+          pen = true;
+        }
+        ctx.stroke();
+      });
       drawMarkers(u, markersRef.current ?? [], t);
       ctx.restore();
       if (firstDraw.current) {
@@ -139,7 +166,8 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
             if (!el) return;
             const i = u.cursor.idx;
             const near = nearestMarker(u, markersRef.current ?? [], u.cursor.left ?? -1, u.cursor.top ?? -1);
-            el.textContent = readoutText(candles, i, near) || 'Move over the chart for time, OHLC and volume';
+            const ov = i == null ? '' : (overlaysRef.current ?? []).map((o) => `  ${o.label} ${o.values[i] == null ? '—' : (o.values[i] as number).toPrecision(5)}`).join('');
+            el.textContent = (readoutText(candles, i, near) + ov) || 'Move over the chart for time, OHLC and volume';
             el.dataset.marker = near ? near.kind : '';
           },
         ],
@@ -164,7 +192,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
 
   useEffect(() => {
     plot.current?.redraw(false, false);
-  }, [markers, highlight]);
+  }, [markers, highlight, overlays]);
 
   return (
     <div className="candle-chart">
