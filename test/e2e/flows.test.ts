@@ -96,17 +96,29 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     await page.goto(`${server.url}/#/strategies`);
     await page.getByTestId('strategy-minimal').click();
     const editor = page.getByTestId('yaml-editor');
-    await waitFor(async () => (await editor.inputValue()).includes('indicators'), 10_000, 'the YAML text');
+    type CmHost = HTMLElement & { cmView: { state: { doc: { toString(): string; length: number; lineAt(p: number): { number: number } }; selection: { main: { head: number } } }; dispatch(t: unknown): void } };
+    const text = () => editor.evaluate((el) => (el as CmHost).cmView.state.doc.toString());
+    await waitFor(async () => (await text()).includes('indicators'), 10_000, 'the YAML text');
     await page.getByTestId('validate').click();
     await page.getByTestId('validation-result').waitFor();
     // Break it: an unknown indicator type must come back as an issue with a position.
-    const broken = (await editor.inputValue()).replace(/type: rsi/, 'type: not_an_indicator');
-    await editor.fill(broken);
+    const broken = (await text()).replace(/type: rsi/, 'type: not_an_indicator');
+    await editor.evaluate((el, t) => {
+      const v = (el as CmHost).cmView;
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+    }, broken);
     await page.getByTestId('validate').click();
     await waitFor(async () => (await page.getByTestId('validation-result').textContent())!.includes('error'), 10_000, 'a validation error');
+    // The features shown belong to the text checked: none while it has errors.
+    expect(await page.getByTestId('features').count()).toBe(0);
+    // The error is marked in the editor at its position (a lint marker).
+    expect(await editor.locator('.cm-lintRange-error, .cm-lint-marker-error').count()).toBeGreaterThan(0);
     const issue = page.locator('[data-testid^="issue-"]:not([disabled])').first();
     await issue.click();
-    const caretLine = await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(0, el.selectionStart).split('\n').length);
+    const caretLine = await editor.evaluate((el) => {
+      const v = (el as CmHost).cmView;
+      return v.state.doc.lineAt(v.state.selection.main.head).number;
+    });
     expect((await issue.textContent())!.startsWith(`${caretLine}:`)).toBe(true);
     await screenshot(page, 'strategies-validation');
   });
@@ -222,7 +234,7 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
   it('themes: every view in light and dark, charts drawn in the theme shown', async () => {
     const { page } = b;
     const errorsBefore = b.consoleErrors.length;
-    const views = ['operations', 'data', 'strategies', 'training', 'backtests'] as const;
+    const views = ['operations', 'data', 'strategies', 'models', 'training', 'backtests'] as const;
     const pickCompleted = async (testId: string) => {
       const options = page.getByTestId(testId).locator('option');
       // The list is read when the view opens: wait for it.
@@ -242,7 +254,10 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
       },
       strategies: async () => {
         await page.getByTestId('strategy-minimal').click();
-        await waitFor(async () => (await page.getByTestId('yaml-editor').inputValue()).length > 0, 10_000, 'the YAML');
+        await waitFor(async () => ((await page.locator('[data-testid="yaml-editor"] .cm-content').textContent()) ?? '').length > 0, 10_000, 'the YAML');
+      },
+      models: async () => {
+        await page.locator('[data-testid^="model-minimal/"]').first().waitFor({ timeout: 15_000 });
       },
       training: async () => {
         await pickCompleted('recent-training');
@@ -265,7 +280,7 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
         await fill[v]();
         // Every chart on screen read its colours in this theme (grid and axes follow it).
         const chartThemes = await page.locator('[data-chart-theme]').evaluateAll((els) => els.map((e) => e.getAttribute('data-chart-theme')));
-        expect(chartThemes.length > 0 || v === 'strategies', `${v} has charts`).toBe(true);
+        expect(chartThemes.length > 0 || v === 'strategies' || v === 'models', `${v} has charts`).toBe(true);
         expect(new Set(chartThemes), `${theme} ${v}`).toEqual(new Set(chartThemes.length ? [theme] : []));
         await page.evaluate(() => document.querySelector('.content')?.scrollTo(0, 0));
         await screenshot(page, `theme-${theme}-${v}`);

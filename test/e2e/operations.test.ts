@@ -20,7 +20,7 @@ describe.skipIf(!!skipReason)('shell and operations view (browser)', () => {
     await server?.stop();
   });
 
-  it('renders the shell and switches views with clicks and Ctrl+1..5', async () => {
+  it('renders the shell and switches views with clicks and Ctrl+1..6', async () => {
     const { page } = b;
     await page.goto(server.url + '/');
     await page.getByTestId('app-shell').waitFor();
@@ -30,8 +30,10 @@ describe.skipIf(!!skipReason)('shell and operations view (browser)', () => {
     await page.keyboard.press('Control+3');
     await page.getByTestId('view-strategies').waitFor();
     await page.keyboard.press('Control+4');
-    await page.getByTestId('view-training').waitFor();
+    await page.getByTestId('view-models').waitFor();
     await page.keyboard.press('Control+5');
+    await page.getByTestId('view-training').waitFor();
+    await page.keyboard.press('Control+6');
     await page.getByTestId('view-backtests').waitFor();
     expect(page.url()).toContain('#/backtests');
     await page.keyboard.press('Control+1');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { OperationInfo, OperationSummary } from '../../shared/operations';
+import { runLabel } from '../../shared/run-facts';
 import type { CliContext } from '../index';
 import { followOperation } from '../follow';
 import { printJson, table } from '../format';
@@ -30,8 +31,8 @@ export function registerOperationsCommands(program: Command, ctx: CliContext): v
       if (!res.data.length) return void process.stdout.write('No operations.\n');
       process.stdout.write(
         `${table(
-          ['ID', 'TYPE', 'STATUS', 'PROGRESS', 'STEP', 'CREATED'],
-          res.data.map((s) => [s.operation_id, s.operation_type, s.status, `${s.progress_percentage.toFixed(1)}%`, (s.current_step ?? '').slice(0, 40), s.created_at]),
+          ['ID', 'TYPE', 'STATUS', 'PROGRESS', 'RUN', 'STEP', 'CREATED'],
+          res.data.map((s) => [s.operation_id, s.operation_type, s.status, `${s.progress_percentage.toFixed(1)}%`, runLabel(s).slice(0, 70), (s.current_step ?? '').slice(0, 30), s.created_at]),
         )}\n${res.total_count} total, ${res.active_count} active\n`,
       );
     });
@@ -47,6 +48,7 @@ export function registerOperationsCommands(program: Command, ctx: CliContext): v
         `Operation ${data.operation_id}`,
         `  type       ${data.operation_type}`,
         `  status     ${data.status}`,
+        `  run        ${runLabel(data, { settings: true }) || '-'}`,
         `  progress   ${data.progress.percentage.toFixed(1)}%  ${data.progress.current_step ?? ''}`,
         `  created    ${data.created_at}`,
         `  started    ${data.started_at ?? '-'}`,

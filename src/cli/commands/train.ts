@@ -1,7 +1,8 @@
 // Training from the terminal: `ktrdr train NAME` (KTRDR [H]: fire-and-forget or --follow with a live
 // epoch line; Ctrl+C cancels), `ktrdr models train --strategy FILE_OR_NAME` (KTRDR [E] / seed 004:
 // prints "Training started. Operation ID: <id>"), and `ktrdr models list`.
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { describeBaseline, describeBaselineScores, isBaselineLike } from '../../shared/evaluation-text';
 import type { OperationInfo } from '../../shared/operations';
@@ -38,6 +39,45 @@ export function epochLine(m: Record<string, unknown>): string | null {
   return `Epoch ${m.epoch}${of}  loss ${fmt(m.train_loss)}  acc ${pct(m.train_accuracy)}  val_loss ${fmt(m.val_loss)}  val_acc ${pct(m.val_accuracy)}  (${fmt(m.duration, 2)} s)`;
 }
 
+/** The most epochs the run was allowed (the operation's metadata), or null. */
+function maxEpochsOf(info: OperationInfo): number | null {
+  const v = (info.metadata?.parameters as { total_epochs?: unknown } | undefined)?.total_epochs;
+  return typeof v === 'number' ? v : null;
+}
+
+/** "12 of 30 (early stopped), best epoch 9" — "early stopped" only when it ended before the maximum. */
+export function epochsSummary(tm: { epochs_trained?: unknown; early_stopped?: unknown; best_epoch?: unknown }, maxEpochs: number | null): string {
+  const n = typeof tm.epochs_trained === 'number' ? tm.epochs_trained : null;
+  const stoppedEarly = tm.early_stopped === true && n !== null && (maxEpochs === null || n < maxEpochs);
+  return `${n ?? '?'}${maxEpochs !== null ? ` of ${maxEpochs}` : ''}${stoppedEarly ? ' (early stopped)' : ''}, best epoch ${String(tm.best_epoch ?? '?')}`;
+}
+
+/**
+ * A strategy argument that is a file path (KTRDR: `--strategy strategies/x.yaml`) is honoured: the
+ * file's text is what trains. It is saved into the server's strategies folder under its stem when
+ * that name is new; an existing strategy of that name with different text is not overwritten unless
+ * asked (--overwrite-strategy). A bare name is sent as is.
+ */
+export async function resolveStrategyArg(ctx: CliContext, arg: string, overwrite = false): Promise<string> {
+  const name = strategyNameOf(arg);
+  const looksLikePath = /[\\/]/.test(arg) || /\.ya?ml$/i.test(arg);
+  if (!looksLikePath) return name;
+  // Not a file here (a path on the server's side, KTRDR scripts): the stem names it, as before.
+  if (!existsSync(arg)) {
+    process.stderr.write(`note: ${resolvePath(arg)} is not a file here; using the server's strategy '${name}'\n`);
+    return name;
+  }
+  const text = readFileSync(arg, 'utf8');
+  const client = ctx.client();
+  const current = await client.get<{ yaml?: string; source?: string }>(`/strategies/${encodeURIComponent(name)}`).catch(() => null);
+  if (current?.yaml === text) return name;
+  if (current && !overwrite)
+    throw new Error(`The strategies folder already has '${name}' with different text than ${arg}: rename the file, or pass --overwrite-strategy to replace it`);
+  await client.request('PUT', `/strategies/${encodeURIComponent(name)}`, { yaml: text, overwrite: true });
+  process.stderr.write(`Saved ${arg} as strategy '${name}' in the strategies folder\n`);
+  return name;
+}
+
 async function startTraining(ctx: CliContext, body: Record<string, unknown>): Promise<StartAnswer> {
   return ctx.client().post<StartAnswer>('/trainings/start', body);
 }
@@ -69,7 +109,7 @@ async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void>
   const test = results.test_metrics ?? {};
   const lines = [
     `Model saved: ${results.model_path}`,
-    `  epochs trained   ${tm.epochs_trained}${tm.early_stopped ? ' (early stopped)' : ''}, best epoch ${tm.best_epoch}`,
+    `  epochs trained   ${epochsSummary(tm, maxEpochsOf(info))}`,
     `  final loss       ${fmt(tm.final_train_loss)} (val ${fmt(tm.final_val_loss)})`,
     `  val accuracy     ${pct(tm.best_val_accuracy)} at the best epoch`,
     `  test accuracy    ${pct(test.test_accuracy)}  F1 ${fmt(test.f1_score, 3)}`,
@@ -88,10 +128,11 @@ export function registerTrainCommands(program: Command, ctx: CliContext): void {
     .option('--start <date>', 'first date (YYYY-MM-DD)')
     .option('--end <date>', 'last date (YYYY-MM-DD)')
     .option('-f, --follow', 'follow progress with one line per epoch (Ctrl+C cancels)')
+    .option('--overwrite-strategy', 'a strategy FILE replaces a different strategy of the same name in the strategies folder')
     .option('--json', 'print JSON')
-    .action(async (strategy: string, o: { symbols?: string[]; timeframes?: string[]; start?: string; end?: string; follow?: boolean; json?: boolean }) => {
+    .action(async (strategy: string, o: { symbols?: string[]; timeframes?: string[]; start?: string; end?: string; follow?: boolean; json?: boolean; overwriteStrategy?: boolean }) => {
       const res = await startTraining(ctx, {
-        strategy_name: strategyNameOf(strategy),
+        strategy_name: await resolveStrategyArg(ctx, strategy, o.overwriteStrategy),
         ...(o.symbols?.length ? { symbols: o.symbols } : {}),
         ...(o.timeframes?.length ? { timeframes: o.timeframes } : {}),
         ...(o.start ? { start_date: o.start } : {}),
@@ -121,20 +162,21 @@ export function registerTrainCommands(program: Command, ctx: CliContext): void {
     .option('--start-date <date>', 'first date (YYYY-MM-DD)')
     .option('--end-date <date>', 'last date (YYYY-MM-DD)')
     .option('--follow', 'follow progress until it ends')
+    .option('--overwrite-strategy', 'a strategy FILE replaces a different strategy of the same name in the strategies folder')
     .option('--json', 'print JSON')
     .action(
       async (
         file: string | undefined,
         symbol: string | undefined,
         timeframe: string | undefined,
-        o: { strategy?: string; symbols?: string[]; timeframes?: string[]; startDate?: string; endDate?: string; follow?: boolean; json?: boolean },
+        o: { strategy?: string; symbols?: string[]; timeframes?: string[]; startDate?: string; endDate?: string; follow?: boolean; json?: boolean; overwriteStrategy?: boolean },
       ) => {
         const strategy = o.strategy ?? file;
         if (!strategy) throw new Error('Name the strategy: ktrdr models train --strategy FILE_OR_NAME (or as the first argument)');
         const symbols = o.symbols ?? (symbol ? [symbol] : undefined);
         const timeframes = o.timeframes ?? (timeframe ? [timeframe] : undefined);
         const res = await startTraining(ctx, {
-          strategy_name: strategyNameOf(strategy),
+          strategy_name: await resolveStrategyArg(ctx, strategy, o.overwriteStrategy),
           ...(symbols ? { symbols } : {}),
           ...(timeframes ? { timeframes } : {}),
           ...(o.startDate ? { start_date: o.startDate } : {}),

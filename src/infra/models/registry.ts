@@ -1,7 +1,7 @@
 // Trained models on disk: models/<strategy>/<timeframe>_v<N>/ under KTRDR_HOME. Lists them, resolves a
 // reference (KTRDR's model_path forms included) to a version folder, and never lets a reference leave
 // the models directory.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { NAME_RE } from '../../shared/api-schemas';
 import { MANIFEST_FILE, type ModelManifest } from './manifest';
@@ -35,6 +35,25 @@ export interface ModelEntry {
   symbols: string[];
   training_metrics: Record<string, unknown> | null;
   test_metrics: Record<string, unknown> | null;
+  /** What the run was: settings, data range and hashes that tell identical re-runs apart. */
+  timeframes: string[];
+  strategy_hash: string | null;
+  data_hash: string | null;
+  seed: number | null;
+  data_range: { start_date: string | null; end_date: string | null; first_row_time: string | null; last_row_time: string | null } | null;
+  samples: Record<string, unknown> | null;
+  settings: Record<string, unknown> | null;
+  model_summary: Record<string, unknown> | null;
+  notes: string;
+  /** The earliest other version trained from the same strategy text, data and seed (same result expected). */
+  same_as: string | null;
+}
+
+export const NOTES_FILE = 'notes.json';
+
+/** Identical runs: same strategy text, same bars, same seed. */
+export function runKey(e: Pick<ModelEntry, 'strategy_hash' | 'data_hash' | 'seed'>): string | null {
+  return e.strategy_hash && e.data_hash && e.seed !== null ? `${e.strategy_hash}|${e.data_hash}|${e.seed}` : null;
 }
 
 export interface ResolvedModel {
@@ -117,10 +136,53 @@ export class ModelRegistry {
           symbols: manifest?.symbols ?? [],
           training_metrics: manifest?.training_metrics ?? null,
           test_metrics: manifest?.test_metrics ?? null,
+          timeframes: manifest?.timeframes ?? [m[1]],
+          strategy_hash: manifest?.strategy_hash ?? null,
+          data_hash: manifest?.data?.content_hash ?? null,
+          seed: typeof manifest?.seed === 'number' ? manifest.seed : null,
+          data_range: manifest?.data
+            ? {
+                start_date: manifest.data.start_date ?? null,
+                end_date: manifest.data.end_date ?? null,
+                first_row_time: (manifest.data.first_row_time as string | undefined) ?? null,
+                last_row_time: (manifest.data.last_row_time as string | undefined) ?? null,
+              }
+            : null,
+          samples: (manifest?.data?.samples as Record<string, unknown> | undefined) ?? null,
+          settings: manifest ? { ...manifest.training, labels: manifest.labels, seed: manifest.seed } : null,
+          model_summary: manifest?.model ? { type: manifest.model.type, architecture: manifest.model.architecture, parameters_count: manifest.model.parameters_count, features: manifest.features?.length ?? null } : null,
+          notes: readNotes(dir),
+          same_as: null,
         });
       }
     }
+    // Mark re-runs: the first (oldest) version with a run key is the original of later ones.
+    const firstByKey = new Map<string, ModelEntry>();
+    for (const e of [...out].sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)) || a.version - b.version)) {
+      const key = runKey(e);
+      if (!key) continue;
+      const first = firstByKey.get(key);
+      if (first) e.same_as = `${first.strategy_name}/${versionDirName(first.timeframe, first.version)}`;
+      else firstByKey.set(key, e);
+    }
     return out.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)) || b.version - a.version);
+  }
+
+  /** Saves free-text notes next to the model (notes.json), atomically. */
+  setNotes(ref: string, notes: string): ResolvedModel {
+    const r = this.resolve(ref);
+    const tmp = join(r.dir, `.${NOTES_FILE}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify({ notes, updated_at: new Date().toISOString() }, null, 2));
+    renameSync(tmp, join(r.dir, NOTES_FILE));
+    return r;
+  }
+
+  /** Removes a model version folder (resolve() keeps the reference inside the models directory). */
+  remove(ref: string): ResolvedModel {
+    if (/_latest(\/|$)/.test(ref)) throw new ModelPathError('Delete needs an exact version (<timeframe>_v<N>), not _latest');
+    const r = this.resolve(ref);
+    rmSync(r.dir, { recursive: true, force: true });
+    return r;
   }
 
   /**
@@ -167,6 +229,15 @@ function notFound(strategy: string, wanted: string, available: string[]): ModelN
     ? `Model ${strategy}/${wanted} not found; available versions: ${available.join(', ')}`
     : `No trained models for strategy '${strategy}' (asked for ${wanted}); train it first`;
   return new ModelNotFoundError(msg, available);
+}
+
+function readNotes(dir: string): string {
+  try {
+    const n = (JSON.parse(readFileSync(join(dir, NOTES_FILE), 'utf8')) as { notes?: unknown }).notes;
+    return typeof n === 'string' ? n : '';
+  } catch {
+    return '';
+  }
 }
 
 export function readManifestIfAny(dir: string): ModelManifest | null {

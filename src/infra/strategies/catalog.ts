@@ -173,7 +173,8 @@ export class StrategyCatalog {
     if (!result.valid) throw new StrategyValidationFailedError(result);
     const path = join(this.userDir, `${clean}.yaml`);
     if (!inside(this.userDir, path)) throw new InvalidStrategyNameError(`invalid strategy name '${name}'`);
-    if (!opts.overwrite && existsSync(path)) throw new InvalidStrategyNameError(`strategy '${clean}' already exists`);
+    // Without overwrite the name must be new everywhere: a copy may not silently shadow a bundled one.
+    if (!opts.overwrite && (existsSync(path) || this.find(clean))) throw new InvalidStrategyNameError(`strategy '${clean}' already exists`);
     mkdirSync(this.userDir, { recursive: true });
     const tmp = join(this.userDir, `.${clean}.${process.pid}.${Date.now()}.tmp`);
     try {
@@ -188,6 +189,20 @@ export class StrategyCatalog {
     this.cache.delete(path);
     return { path, result };
   }
+}
+
+export class StrategyNotDeletableError extends Error {}
+
+/**
+ * Deletes a strategy file of the user's folder. Bundled samples are read-only; a name is a bare file
+ * stem, so nothing outside the user folder can be reached.
+ */
+export function deleteUserStrategy(catalog: StrategyCatalog, name: string): { path: string } {
+  const f = catalog.find(name);
+  if (!f) return { path: '' };
+  if (f.source !== 'user' || !inside(catalog.userDir, f.path)) throw new StrategyNotDeletableError(`strategy '${f.name}' is bundled with the app and read-only; "Save as" makes an editable copy`);
+  unlinkSync(f.path);
+  return { path: f.path };
 }
 
 function nameFromText(yaml: string): string | null {

@@ -4,6 +4,8 @@ export {
   checkStrategyName,
   InvalidStrategyNameError,
   StrategyValidationFailedError,
+  StrategyNotDeletableError,
+  deleteUserStrategy,
   STRATEGY_NAME_RE,
   type StrategySummary,
   type LoadedStrategy,

@@ -9,7 +9,7 @@ import { IPC_API_CHANNEL, type ApiRequest } from '../../shared/transport';
 import { handleIpcRequest } from './ipc';
 import { UtilityProcessJobHost } from './utility-job-host';
 
-const VIEWS = ['operations', 'data', 'strategies', 'training', 'backtests', 'experiments'] as const;
+const VIEWS = ['operations', 'data', 'strategies', 'models', 'training', 'backtests', 'experiments'] as const;
 let server: App | null = null;
 
 interface WindowState {

@@ -4,6 +4,7 @@ import { useApp, VIEWS, type View } from './stores/app';
 import { BacktestView } from './views/BacktestView';
 import { DataView } from './views/DataView';
 import { ExperimentsView } from './views/ExperimentsView';
+import { ModelsView } from './views/ModelsView';
 import { OperationsView } from './views/OperationsView';
 import { RenderBenchView } from './views/RenderBenchView';
 import { StrategiesView } from './views/StrategiesView';
@@ -13,6 +14,7 @@ const LABELS: Record<View, string> = {
   operations: 'Operations',
   data: 'Data',
   strategies: 'Strategies',
+  models: 'Models',
   training: 'Training',
   backtests: 'Backtests',
   experiments: 'Experiments',
@@ -26,6 +28,8 @@ function CurrentView({ view }: { view: View }) {
       return <DataView />;
     case 'strategies':
       return <StrategiesView />;
+    case 'models':
+      return <ModelsView />;
     case 'training':
       return <TrainingView />;
     case 'backtests':

@@ -6,7 +6,7 @@ import { resolveFeatures } from '../../../core/features/resolver';
 import { INDICATORS } from '../../../core/indicators/registry';
 import type { ParseResult, StrategyConfig, StrategyIssue } from '../../../core/strategy/types';
 import { ModelRegistry } from '../../../infra/models/registry';
-import { InvalidStrategyNameError, StrategyValidationFailedError, type StrategySummary } from '../../../infra/strategies';
+import { deleteUserStrategy, InvalidStrategyNameError, StrategyNotDeletableError, StrategyValidationFailedError, type StrategySummary } from '../../../infra/strategies';
 import { strategySaveBody, strategyValidateBody } from '../../../shared/api-schemas';
 import type { AppContext } from '../../context';
 import { badRequest, HttpError, notFound } from '../errors';
@@ -181,6 +181,23 @@ export function strategiesRoutes(ctx: AppContext) {
           if (err instanceof StrategyValidationFailedError)
             throw new HttpError(422, `Not saved: ${err.message}`, { valid: false, issues: err.result.issues.map(issueDto) });
           if (err instanceof InvalidStrategyNameError) throw /already exists/.test(err.message) ? new HttpError(409, err.message) : badRequest(err.message);
+          throw err;
+        }
+      },
+    );
+
+    app.delete(
+      '/strategies/:name',
+      { schema: { tags: ['strategies'], summary: 'Delete a strategy file of the user folder (bundled samples are read-only: 403)', params: nameParams } },
+      async (req) => {
+        try {
+          const s = catalog.find(req.params.name);
+          if (!s) throw notFound(`Strategy '${req.params.name}' not found`);
+          const { path } = deleteUserStrategy(catalog, s.name);
+          return { success: true, name: s.name, deleted: true, path };
+        } catch (err) {
+          if (err instanceof InvalidStrategyNameError) throw badRequest(err.message);
+          if (err instanceof StrategyNotDeletableError) throw new HttpError(403, err.message);
           throw err;
         }
       },

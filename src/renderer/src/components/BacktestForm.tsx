@@ -8,6 +8,12 @@ import { useOperations } from '../stores/operations';
 import { Field } from './Field';
 import { StrategySelect } from './StrategySelect';
 
+/** models/<strategy>/<tf>_v<N> → its parts. */
+function modelOf(path: string): { strategy: string; timeframe: string } | null {
+  const m = /(?:^|\/)([A-Za-z0-9_-]+)\/([0-9]+[A-Za-z]+)_v[0-9]+$/.exec(path);
+  return m ? { strategy: m[1], timeframe: m[2] } : null;
+}
+
 export interface BacktestStart {
   id: string;
   symbol: string;
@@ -25,12 +31,24 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
   const loadModels = useCatalog((s) => s.loadModels);
   useEffect(() => void loadModels(true), [loadModels]);
 
+  // Choosing a strategy: its symbol, and its timeframe unless a model of it is already chosen (the
+  // model's timeframe wins); a model of another strategy is dropped.
   useEffect(() => {
     const s = strategies.find((x) => x.name === f.strategy_name);
-    if (s) setF((p) => ({ ...p, symbol: p.symbol || (s.symbol ?? ''), timeframe: s.timeframe && (TIMEFRAMES as readonly string[]).includes(s.timeframe) ? s.timeframe : p.timeframe, model_path: '' }));
+    if (!s) return;
+    setF((p) => {
+      const keep = modelOf(p.model_path)?.strategy === s.name;
+      const tf = keep ? (modelOf(p.model_path)?.timeframe ?? p.timeframe) : s.timeframe && (TIMEFRAMES as readonly string[]).includes(s.timeframe) ? s.timeframe : p.timeframe;
+      return { ...p, symbol: p.symbol || (s.symbol ?? ''), timeframe: tf, model_path: keep ? p.model_path : '' };
+    });
   }, [f.strategy_name, strategies]);
 
-  const versions = models.items.filter((m) => !f.strategy_name || !m.strategy || m.strategy === f.strategy_name);
+  // Only the chosen strategy's models; each version carries its own timeframe.
+  const versions = f.strategy_name ? models.items.filter((m) => m.strategy === f.strategy_name) : [];
+  function chooseModel(path: string) {
+    const m = models.items.find((x) => x.path === path);
+    setF((p) => ({ ...p, model_path: path, timeframe: m?.timeframe && (TIMEFRAMES as readonly string[]).includes(m.timeframe) ? m.timeframe : p.timeframe }));
+  }
   const input = (k: keyof Form, type = 'text') => ({
     id: `bt-${k}`,
     type,
@@ -67,8 +85,9 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
           <StrategySelect id="bt-strategy_name" value={f.strategy_name} onChange={(v) => setF({ ...f, strategy_name: v })} />
         </Field>
         <Field label="Model version" htmlFor="bt-model_path" error={errors.model_path}>
-          <select id="bt-model_path" value={f.model_path} onChange={(e) => setF({ ...f, model_path: e.target.value })} data-testid="bt-model_path">
+          <select id="bt-model_path" value={f.model_path} onChange={(e) => chooseModel(e.target.value)} data-testid="bt-model_path">
             <option value="">{models.error ? 'Models unavailable — latest' : versions.length ? 'Latest' : 'No trained model'}</option>
+            {f.model_path && !versions.some((m) => m.path === f.model_path) && <option value={f.model_path}>{f.model_path.replace(/^models\//, '')}</option>}
             {versions.map((m) => (
               <option key={m.path} value={m.path}>
                 {m.label}
@@ -80,17 +99,17 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
           <input {...input('symbol')} placeholder="EURUSD" />
         </Field>
         <Field label="Timeframe" htmlFor="bt-timeframe" error={errors.timeframe}>
-          <select id="bt-timeframe" value={f.timeframe} onChange={(e) => setF({ ...f, timeframe: e.target.value })} data-testid="bt-timeframe">
+          <select id="bt-timeframe" value={f.timeframe} onChange={(e) => setF({ ...f, timeframe: e.target.value })} data-testid="bt-timeframe" disabled={!!f.model_path} title={f.model_path ? 'The chosen model sets the timeframe' : undefined}>
             {TIMEFRAMES.map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
         </Field>
         <Field label="Start date" htmlFor="bt-start_date" error={errors.start_date}>
-          <input {...input('start_date', 'date')} />
+          <input {...input('start_date')} placeholder="yyyy-mm-dd" maxLength={10} />
         </Field>
         <Field label="End date" htmlFor="bt-end_date" error={errors.end_date}>
-          <input {...input('end_date', 'date')} />
+          <input {...input('end_date')} placeholder="yyyy-mm-dd" maxLength={10} />
         </Field>
         <Field label="Initial capital" htmlFor="bt-initial_capital" error={errors.initial_capital}>
           <input {...input('initial_capital')} inputMode="decimal" />

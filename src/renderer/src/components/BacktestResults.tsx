@@ -14,8 +14,66 @@ import { KeyValueTable } from './KeyValueTable';
 import { BacktestExport } from './BacktestExport';
 import { SignificanceNote } from './SignificanceNote';
 import { TradesTable } from './TradesTable';
+import { Warnings } from './Warnings';
 
 const PRICE_H = 360;
+
+interface StrategyIndicator {
+  id: string;
+  type: string;
+  params: Record<string, unknown>;
+}
+
+/** The strategy's indicators as chart overlays: picked by id, computed over the backtest's bars. */
+function useIndicatorOverlays(strategy: string | null, symbol: string | null, timeframe: string | null, start: string | null, end: string | null, time: ArrayLike<number> | null) {
+  const [available, setAvailable] = useState<StrategyIndicator[]>([]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [values, setValues] = useState<Record<string, (number | null)[]>>({});
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setAvailable([]);
+    setChosen([]);
+    if (!strategy) return;
+    api
+      .get<{ indicators?: StrategyIndicator[] }>(`/strategies/${encodeURIComponent(strategy)}`)
+      .then((r) => setAvailable(r.indicators ?? []))
+      .catch(() => setAvailable([]));
+  }, [strategy]);
+  useEffect(() => {
+    const todo = available.filter((a) => chosen.includes(a.id) && !(a.id in values));
+    if (!todo.length || !symbol || !timeframe || !time || time.length === 0) return;
+    api
+      .post<{ dates?: string[]; indicators?: Record<string, (number | null)[]> }>('/indicators/calculate?page_size=10000', {
+        symbol,
+        timeframe,
+        indicators: todo.map((a) => ({ type: a.type, parameters: a.params ?? {}, output_name: a.id })),
+        ...(start ? { start_date: start } : {}),
+        ...(end ? { end_date: end } : {}),
+      })
+      .then((r) => {
+        // Align by bar time: one value per candle.
+        const index = new Map<number, number>();
+        for (let i = 0; i < time.length; i++) index.set(Math.round(time[i]), i);
+        const next: Record<string, (number | null)[]> = {};
+        for (const [key, vals] of Object.entries(r.indicators ?? {})) {
+          const col: (number | null)[] = new Array(time.length).fill(null);
+          (r.dates ?? []).forEach((d, k) => {
+            const i = index.get(Math.round(toUnixSeconds(d)));
+            if (i !== undefined) col[i] = vals[k] ?? null;
+          });
+          next[key] = col;
+        }
+        setValues((v) => ({ ...v, ...next }));
+        setError(null);
+      })
+      .catch((e: Error) => setError(e.message));
+  }, [available, chosen, values, symbol, timeframe, start, end, time]);
+  const lines = useMemo(
+    () => Object.entries(values).filter(([k]) => chosen.some((c) => k === c || k.startsWith(`${c}.`))).map(([label, vals]) => ({ label, values: vals })),
+    [values, chosen],
+  );
+  return { available: available.map((a) => a.id), chosen, toggle: (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id])), lines, error };
+}
 
 /** A finished backtest: metrics, equity/drawdown, price with trade markers, sortable trades. */
 export function BacktestResults({ op }: { op: OperationView }) {
@@ -56,11 +114,20 @@ export function BacktestResults({ op }: { op: OperationView }) {
     return { time: curve.timestamps.map(toUnixSeconds), equity: curve.values, drawdown: curve.drawdowns.length ? curve.drawdowns : null };
   }, [curve]);
   const markers = useMemo(() => tradeMarkers(trades ?? []), [trades]);
+  const overlays = useIndicatorOverlays(done ? ((meta?.strategy_name ?? params.strategy_name ?? results?.strategy_name ?? null) as string | null) : null, symbol, timeframe, start, end, bars.candles?.time ?? null);
   const zoom = useMemo(() => {
     const t = bars.candles?.time;
     if (!selected || !t || t.length < 2) return null;
     return tradeWindow(selected, (t[t.length - 1] - t[0]) / (t.length - 1));
   }, [selected, bars.candles]);
+
+  const range = section(results?.effective_range);
+  const clipped = range?.clipped ? `${String(range.start ?? '').slice(0, 10)} → ${String(range.end ?? '').slice(0, 10)} (${String(range.bars ?? '?')} bars${range.warmup_bars ? `, ${String(range.warmup_bars)} warm-up bars` : ''})` : null;
+  const settings = useMemo(() => {
+    const c = section(results?.config);
+    if (!c) return null;
+    return { model: results?.model_path ?? null, initial_capital: c.initial_capital, commission_rate: c.commission, slippage: c.slippage, position_size: c.position_size };
+  }, [results]);
 
   if (!done) return null;
   const inSample = inSampleNotice(results);
@@ -81,10 +148,18 @@ export function BacktestResults({ op }: { op: OperationView }) {
       <EvaluationTables results={results} />
       <BacktestExport id={id} />
       <SignificanceNote results={results} />
+      <Warnings operation={op.warnings} results={results?.warnings} testId="bt-warnings" />
+      {clipped && (
+        <p className="note" data-testid="bt-clipped">
+          Range clipped to the data: {clipped}
+        </p>
+      )}
       <div className="charts-2">
         <div>
           <h3>Performance</h3>
           <KeyValueTable values={section(results?.metrics)} testId="bt-metrics" />
+          <h3>Settings</h3>
+          <KeyValueTable values={settings} testId="bt-settings" />
         </div>
         <div>
           <h3>Equity and drawdown</h3>
@@ -96,9 +171,20 @@ export function BacktestResults({ op }: { op: OperationView }) {
         Price {symbol} {timeframe} with trades {selected && <button className="btn small" onClick={() => setSelected(null)}>Show all</button>}
       </h3>
       <ErrorNote error={bars.error && `Bars: ${bars.error}`} />
+      {overlays.available.length > 0 && (
+        <div className="overlay-picker small" data-testid="bt-overlays">
+          Indicators:{' '}
+          {overlays.available.map((id) => (
+            <label key={id}>
+              <input type="checkbox" checked={overlays.chosen.includes(id)} onChange={() => overlays.toggle(id)} data-testid={`bt-overlay-${id}`} /> {id}
+            </label>
+          ))}
+          {overlays.error && <span className="error"> {overlays.error}</span>}
+        </div>
+      )}
       <div className="chart-slot" style={{ minHeight: PRICE_H }} data-testid="bt-price" data-markers={markers.length}>
         {bars.candles && bars.candles.time.length > 0 ? (
-          <CandleChart candles={bars.candles} markers={markers} zoom={zoom} height={PRICE_H} testId="bt-candles" />
+          <CandleChart candles={bars.candles} markers={markers} overlays={overlays.lines} zoom={zoom} height={PRICE_H} testId="bt-candles" highlight={selected ? { from: toUnixSeconds(selected.entry_time), to: selected.exit_time ? toUnixSeconds(selected.exit_time) : toUnixSeconds(selected.entry_time) } : null} />
         ) : (
           <div className="chart-placeholder" style={{ height: PRICE_H }}>
             {bars.loading ? 'Loading bars…' : 'No bars for this range.'}
@@ -108,7 +194,11 @@ export function BacktestResults({ op }: { op: OperationView }) {
       <h3>Trades ({trades?.length ?? 0})</h3>
       <ErrorNote error={tradesError} />
       {trades && trades.length === 0 && <p className="empty">No trades.</p>}
-      {trades && trades.length > 0 && <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} />}
+      {trades && trades.length > 0 && (
+        <div className="trades-fill">
+          <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} />
+        </div>
+      )}
     </div>
   );
 }

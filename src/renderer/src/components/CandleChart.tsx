@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type uPlot from 'uplot';
-import { aggregateCandles, visibleRange, type CandleColumns } from '../lib/candles';
+import { aggregateCandles, readoutText, visibleRange, type CandleColumns } from '../lib/candles';
 import { useApp } from '../stores/app';
 import { axis, chartTheme } from './chart-theme';
 import { attachWheelZoom, chartKeys, setXWindow } from './chart-zoom';
@@ -12,6 +12,10 @@ export interface TradeMarker {
   price: number;
   kind: 'entry' | 'exit';
   side: 'BUY' | 'SELL' | string;
+  /** Tooltip text (entry/exit price, PnL, holding time). */
+  label?: string;
+  /** The trade it belongs to (highlighted when selected). */
+  tradeId?: string;
 }
 
 export interface CandleChartProps {
@@ -22,7 +26,15 @@ export interface CandleChartProps {
   zoom?: { min: number; max: number } | null;
   testId?: string;
   onFirstDraw?(): void;
+  /** A time span to shade (the selected trade, entry → exit, unix seconds). */
+  highlight?: { from: number; to: number } | null;
+  /** Draw a volume pane under the candles (when the bars have volume). */
+  volume?: boolean;
+  /** Indicator lines, one value per bar (aligned to candles.time); read out at the crosshair, drawn when on the price scale. */
+  overlays?: { label: string; values: (number | null)[] }[];
 }
+
+const OVERLAY_COLORS = ['accent', 'warn', 'good', 'bad', 'muted'] as const;
 
 /** Minimum on-screen width of one candle in CSS pixels: below it, bars merge. */
 const MIN_CANDLE_PX = 3;
@@ -32,7 +44,12 @@ const MIN_CANDLE_PX = 3;
  * outnumber the pixel columns they are merged per column, so 100k+ bars draw as fast as ~1000.
  * The low/high series exist only so uPlot ranges the y axis over the visible bars.
  */
-export function CandleChart({ candles, markers, height, zoom, testId, onFirstDraw }: CandleChartProps) {
+export function CandleChart({ candles, markers, height, zoom, testId, onFirstDraw, highlight = null, volume = true, overlays }: CandleChartProps) {
+  const overlaysRef = useRef(overlays);
+  overlaysRef.current = overlays;
+  const readout = useRef<HTMLDivElement>(null);
+  const highlightRef = useRef(highlight);
+  highlightRef.current = highlight;
   const theme = useApp((s) => s.theme);
   const plot = useRef<uPlot | null>(null);
   const markersRef = useRef(markers);
@@ -54,6 +71,32 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
       ctx.beginPath();
       ctx.rect(left, top, width, h);
       ctx.clip();
+      const hl = highlightRef.current;
+      if (hl) {
+        const xa = u.valToPos(hl.from, 'x', true);
+        const xb = u.valToPos(hl.to, 'x', true);
+        ctx.fillStyle = `${t.accent}2e`;
+        ctx.fillRect(Math.min(xa, xb) - 2, top, Math.max(4, Math.abs(xb - xa) + 4), h);
+      }
+      // Volume: bars in the lowest fifth of the plot, scaled to the visible maximum.
+      if (volume && c.volume && list.length) {
+        let vmax = 0;
+        for (let i = i0; i <= i1; i++) vmax = Math.max(vmax, c.volume[i]);
+        if (vmax > 0) {
+          const paneH = h * 0.18;
+          ctx.fillStyle = `${t.muted}55`;
+          for (const k of list) {
+            let vol = 0;
+            for (let i = k.i0; i <= k.i1; i++) vol += c.volume[i];
+            vol /= k.i1 - k.i0 + 1;
+            const x0 = u.valToPos(c.time[k.i0], 'x', true);
+            const x1 = u.valToPos(c.time[k.i1], 'x', true);
+            const bw = Math.max(1, Math.min(40 * devicePixelRatio, (k.i1 - k.i0 + 1) * perBarPx * 0.7));
+            const vh = (vol / vmax) * paneH;
+            ctx.fillRect(Math.round((x0 + x1) / 2 - bw / 2), top + h - vh, Math.round(bw), vh);
+          }
+        }
+      }
       for (const up of [true, false]) {
         const color = up ? t.good : t.bad;
         const wicks = new Path2D();
@@ -78,6 +121,27 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         ctx.stroke(wicks);
         ctx.fill(bodies);
       }
+      // Overlays on the price scale (an oscillator such as RSI is off this scale: readout only).
+      (overlaysRef.current ?? []).forEach((o, k) => {
+        const [ylo, yhi] = [u.scales.y.min ?? -Infinity, u.scales.y.max ?? Infinity];
+        ctx.strokeStyle = t[OVERLAY_COLORS[k % OVERLAY_COLORS.length]];
+        ctx.lineWidth = 1.5 * devicePixelRatio;
+        ctx.beginPath();
+        let pen = false;
+        for (let i = i0; i <= i1; i++) {
+          const v = o.values[i];
+          if (v === null || v === undefined || v < ylo || v > yhi) {
+            pen = false;
+            continue;
+          }
+          const x = u.valToPos(c.time[i], 'x', true);
+          const y = u.valToPos(v, 'y', true);
+          if (pen) ctx.lineTo(x, y);
+          else ctx.moveTo(x, y);
+          pen = true;
+        }
+        ctx.stroke();
+      });
       drawMarkers(u, markersRef.current ?? [], t);
       ctx.restore();
       if (firstDraw.current) {
@@ -90,10 +154,23 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
       scales: { x: { time: true } },
       legend: { show: false },
       cursor: { drag: { x: true, y: false }, points: { show: false } },
+      // The y range leaves room at the bottom for the volume pane.
+      ...(volume && candles.volume ? { scales: { x: { time: true }, y: { range: (_u: uPlot, lo: number, hi: number) => [lo - (hi - lo) * 0.25, hi + (hi - lo) * 0.03] as uPlot.Range.MinMax } } } : {}),
       axes: [axis(t), axis(t, { size: 70 })],
       series: [{}, { label: 'low', stroke: 'transparent', paths: () => null, points: { show: false } }, { label: 'high', stroke: 'transparent', paths: () => null, points: { show: false } }],
       hooks: {
         draw: [drawCandles],
+        setCursor: [
+          (u: uPlot) => {
+            const el = readout.current;
+            if (!el) return;
+            const i = u.cursor.idx;
+            const near = nearestMarker(u, markersRef.current ?? [], u.cursor.left ?? -1, u.cursor.top ?? -1);
+            const ov = i == null ? '' : (overlaysRef.current ?? []).map((o) => `  ${o.label} ${o.values[i] == null ? '—' : (o.values[i] as number).toPrecision(5)}`).join('');
+            el.textContent = (readoutText(candles, i, near) + ov) || 'Move over the chart for time, OHLC and volume';
+            el.dataset.marker = near ? near.kind : '';
+          },
+        ],
         // The visible window, readable from the page (tests, diagnostics).
         setScale: [
           (u: uPlot, key: string) => {
@@ -104,7 +181,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         ],
       },
     } as Omit<uPlot.Options, 'width' | 'height'>;
-  }, [candles, t]);
+  }, [candles, t, volume]);
 
   const data = useMemo(() => [candles.time, candles.low, candles.high] as unknown as uPlot.AlignedData, [candles]);
 
@@ -115,10 +192,14 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
 
   useEffect(() => {
     plot.current?.redraw(false, false);
-  }, [markers]);
+  }, [markers, highlight, overlays]);
 
   return (
-    <UPlotChart
+    <div className="candle-chart">
+      <div className="chart-readout mono small" ref={readout} data-testid={testId ? `${testId}-readout` : undefined} aria-live="off">
+        Move over the chart for time, OHLC and volume
+      </div>
+      <UPlotChart
       options={options}
       data={data}
       height={height}
@@ -132,8 +213,32 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         if (zoom) setXWindow(u, zoom.min, zoom.max);
       }}
       onKeyDown={chartKeys}
-    />
+      />
+      {markers && markers.length > 0 && (
+        <div className="chart-legend small muted" data-testid={testId ? `${testId}-legend` : undefined}>
+          <span className="mk entry">▲</span> entry (filled, points the trade's way) <span className="mk exit">△</span> exit (hollow) — hover a marker for its trade; the selected trade is shaded
+        </div>
+      )}
+    </div>
   );
+}
+
+/** The marker within 10 px of the cursor (CSS px), or null. */
+function nearestMarker(u: uPlot, markers: TradeMarker[], left: number, top: number): TradeMarker | null {
+  if (left < 0 || !markers.length) return null;
+  let best: TradeMarker | null = null;
+  let bestD = 10;
+  for (const m of markers) {
+    const dx = u.valToPos(m.time, 'x') - left;
+    if (Math.abs(dx) > bestD) continue;
+    const dy = u.valToPos(m.price, 'y') - top;
+    const d = Math.hypot(dx, dy / 4);
+    if (d < bestD) {
+      bestD = d;
+      best = m;
+    }
+  }
+  return best;
 }
 
 function drawMarkers(u: uPlot, markers: TradeMarker[], t: ReturnType<typeof chartTheme>): void {

@@ -30,6 +30,32 @@ export interface LineChartProps {
   legend?: boolean;
   testId?: string;
   onCreate?(u: uPlot): void;
+  /** A vertical marker at this x (the best epoch), labelled. */
+  markX?: { x: number; label: string } | null;
+}
+
+/** Draws the vertical marker line and its label on the plot. */
+function drawMark(mark: { x: number; label: string }, color: string) {
+  return (u: uPlot) => {
+    const left = u.valToPos(mark.x, 'x', true);
+    if (!Number.isFinite(left)) return;
+    const { top, height } = u.bbox;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = color;
+    ctx.fillStyle = color;
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.setLineDash([3 * devicePixelRatio, 3 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(left, top);
+    ctx.lineTo(left, top + height);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+    const w = ctx.measureText(mark.label).width;
+    ctx.fillText(mark.label, Math.min(left + 4 * devicePixelRatio, u.bbox.left + u.bbox.width - w), top + 12 * devicePixelRatio);
+    ctx.restore();
+  };
 }
 
 // Tick steps for counters (epochs, iterations, records): whole numbers only, never "1.5".
@@ -45,7 +71,7 @@ function showLatest(u: uPlot): void {
 }
 
 /** Lines over a shared x (epochs, bars, timestamps); uPlot thins 1M points per pixel on its own. */
-export function LineChart({ x, series, height, time = false, xLabel, yLabel, yFormat, valueFormat, legend = true, testId, onCreate }: LineChartProps) {
+export function LineChart({ x, series, height, time = false, xLabel, yLabel, yFormat, valueFormat, legend = true, testId, onCreate, markX = null }: LineChartProps) {
   const theme = useApp((s) => s.theme);
   const shape = series.map((s) => `${s.label}:${s.color}:${s.dash?.join(',') ?? ''}:${s.fill ? 1 : 0}`).join('|');
   const t = useMemo(() => chartTheme(), [theme]);
@@ -75,11 +101,11 @@ export function LineChart({ x, series, height, time = false, xLabel, yLabel, yFo
           value: (_u: uPlot, v: number | null) => (v == null ? '—' : fmtValue(v)),
         })),
       ],
-      hooks: legend ? { ready: [showLatest], setData: [showLatest], setLegend: [showLatest] } : {},
+      hooks: { ...(legend ? { ready: [showLatest], setData: [showLatest], setLegend: [showLatest] } : {}), ...(markX ? { draw: [drawMark(markX, t.text)] } : {}) },
     } satisfies Omit<uPlot.Options, 'width' | 'height'>;
     // `t`: colours are read from CSS for the current theme; `shape`: the series' identity, not their data.
-  }, [t, shape, time, xLabel, yLabel, yFormat, valueFormat, legend]);
+  }, [t, shape, time, xLabel, yLabel, yFormat, valueFormat, legend, markX?.x, markX?.label]);
   const data = useMemo(() => [x, ...series.map((s) => s.values)] as unknown as uPlot.AlignedData, [x, series]);
   const ariaLabel = `${series.map((s) => s.label).join(', ')}${xLabel ? ` by ${xLabel}` : time ? ' over time' : ''}`;
-  return <UPlotChart options={options} data={data} height={height} testId={testId} ariaLabel={ariaLabel} themeName={t.name} onCreate={onCreate} />;
+  return <UPlotChart options={options} data={data} height={height} testId={testId} ariaLabel={markX ? `${ariaLabel}; ${markX.label}` : ariaLabel} themeName={t.name} onCreate={onCreate} />;
 }

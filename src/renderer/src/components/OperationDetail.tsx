@@ -2,6 +2,7 @@ import { isTerminal } from '../../../shared/operations';
 import { useMetricsFeed, useOperation } from '../hooks/useOperation';
 import { useResults } from '../hooks/useResults';
 import { fmtTime } from '../lib/format';
+import { hasResultView, openResult } from '../lib/open-result';
 import { useOperations } from '../stores/operations';
 import { CancelButton } from './CancelButton';
 import { ErrorNote } from './ErrorNote';
@@ -33,6 +34,11 @@ export function OperationDetail({ id, onClose }: { id: string; onClose?(): void 
         <StatusBadge status={op.status} testId="detail-status" />
         <StartedByTag metadata={op.metadata} testId="detail-started-by" />
         <CancelButton id={op.operation_id} status={op.status} testId="detail-cancel" />
+        {hasResultView(op) && (
+          <button className="btn small" onClick={() => openResult(op)} data-testid="detail-open" title="Open the result in its view">
+            Open result
+          </button>
+        )}
         {onClose && (
           <button className="btn small icon close" onClick={onClose} aria-label="Close details" title="Close details (Esc)" data-testid="detail-close">
             ×
@@ -64,10 +70,10 @@ export function OperationDetail({ id, onClose }: { id: string; onClose?(): void 
         </ul>
       )}
       <h3>Timeline</h3>
-      <KeyValueTable values={{ type: op.operation_type, created: fmtTime(op.created_at), started: fmtTime(op.started_at), completed: fmtTime(op.completed_at) }} />
+      <KeyValueTable raw values={{ type: op.operation_type, created: fmtTime(op.created_at), started: fmtTime(op.started_at), completed: fmtTime(op.completed_at) }} />
       <h3>Metadata</h3>
-      <KeyValueTable values={metaRest} />
-      {Object.keys(extraParams).length > 0 ? <KeyValueTable values={extraParams} /> : null}
+      <KeyValueTable raw values={metaRest} />
+      {Object.keys(extraParams).length > 0 ? <KeyValueTable raw values={extraParams} /> : null}
       <h3>Metrics ({records.length})</h3>
       <ErrorNote error={metricsError} />
       <div className="chart-slot" style={{ minHeight: 180 + LEGEND_H }}>

@@ -20,6 +20,8 @@ export function ProviderLoad() {
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!f.symbol.trim()) return setError('Symbol is required');
+    const iso = /^\d{4}-\d{2}-\d{2}$/;
+    if ((f.start_date && !iso.test(f.start_date)) || (f.end_date && !iso.test(f.end_date))) return setError('Dates must be yyyy-mm-dd');
     if (f.start_date && f.end_date && f.start_date > f.end_date) return setError('End date must be on or after the start date');
     setBusy(true);
     setError(null);
@@ -72,10 +74,10 @@ export function ProviderLoad() {
           </select>
         </Field>
         <Field label="Start date" htmlFor="dl-start">
-          <input id="dl-start" type="date" value={f.start_date} onChange={set('start_date')} />
+          <input id="dl-start" type="text" placeholder="yyyy-mm-dd" maxLength={10} value={f.start_date} onChange={set('start_date')} />
         </Field>
         <Field label="End date" htmlFor="dl-end">
-          <input id="dl-end" type="date" value={f.end_date} onChange={set('end_date')} />
+          <input id="dl-end" type="text" placeholder="yyyy-mm-dd" maxLength={10} value={f.end_date} onChange={set('end_date')} />
         </Field>
       </div>
       <div className="form-actions">

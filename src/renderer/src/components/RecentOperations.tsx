@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { OperationSummary, OperationType } from '../../../shared/operations';
 import { api } from '../api/client';
+import { runLabel } from '../../../shared/run-facts';
 import { fmtTime } from '../lib/format';
 import { useOperations } from '../stores/operations';
 
@@ -17,14 +18,14 @@ export function RecentOperations({ type, value, onChange }: { type: OperationTyp
   }, [type, value]);
   const ids = new Set(items.map((i) => i.operation_id));
   return (
-    <label className="muted">
+    <label className="muted recent">
       Recent{' '}
       <select value={value ?? ''} onChange={(e) => onChange(e.target.value || null)} data-testid={`recent-${type}`}>
         <option value="">—</option>
         {value && !ids.has(value) && <option value={value}>{value}</option>}
         {items.map((o) => (
           <option key={o.operation_id} value={o.operation_id}>
-            {fmtTime(o.created_at)} · {o.symbol ?? ''} · {known[o.operation_id]?.status ?? o.status}
+            {[fmtTime(o.created_at), runLabel(o, { settings: true }) || o.symbol, known[o.operation_id]?.status ?? o.status].filter(Boolean).join(' · ')}
           </option>
         ))}
       </select>

@@ -2,7 +2,7 @@ import { fmtInt, fmtTime } from '../lib/format';
 import type { DataSeriesInfo } from '../lib/shapes';
 
 /** Symbols × timeframes with their date range and bar count; choosing a row shows its chart. */
-export function SeriesTable({ rows, selected, onSelect }: { rows: DataSeriesInfo[]; selected: { symbol: string; timeframe: string } | null; onSelect(r: DataSeriesInfo): void }) {
+export function SeriesTable({ rows, selected, onSelect, onDelete }: { rows: DataSeriesInfo[]; selected: { symbol: string; timeframe: string } | null; onSelect(r: DataSeriesInfo): void; onDelete?(r: DataSeriesInfo): void }) {
   return (
     <div className="scroll-y">
       <table className="grid" data-testid="series-table">
@@ -13,6 +13,11 @@ export function SeriesTable({ rows, selected, onSelect }: { rows: DataSeriesInfo
             <th>From</th>
             <th>To</th>
             <th>Bars</th>
+            {onDelete && (
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -32,6 +37,21 @@ export function SeriesTable({ rows, selected, onSelect }: { rows: DataSeriesInfo
                 <td>{fmtTime(r.start_date)}</td>
                 <td>{fmtTime(r.end_date)}</td>
                 <td className="num">{fmtInt(r.point_count)}</td>
+                {onDelete && (
+                  <td className="actions">
+                    <button
+                      className="btn small danger"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        onDelete(r);
+                      }}
+                      aria-label={`Delete ${r.symbol} ${r.timeframe}`}
+                      data-testid="series-delete"
+                    >
+                      Delete
+                    </button>
+                  </td>
+                )}
               </tr>
             );
           })}

@@ -11,7 +11,8 @@ const pctTick = (v: number) => `${(v * 100).toFixed(0)}%`;
 const pctValue = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 /** Loss and accuracy per epoch, train (solid) vs validation (dashed); grows as new epoch records arrive. */
-export function TrainingCharts({ records }: { records: MetricRecord[] }) {
+export function TrainingCharts({ records, bestEpoch = null }: { records: MetricRecord[]; bestEpoch?: number | null }) {
+  const mark = useMemo(() => (bestEpoch ? { x: bestEpoch, label: `best epoch ${bestEpoch} (saved model)` } : null), [bestEpoch]);
   const s = useMemo(() => epochSeries(records), [records]);
   const loss = useMemo(
     () => [
@@ -28,14 +29,14 @@ export function TrainingCharts({ records }: { records: MetricRecord[] }) {
     [s],
   );
   return (
-    <div className="charts-2" data-testid="training-charts" data-epochs={records.length}>
+    <div className="charts-2" data-testid="training-charts" data-epochs={records.length} data-best-epoch={bestEpoch ?? undefined}>
       <div>
         <h3>Loss</h3>
-        {records.length ? <LineChart x={s.epoch} series={loss} height={CHART_H} xLabel="epoch" yLabel="cross-entropy loss" valueFormat={lossValue} testId="loss-chart" /> : <Placeholder />}
+        {records.length ? <LineChart x={s.epoch} series={loss} height={CHART_H} xLabel="epoch" yLabel="cross-entropy loss" valueFormat={lossValue} testId="loss-chart" markX={mark} /> : <Placeholder />}
       </div>
       <div>
         <h3>Accuracy</h3>
-        {records.length ? <LineChart x={s.epoch} series={acc} height={CHART_H} xLabel="epoch" yLabel="accuracy (%)" yFormat={pctTick} valueFormat={pctValue} testId="accuracy-chart" /> : <Placeholder />}
+        {records.length ? <LineChart x={s.epoch} series={acc} height={CHART_H} xLabel="epoch" yLabel="accuracy (%)" yFormat={pctTick} valueFormat={pctValue} testId="accuracy-chart" markX={mark} /> : <Placeholder />}
       </div>
     </div>
   );

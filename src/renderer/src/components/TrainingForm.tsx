@@ -51,10 +51,10 @@ export function TrainingForm({ onStarted }: { onStarted(id: string): void }) {
           <input {...field('timeframes')} placeholder="1h, 1d" data-testid="train-timeframes" />
         </Field>
         <Field label="Start date" htmlFor="train-start_date" error={errors.start_date}>
-          <input {...field('start_date')} type="date" data-testid="train-start_date" />
+          <input {...field('start_date')} type="text" placeholder="yyyy-mm-dd" pattern="\d{4}-\d{2}-\d{2}" maxLength={10} data-testid="train-start_date" />
         </Field>
         <Field label="End date" htmlFor="train-end_date" error={errors.end_date}>
-          <input {...field('end_date')} type="date" data-testid="train-end_date" />
+          <input {...field('end_date')} type="text" placeholder="yyyy-mm-dd" pattern="\d{4}-\d{2}-\d{2}" maxLength={10} data-testid="train-end_date" />
         </Field>
       </div>
       <div className="form-actions">

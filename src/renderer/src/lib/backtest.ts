@@ -1,5 +1,6 @@
 // Backtest helpers: live equity from metric records, trade markers, trade sorting and zoom windows.
 import type { MetricRecord } from '../../../shared/operations';
+import { formatMetric } from '../../../shared/metrics-catalog';
 import { toUnixSeconds } from './format';
 import type { Trade } from './shapes';
 
@@ -49,11 +50,22 @@ export function tradeWindow(t: Trade, barSeconds: number): { min: number; max: n
   return { min: a - pad, max: b + pad };
 }
 
+/** "Trade 3 LONG: entry 1.10230 → exit 1.10810, PnL 56.20 (0.52%), held 14.0 h". */
+export function tradeLabel(t: Trade): string {
+  const a = toUnixSeconds(t.entry_time);
+  const b = t.exit_time ? toUnixSeconds(t.exit_time) : null;
+  const held = b !== null && Number.isFinite(b) ? `, held ${formatMetric('avg_holding_period_hours', (b - a) / 3600)}` : '';
+  const price = (v: number | null) => (v === null ? '—' : v.toPrecision(6));
+  const pnl = t.pnl === null ? '' : `, PnL ${formatMetric('net_pnl', t.pnl)}${t.pnl_percent === null ? '' : ` (${t.pnl_percent.toFixed(2)}%)`}`;
+  return `Trade ${t.id} ${t.side}: entry ${price(t.entry_price)} → exit ${price(t.exit_price)}${pnl}${held}`;
+}
+
 export function tradeMarkers(trades: Trade[]) {
-  const out: { time: number; price: number; kind: 'entry' | 'exit'; side: string }[] = [];
+  const out: { time: number; price: number; kind: 'entry' | 'exit'; side: string; label: string; tradeId: string }[] = [];
   for (const t of trades) {
-    if (t.entry_price !== null) out.push({ time: toUnixSeconds(t.entry_time), price: t.entry_price, kind: 'entry', side: t.side });
-    if (t.exit_time && t.exit_price !== null) out.push({ time: toUnixSeconds(t.exit_time), price: t.exit_price, kind: 'exit', side: t.side });
+    const label = tradeLabel(t);
+    if (t.entry_price !== null) out.push({ time: toUnixSeconds(t.entry_time), price: t.entry_price, kind: 'entry', side: t.side, label, tradeId: t.id });
+    if (t.exit_time && t.exit_price !== null) out.push({ time: toUnixSeconds(t.exit_time), price: t.exit_price, kind: 'exit', side: t.side, label, tradeId: t.id });
   }
   return out;
 }

@@ -83,3 +83,15 @@ export function candlesFromApi(dates: string[], ohlcv: number[][], toSeconds: (d
   }
   return { time, open, high, low, close, volume };
 }
+
+const fmtPrice = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(2) : Math.abs(v) >= 10 ? v.toFixed(3) : v.toFixed(5));
+const isoMinute = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ');
+
+/** The crosshair readout: the bar under the cursor and, near a trade marker, that trade. */
+export function readoutText(c: CandleColumns, i: number | null | undefined, marker: { label?: string } | null): string {
+  if (i == null || i < 0 || i >= c.time.length) return '';
+  const v = c.volume ? ` V ${Math.round(c.volume[i]).toLocaleString('en-US')}` : '';
+  const bar = `${isoMinute(c.time[i])}  O ${fmtPrice(c.open[i])} H ${fmtPrice(c.high[i])} L ${fmtPrice(c.low[i])} C ${fmtPrice(c.close[i])}${v}`;
+  return marker?.label ? `${bar}  ·  ${marker.label}` : bar;
+}
+

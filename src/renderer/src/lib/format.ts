@@ -1,4 +1,5 @@
 // Number and date formatting shared by tables and charts.
+import { formatMetric } from '../../../shared/metrics-catalog';
 
 export function fmtNumber(v: unknown, digits = 2): string {
   if (typeof v !== 'number' || !Number.isFinite(v)) return v === null || v === undefined ? '—' : String(v);
@@ -60,27 +61,9 @@ export function metricKind(key: string): MetricKind {
   return 'plain';
 }
 
-export function fmtMetric(key: string, v: unknown): string {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return v > 0 ? '∞' : v < 0 ? '−∞' : '—';
-    switch (metricKind(key)) {
-      case 'pct':
-        return fmtPct(v);
-      case 'money':
-        return fmtMoney(v);
-      case 'ratio':
-        return fmtNumber(v, 2);
-      case 'count':
-        return fmtInt(v);
-      case 'hours':
-        return `${fmtNumber(v, 1)} h`;
-      default:
-        return Number.isInteger(v) ? fmtInt(v) : fmtNumber(v, 4);
-    }
-  }
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+/** The metric catalogue's formatter (src/shared/metrics-catalog.ts): one place for units and currency. */
+export function fmtMetric(key: string, v: unknown, currency?: string | null): string {
+  return formatMetric(key, v, { currency });
 }
 
 /** Nested result objects one level deep as dotted keys ("benchmark.total_return"), for flat tables. */

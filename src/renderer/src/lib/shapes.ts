@@ -128,6 +128,8 @@ export interface StrategyInfo {
   timeframes: string[];
   training_status: string | null;
   versions: number[];
+  /** 'user' files are editable; 'bundled' samples are read-only ("Save as" copies them). */
+  source: 'user' | 'bundled' | null;
 }
 
 function oneStrategy(v: unknown): StrategyInfo | null {
@@ -147,6 +149,7 @@ function oneStrategy(v: unknown): StrategyInfo | null {
     timeframes: timeframes.length ? timeframes : timeframe ? [timeframe] : [],
     training_status: str(o.training_status),
     versions: arr(o.available_versions).filter((x): x is number => typeof x === 'number'),
+    source: o.source === 'user' || o.source === 'bundled' ? o.source : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const VIEWS = ['operations', 'data', 'strategies', 'training', 'backtests', 'experiments'] as const;
+export const VIEWS = ['operations', 'data', 'strategies', 'models', 'training', 'backtests', 'experiments'] as const;
 export type View = (typeof VIEWS)[number];
 
 export type Theme = 'dark' | 'light';

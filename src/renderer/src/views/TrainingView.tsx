@@ -5,6 +5,7 @@ import { TrainingResults } from '../components/TrainingResults';
 import { EmptyState } from '../components/EmptyState';
 import { RecentOperations } from '../components/RecentOperations';
 import { useMetricsFeed, useOperation } from '../hooks/useOperation';
+import { useResults } from '../hooks/useResults';
 import { useSession } from '../stores/session';
 
 export function TrainingView() {
@@ -12,6 +13,9 @@ export function TrainingView() {
   const setSession = useSession((s) => s.set);
   const op = useOperation(opId);
   const { records, error } = useMetricsFeed(opId);
+  const { results } = useResults(opId, op?.status);
+  const tm = results?.training_metrics as { best_epoch?: unknown } | undefined;
+  const bestEpoch = typeof tm?.best_epoch === 'number' ? tm.best_epoch : null;
   return (
     <section className="view" data-testid="view-training">
       <div className="view-head">
@@ -23,7 +27,7 @@ export function TrainingView() {
         <div className="panel">
           <OperationLive id={opId} />
           {error && <p className="error">Metrics: {error}</p>}
-          <TrainingCharts records={records} />
+          <TrainingCharts records={records} bestEpoch={bestEpoch} />
         </div>
       ) : (
         <EmptyState testId="training-empty">No training selected — start one above, or pick a recent one.</EmptyState>

@@ -1,0 +1,294 @@
+// The one catalogue of metric keys the product shows: label, unit, one-line definition and direction.
+// UI tables, tooltips, CLI tables, the HTML report and MCP resources read it; `formatMetric` is the
+// only place a metric value becomes text (fractions → percent, currency, hours, bars, p-values).
+//
+// Units:
+//   fraction  a share stored as a fraction (0.0841 shown as 8.41%)
+//   percent   a number already in percent (8.41 shown as 8.41 %)
+//   currency  account money (2 decimals, thousands separators, optional currency code)
+//   ratio     unitless ratio (Sharpe, profit factor…), 2 decimals
+//   count     whole number
+//   bars, hours, seconds, epochs  durations / counts in that unit
+//   p_value   a probability (4 decimals, "< 0.0001" below)
+//   loss      a loss value (4 decimals)
+//   boolean   yes / no
+//   interval  a [low, high] pair of the inner unit (`intervalOf`)
+//   text      shown as is
+// Pure: no I/O (shared layer).
+
+export type MetricUnit = 'fraction' | 'percent' | 'currency' | 'ratio' | 'count' | 'bars' | 'hours' | 'seconds' | 'epochs' | 'p_value' | 'loss' | 'number' | 'boolean' | 'interval' | 'text';
+
+export interface MetricDef {
+  key: string;
+  label: string;
+  unit: MetricUnit;
+  /** Decimals for numbers (defaults per unit). */
+  digits?: number;
+  /** One line: what the number means and how it is computed. */
+  definition: string;
+  /** true: more is better; false: less is better; absent: neither (a count, a setting). */
+  higherIsBetter?: boolean;
+  /** For `interval`: the unit of each end. */
+  intervalOf?: Exclude<MetricUnit, 'interval'>;
+  /** The same number under another key (KTRDR's compatibility names): tables show only one of them. */
+  aliasOf?: string;
+  /** Where it comes from, for grouping in tables. */
+  group: 'performance' | 'trades' | 'costs' | 'benchmark' | 'significance' | 'robustness' | 'training' | 'test' | 'baseline' | 'data' | 'settings';
+}
+
+const defs: MetricDef[] = [
+  // ── backtest performance (src/core/backtest/metrics.ts) ──
+  { key: 'total_return', label: 'Total return', unit: 'currency', group: 'performance', higherIsBetter: true, definition: 'Final equity minus initial capital, after all costs.' },
+  { key: 'total_return_pct', label: 'Total return %', unit: 'fraction', group: 'performance', higherIsBetter: true, definition: 'Final equity ÷ initial capital − 1.' },
+  { key: 'annualized_return', label: 'Annualized return', unit: 'fraction', group: 'performance', higherIsBetter: true, definition: 'Compound yearly growth over the years spanned by the bars.' },
+  { key: 'volatility', label: 'Volatility (annualized)', unit: 'fraction', group: 'performance', higherIsBetter: false, definition: 'Standard deviation of per-bar returns × √(bars per year).' },
+  { key: 'sharpe_ratio', label: 'Sharpe ratio', unit: 'ratio', group: 'performance', higherIsBetter: true, definition: 'Mean per-bar return ÷ its standard deviation × √(bars per year); risk-free rate 0.' },
+  { key: 'sortino_ratio', label: 'Sortino ratio', unit: 'ratio', group: 'performance', higherIsBetter: true, definition: 'Mean per-bar return ÷ downside deviation × √(bars per year).' },
+  { key: 'calmar_ratio', label: 'Calmar ratio', unit: 'ratio', group: 'performance', higherIsBetter: true, definition: 'Annualized return ÷ maximum drawdown (as fractions).' },
+  { key: 'max_drawdown', label: 'Max drawdown', unit: 'currency', group: 'performance', higherIsBetter: false, definition: 'Largest fall of equity below its running peak, in money.' },
+  { key: 'max_drawdown_pct', label: 'Max drawdown %', unit: 'fraction', group: 'performance', higherIsBetter: false, definition: 'Largest fall of equity below its running peak, as a share of that peak.' },
+  { key: 'recovery_factor', label: 'Recovery factor', unit: 'ratio', group: 'performance', higherIsBetter: true, definition: 'Total return ÷ maximum drawdown (money).' },
+  { key: 'final_equity', label: 'Final equity', unit: 'currency', group: 'performance', definition: 'Cash plus open position value at the last bar close.' },
+  { key: 'exposure', label: 'Time in market', unit: 'fraction', group: 'performance', definition: 'Share of bars with an open position.' },
+  { key: 'bars', label: 'Bars', unit: 'count', group: 'data', definition: 'Bars in the tested range (after indicator warm-up).' },
+  { key: 'bars_per_year', label: 'Bars per year', unit: 'number', digits: 0, group: 'data', definition: 'Bar count ÷ years spanned: the annualisation factor used for Sharpe, Sortino and volatility.' },
+  { key: 'years', label: 'Years', unit: 'number', digits: 2, group: 'data', definition: 'Time from the first bar open to the last bar close, in years.' },
+  // ── trades ──
+  { key: 'total_trades', label: 'Trades', unit: 'count', group: 'trades', definition: 'Closed round trips (entry and exit).' },
+  { key: 'winning_trades', label: 'Winning trades', unit: 'count', group: 'trades', definition: 'Trades with a positive net PnL.' },
+  { key: 'losing_trades', label: 'Losing trades', unit: 'count', group: 'trades', definition: 'Trades with a negative net PnL.' },
+  { key: 'win_rate', label: 'Win rate', unit: 'fraction', group: 'trades', higherIsBetter: true, definition: 'Winning trades ÷ all trades.' },
+  { key: 'profit_factor', label: 'Profit factor', unit: 'ratio', group: 'trades', higherIsBetter: true, definition: 'Sum of winning trades’ PnL ÷ |sum of losing trades’ PnL| (999,999 when nothing lost).' },
+  { key: 'avg_win', label: 'Average win', unit: 'currency', group: 'trades', higherIsBetter: true, definition: 'Mean net PnL of the winning trades.' },
+  { key: 'avg_loss', label: 'Average loss', unit: 'currency', group: 'trades', higherIsBetter: true, definition: 'Mean net PnL of the losing trades (negative).' },
+  { key: 'largest_win', label: 'Largest win', unit: 'currency', group: 'trades', definition: 'Best single trade’s net PnL.' },
+  { key: 'largest_loss', label: 'Largest loss', unit: 'currency', group: 'trades', definition: 'Worst single trade’s net PnL.' },
+  { key: 'avg_holding_period_hours', label: 'Average holding time', unit: 'hours', group: 'trades', definition: 'Mean time a trade stays open, in hours.' },
+  { key: 'avg_holding_period', label: 'Average holding time', unit: 'hours', group: 'trades', aliasOf: 'avg_holding_period_hours', definition: 'KTRDR’s name for the mean holding time in hours.' },
+  { key: 'avg_holding_period_bars', label: 'Average holding (bars)', unit: 'bars', digits: 1, group: 'trades', definition: 'Mean number of bars a trade stays open.' },
+  { key: 'avg_win_holding_period', label: 'Average holding, winners', unit: 'hours', group: 'trades', definition: 'Mean holding time of the winning trades, in hours.' },
+  { key: 'avg_loss_holding_period', label: 'Average holding, losers', unit: 'hours', group: 'trades', definition: 'Mean holding time of the losing trades, in hours.' },
+  { key: 'trade_count', label: 'Trades', unit: 'count', group: 'trades', aliasOf: 'total_trades', definition: 'Closed round trips.' },
+  // ── costs (cost breakdown) ──
+  { key: 'gross_pnl', label: 'Gross PnL', unit: 'currency', group: 'costs', higherIsBetter: true, definition: 'PnL at the quoted prices, before commission, spread and slippage.' },
+  { key: 'commission', label: 'Commission', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'Commission paid on entries and exits.' },
+  { key: 'spread_cost', label: 'Spread cost', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'What crossing the bid/ask spread cost.' },
+  { key: 'slippage_cost', label: 'Slippage cost', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'What fills worse than the quoted price cost.' },
+  { key: 'net_pnl', label: 'Net PnL', unit: 'currency', group: 'costs', higherIsBetter: true, definition: 'Gross PnL minus commission, spread and slippage.' },
+  { key: 'total_commission', label: 'Total commission', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'Sum of commissions over all trades.' },
+  { key: 'total_slippage', label: 'Total slippage', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'Sum of slippage costs over all trades.' },
+  // ── backtest settings ──
+  { key: 'initial_capital', label: 'Initial capital', unit: 'currency', group: 'settings', definition: 'Cash at the start of the backtest.' },
+  { key: 'position_size', label: 'Position size', unit: 'fraction', group: 'settings', definition: 'Share of available cash committed per position.' },
+  { key: 'commission_rate', label: 'Commission rate', unit: 'fraction', digits: 3, group: 'settings', definition: 'Share of notional charged on entry and on exit.' },
+  { key: 'slippage', label: 'Slippage', unit: 'fraction', digits: 3, group: 'settings', definition: 'Share of price a fill moves against the trade.' },
+  // ── significance against random entries / statistics ──
+  { key: 'return_percentile', label: 'Return percentile', unit: 'fraction', group: 'significance', higherIsBetter: true, definition: 'Share of random-entry runs whose return is below this strategy’s.' },
+  { key: 'sharpe_percentile', label: 'Sharpe percentile', unit: 'fraction', group: 'significance', higherIsBetter: true, definition: 'Share of random-entry runs whose Sharpe is below this strategy’s.' },
+  { key: 'p_value_return', label: 'p-value (return)', unit: 'p_value', group: 'significance', higherIsBetter: false, definition: 'Probability that random entries with the same exposure reach at least this return.' },
+  { key: 'p_value_sharpe', label: 'p-value (Sharpe)', unit: 'p_value', group: 'significance', higherIsBetter: false, definition: 'Probability that random entries with the same exposure reach at least this Sharpe.' },
+  { key: 'random_return_p5', label: 'Random return, 5th pct', unit: 'fraction', group: 'significance', definition: '5th percentile of the random-entry runs’ total return.' },
+  { key: 'random_return_p50', label: 'Random return, median', unit: 'fraction', group: 'significance', definition: 'Median of the random-entry runs’ total return.' },
+  { key: 'random_return_p95', label: 'Random return, 95th pct', unit: 'fraction', group: 'significance', definition: '95th percentile of the random-entry runs’ total return.' },
+  { key: 'sharpe_ci95', label: 'Sharpe 95 % interval', unit: 'interval', intervalOf: 'ratio', group: 'significance', definition: '95 % confidence interval of the Sharpe ratio.' },
+  { key: 'deflated_sharpe_ratio', label: 'Deflated Sharpe ratio', unit: 'fraction', group: 'significance', higherIsBetter: true, definition: 'Probability that the true Sharpe is above 0 after correcting for the number of trials, skew and kurtosis (Bailey & López de Prado).' },
+  { key: 'p_value', label: 'p-value', unit: 'p_value', group: 'significance', higherIsBetter: false, definition: 'Probability of a result at least this good by chance under the null hypothesis.' },
+  // ── robustness (walk-forward, sweeps) ──
+  { key: 'pbo', label: 'Probability of overfitting', unit: 'fraction', group: 'robustness', higherIsBetter: false, definition: 'Share of splits where the in-sample best configuration ranks below the median out of sample (CSCV).' },
+  { key: 'oos_sharpe', label: 'Out-of-sample Sharpe', unit: 'ratio', group: 'robustness', higherIsBetter: true, definition: 'Sharpe ratio over the out-of-sample folds joined together.' },
+  { key: 'degradation_ratio', label: 'Degradation ratio', unit: 'ratio', group: 'robustness', higherIsBetter: true, definition: 'Out-of-sample performance ÷ in-sample performance (1 = no decay).' },
+  { key: 'profitable_fold_share', label: 'Profitable folds', unit: 'fraction', group: 'robustness', higherIsBetter: true, definition: 'Share of walk-forward folds with a positive out-of-sample return.' },
+  { key: 'out_of_sample', label: 'Out of sample', unit: 'boolean', group: 'data', definition: 'Whether the backtest range lies entirely after the model’s training data.' },
+  { key: 'in_sample_bars', label: 'In-sample bars', unit: 'count', group: 'data', higherIsBetter: false, definition: 'Bars of the backtest range the model saw in training (0 for a clean test).' },
+  // ── training (src/worker/training/pipeline.ts) ──
+  { key: 'epochs_trained', label: 'Epochs trained', unit: 'epochs', group: 'training', definition: 'Epochs run before the end or early stopping.' },
+  { key: 'best_epoch', label: 'Best epoch', unit: 'epochs', group: 'training', definition: 'Epoch with the lowest validation loss: the saved model’s weights.' },
+  { key: 'early_stopped', label: 'Early stopped', unit: 'boolean', group: 'training', definition: 'Training stopped before the maximum epochs because validation loss stopped improving.' },
+  { key: 'restored_best_weights', label: 'Best weights restored', unit: 'boolean', group: 'training', definition: 'The saved model uses the best epoch’s weights, not the last epoch’s.' },
+  { key: 'training_time', label: 'Training time', unit: 'seconds', group: 'training', definition: 'Wall-clock seconds spent in the training loop.' },
+  { key: 'final_train_loss', label: 'Final train loss', unit: 'loss', group: 'training', higherIsBetter: false, definition: 'Cross-entropy on the training split at the last epoch.' },
+  { key: 'final_train_accuracy', label: 'Final train accuracy', unit: 'fraction', group: 'training', higherIsBetter: true, definition: 'Accuracy on the training split at the last epoch.' },
+  { key: 'best_train_accuracy', label: 'Best train accuracy', unit: 'fraction', group: 'training', higherIsBetter: true, definition: 'Highest training-split accuracy over all epochs.' },
+  { key: 'final_val_loss', label: 'Final validation loss', unit: 'loss', group: 'training', higherIsBetter: false, definition: 'Cross-entropy on the validation split at the last epoch.' },
+  { key: 'final_val_accuracy', label: 'Final validation accuracy', unit: 'fraction', group: 'training', higherIsBetter: true, definition: 'Accuracy on the validation split at the last epoch.' },
+  { key: 'best_val_accuracy', label: 'Validation accuracy (best epoch)', unit: 'fraction', group: 'training', higherIsBetter: true, definition: 'Validation accuracy at the best-validation-loss epoch (the saved model).' },
+  { key: 'max_val_accuracy', label: 'Highest validation accuracy', unit: 'fraction', group: 'training', higherIsBetter: true, definition: 'Highest validation accuracy over all epochs (not necessarily the saved model).' },
+  { key: 'best_val_loss', label: 'Best validation loss', unit: 'loss', group: 'training', higherIsBetter: false, definition: 'Lowest validation cross-entropy over all epochs.' },
+  { key: 'train_loss', label: 'Train loss', unit: 'loss', group: 'training', higherIsBetter: false, definition: 'Cross-entropy on the training split.' },
+  { key: 'val_loss', label: 'Validation loss', unit: 'loss', group: 'training', higherIsBetter: false, definition: 'Cross-entropy on the validation split.' },
+  { key: 'train_accuracy', label: 'Train accuracy', unit: 'fraction', group: 'training', higherIsBetter: true, definition: 'Share of training rows classified correctly.' },
+  { key: 'val_accuracy', label: 'Validation accuracy', unit: 'fraction', group: 'training', higherIsBetter: true, definition: 'Share of validation rows classified correctly.' },
+  { key: 'epochs', label: 'Epochs (max)', unit: 'epochs', group: 'settings', definition: 'Maximum passes over the training split.' },
+  { key: 'batch_size', label: 'Batch size', unit: 'count', group: 'settings', definition: 'Rows per gradient step.' },
+  { key: 'learning_rate', label: 'Learning rate', unit: 'number', digits: 5, group: 'settings', definition: 'Adam step size.' },
+  { key: 'seed', label: 'Seed', unit: 'count', group: 'settings', definition: 'Random seed: the same seed, strategy and data give the same model.' },
+  // ── test split (src/worker/training/evaluate.ts) ──
+  { key: 'test_accuracy', label: 'Test accuracy', unit: 'fraction', group: 'test', higherIsBetter: true, definition: 'Share of test rows classified correctly by the saved model.' },
+  { key: 'test_loss', label: 'Test loss', unit: 'loss', group: 'test', higherIsBetter: false, definition: 'Cross-entropy of the saved model on the test split.' },
+  { key: 'precision', label: 'Precision (weighted)', unit: 'fraction', group: 'test', higherIsBetter: true, definition: 'Per-class precision averaged with class support as weights.' },
+  { key: 'recall', label: 'Recall (weighted)', unit: 'fraction', group: 'test', higherIsBetter: true, definition: 'Per-class recall averaged with class support as weights.' },
+  { key: 'f1_score', label: 'F1 (weighted)', unit: 'fraction', group: 'test', higherIsBetter: true, definition: 'Per-class F1 averaged with class support as weights.' },
+  { key: 'macro_f1', label: 'F1 (macro)', unit: 'fraction', group: 'test', higherIsBetter: true, definition: 'Unweighted mean of the per-class F1 scores: rare classes count as much as common ones.' },
+  { key: 'balanced_accuracy', label: 'Balanced accuracy', unit: 'fraction', group: 'test', higherIsBetter: true, definition: 'Mean of the per-class recalls (0.33 for a constant answer with 3 classes).' },
+  { key: 'samples', label: 'Test rows', unit: 'count', group: 'test', definition: 'Rows in the test split.' },
+  // ── baseline (does the model beat a constant answer?) ──
+  { key: 'best_constant_accuracy', label: 'Constant-answer accuracy', unit: 'fraction', group: 'baseline', definition: 'Accuracy of always answering the training split’s most common class.' },
+  { key: 'majority_accuracy', label: 'Majority-class accuracy', unit: 'fraction', group: 'baseline', definition: 'Accuracy of always answering the training split’s most common class.' },
+  { key: 'split_majority_accuracy', label: 'Split majority share', unit: 'fraction', group: 'baseline', definition: 'Share of the evaluated split’s most common label (the best constant answer in hindsight).' },
+  { key: 'model_accuracy', label: 'Model accuracy', unit: 'fraction', group: 'baseline', higherIsBetter: true, definition: 'The saved model’s accuracy on the same split as the baseline.' },
+  { key: 'beats_baseline', label: 'Beats the baseline', unit: 'boolean', group: 'baseline', definition: 'The model’s accuracy is above the constant answer’s.' },
+  { key: 'majority_class', label: 'Majority class', unit: 'text', group: 'baseline', definition: 'The training split’s most common label.' },
+  { key: 'split_majority_class', label: 'Split majority class', unit: 'text', group: 'baseline', definition: 'The evaluated split’s most common label.' },
+  { key: 'split', label: 'Split', unit: 'text', group: 'baseline', definition: 'Which split the baseline comparison uses.' },
+  // ── misc results ──
+  { key: 'execution_time_seconds', label: 'Run time', unit: 'seconds', group: 'data', definition: 'Wall-clock seconds the run took.' },
+  { key: 'equity_curve_length', label: 'Equity points', unit: 'count', group: 'data', aliasOf: 'bars', definition: 'Points on the equity curve (one per bar).' },
+];
+
+export const METRICS: Readonly<Record<string, MetricDef>> = Object.freeze(Object.fromEntries(defs.map((d) => [d.key, d])));
+
+const DEFAULT_DIGITS: Partial<Record<MetricUnit, number>> = { fraction: 2, percent: 2, currency: 2, ratio: 2, hours: 1, seconds: 1, bars: 1, loss: 4, number: 4 };
+
+/** The last part of a dotted path ("benchmark.total_return" → "total_return"). */
+function leaf(key: string): string {
+  return key.slice(key.lastIndexOf('.') + 1);
+}
+
+/** A key not in the catalogue still gets a sensible unit from its name. */
+function guess(key: string): MetricDef {
+  const k = leaf(key);
+  const unit: MetricUnit = /(accuracy|precision|recall|f1|_rate|_share|percentile)/.test(k)
+    ? 'fraction'
+    : /(_pnl|_cost|equity|capital)$/.test(k)
+      ? 'currency'
+      : /_ratio$/.test(k)
+        ? 'ratio'
+        : /(_count|_trades|^n_|_bars$)/.test(k)
+          ? 'count'
+          : /_hours$/.test(k)
+            ? 'hours'
+            : /^p_value/.test(k)
+              ? 'p_value'
+              : /_loss$/.test(k)
+                ? 'loss'
+                : 'number';
+  const label = k.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  return { key: k, label, unit, group: 'performance', definition: '' };
+}
+
+/** The catalogue entry for a key (dotted paths use their last part); unknown keys get a guessed entry. */
+export function metricDef(key: string): MetricDef {
+  return METRICS[key] ?? METRICS[leaf(key)] ?? guess(key);
+}
+
+export function isKnownMetric(key: string): boolean {
+  return key in METRICS || leaf(key) in METRICS;
+}
+
+/** "Total return %" and, for "benchmark.x", "Buy & hold: x's label". */
+export function metricLabel(key: string): string {
+  const d = metricDef(key);
+  const prefix = key.includes('.') ? key.slice(0, key.lastIndexOf('.')) : '';
+  if (prefix === 'benchmark') return `Buy & hold: ${d.label.charAt(0).toLowerCase()}${d.label.slice(1)}`;
+  return prefix ? `${prefix.replace(/_/g, ' ')}: ${d.label}` : d.label;
+}
+
+/** Tooltip text: definition, unit and direction. */
+export function metricTooltip(key: string): string {
+  const d = metricDef(key);
+  const dir = d.higherIsBetter === true ? 'Higher is better.' : d.higherIsBetter === false ? 'Lower is better.' : '';
+  return [d.definition, dir].filter(Boolean).join(' ');
+}
+
+export interface FormatOptions {
+  /** ISO code (USD, EUR…) or any label; omitted: plain amount (KTRDR has no account currency). */
+  currency?: string | null;
+  /** Overrides the unit's default decimals. */
+  digits?: number;
+}
+
+function fixed(v: number, digits: number): string {
+  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function money(v: number, digits: number, currency?: string | null): string {
+  const amount = fixed(v, digits);
+  return currency ? `${amount} ${currency}` : amount;
+}
+
+function formatUnit(unit: MetricUnit, v: number, digits: number | undefined, opts: FormatOptions): string {
+  const d = opts.digits ?? digits ?? DEFAULT_DIGITS[unit] ?? 2;
+  switch (unit) {
+    case 'fraction':
+      return `${fixed(v * 100, d)}%`;
+    case 'percent':
+      return `${fixed(v, d)}%`;
+    case 'currency':
+      return money(v, d, opts.currency);
+    case 'ratio':
+      return Math.abs(v) >= 999_999 ? '∞' : fixed(v, d);
+    case 'count':
+    case 'epochs':
+      return Math.round(v).toLocaleString('en-US');
+    case 'bars':
+      return `${fixed(v, Number.isInteger(v) ? 0 : d)} bars`;
+    case 'hours':
+      return `${fixed(v, d)} h`;
+    case 'seconds':
+      return `${fixed(v, d)} s`;
+    case 'p_value':
+      return v > 0 && v < 0.0001 ? '< 0.0001' : fixed(v, 4);
+    case 'boolean':
+      return v ? 'yes' : 'no';
+    default:
+      return Number.isInteger(v) && digits === undefined ? v.toLocaleString('en-US') : fixed(v, d);
+  }
+}
+
+/** The one way a metric value becomes text. Null/undefined/NaN → "—"; ±∞ → "∞"/"−∞". */
+export function formatMetric(key: string, value: unknown, opts: FormatOptions = {}): string {
+  const def = metricDef(key);
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return '—';
+    if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+    return formatUnit(def.unit === 'interval' ? (def.intervalOf ?? 'number') : def.unit, value, def.digits, opts);
+  }
+  if (Array.isArray(value) && value.length === 2 && value.every((x) => typeof x === 'number')) {
+    const inner = def.unit === 'interval' ? (def.intervalOf ?? 'number') : def.unit;
+    return `[${formatUnit(inner, value[0], def.digits, opts)}, ${formatUnit(inner, value[1], def.digits, opts)}]`;
+  }
+  if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    const lo = o.lower ?? o.low ?? o.lo;
+    const hi = o.upper ?? o.high ?? o.hi;
+    if (typeof lo === 'number' && typeof hi === 'number') return formatMetric(key, [lo, hi], opts);
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+/**
+ * The entries a table shows, in catalogue order then the rest: aliases dropped when their target is
+ * present (avg_holding_period next to avg_holding_period_hours), non-scalar values left out.
+ */
+export function displayEntries(values: Record<string, unknown> | null | undefined): [string, unknown][] {
+  if (!values) return [];
+  const keys = Object.keys(values).filter((k) => {
+    const v = values[k];
+    if (v !== null && typeof v === 'object' && !(Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'))) {
+      const o = v as Record<string, unknown>;
+      if (!('lower' in o || 'low' in o)) return false;
+    }
+    const d = METRICS[leaf(k)];
+    if (d?.aliasOf) {
+      const prefix = k.includes('.') ? k.slice(0, k.lastIndexOf('.') + 1) : '';
+      if (`${prefix}${d.aliasOf}` in values) return false;
+    }
+    return true;
+  });
+  const order = new Map(defs.map((d, i) => [d.key, i]));
+  const rank = (k: string) => order.get(leaf(k)) ?? defs.length;
+  return keys.sort((a, b) => rank(a) - rank(b)).map((k) => [k, values[k]]);
+}
