@@ -7,7 +7,6 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { parseRedisUrl } from './redis-url';
 
 export { checkRedisUrl, parseRedisUrl, redactRedisUrl } from './redis-url';
-export { Redis };
 
 export const QUEUE_NAME = process.env.KTRDR_QUEUE || 'ktrdr-jobs';
 export const KEY_PREFIX = 'ktrdr:';
