@@ -3,7 +3,7 @@
 // throughput of 100 tiny dummy jobs. Runs the built server and workers when out/ exists.
 import { existsSync } from 'node:fs';
 import { QueueEvents } from 'bullmq';
-import { installRedisDriver, QUEUE_NAME } from '../src/main/scaleout/connection';
+import { bullConnection, QUEUE_NAME } from '../src/main/scaleout/connection';
 import { join } from 'node:path';
 import { hasRedis, noRedisReason, startRedis, startWorker } from '../test/helpers/redis';
 import { http, REPO, sleep, startServer } from '../test/helpers/server';
@@ -52,8 +52,7 @@ export async function benchScaleout(): Promise<Record<string, unknown>> {
   try {
     // Overhead: one job at a time, start request → first progress snapshot readable through GET;
     // and start request → BullMQ 'active' (a worker took it), which excludes the job's process start.
-    installRedisDriver();
-    const events = new QueueEvents(QUEUE_NAME, { connection: { url: redis.url } as never });
+    const events = new QueueEvents(QUEUE_NAME, { connection: bullConnection(redis.url) });
     await events.waitUntilReady();
     const starts = new Map<string, number>();
     const activeAt = new Map<string, number>();

@@ -7,8 +7,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { FileRef } from '../../shared/job-payload';
 import { writeFileAtomic } from '../../infra/bars/atomic';
 import { ModelRegistry, versionDirName } from '../../infra/models/registry';
+import type { Redis } from 'ioredis';
 import { getVerifiedBlob, sha256Of } from './blobs';
-import type { MiniRedis } from './redis-client';
 
 /** Where a job may write in the server's home. */
 const ALLOWED_ROOTS = ['models/', 'backtests/', 'data/'];
@@ -33,7 +33,7 @@ function inside(home: string, rel: string): string {
 }
 
 /** Fetches, verifies and stores every output; throws (storing nothing) on any mismatch. */
-export async function importArtefacts(redis: MiniRedis, home: string, outputs: FileRef[]): Promise<ImportedArtefacts> {
+export async function importArtefacts(redis: Redis, home: string, outputs: FileRef[]): Promise<ImportedArtefacts> {
   for (const o of outputs) {
     if (!ALLOWED_ROOTS.some((r) => o.path.startsWith(r))) throw new Error(`Artefact ${o.path} is outside ${ALLOWED_ROOTS.join(', ')}; refused`);
     inside(home, o.path);

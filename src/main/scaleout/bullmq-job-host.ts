@@ -3,6 +3,7 @@
 // as content-addressed blobs; progress snapshots come back as job progress events and go into the
 // same WorkerEvents the local host feeds, so the operations service cannot tell the two apart.
 import { Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { JobReturn } from '../../shared/job-payload';
 import type { JobPayload } from '../../shared/job-payload';
 import type { SnapshotMessage, JobSpec, MainToWorker, WorkerToMain } from '../../shared/worker-protocol';
@@ -11,9 +12,8 @@ import type { JobHost, WorkerDescription, WorkerEvents, WorkerHandle } from '../
 import { applyRenames, importArtefacts } from './artefacts';
 import { putBlob } from './blobs';
 import { dropSeenMetrics } from './metrics-dedup';
-import { CANCEL_CHANNEL, cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
+import { bullConnection, CANCEL_CHANNEL, cancelKey, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
 import { collectJobInputs, JobInputError, readLocalFile } from './job-inputs';
-import type { MiniRedis } from './redis-client';
 
 /** What a worker puts in job.updateProgress: who runs it and, when there is one, a bridge message. */
 export interface ProgressEnvelope {
@@ -48,7 +48,7 @@ const RECONCILE_MS = 3000;
 export class BullMqJobHost implements JobHost {
   private readonly queue: Queue;
   private readonly events: QueueEvents;
-  private readonly redis: MiniRedis;
+  private readonly redis: Redis;
   private readonly jobs = new Map<string, Tracked>();
   private workersCache: WorkerDescription[] = [];
   private readonly poll: NodeJS.Timeout;
@@ -56,12 +56,11 @@ export class BullMqJobHost implements JobHost {
   private closed = false;
 
   constructor(private readonly o: BullMqJobHostOptions) {
-    installRedisDriver();
     const name = o.queueName ?? QUEUE_NAME;
     // Producer side fails fast while Redis is away (no offline queue): a start then fails clearly.
-    this.queue = new Queue(name, { connection: { url: o.url, enableOfflineQueue: false } as never });
+    this.queue = new Queue(name, { connection: bullConnection(o.url, { enableOfflineQueue: false }) });
     this.queue.on('error', (err) => o.log.warn({ err: err.message }, `Redis queue: ${err.message}`));
-    this.events = new QueueEvents(name, { connection: { url: o.url } as never });
+    this.events = new QueueEvents(name, { connection: bullConnection(o.url) });
     this.events.on('error', (err) => o.log.warn({ err: err.message }, `Redis queue events: ${err.message}`));
     this.redis = openRedis(o.url, { enableOfflineQueue: false });
     this.events.on('progress', ({ jobId, data }) => this.onProgress(jobId, data as unknown as ProgressEnvelope));
@@ -202,8 +201,8 @@ export class BullMqJobHost implements JobHost {
   /** A queued job is removed (it never runs); a running one is asked to stop through a flag its worker polls. */
   private async cancel(jobId: string, reason: string): Promise<void> {
     try {
-      await this.redis.call('SET', cancelKey(jobId), reason || 'cancelled', 'EX', 3600);
-      await this.redis.call('PUBLISH', CANCEL_CHANNEL, JSON.stringify({ id: jobId, reason: reason || 'cancelled' }));
+      await this.redis.set(cancelKey(jobId), reason || 'cancelled', 'EX', 3600);
+      await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({ id: jobId, reason: reason || 'cancelled' }));
       const job = await this.queue.getJob(jobId);
       const state = job ? await job.getState() : 'unknown';
       this.o.log.info({ operation_id: jobId }, `Cancel ${jobId}: job is ${state}`);
@@ -223,8 +222,8 @@ export class BullMqJobHost implements JobHost {
     t.killTimer ??= setTimeout(() => this.end(jobId, { type: 'error', message: 'Worker did not answer the kill request' }, null, 'SIGKILL'), 3000);
     t.killTimer.unref();
     try {
-      await this.redis.call('SET', cancelKey(jobId), 'kill', 'EX', 3600);
-      await this.redis.call('PUBLISH', CANCEL_CHANNEL, JSON.stringify({ id: jobId, reason: 'kill' }));
+      await this.redis.set(cancelKey(jobId), 'kill', 'EX', 3600);
+      await this.redis.publish(CANCEL_CHANNEL, JSON.stringify({ id: jobId, reason: 'kill' }));
       // Still queued (e.g. the server is stopping): it must not run later for nobody.
       const job = await this.queue.getJob(jobId);
       const state = job ? await job.getState() : 'unknown';
@@ -277,8 +276,8 @@ export class BullMqJobHost implements JobHost {
     if (this.closed || this.redis.status !== 'ready') return;
     try {
       const now = Date.now();
-      await this.redis.call('ZREMRANGEBYSCORE', WORKERS_KEY, '-inf', now - HEARTBEAT_STALE_MS);
-      const ids = (await this.redis.call('ZRANGE', WORKERS_KEY, 0, -1)) as string[];
+      await this.redis.zremrangebyscore(WORKERS_KEY, '-inf', now - HEARTBEAT_STALE_MS);
+      const ids = await this.redis.zrange(WORKERS_KEY, 0, '-1');
       const out: WorkerDescription[] = [];
       for (const id of ids) {
         const h = await this.redis.hgetall(workerKey(id));

@@ -1,8 +1,12 @@
 // How KTRDR talks to Redis: BullMQ for the job queue, plus a few keys of its own (blobs, worker
-// heartbeats, cancel flags). BullMQ 6 loads `ioredis` when it is installed; otherwise every BullMQ
-// connection is a MiniRedis (see redis-client.ts).
-import { RedisConnection } from 'bullmq';
-import { MiniRedis, parseRedisUrl, redactRedisUrl, type MiniRedisOptions } from './redis-client';
+// heartbeats, cancel flags). Every connection is an ioredis client built from one URL (see
+// redis-url.ts); a private CA for rediss:// comes from KTRDR_REDIS_TLS_CA.
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { parseRedisUrl } from './redis-url';
+
+export { checkRedisUrl, parseRedisUrl, redactRedisUrl } from './redis-url';
 
 export const QUEUE_NAME = process.env.KTRDR_QUEUE || 'ktrdr-jobs';
 export const KEY_PREFIX = 'ktrdr:';
@@ -13,37 +17,34 @@ export const CANCEL_CHANNEL = `${KEY_PREFIX}cancel`;
 export const WORKERS_KEY = `${KEY_PREFIX}workers`;
 export const workerKey = (id: string) => `${KEY_PREFIX}worker:${id}`;
 
-let installed = false;
-
-function hasIoredis(): boolean {
-  try {
-    require.resolve('ioredis');
-    return true;
-  } catch {
-    return false;
+/** ioredis options for `url` (host, port, user, password, db, TLS), then `extra`. */
+export function redisOptions(url: string, extra: Partial<RedisOptions> = {}): RedisOptions {
+  const { tls, ...parts } = parseRedisUrl(url);
+  const opts: RedisOptions = { ...parts, ...extra };
+  if (tls) {
+    // A private CA for rediss:// (KTRDR_REDIS_TLS_CA=/path/ca.pem); otherwise the system's CAs.
+    const ca = process.env.KTRDR_REDIS_TLS_CA;
+    opts.tls = { ...tls, ...(ca ? { ca: readFileSync(ca) } : {}), ...(typeof extra.tls === 'object' ? extra.tls : {}) };
   }
+  return opts;
 }
 
-/** Makes BullMQ use MiniRedis when `ioredis` is absent (idempotent). */
-export function installRedisDriver(): void {
-  if (installed) return;
-  installed = true;
-  if (hasIoredis()) return;
-  (RedisConnection as unknown as { clientFactory: (opts: MiniRedisOptions) => MiniRedis }).clientFactory = (opts) => new MiniRedis(opts);
+/**
+ * BullMQ `connection` options for `url`: BullMQ opens its own ioredis clients from them (and sets
+ * `maxRetriesPerRequest: null` on its blocking Worker/QueueEvents connections, as it requires).
+ */
+export function bullConnection(url: string, extra: Partial<RedisOptions> = {}): ConnectionOptions {
+  return redisOptions(url, extra) as ConnectionOptions;
 }
 
-/** Validates the URL early (clear message naming the problem, never the password). */
-export function checkRedisUrl(url: string): void {
-  try {
-    parseRedisUrl(url);
-  } catch (err) {
-    throw new Error(`Invalid Redis URL ${redactRedisUrl(url)}: ${(err as Error).message}`);
-  }
+/**
+ * A connection for KTRDR's own keys. Connection errors (Redis down, wrong password, bad
+ * certificate) are emitted as 'error' events and ioredis keeps reconnecting; callers see them as
+ * rejected commands or `status !== 'ready'`. The listener here keeps a missing one from making
+ * ioredis print every failed reconnect; pass `onError` to log them.
+ */
+export function openRedis(url: string, opts: Partial<RedisOptions> = {}, onError: (err: Error) => void = () => undefined): Redis {
+  const redis = new Redis(redisOptions(url, opts));
+  redis.on('error', onError);
+  return redis;
 }
-
-/** A connection for KTRDR's own keys. */
-export function openRedis(url: string, opts: Partial<MiniRedisOptions> = {}): MiniRedis {
-  return new MiniRedis({ url, ...opts });
-}
-
-export { redactRedisUrl };

@@ -6,14 +6,14 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { parseJobPayload, type FileRef, type JobPayload, type JobReturn } from '../../shared/job-payload';
 import type { JobSpec, SnapshotMessage, WorkerToMain } from '../../shared/worker-protocol';
 import { ChildProcessJobHost, type JobHost } from '../operations/job-host';
 import { getVerifiedBlob, putBlob, sha256Of } from './blobs';
-import { CANCEL_CHANNEL, cancelKey, installRedisDriver, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
+import { bullConnection, CANCEL_CHANNEL, cancelKey, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
 import type { ProgressEnvelope } from './bullmq-job-host';
 import { PATH_PARAMS } from './job-inputs';
-import type { MiniRedis } from './redis-client';
 
 export interface RemoteWorkerOptions {
   url: string;
@@ -50,8 +50,9 @@ function relativise<T>(value: T, stage: string): T {
 export class RemoteWorker {
   readonly id = `${hostname()}:${process.pid}`;
   private readonly worker: Worker;
-  private readonly redis: MiniRedis;
-  private readonly subscriber: MiniRedis;
+  private readonly redis: Redis;
+  /** ioredis needs a connection of its own for pub/sub (it runs no other commands once subscribed). */
+  private readonly subscriber: Redis;
   /** Running jobs' cancel entry points, by operation id. */
   private readonly cancellers = new Map<string, (flag: string) => void>();
   private readonly host: JobHost;
@@ -60,11 +61,11 @@ export class RemoteWorker {
   private readonly log: (line: string) => void;
 
   constructor(private readonly o: RemoteWorkerOptions) {
-    installRedisDriver();
     this.log = o.log ?? ((l) => process.stdout.write(`${l}\n`));
     this.host = o.host ?? new ChildProcessJobHost();
+    // Errors (Redis away) surface as rejected commands, which every caller here handles; ioredis
+    // reconnects by itself and re-subscribes the subscriber to its channel.
     this.redis = openRedis(o.url);
-    this.redis.on('error', () => undefined);
     this.subscriber = openRedis(o.url);
     this.subscriber.on('message', (_channel: string, text: string) => {
       try {
@@ -76,7 +77,7 @@ export class RemoteWorker {
     });
     void this.subscriber.subscribe(CANCEL_CHANNEL).catch(() => undefined);
     this.worker = new Worker(o.queueName ?? QUEUE_NAME, (job) => this.process(job), {
-      connection: { url: o.url } as never,
+      connection: bullConnection(o.url),
       concurrency: o.concurrency,
       lockDuration: o.lockDurationMs ?? 30_000,
       stalledInterval: o.stalledIntervalMs ?? 30_000,
@@ -102,8 +103,8 @@ export class RemoteWorker {
         running: this.running,
         last_seen: new Date(now).toISOString(),
       });
-      await this.redis.call('PEXPIRE', workerKey(this.id), 15_000);
-      await this.redis.call('ZADD', WORKERS_KEY, now, this.id);
+      await this.redis.pexpire(workerKey(this.id), 15_000);
+      await this.redis.zadd(WORKERS_KEY, now, this.id);
     } catch {
       // Redis away: the next beat retries.
     }
@@ -234,7 +235,7 @@ export class RemoteWorker {
     clearInterval(this.heartbeat);
     await this.worker.close().catch(() => undefined);
     await this.subscriber.quit().catch(() => undefined);
-    await this.redis.call('ZREM', WORKERS_KEY, this.id).catch(() => undefined);
+    await this.redis.zrem(WORKERS_KEY, this.id).catch(() => undefined);
     await this.redis.del(workerKey(this.id)).catch(() => undefined);
     await this.redis.quit().catch(() => undefined);
   }

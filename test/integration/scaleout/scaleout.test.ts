@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { installRedisDriver, QUEUE_NAME, blobKey } from '../../../src/main/scaleout/connection';
-import { MiniRedis } from '../../../src/main/scaleout/redis-client';
+import { bullConnection, openRedis, QUEUE_NAME, blobKey } from '../../../src/main/scaleout/connection';
 import { hasRedis, noRedisReason, startRedis, startWorker, type TestRedis, type TestWorker } from '../../helpers/redis';
 import { http, REPO, sleep, startServer, waitFor, type TestServer } from '../../helpers/server';
 
@@ -190,9 +189,9 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
     const del = await http('DELETE', `${server.api}/operations/${queued}`);
     expect(del.status).toBe(200);
     expect((await op(queued)).status).toBe('cancelled');
-    const redisClient = new MiniRedis(redis.url);
+    const redisClient = openRedis(redis.url);
     try {
-      await waitFor(async () => (await redisClient.call('EXISTS', `bull:${QUEUE_NAME}:${queued}`)) === 0, 2000).catch((err: Error) => {
+      await waitFor(async () => (await redisClient.exists(`bull:${QUEUE_NAME}:${queued}`)) === 0, 2000).catch((err: Error) => {
         throw new Error(`${err.message}; server said:\n${server.output().split('\n').filter((l) => l.includes(queued)).join('\n')}`);
       });
     } finally {
@@ -214,12 +213,11 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
 
   it('a worker refuses a job whose input blob does not match its checksum', async () => {
     await twoWorkers();
-    installRedisDriver();
-    const q = new Queue(QUEUE_NAME, { connection: { url: redis.url } as never });
-    const c = new MiniRedis(redis.url);
+    const q = new Queue(QUEUE_NAME, { connection: bullConnection(redis.url) });
+    const c = openRedis(redis.url);
     try {
       const claimed = 'a'.repeat(64);
-      await c.call('SET', blobKey(claimed), Buffer.from('tampered bytes'));
+      await c.set(blobKey(claimed), Buffer.from('tampered bytes'));
       const job = await q.add('dummy', {
         v: 1,
         operationId: 'op_dummy_tampered',

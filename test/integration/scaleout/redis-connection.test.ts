@@ -1,5 +1,6 @@
-// The Redis connection KTRDR uses for BullMQ and its own keys: password URLs, TLS URLs, binary
-// blobs verified by checksum, and the artefact import that refuses a mismatch.
+// The Redis connections KTRDR opens (ioredis, for BullMQ and its own keys) from one URL: password
+// URLs, rediss:// with a private CA, binary blobs verified by checksum, and the artefact import
+// that refuses a mismatch.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,8 +9,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importArtefacts } from '../../../src/main/scaleout/artefacts';
 import { ChecksumMismatchError, getVerifiedBlob, putBlob, sha256Of } from '../../../src/main/scaleout/blobs';
-import { blobKey, installRedisDriver } from '../../../src/main/scaleout/connection';
-import { MiniRedis, parseRedisUrl, redactRedisUrl } from '../../../src/main/scaleout/redis-client';
+import { blobKey, bullConnection, checkRedisUrl, openRedis, parseRedisUrl, redactRedisUrl, redisOptions } from '../../../src/main/scaleout/connection';
 import { hasRedis, noRedisReason, startRedis, type TestRedis } from '../../helpers/redis';
 
 if (!hasRedis) console.log(noRedisReason);
@@ -20,6 +20,12 @@ describe('Redis URLs', () => {
     expect(parseRedisUrl('rediss://ktrdr:pw@redis.example')).toMatchObject({ host: 'redis.example', port: 6379, username: 'ktrdr', password: 'pw', tls: { servername: 'redis.example' } });
     expect(parseRedisUrl('redis://127.0.0.1:6379').tls).toBeUndefined();
     expect(() => parseRedisUrl('http://127.0.0.1:6379')).toThrow(/redis:\/\/ or rediss:\/\//);
+    expect(() => checkRedisUrl('redis://:topsecret@host:6379/x')).toThrow(/^Invalid Redis URL redis:\/\/:\*\*\*@host:6379\/x: database/);
+  });
+
+  it('gives ioredis the same pieces (and TLS only for rediss://)', () => {
+    expect(redisOptions('redis://:s%40cret@10.0.0.5:6380/2', { enableOfflineQueue: false })).toEqual({ host: '10.0.0.5', port: 6380, password: 's@cret', db: 2, enableOfflineQueue: false });
+    expect(redisOptions('rediss://u:pw@redis.example').tls).toMatchObject({ servername: 'redis.example' });
   });
 
   it('never shows the password', () => {
@@ -42,18 +48,19 @@ describe.skipIf(!hasRedis)('against a password-protected redis-server', () => {
   });
 
   it('authenticates with the URL password and fails clearly without it', async () => {
-    const ok = new MiniRedis(redis.url);
-    expect(await ok.call('PING')).toBe('PONG');
+    const ok = openRedis(redis.url);
+    expect(await ok.ping()).toBe('PONG');
     await ok.quit();
-    const bad = new MiniRedis({ url: `redis://:wrong@127.0.0.1:${redis.port}`, retryStrategy: () => null });
-    const err = await new Promise<Error>((resolve) => bad.on('error', resolve));
-    expect(err.message).toMatch(/WRONGPASS|invalid password/i);
+    let err: Error | undefined;
+    const bad = openRedis(`redis://:wrong@127.0.0.1:${redis.port}`, { retryStrategy: () => null }, (e) => (err ??= e));
+    // A command on it fails with Redis's own reason, and so does the connection's error event.
+    await expect(bad.ping()).rejects.toThrow(/WRONGPASS|invalid password/i);
+    expect(err?.message).toMatch(/WRONGPASS|invalid password/i);
     bad.disconnect();
   });
 
   it('runs BullMQ through the same connection (pipelines, MULTI, Lua scripts)', async () => {
-    installRedisDriver();
-    const q = new Queue('auth-check', { connection: { url: redis.url } as never });
+    const q = new Queue('auth-check', { connection: bullConnection(redis.url) });
     try {
       await q.add('x', { n: 1 }, { jobId: 'same' });
       await q.add('x', { n: 2 }, { jobId: 'same' }); // a job id is enqueued once
@@ -66,7 +73,7 @@ describe.skipIf(!hasRedis)('against a password-protected redis-server', () => {
   });
 
   it('stores binary blobs by sha256 and refuses bytes that do not match', async () => {
-    const c = new MiniRedis(redis.url);
+    const c = openRedis(redis.url);
     try {
       const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) & 0xff));
       const sha = await putBlob(c, bytes);
@@ -74,7 +81,7 @@ describe.skipIf(!hasRedis)('against a password-protected redis-server', () => {
       expect((await getVerifiedBlob(c, { path: 'models/s/1d_v1/model.bin', sha256: sha, size: bytes.length })).equals(bytes)).toBe(true);
 
       const fake = 'b'.repeat(64);
-      await c.call('SET', blobKey(fake), Buffer.from('not what was promised'));
+      await c.set(blobKey(fake), Buffer.from('not what was promised'));
       await expect(getVerifiedBlob(c, { path: 'models/s/1d_v1/model.bin', sha256: fake, size: 21 })).rejects.toBeInstanceOf(ChecksumMismatchError);
 
       // The import stores nothing when one artefact does not match.
@@ -115,17 +122,16 @@ describe.skipIf(!hasRedis || !hasOpenssl)('rediss:// against a TLS-only redis-se
   it('connects with the private CA and runs BullMQ over TLS; refuses a server it cannot verify', async () => {
     expect(redis.url.startsWith('rediss://:pw@')).toBe(true);
     delete process.env.KTRDR_REDIS_TLS_CA;
-    const untrusted = new MiniRedis({ url: redis.url, retryStrategy: () => null });
-    const err = await new Promise<Error>((resolve) => untrusted.on('error', resolve));
+    let untrusted: ReturnType<typeof openRedis> | undefined;
+    const err = await new Promise<Error>((resolve) => (untrusted = openRedis(redis.url, { retryStrategy: () => null }, resolve)));
     expect(err.message).toMatch(/self[- ]signed|certificate/i);
-    untrusted.disconnect();
+    untrusted!.disconnect();
 
     process.env.KTRDR_REDIS_TLS_CA = join(dir, 'cert.pem');
-    const c = new MiniRedis(redis.url);
-    expect(await c.call('PING')).toBe('PONG');
+    const c = openRedis(redis.url);
+    expect(await c.ping()).toBe('PONG');
     await c.quit();
-    installRedisDriver();
-    const q = new Queue('tls-check', { connection: { url: redis.url } as never });
+    const q = new Queue('tls-check', { connection: bullConnection(redis.url) });
     try {
       await q.add('x', { n: 1 }, { jobId: 'one' });
       expect((await q.getJob('one'))?.data).toEqual({ n: 1 });
