@@ -95,7 +95,7 @@ describe('renderBacktestReport', () => {
     expect(html).toContain('410.50 USD');
     expect(html).toContain('Spread cost');
     expect(html).toContain('Buy &amp; hold at the strategy’s exposure');
-    expect(html).toContain('1.25 %');
+    expect(html).toContain('1.25%');
     expect(html).toContain('1234 bars of the backtest range overlap');
     expect(html).toContain('overlaps training');
     expect(html).toContain('Monthly returns');
@@ -104,6 +104,6 @@ describe('renderBacktestReport', () => {
   it('reads the current single buy-and-hold benchmark shape too', () => {
     const html = renderBacktestReport(input({ benchmark: { kind: 'buy_and_hold', total_return_pct: 0.031 } }));
     expect(html).toContain('Buy &amp; hold (fully invested, no costs)');
-    expect(html).toContain('3.10 %');
+    expect(html).toContain('3.10%');
   });
 });
