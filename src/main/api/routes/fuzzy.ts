@@ -8,6 +8,7 @@ import { evaluateMembership, MEMBERSHIPS, membershipType } from '../../../core/f
 import type { FuzzySetConfig, MembershipSpec } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
+import { NAME_RE } from '../../../shared/api-schemas';
 
 const membershipInput = z.union([z.array(z.number()).min(2).max(4), z.object({ type: z.string().min(1).max(40), parameters: z.array(z.number()).min(2).max(4) })]);
 
@@ -15,7 +16,7 @@ const evaluateBody = z.object({
   indicator: z.string().min(1).max(100).describe('A fuzzy set id, or the indicator id a fuzzy set reads'),
   values: z.array(z.number().nullable()).min(1).max(1_000_000),
   dates: z.array(z.string()).optional(),
-  strategy_name: z.string().min(1).max(200).optional(),
+  strategy_name: z.string().min(1).max(200).regex(NAME_RE, 'letters, digits, _ and - only').optional(),
   memberships: z.record(z.string().min(1).max(60), membershipInput).optional(),
 });
 
@@ -77,7 +78,7 @@ export function fuzzyRoutes(ctx: AppContext) {
           tags: ['fuzzy'],
           summary: 'Fuzzy sets built on an indicator (or with that id), across strategies or in one',
           params: z.object({ indicator: z.string().min(1).max(100) }),
-          querystring: z.object({ strategy_name: z.string().min(1).max(200).optional() }),
+          querystring: z.object({ strategy_name: z.string().min(1).max(200).regex(NAME_RE, 'letters, digits, _ and - only').optional() }),
         },
       },
       async (req) => {
