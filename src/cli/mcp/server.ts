@@ -138,7 +138,7 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
 
   tool(
     'import_csv',
-    'Import bars from a CSV file inside KTRDR_HOME (paths outside it are refused).',
+    'Import bars from a CSV file in KTRDR_HOME/imports (or a folder the server lists in KTRDR_IMPORT_DIRS); paths outside KTRDR_HOME are refused.',
     z.object({ path: z.string().min(1).max(4096).describe('File path, relative to KTRDR_HOME or absolute inside it'), symbol: z.string().min(1).max(64), timeframe: z.string().min(1).max(8), timezone: z.string().max(64).optional() }),
     async (a) => {
       const path = checkPathInHome(a.path, opts.home);

@@ -178,9 +178,11 @@ describe('ktrdr mcp guards', () => {
       const r = await call(c, 'import_csv', { path, symbol: 'EURUSD', timeframe: '1h' });
       expect(r.error, path).toMatch(/outside KTRDR_HOME/);
     }
-    // A file inside home is imported (the guard does not refuse everything).
-    writeFileSync(join(home, 'tiny.csv'), 'date,open,high,low,close,volume\n2024-01-02,1.1,1.2,1.0,1.15,100\n2024-01-03,1.15,1.25,1.1,1.2,120\n');
-    const ok = await call(c, 'import_csv', { path: 'tiny.csv', symbol: 'TESTSYM', timeframe: '1d' });
+    // A file in the home's import folder is imported (the guard does not refuse everything; the server
+    // itself reads server-side files only from KTRDR_HOME/imports and KTRDR_IMPORT_DIRS).
+    mkdirSync(join(home, 'imports'), { recursive: true });
+    writeFileSync(join(home, 'imports', 'tiny.csv'), 'date,open,high,low,close,volume\n2024-01-02,1.1,1.2,1.0,1.15,100\n2024-01-03,1.15,1.25,1.1,1.2,120\n');
+    const ok = await call(c, 'import_csv', { path: 'imports/tiny.csv', symbol: 'TESTSYM', timeframe: '1d' });
     expect(ok.imported).toBe(2);
     expect((await call(c, 'get_strategy', { name: '../../etc/passwd' })).error).toBeTruthy();
     expect((await call(c, 'save_strategy', { name: '../escape', yaml: FIXED })).error).toBeTruthy();
