@@ -12,10 +12,37 @@ import { NAME_RE } from '../../../shared/api-schemas';
 
 const membershipInput = z.union([z.array(z.number()).min(2).max(4), z.object({ type: z.string().min(1).max(40), parameters: z.array(z.number()).min(2).max(4) })]);
 
+/** Values per request: enough for any chart; bounded so validating a hostile body stays quick. */
+const MAX_POINTS = 50_000;
+
+/**
+ * Refuses over-long arrays and wrongly typed entries before the schema walks them: zod reports one
+ * issue per bad element, and building 50,000 issues would hold the event loop for half a second.
+ */
+function checkArrays(body: unknown): void {
+  if (!body || typeof body !== 'object') return;
+  const problems: { field: string; message: string }[] = [];
+  const rules: Array<[string, (x: unknown) => boolean, string]> = [
+    ['values', (x) => x === null || typeof x === 'number', 'a number or null'],
+    ['dates', (x) => typeof x === 'string', 'a string'],
+  ];
+  for (const [field, ok, what] of rules) {
+    const v = (body as Record<string, unknown>)[field];
+    if (!Array.isArray(v)) continue;
+    if (v.length > MAX_POINTS) {
+      problems.push({ field, message: `at most ${MAX_POINTS} entries (got ${v.length})` });
+      continue;
+    }
+    const bad = v.findIndex((x) => !ok(x));
+    if (bad >= 0) problems.push({ field: `${field}.${bad}`, message: `must be ${what}` });
+  }
+  if (problems.length) throw new ValidationError(problems);
+}
+
 const evaluateBody = z.object({
   indicator: z.string().min(1).max(100).describe('A fuzzy set id, or the indicator id a fuzzy set reads'),
-  values: z.array(z.number().nullable()).min(1).max(1_000_000),
-  dates: z.array(z.string()).optional(),
+  values: z.array(z.number().nullable()).min(1).max(MAX_POINTS),
+  dates: z.array(z.string().max(40)).max(MAX_POINTS).optional(),
   strategy_name: z.string().min(1).max(200).regex(NAME_RE, 'letters, digits, _ and - only').optional(),
   memberships: z.record(z.string().min(1).max(60), membershipInput).optional(),
 });
@@ -53,7 +80,7 @@ export function fuzzyRoutes(ctx: AppContext) {
   return async (root: FastifyInstance) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
 
-    app.post('/fuzzy/evaluate', { schema: { tags: ['fuzzy'], summary: 'Membership degrees of indicator values (a strategy’s fuzzy set, or inline memberships)', body: evaluateBody } }, async (req) => {
+    app.post('/fuzzy/evaluate', { bodyLimit: 2 * 1024 * 1024, preValidation: async (req) => checkArrays(req.body), schema: { tags: ['fuzzy'], summary: 'Membership degrees of indicator values (a strategy’s fuzzy set, or inline memberships)', body: evaluateBody } }, async (req) => {
       const b = req.body;
       let memberships: MembershipSpec[];
       if (b.memberships) memberships = inlineMemberships(b.memberships);
