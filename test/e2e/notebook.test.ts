@@ -162,7 +162,7 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     await page.getByTestId('test-metrics').waitFor();
     expect(await page.locator('[data-testid="test-metrics"] tr[data-key="test_accuracy"] th').textContent()).toBe('Test accuracy');
     expect(await page.locator('[data-testid="test-metrics"] tr[data-key="test_accuracy"] td').textContent()).toMatch(/^\d+\.\d\d%$/);
-    expect(await page.locator('[data-testid="baseline"] tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="baseline-verdict"] li').count()).toBeGreaterThan(0);
     await shot(page, 'trained-from-editor');
   });
 
@@ -198,7 +198,7 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     expect(await page.locator('[data-testid="bt-metrics"] tr[data-key="total_return_pct"] th').getAttribute('title')).toMatch(/Final equity/);
     expect(await page.locator('[data-testid="bt-metrics"] tr[data-key="avg_holding_period"]').count()).toBe(0);
     expect(await page.locator('[data-testid="bt-benchmarks"] tr[data-key="total_return_pct"] td').last().textContent()).toMatch(/^-?\d+\.\d\d ?%$/);
-    expect(await page.locator('[data-testid="bt-settings"] tr[data-key="commission_rate"] td').textContent()).toMatch(/%$/);
+    expect(await page.locator('[data-testid="bt-settings"] tr[data-key="position_size"] td').textContent()).toMatch(/%$/);
     // The crosshair legend reads the bar under the cursor: ISO time, OHLC and volume.
     const plot = page.locator('[data-testid="bt-candles"] .u-over');
     await plot.waitFor({ timeout: 15_000 });
