@@ -76,6 +76,15 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     await waitFor(async () => (await page.getByTestId('gap-report').textContent())!.length > 0, 10_000, 'the gap report');
     expect(await page.getByTestId('gap-report').getByRole('alert').count()).toBe(0);
     await screenshot(page, 'data-chart');
+    // FX hourly bars have weekend gaps: non-trading time is collapsed by default, and the toggle redraws on a time axis.
+    const chart = page.locator('.candle-chart').filter({ has: page.getByTestId('data-candles') });
+    expect(await chart.getAttribute('data-collapsed')).toBe('true');
+    expect(await page.getByTestId('collapse-gaps').isChecked()).toBe(true);
+    await page.getByTestId('collapse-gaps').uncheck();
+    await waitFor(async () => (await chart.getAttribute('data-collapsed')) === 'false', 5_000, 'the chart to show calendar time');
+    await page.locator('[data-testid="data-candles"] canvas').first().waitFor();
+    await page.getByTestId('collapse-gaps').check();
+    await waitFor(async () => (await chart.getAttribute('data-collapsed')) === 'true', 5_000, 'the chart to collapse non-trading time');
 
     await requireEndpoint(server, 'POST', '/data/import', {});
     await page.getByTestId('csv-file').setInputFiles({ name: 'E2ETEST_daily.csv', mimeType: 'text/csv', buffer: Buffer.from(sampleCsv(40)) });

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type uPlot from 'uplot';
 import { aggregateCandles, readoutText, visibleRange, type CandleColumns } from '../lib/candles';
+import { barIndexAt, hasSessionGaps, indexToTime, ordinalTickLabel, ordinalTicks, timeToIndex } from '../lib/collapse-gaps';
 import { useApp } from '../stores/app';
 import { axis, chartTheme } from './chart-theme';
 import { attachWheelZoom, chartKeys, setXWindow } from './chart-zoom';
@@ -56,12 +57,24 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
   markersRef.current = markers;
   const firstDraw = useRef(onFirstDraw);
 
+  const gappy = useMemo(() => hasSessionGaps(candles.time), [candles]);
+  const [collapseChoice, setCollapseChoice] = useState<boolean | null>(null);
+  // On by default for bars with session gaps; the user's choice sticks while the chart lives.
+  const collapsed = gappy && (collapseChoice ?? true);
+  const collapsedRef = useRef(collapsed);
+  collapsedRef.current = collapsed;
+
   const t = useMemo(() => chartTheme(), [theme]);
   const options = useMemo(() => {
+    // x position of bar i, and of a time, on the x scale (the bar index when collapsed).
+    const xOf = collapsed ? (i: number) => i : (i: number) => candles.time[i];
+    const xAt = collapsed ? (sec: number) => timeToIndex(candles.time, sec) : (sec: number) => sec;
     const drawCandles = (u: uPlot) => {
       const c = candles;
       if (c.time.length === 0 || u.scales.x.min === undefined) return;
-      const [i0, i1] = visibleRange(c.time, u.scales.x.min, u.scales.x.max!);
+      const [i0, i1] = collapsed
+        ? [Math.max(0, Math.ceil(u.scales.x.min)), Math.min(c.time.length - 1, Math.floor(u.scales.x.max!))]
+        : visibleRange(c.time, u.scales.x.min, u.scales.x.max!);
       const ctx = u.ctx;
       const { left, top, width, height: h } = u.bbox;
       const columns = width / devicePixelRatio / MIN_CANDLE_PX;
@@ -73,8 +86,8 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
       ctx.clip();
       const hl = highlightRef.current;
       if (hl) {
-        const xa = u.valToPos(hl.from, 'x', true);
-        const xb = u.valToPos(hl.to, 'x', true);
+        const xa = u.valToPos(xAt(hl.from), 'x', true);
+        const xb = u.valToPos(xAt(hl.to), 'x', true);
         ctx.fillStyle = `${t.accent}2e`;
         ctx.fillRect(Math.min(xa, xb) - 2, top, Math.max(4, Math.abs(xb - xa) + 4), h);
       }
@@ -89,8 +102,8 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
             let vol = 0;
             for (let i = k.i0; i <= k.i1; i++) vol += c.volume[i];
             vol /= k.i1 - k.i0 + 1;
-            const x0 = u.valToPos(c.time[k.i0], 'x', true);
-            const x1 = u.valToPos(c.time[k.i1], 'x', true);
+            const x0 = u.valToPos(xOf(k.i0), 'x', true);
+            const x1 = u.valToPos(xOf(k.i1), 'x', true);
             const bw = Math.max(1, Math.min(40 * devicePixelRatio, (k.i1 - k.i0 + 1) * perBarPx * 0.7));
             const vh = (vol / vmax) * paneH;
             ctx.fillRect(Math.round((x0 + x1) / 2 - bw / 2), top + h - vh, Math.round(bw), vh);
@@ -103,8 +116,8 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         const bodies = new Path2D();
         for (const k of list) {
           if (k.close >= k.open !== up) continue;
-          const x0 = u.valToPos(c.time[k.i0], 'x', true);
-          const x1 = u.valToPos(c.time[k.i1], 'x', true);
+          const x0 = u.valToPos(xOf(k.i0), 'x', true);
+          const x1 = u.valToPos(xOf(k.i1), 'x', true);
           const cx = Math.round((x0 + x1) / 2);
           const bw = Math.max(1, Math.min(40 * devicePixelRatio, (k.i1 - k.i0 + 1) * perBarPx * 0.7));
           const yh = Math.round(u.valToPos(k.high, 'y', true));
@@ -134,7 +147,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
             pen = false;
             continue;
           }
-          const x = u.valToPos(c.time[i], 'x', true);
+          const x = u.valToPos(xOf(i), 'x', true);
           const y = u.valToPos(v, 'y', true);
           if (pen) ctx.lineTo(x, y);
           else ctx.moveTo(x, y);
@@ -142,7 +155,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         }
         ctx.stroke();
       });
-      drawMarkers(u, markersRef.current ?? [], t);
+      drawMarkers(u, markersRef.current ?? [], t, markerX);
       ctx.restore();
       if (firstDraw.current) {
         const cb = firstDraw.current;
@@ -150,13 +163,27 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         cb();
       }
     };
+    // Markers are placed by time; collapsed, on the index of the bar they fall in.
+    // (A marker before the first bar has no bar: -Infinity keeps it off the chart, as on a time axis.)
+    const markerX = collapsed ? (m: TradeMarker) => (m.time < candles.time[0] ? -Infinity : barIndexAt(candles.time, m.time)) : (m: TradeMarker) => m.time;
+    const xScale = collapsed ? { time: false } : { time: true };
+    // Ordinal axis: ticks on whole bars, labelled with the bars' real times.
+    const xAxis = collapsed
+      ? axis(t, {
+          splits: (u: uPlot) => ordinalTicks(candles.time.length, u.scales.x.min ?? 0, u.scales.x.max ?? 0, Math.max(2, Math.floor(u.bbox.width / devicePixelRatio / 110))),
+          values: (u: uPlot, splits: number[]) => {
+            const span = indexToTime(candles.time, u.scales.x.max ?? 0) - indexToTime(candles.time, u.scales.x.min ?? 0);
+            return splits.map((i) => ordinalTickLabel(candles.time, i, span));
+          },
+        })
+      : axis(t);
     return {
-      scales: { x: { time: true } },
+      scales: { x: xScale },
       legend: { show: false },
       cursor: { drag: { x: true, y: false }, points: { show: false } },
       // The y range leaves room at the bottom for the volume pane.
-      ...(volume && candles.volume ? { scales: { x: { time: true }, y: { range: (_u: uPlot, lo: number, hi: number) => [lo - (hi - lo) * 0.25, hi + (hi - lo) * 0.03] as uPlot.Range.MinMax } } } : {}),
-      axes: [axis(t), axis(t, { size: 70 })],
+      ...(volume && candles.volume ? { scales: { x: xScale, y: { range: (_u: uPlot, lo: number, hi: number) => [lo - (hi - lo) * 0.25, hi + (hi - lo) * 0.03] as uPlot.Range.MinMax } } } : {}),
+      axes: [xAxis, axis(t, { size: 70 })],
       series: [{}, { label: 'low', stroke: 'transparent', paths: () => null, points: { show: false } }, { label: 'high', stroke: 'transparent', paths: () => null, points: { show: false } }],
       hooks: {
         draw: [drawCandles],
@@ -165,29 +192,37 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
             const el = readout.current;
             if (!el) return;
             const i = u.cursor.idx;
-            const near = nearestMarker(u, markersRef.current ?? [], u.cursor.left ?? -1, u.cursor.top ?? -1);
+            const near = nearestMarker(u, markersRef.current ?? [], u.cursor.left ?? -1, u.cursor.top ?? -1, markerX);
             const ov = i == null ? '' : (overlaysRef.current ?? []).map((o) => `  ${o.label} ${o.values[i] == null ? '—' : (o.values[i] as number).toPrecision(5)}`).join('');
             el.textContent = (readoutText(candles, i, near) + ov) || 'Move over the chart for time, OHLC and volume';
             el.dataset.marker = near ? near.kind : '';
           },
         ],
-        // The visible window, readable from the page (tests, diagnostics).
+        // The visible window in unix seconds (also when collapsed), readable from the page (tests, diagnostics).
         setScale: [
           (u: uPlot, key: string) => {
             if (key !== 'x' || !u.root.parentElement) return;
-            u.root.parentElement.dataset.xMin = String(Math.round(u.scales.x.min ?? 0));
-            u.root.parentElement.dataset.xMax = String(Math.round(u.scales.x.max ?? 0));
+            const toSec = (x: number) => (collapsed ? indexToTime(candles.time, x) : x);
+            u.root.parentElement.dataset.xMin = String(Math.round(toSec(u.scales.x.min ?? 0)));
+            u.root.parentElement.dataset.xMax = String(Math.round(toSec(u.scales.x.max ?? 0)));
           },
         ],
       },
     } as Omit<uPlot.Options, 'width' | 'height'>;
-  }, [candles, t, volume]);
+  }, [candles, t, volume, collapsed]);
 
-  const data = useMemo(() => [candles.time, candles.low, candles.high] as unknown as uPlot.AlignedData, [candles]);
+  const data = useMemo(() => {
+    const x = collapsed ? Float64Array.from({ length: candles.time.length }, (_, i) => i) : candles.time;
+    return [x, candles.low, candles.high] as unknown as uPlot.AlignedData;
+  }, [candles, collapsed]);
+
+  /** A window in unix seconds on the x scale (the bar index when collapsed). */
+  const applyZoom = (u: uPlot, z: { min: number; max: number }) =>
+    collapsedRef.current ? setXWindow(u, timeToIndex(candles.time, z.min), timeToIndex(candles.time, z.max)) : setXWindow(u, z.min, z.max);
 
   useEffect(() => {
     const u = plot.current;
-    if (u && zoom) setXWindow(u, zoom.min, zoom.max);
+    if (u && zoom) applyZoom(u, zoom);
   }, [zoom]);
 
   useEffect(() => {
@@ -195,7 +230,12 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
   }, [markers, highlight, overlays]);
 
   return (
-    <div className="candle-chart">
+    <div className="candle-chart" data-collapsed={collapsed ? 'true' : 'false'}>
+      {gappy && (
+        <label className="small muted chart-collapse">
+          <input type="checkbox" data-testid="collapse-gaps" checked={collapsed} onChange={(e) => setCollapseChoice(e.target.checked)} /> Collapse non-trading time
+        </label>
+      )}
       <div className="chart-readout mono small" ref={readout} data-testid={testId ? `${testId}-readout` : undefined} aria-live="off">
         Move over the chart for time, OHLC and volume
       </div>
@@ -210,7 +250,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
       onCreate={(u) => {
         plot.current = u;
         attachWheelZoom(u);
-        if (zoom) setXWindow(u, zoom.min, zoom.max);
+        if (zoom) applyZoom(u, zoom);
       }}
       onKeyDown={chartKeys}
       />
@@ -224,12 +264,12 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
 }
 
 /** The marker within 10 px of the cursor (CSS px), or null. */
-function nearestMarker(u: uPlot, markers: TradeMarker[], left: number, top: number): TradeMarker | null {
+function nearestMarker(u: uPlot, markers: TradeMarker[], left: number, top: number, markerX: (m: TradeMarker) => number): TradeMarker | null {
   if (left < 0 || !markers.length) return null;
   let best: TradeMarker | null = null;
   let bestD = 10;
   for (const m of markers) {
-    const dx = u.valToPos(m.time, 'x') - left;
+    const dx = u.valToPos(markerX(m), 'x') - left;
     if (Math.abs(dx) > bestD) continue;
     const dy = u.valToPos(m.price, 'y') - top;
     const d = Math.hypot(dx, dy / 4);
@@ -241,14 +281,15 @@ function nearestMarker(u: uPlot, markers: TradeMarker[], left: number, top: numb
   return best;
 }
 
-function drawMarkers(u: uPlot, markers: TradeMarker[], t: ReturnType<typeof chartTheme>): void {
+function drawMarkers(u: uPlot, markers: TradeMarker[], t: ReturnType<typeof chartTheme>, markerX: (m: TradeMarker) => number): void {
   const min = u.scales.x.min!;
   const max = u.scales.x.max!;
   const ctx = u.ctx;
   const s = 6 * devicePixelRatio;
   for (const m of markers) {
-    if (m.time < min || m.time > max) continue;
-    const x = u.valToPos(m.time, 'x', true);
+    const mx = markerX(m);
+    if (mx < min || mx > max) continue;
+    const x = u.valToPos(mx, 'x', true);
     const y = u.valToPos(m.price, 'y', true);
     const long = m.side !== 'SELL';
     // Entries point in the trade's direction; exits are hollow, pointing back.
