@@ -3,43 +3,11 @@
 import { classifyProbabilities, DEFAULT_DECISIONS } from '../src/core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../src/core/backtest/engine';
 import { computeMetrics } from '../src/core/backtest/metrics';
-import type { EngineBars } from '../src/core/backtest/types';
-import { seededRandom } from './stats';
+import { syntheticBacktestInputs } from './backtest-inputs';
 
 const HOUR = 3_600_000;
 
-function makeInputs(n: number) {
-  const r = seededRandom(42);
-  const bars: EngineBars = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-  };
-  let price = 1.1;
-  for (let i = 0; i < n; i++) {
-    const open = price;
-    const close = open * (1 + (r() - 0.5) * 0.004);
-    bars.time[i] = Date.UTC(2000, 0, 1) + i * HOUR;
-    bars.open[i] = open;
-    bars.close[i] = close;
-    bars.high[i] = Math.max(open, close) * (1 + r() * 0.001);
-    bars.low[i] = Math.min(open, close) * (1 - r() * 0.001);
-    price = close;
-  }
-  const probs = new Float32Array(n * 3);
-  for (let i = 0; i < n * 3; i += 3) {
-    const a = r() ** 4;
-    const b = r() ** 4;
-    const c = r() ** 4;
-    const s = a + b + c;
-    probs[i] = a / s;
-    probs[i + 1] = b / s;
-    probs[i + 2] = c / s;
-  }
-  return { bars, probs };
-}
+const makeInputs = (n: number) => syntheticBacktestInputs(n, { seed: 42, startYear: 2000, skew: [4, 4, 4] });
 
 export interface BacktestBenchResult {
   name: string;
