@@ -7,20 +7,21 @@ export interface LossTotals {
   weightSum: number;
 }
 
+/** Index of the largest of z[o..o+C) (the first one on ties, as tf.argMax). */
+function rowArgmax(z: Vec, o: number, C: number): number {
+  let arg = 0;
+  for (let c = 1; c < C; c++) if (z[o + c] > z[o + arg]) arg = c;
+  return arg;
+}
+
 /** Mean weighted CE of z[0..rows·C); writes dLoss/dz into g and the counts into `out`. */
 export function softmaxCrossEntropy(z: Vec, g: Vec, labels: Int32Array, w: Vec, rows: number, C: number, out: LossTotals): number {
   let loss = 0;
   let wsum = 0;
   let correct = 0;
   for (let i = 0, o = 0; i < rows; i++, o += C) {
-    let max = z[o];
-    let arg = 0;
-    for (let c = 1; c < C; c++) {
-      if (z[o + c] > max) {
-        max = z[o + c];
-        arg = c;
-      }
-    }
+    const arg = rowArgmax(z, o, C);
+    const max = z[o + arg];
     let sum = 0;
     for (let c = 0; c < C; c++) {
       const e = Math.exp(z[o + c] - max);
@@ -50,14 +51,8 @@ export function weightedLossSum(z: Vec, labels: Int32Array, w: Vec, rows: number
   let weightSum = 0;
   let correct = 0;
   for (let i = 0, o = 0; i < rows; i++, o += C) {
-    let max = z[o];
-    let arg = 0;
-    for (let c = 1; c < C; c++) {
-      if (z[o + c] > max) {
-        max = z[o + c];
-        arg = c;
-      }
-    }
+    const arg = rowArgmax(z, o, C);
+    const max = z[o + arg];
     let sum = 0;
     for (let c = 0; c < C; c++) sum += Math.exp(z[o + c] - max);
     const label = labels[i];
