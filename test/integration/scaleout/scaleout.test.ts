@@ -24,13 +24,16 @@ const workers: TestWorker[] = [];
 
 function strategy(name: string, epochs: number): string {
   const base = readFileSync(join(REPO, 'strategies', 'test_e2e_local_pull.yaml'), 'utf8');
-  return base.replace('name: test_e2e_local_pull', `name: ${name}`).replace('epochs: 15', `epochs: ${epochs}`);
+  // Early stopping off: "slow" must really run all its epochs, or it can finish before the kill.
+  return base
+    .replace('name: test_e2e_local_pull', `name: ${name}`)
+    .replace('epochs: 15', `epochs: ${epochs}\n  early_stopping:\n    enabled: false`);
 }
 
 function writeStrategies(home: string) {
   mkdirSync(join(home, 'strategies'), { recursive: true });
   writeFileSync(join(home, 'strategies', 'tiny.yaml'), strategy('tiny', 2));
-  writeFileSync(join(home, 'strategies', 'slow.yaml'), strategy('slow', 300));
+  writeFileSync(join(home, 'strategies', 'slow.yaml'), strategy('slow', 3000));
 }
 
 async function op(id: string) {
