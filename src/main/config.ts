@@ -57,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const importLimit = numberFromEnv(env, 'KTRDR_IMPORT_LIMIT', DEFAULT_IMPORT_LIMIT, (n) => Number.isInteger(n) && n >= 1024 && n <= 2 ** 31, 'bytes, 1024–2147483648');
   const bodyLimit = numberFromEnv(env, 'KTRDR_BODY_LIMIT', 64 * 1024 * 1024, (n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 31, 'bytes, 1–2147483648');
   oneOf(env, 'LOG_LEVEL', LOG_LEVELS);
+  // Job workers lower their own priority by this much (src/worker/priority.ts); validated here so a typo fails the start.
+  numberFromEnv(env, 'KTRDR_WORKER_NICE', 10, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer 0–19 (0 = same priority as the server)');
   oneOf(env, 'KTRDR_TF_BACKEND', TF_BACKENDS);
   oneOf(env, 'KTRDR_TRAINER', ['tfjs', 'fused']);
   oneOf(env, 'KTRDR_DEFAULT_DATA_SOURCE', DATA_SOURCES);

@@ -3,6 +3,9 @@ import type { JobSpec, MainToWorker } from '../shared/worker-protocol';
 import { JobCancelledError, ProgressBridge } from './bridge';
 import { parentChannel } from './channel';
 import { JOBS } from './jobs';
+import { lowerOwnPriority } from './priority';
+
+lowerOwnPriority();
 
 const channel = parentChannel();
 let bridge: ProgressBridge | null = null;

@@ -1,5 +1,6 @@
 // The seed scenarios (../shared/seeds 000, 001 and 004) against a real server and real worker
 // processes, on the dummy operation (training/backtest variants live with those features).
+import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workerPids, http, sleep, startServer, waitFor, type TestServer } from '../../helpers/server';
 
@@ -25,6 +26,8 @@ describe('operations: seed scenarios on a real server (dummy jobs)', () => {
     expect(running.progress.percentage).toBeGreaterThan(0);
     const workers = workerPids(s.proc.pid!);
     expect(workers.length).toBeGreaterThanOrEqual(1);
+    // Jobs run niced (KTRDR_WORKER_NICE, default 10) so the server keeps answering while they compute.
+    for (const pid of workers) expect(getPriority(pid)).toBe(Math.min(19, getPriority(s.proc.pid!) + 10));
 
     const cancel = await http('DELETE', `${s.api}/operations/${id}`);
     expect(cancel.status).toBe(200);
