@@ -43,7 +43,7 @@ export interface CreateAppOptions {
 export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
   const config = opts.config ?? loadConfig();
   const log = opts.log ?? createLogger(config.logLevel);
-  const lock: HomeLock = acquireHomeLock(config.home, { port: config.port });
+  const lock: HomeLock = await acquireHomeLock(config.home, { port: config.port });
   try {
     const db = openDatabase(config.home);
     const repo = new OperationsRepository(db);

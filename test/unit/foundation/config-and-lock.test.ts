@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,15 +32,49 @@ describe('configuration', () => {
 });
 
 describe('one server per data directory', () => {
-  it('refuses a second lock while the first holder lives, and takes over a dead holder’s lock', () => {
+  it('refuses a second lock while the first holder lives, and takes over a dead holder’s lock', async () => {
     const home = tmp();
-    const first = acquireHomeLock(home, { port: 8000 });
-    expect(() => acquireHomeLock(home, { port: 8001 })).toThrow(HomeLockedError);
+    const first = await acquireHomeLock(home, { port: 8000 });
+    await expect(acquireHomeLock(home, { port: 8001 })).rejects.toThrow(/pid \d+, port 8000/);
+    await expect(acquireHomeLock(home, { port: 8001 })).rejects.toBeInstanceOf(HomeLockedError);
     first.release();
-    acquireHomeLock(home, { port: 8001 }).release();
+    (await acquireHomeLock(home, { port: 8001 })).release();
     writeFileSync(join(home, 'server.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, port: 1 }));
-    const taken = acquireHomeLock(home, { port: 8002 });
+    const taken = await acquireHomeLock(home, { port: 8002 });
     taken.release();
+  });
+
+  it('is released by the OS: a lock file naming a live but unrelated pid (a recycled pid) does not refuse the start', async () => {
+    const home = tmp();
+    // pid 1 is always alive; the old pid-file lock refused here.
+    writeFileSync(join(home, 'server.lock'), JSON.stringify({ pid: 1, port: 1 }));
+    const lock = await acquireHomeLock(home, { port: 8003 });
+    expect(JSON.parse(readFileSync(join(home, 'server.lock'), 'utf8')).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('a SIGKILLed holder frees the home at once (the kernel closes its socket at death, reaped or not)', async () => {
+    const home = tmp();
+    const script = `import('${join(__dirname, '../../../src/main/home-lock.ts')}').then(async (m) => { const f = m.acquireHomeLock ?? m.default.acquireHomeLock; await f(process.argv[1], { port: 9 }); console.log('locked'); setInterval(() => {}, 1000); });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, home], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d) => String(d).includes('locked') && resolve());
+        child.on('exit', (code) => reject(new Error(`lock holder exited ${code}`)));
+      });
+      await expect(acquireHomeLock(home, { port: 8004 })).rejects.toThrow(new RegExp(`pid ${child.pid}, port 9`));
+      process.kill(child.pid!, 'SIGKILL');
+      // Not waited for: the lock must be free as soon as the kernel closed its socket.
+      let lock = null;
+      for (let i = 0; i < 100 && !lock; i++) {
+        lock = await acquireHomeLock(home, { port: 8004 }).catch(() => null);
+        if (!lock) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(lock).not.toBeNull();
+      lock!.release();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
 

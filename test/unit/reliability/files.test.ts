@@ -44,7 +44,7 @@ describe('process liveness (#17.4, #17.11)', () => {
       // The home lock it "holds" is taken over instead of refusing the start.
       const home = tmp();
       writeFileSync(join(home, 'server.lock'), JSON.stringify({ pid: z.pid, port: 1 }));
-      acquireHomeLock(home, { port: 2 }).release();
+      (await acquireHomeLock(home, { port: 2 })).release();
     } finally {
       z.cleanup();
     }
