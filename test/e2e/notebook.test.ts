@@ -199,6 +199,13 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     expect(await page.locator('[data-testid="bt-metrics"] tr[data-key="avg_holding_period"]').count()).toBe(0);
     expect(await page.locator('[data-testid="bt-benchmarks"] tr[data-key="total_return_pct"] td').last().textContent()).toMatch(/^-?\d+\.\d\d ?%$/);
     expect(await page.locator('[data-testid="bt-settings"] tr[data-key="position_size"] td').textContent()).toMatch(/%$/);
+    // The trade count never contradicts the equity: heading, table and metrics agree, and a run
+    // without trades ends at its capital (the other columns of the benchmark table are buy & hold).
+    await page.getByTestId('bt-trades-loading').waitFor({ state: 'detached', timeout: 15_000 });
+    const tradeCount = Number(/^Trades \((\d+)\)$/.exec((await page.getByTestId('bt-trades-heading').textContent()) ?? '')?.[1]);
+    expect(String(tradeCount)).toBe((await page.locator('[data-testid="bt-metrics"] tr[data-key="total_trades"] td').textContent())?.replace(/,/g, ''));
+    expect(await page.locator('[data-testid="trades-table"] tbody tr').count()).toBe(tradeCount);
+    if (tradeCount === 0) expect(await page.locator('[data-testid="bt-benchmarks"] tr[data-key="final_equity"] td').first().textContent()).toBe('100,000.00');
     // The crosshair legend reads the bar under the cursor: ISO time, OHLC and volume.
     const plot = page.locator('[data-testid="bt-candles"] .u-over');
     await plot.waitFor({ timeout: 15_000 });

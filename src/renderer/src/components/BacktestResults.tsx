@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { useBars } from '../hooks/useBars';
 import { useResults } from '../hooks/useResults';
-import { tradeMarkers, tradeWindow } from '../lib/backtest';
+import { tradeMarkers, tradesHeading, tradeWindow } from '../lib/backtest';
 import { BENCHMARK_KEYS, benchmarkColumns, costRows, inSampleNotice } from '../lib/backtest-evaluation';
 import { toUnixSeconds } from '../lib/format';
 import { parseEquityCurve, parseTrades, section, type EquityCurve, type Trade } from '../lib/shapes';
@@ -86,19 +86,28 @@ export function BacktestResults({ op }: { op: OperationView }) {
   const [selected, setSelected] = useState<Trade | null>(null);
   const done = op.status === 'completed';
 
+  // This run's trades and curve. The view stays mounted when another run is picked: an answer that
+  // arrives for a run no longer shown is dropped (it would fill the new run's list), and the old
+  // run's errors go with it.
   useEffect(() => {
+    let live = true;
     setTrades(null);
+    setTradesError(null);
     setCurve(null);
+    setCurveError(null);
     setSelected(null);
     if (!done) return;
     api
       .get(`/backtests/${encodeURIComponent(id)}/trades`)
-      .then((b) => setTrades(parseTrades(b)))
-      .catch((e: Error) => setTradesError(`GET /backtests/${id}/trades: ${e.message}`));
+      .then((b) => live && setTrades(parseTrades(b)))
+      .catch((e: Error) => live && setTradesError(`GET /backtests/${id}/trades: ${e.message}`));
     api
       .get(`/backtests/${encodeURIComponent(id)}/equity_curve`)
-      .then((b) => setCurve(parseEquityCurve(b)))
-      .catch((e: Error) => setCurveError(`GET /backtests/${id}/equity_curve: ${e.message}`));
+      .then((b) => live && setCurve(parseEquityCurve(b)))
+      .catch((e: Error) => live && setCurveError(`GET /backtests/${id}/equity_curve: ${e.message}`));
+    return () => {
+      live = false;
+    };
   }, [id, done]);
 
   const meta = op.metadata ?? null;
@@ -131,6 +140,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
 
   if (!done) return null;
   const inSample = inSampleNotice(results);
+  const tradesTitle = tradesHeading(trades ? trades.length : null, results);
   return (
     <div className="panel" data-testid="backtest-results">
       <h2>Results</h2>
@@ -191,8 +201,14 @@ export function BacktestResults({ op }: { op: OperationView }) {
           </div>
         )}
       </div>
-      <h3>Trades ({trades?.length ?? 0})</h3>
+      <h3 data-testid="bt-trades-heading">{tradesTitle.text}</h3>
       <ErrorNote error={tradesError} />
+      <ErrorNote error={tradesTitle.mismatch} testId="bt-trades-mismatch" />
+      {!trades && !tradesError && (
+        <p className="empty" data-testid="bt-trades-loading">
+          Loading trades…
+        </p>
+      )}
       {trades && trades.length === 0 && <p className="empty">No trades.</p>}
       {trades && trades.length > 0 && (
         <div className="trades-fill">

@@ -69,3 +69,25 @@ export function tradeMarkers(trades: Trade[]) {
   }
   return out;
 }
+
+/** The run's own trade count from its results (`trade_count`, else `metrics.total_trades`), or null. */
+export function resultsTradeCount(results: Record<string, unknown> | null): number | null {
+  if (!results) return null;
+  const m = results.metrics && typeof results.metrics === 'object' ? (results.metrics as Record<string, unknown>) : {};
+  const n = typeof results.trade_count === 'number' ? results.trade_count : m.total_trades;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/**
+ * The trades heading of a result view. `loaded` is the length of the list read from
+ * `GET /backtests/{id}/trades` (null while it is on its way or when it failed): until then the
+ * results' count stands in, and "…" when neither is known — never a placeholder 0, which next to an
+ * equity that moved reads as "money moved without trades". A list whose length differs from the
+ * results' count is said, not hidden.
+ */
+export function tradesHeading(loaded: number | null, results: Record<string, unknown> | null): { text: string; mismatch: string | null } {
+  const expected = resultsTradeCount(results);
+  const count = loaded ?? expected;
+  const mismatch = loaded !== null && expected !== null && loaded !== expected ? `The trade list has ${loaded} trades but the results count ${expected}` : null;
+  return { text: `Trades (${count ?? '…'})`, mismatch };
+}
