@@ -1,12 +1,12 @@
 // Experiments benchmark: a 12-fold walk-forward of neuro_mean_reversion on EURUSD 1h 2007-2018 and a
-// 16-trial random sweep, through a real server (source build, children in worker processes).
+// 16-trial random sweep, through a real server (the built bundle, children in worker processes).
 // Reports wall time and CPU utilisation: the server's CPU time plus that of its reaped children
 // (/proc/<pid>/stat utime+stime+cutime+cstime) over wall time × cores.
 //
 // Knobs (env): BENCH_EXP_EPOCHS (default: the strategy's own, 30), BENCH_EXP_FOLDS_ONLY=1 / BENCH_EXP_SWEEP_ONLY=1,
 // KTRDR_MAX_WORKERS (default: the core count). Numbers on a shared machine are pessimistic.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO, http, startServer, waitFor, type TestServer } from '../test/helpers/server';
 import { round } from './stats';
@@ -56,8 +56,10 @@ async function runExperiment(s: TestServer, path: string, body: Record<string, u
 
 export async function benchExperiments(): Promise<Record<string, unknown>> {
   const epochs = process.env.BENCH_EXP_EPOCHS;
-  const s = await startServer({ env: { LOG_LEVEL: 'warn', KTRDR_MAX_WORKERS: process.env.KTRDR_MAX_WORKERS ?? String(cpus().length) } });
-  const out: Record<string, unknown> = { cores: cpus().length, epochs: epochs ? Number(epochs) : 'strategy default (30)', note: 'shared machine: pessimistic' };
+  // The built bundle, as users run it (`npm run bench` builds first): from sources every child would
+  // compile the worker's TypeScript again on start.
+  const s = await startServer({ built: true, env: { LOG_LEVEL: 'warn', KTRDR_MAX_WORKERS: process.env.KTRDR_MAX_WORKERS ?? String(cpus().length) } });
+  const out: Record<string, unknown> = { cores: cpus().length, epochs: epochs ? Number(epochs) : 'strategy default (30)', note: `load average ${loadavg()[0].toFixed(1)} at start` };
   try {
     let text = readFileSync(join(REPO, 'strategies', 'neuro_mean_reversion.yaml'), 'utf8').replace(/timeframe: 1d/, 'timeframe: 1h');
     if (epochs) text = text.replace(/epochs: \d+/, `epochs: ${epochs}`);
