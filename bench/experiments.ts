@@ -36,6 +36,21 @@ function liveChildrenCpu(pid: number): number {
   return total;
 }
 
+/** Median run time of the children by type (started → completed), to see where an experiment's time goes. */
+function childSeconds(kids: Array<{ operation_type: string; started_at: string | null; completed_at: string | null }>): Record<string, { n: number; median_s: number; total_s: number }> {
+  const by: Record<string, number[]> = {};
+  for (const k of kids) {
+    if (!k.started_at || !k.completed_at) continue;
+    (by[k.operation_type] ??= []).push((Date.parse(k.completed_at) - Date.parse(k.started_at)) / 1000);
+  }
+  return Object.fromEntries(
+    Object.entries(by).map(([type, xs]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return [type, { n: xs.length, median_s: round(sorted[Math.floor(sorted.length / 2)], 2), total_s: round(xs.reduce((a, b) => a + b, 0), 1) }];
+    }),
+  );
+}
+
 async function runExperiment(s: TestServer, path: string, body: Record<string, unknown>) {
   const pid = s.proc.pid!;
   const cpu0 = cpuSeconds(pid) + liveChildrenCpu(pid);
@@ -51,7 +66,7 @@ async function runExperiment(s: TestServer, path: string, body: Record<string, u
   const cpu = cpuSeconds(pid) + liveChildrenCpu(pid) - cpu0;
   const kids = (await http('GET', `${s.api}/operations/${id}/children`)).body.data as any[];
   const { results } = (await http('GET', `${s.api}/operations/${id}/results`)).body;
-  return { id, status: op.status, error: op.error_message, wall_s: round(wall, 1), cpu_s: round(cpu, 1), cpu_utilisation: round(cpu / (wall * cpus().length), 3), children: kids.length, results };
+  return { id, status: op.status, error: op.error_message, wall_s: round(wall, 1), cpu_s: round(cpu, 1), cpu_utilisation: round(cpu / (wall * cpus().length), 3), children: kids.length, child_seconds: childSeconds(kids), results };
 }
 
 export async function benchExperiments(): Promise<Record<string, unknown>> {
@@ -83,6 +98,7 @@ export async function benchExperiments(): Promise<Record<string, unknown>> {
         wall_s: wf.wall_s,
         cpu_s: wf.cpu_s,
         cpu_utilisation: wf.cpu_utilisation,
+        child_seconds: wf.child_seconds,
         stitched_return: wf.results?.stitched_metrics?.total_return,
         goal_s: 120,
       };
@@ -106,6 +122,7 @@ export async function benchExperiments(): Promise<Record<string, unknown>> {
         wall_s: sw.wall_s,
         cpu_s: sw.cpu_s,
         cpu_utilisation: sw.cpu_utilisation,
+        child_seconds: sw.child_seconds,
         dsr: sw.results?.overfitting?.deflated_sharpe?.deflated_sharpe_ratio,
         pbo: sw.results?.overfitting?.pbo?.pbo,
         goal_s: 120,

@@ -156,6 +156,41 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
     }
   }, 300_000);
 
+  it('a 6-trial sweep runs its children on both workers; every trial\'s model arrives checksummed in the server home', async () => {
+    await twoWorkers();
+    const started = await http('POST', `${server.api}/experiments/sweeps/start`, {
+      strategy_name: 'tiny',
+      ...RANGE,
+      space: { 'training.learning_rate': { values: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016] } },
+      sampler: 'grid',
+      trials: 6,
+      objective: 'oos_sharpe',
+      seed: 3,
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const id = started.body.operation_id as string;
+    const sweep = await waitTerminal(id, 240_000);
+    expect(sweep.status, sweep.error_message).toBe('completed');
+    const { results } = (await http('GET', `${server.api}/operations/${id}/results`)).body;
+    expect(results.trials).toHaveLength(6);
+    for (const t of results.trials) expect(t.status).toBe('completed');
+    expect(results.overfitting.deflated_sharpe.trials).toBe(6);
+
+    const kids = (await http('GET', `${server.api}/operations/${id}/children`)).body.data as Array<Record<string, any>>;
+    expect(kids.filter((k) => k.operation_type === 'training')).toHaveLength(6);
+    expect(kids.filter((k) => k.operation_type === 'backtesting')).toHaveLength(6);
+    const used = new Set(kids.map((k) => k.metadata.worker));
+    expect(used.size, [...used].join(', ')).toBe(2);
+    for (const w of used) expect(workers.map((x) => `:${x.pid}`).some((p) => String(w).endsWith(p))).toBe(true);
+    for (const k of kids.filter((c) => c.operation_type === 'training')) {
+      const res = (await http('GET', `${server.api}/operations/${k.operation_id}/results`)).body.results;
+      expect(res.artefacts.length).toBeGreaterThan(0);
+      for (const a of res.artefacts) expect(sha(join(server.home, a.path))).toBe(a.sha256);
+      const metrics = (await http('GET', `${server.api}/operations/${k.operation_id}/metrics?cursor=0`)).body;
+      expect(metrics.metrics.map((m: { epoch: number }) => m.epoch)).toEqual([1, 2]);
+    }
+  }, 300_000);
+
   it('SIGKILL of a worker mid-training: the other takes the job over; completed once, no duplicate epochs', async () => {
     await twoWorkers();
     const id = await train('slow');
