@@ -13,6 +13,8 @@ export const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).di
 
 export async function putBlob(redis: Redis, bytes: Buffer): Promise<string> {
   const sha = sha256Of(bytes);
+  // Already there (the same bar file for every trial of a sweep): renew its lifetime, send nothing.
+  if ((await redis.expire(blobKey(sha), BLOB_TTL_S)) === 1) return sha;
   // NX: the same content is stored once; EX keeps Redis from filling up with old artefacts.
   const set = await redis.set(blobKey(sha), bytes, 'EX', BLOB_TTL_S, 'NX');
   if (set === null) await redis.expire(blobKey(sha), BLOB_TTL_S);

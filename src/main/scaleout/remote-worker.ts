@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import { parseJobPayload, type FileRef, type JobPayload, type JobReturn } from '../../shared/job-payload';
 import type { JobSpec, SnapshotMessage, WorkerToMain } from '../../shared/worker-protocol';
 import { ChildProcessJobHost, type JobHost } from '../operations/job-host';
+import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from './blob-cache';
 import { getVerifiedBlob, putBlob, sha256Of } from './blobs';
 import { bullConnection, CANCEL_CHANNEL, cancelKey, openRedis, QUEUE_NAME, redactRedisUrl, WORKERS_KEY, workerKey } from './connection';
 import type { ProgressEnvelope } from './bullmq-job-host';
@@ -27,6 +28,8 @@ export interface RemoteWorkerOptions {
   /** How often a job may lose its worker before it fails. */
   maxStalledCount?: number;
   host?: JobHost;
+  /** Bound of the local copy of fetched inputs (bytes; 0 = no cache). */
+  blobCacheBytes?: number;
 }
 
 /** The cancel flag is polled too, in case a pub/sub message was missed during a reconnect. */
@@ -59,9 +62,11 @@ export class RemoteWorker {
   private running = 0;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly log: (line: string) => void;
+  private readonly blobs: BlobCache;
 
   constructor(private readonly o: RemoteWorkerOptions) {
     this.log = o.log ?? ((l) => process.stdout.write(`${l}\n`));
+    this.blobs = new BlobCache(join(o.home, 'blob-cache'), o.blobCacheBytes ?? DEFAULT_BLOB_CACHE_BYTES);
     this.host = o.host ?? new ChildProcessJobHost();
     // Errors (Redis away) surface as rejected commands, which every caller here handles; ioredis
     // reconnects by itself and re-subscribes the subscriber to its channel.
@@ -121,9 +126,10 @@ export class RemoteWorker {
     const stage = join(this.o.home, 'jobs', `${id}-${Date.now().toString(36)}`);
     try {
       await job.updateProgress({ worker: this.id, message: null } satisfies ProgressEnvelope as never);
+      const hits = this.blobs.stats.hits;
       const before = await this.stage(stage, payload.inputs);
       const spec: JobSpec = { operationId: id, jobType: payload.jobType, params: this.localParams(payload.params, stage), home: stage, logLevel: payload.logLevel };
-      this.log(`job ${id} (${payload.jobType}) started`);
+      this.log(`job ${id} (${payload.jobType}) started (${payload.inputs.length} input(s), ${this.blobs.stats.hits - hits} from the local cache)`);
       const { outcome, exit } = await this.run(job, spec);
       if (outcome?.type === 'result') {
         const outputs = await this.collectOutputs(stage, before);
@@ -154,7 +160,7 @@ export class RemoteWorker {
     for (const ref of inputs) {
       let bytes: Buffer;
       try {
-        bytes = await getVerifiedBlob(this.redis, ref);
+        bytes = await this.blobs.get(ref, (r) => getVerifiedBlob(this.redis, r));
       } catch (err) {
         throw new UnrecoverableError((err as Error).message);
       }

@@ -26,7 +26,10 @@ export async function runWorkerCommand(opts: WorkerCommandOptions): Promise<Remo
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new WorkerUsageError(`--concurrency must be an integer 1..64 (got ${opts.concurrency})`);
   const home = resolve(opts.home ?? process.env.KTRDR_WORKER_HOME ?? join(homedir(), '.ktrdr-worker'));
   mkdirSync(home, { recursive: true });
+  const cacheMb = process.env.KTRDR_WORKER_BLOB_CACHE_MB === undefined || process.env.KTRDR_WORKER_BLOB_CACHE_MB === '' ? 2048 : Number(process.env.KTRDR_WORKER_BLOB_CACHE_MB);
+  if (!Number.isInteger(cacheMb) || cacheMb < 0) throw new WorkerUsageError(`KTRDR_WORKER_BLOB_CACHE_MB must be a whole number of MiB, 0 to turn the cache off (got ${process.env.KTRDR_WORKER_BLOB_CACHE_MB})`);
   const worker = new RemoteWorker({
+    blobCacheBytes: cacheMb * 1024 * 1024,
     url,
     home,
     concurrency,
