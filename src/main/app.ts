@@ -33,8 +33,10 @@ export interface App {
 export interface CreateAppOptions {
   config?: AppConfig;
   log?: Logger;
-  /** Electron passes its utilityProcess host; headless uses child_process.fork. */
+  /** A host for every job, whatever the settings (tests). */
   jobHost?: JobHost;
+  /** The host for embedded mode (Electron's utilityProcess host); headless uses child_process.fork. KTRDR_REDIS_URL wins over it. */
+  embeddedJobHost?: () => JobHost;
   /** Serve the built renderer at `/` (headless mode). */
   serveRenderer?: boolean;
 }
@@ -47,7 +49,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
   try {
     const db = openDatabase(config.home);
     const repo = new OperationsRepository(db);
-    const host: JobHost = opts.jobHost ?? (config.redisUrl ? await scaleOutHost(config, log) : new ChildProcessJobHost());
+    const host: JobHost = opts.jobHost ?? (config.redisUrl ? await scaleOutHost(config, log) : (opts.embeddedJobHost?.() ?? new ChildProcessJobHost()));
     const operations = new OperationsService({
       repo,
       host,

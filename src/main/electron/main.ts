@@ -33,7 +33,7 @@ function loadWindowState(file: string): WindowState {
 async function boot(): Promise<void> {
   const config = loadConfig(process.env, process.env.KTRDR_HOME ? {} : { home: join(app.getPath('userData'), 'ktrdr') });
   const log = createLogger(config.logLevel);
-  server = await createApp({ config, log, jobHost: new UtilityProcessJobHost({ path: join(__dirname, 'worker.js'), execArgv: [] }) });
+  server = await createApp({ config, log, embeddedJobHost: () => new UtilityProcessJobHost({ path: join(__dirname, 'worker.js'), execArgv: [] }) });
   try {
     await server.listen();
   } catch (err) {
