@@ -74,6 +74,22 @@ describe('issue #17 repros', () => {
     await repro('yaml errors', json('POST', '/strategies/validate', { yaml: 'a: b: c\n'.repeat(500) }));
   });
 
+  it('1: 16 KiB of error-dense YAML is parsed off the main thread: the event loop stays free (validate and PUT)', async () => {
+    // Parsing this text takes ~140 ms of CPU on an idle core; on the main thread it stalled every request meanwhile.
+    const dense = 'a: b: c\n'.repeat(2000);
+    await eventLoop(server.url, true);
+    const v = await repro('yaml errors 16 KiB', json('POST', '/strategies/validate', { yaml: dense }));
+    expect(v.status).toBe(200);
+    expect(v.json.valid).toBe(false);
+    expect(v.json.issues[0]).toMatchObject({ severity: 'error', category: 'yaml', message: expect.stringMatching(/^YAML syntax: /), details: { line: 1, column: expect.any(Number) } });
+    const put = await repro('PUT yaml errors 16 KiB', json('PUT', '/strategies/dense_x', { yaml: dense.replace('a: b', 'x: y') }));
+    expect(put.status).toBe(422);
+    expect(put.json.issues[0].message).toMatch(/^YAML syntax: /);
+    const loop = await eventLoop(server.url);
+    console.log(`[repros] 16 KiB error-dense YAML (validate + PUT): worst event-loop delay ${loop.max_ms.toFixed(1)} ms (budget ${budgetMs(HEALTH_GOAL_MS)} ms)`);
+    expect(loop.max_ms, 'worst event-loop delay while the YAML was parsed').toBeLessThan(budgetMs(HEALTH_GOAL_MS));
+  });
+
   it('2: epoch-nanosecond CSV imports correctly; a bad file on disk never breaks the listing (also after a restart)', async () => {
     const imp = await repro('ns import', json('POST', '/data/import', { symbol: 'X', timeframe: '1d', csv: 'timestamp,open,high,low,close,volume\n1577836800000000000,1,1.1,0.9,1.05,1\n' }));
     expect(imp.status).toBe(200);

@@ -146,7 +146,8 @@ export function strategiesRoutes(ctx: AppContext) {
       },
       async (req) => {
         const name = req.body.name ?? 'strategy.yaml';
-        const r = catalog.parse(req.body.yaml, name);
+        // Parsed on a thread: 16 KiB of error-dense text costs the YAML library ~140 ms of CPU.
+        const r = await catalog.parseAsync(req.body.yaml, name);
         return validationBody(r.strategy?.name ?? name.replace(/\.ya?ml$/i, ''), r);
       },
     );
@@ -175,7 +176,7 @@ export function strategiesRoutes(ctx: AppContext) {
       },
       async (req) => {
         try {
-          const { path, result } = catalog.save(req.params.name, req.body.yaml, { overwrite: req.body.overwrite });
+          const { path, result } = await catalog.saveAsync(req.params.name, req.body.yaml, { overwrite: req.body.overwrite });
           return { ...validationBody(req.params.name, result), path };
         } catch (err) {
           if (err instanceof StrategyValidationFailedError)
