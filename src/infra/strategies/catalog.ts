@@ -1,7 +1,7 @@
 // Strategy files on disk: the user's folder (<KTRDR_HOME>/strategies) first, then the bundled samples.
 // Names are plain file stems ([A-Za-z0-9_.-]+): a name can never reach outside these folders.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DEFAULT_CATALOG, parseStrategy, type IndicatorCatalog } from '../../core/strategy';
 import type { ParseResult } from '../../core/strategy/types';
 import type { StrategyParsePool } from './parse-pool';
@@ -139,10 +139,10 @@ export class StrategyCatalog {
     return result;
   }
 
-  /** Every strategy by name; a user file shadows a bundled one of the same name. */
-  list(): StrategySummary[] {
+  /** Every strategy file by name (a user file shadows a bundled one of the same name), unsorted. */
+  private files(): { name: string; path: string; source: 'user' | 'bundled' }[] {
     const seen = new Set<string>();
-    const out: StrategySummary[] = [];
+    const out: { name: string; path: string; source: 'user' | 'bundled' }[] = [];
     for (const { dir, source } of this.dirs()) {
       if (!existsSync(dir)) continue;
       for (const file of readdirSync(dir).sort()) {
@@ -151,15 +151,52 @@ export class StrategyCatalog {
         const name = file.slice(0, -ext.length);
         if (!STRATEGY_NAME_RE.test(name) || seen.has(name)) continue;
         seen.add(name);
-        const path = join(dir, file);
-        try {
-          out.push({ name, path, source, ...this.summarise(path) });
-        } catch {
-          // unreadable file (permissions, removed meanwhile): not listed
-        }
+        out.push({ name, path: join(dir, file), source });
+      }
+    }
+    return out;
+  }
+
+  /** Every strategy by name; a user file shadows a bundled one of the same name. */
+  list(): StrategySummary[] {
+    const out: StrategySummary[] = [];
+    for (const { name, path, source } of this.files()) {
+      try {
+        out.push({ name, path, source, ...this.summarise(path) });
+      } catch {
+        // unreadable file (permissions, removed meanwhile): not listed
       }
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The summary of one strategy file (as list() gives it), or null when it cannot be read. */
+  summaryOf(f: { name: string; path: string; source: 'user' | 'bundled' }): StrategySummary | null {
+    try {
+      return { name: f.name, path: f.path, source: f.source, ...this.summarise(f.path) };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Parses, on the parse threads, every strategy file whose summary is not cached yet (new or
+   * changed files), so that list() and load() that follow find their results cached.
+   */
+  async warmAll(): Promise<void> {
+    if (!this.pool) return;
+    const pending: Promise<ParseResult>[] = [];
+    for (const { path } of this.files()) {
+      try {
+        const st = statSync(path);
+        const hit = this.cache.get(path);
+        if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) continue;
+        pending.push(this.parseAsync(readFileSync(path, 'utf8'), basename(path)));
+      } catch {
+        // unreadable: list() skips it too
+      }
+    }
+    await Promise.all(pending);
   }
 
   private summarise(path: string): Omit<StrategySummary, 'name' | 'path' | 'source'> {
@@ -167,7 +204,8 @@ export class StrategyCatalog {
     const hit = this.cache.get(path);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.summary;
     const yaml = readFileSync(path, 'utf8');
-    const r = this.parse(yaml, path);
+    // The same source name as load() (`<name>.yaml`): one cached parse serves both.
+    const r = this.parse(yaml, basename(path));
     const raw = r.strategy;
     const summary = {
       strategy_name: raw?.name ?? nameFromText(yaml),
@@ -198,7 +236,15 @@ export class StrategyCatalog {
     const f = this.find(name);
     if (!f) return null;
     const yaml = readFileSync(f.path, 'utf8');
-    return { ...f, yaml, result: this.parse(yaml, `${f.name}${f.path.slice(f.path.lastIndexOf('.'))}`) };
+    return { ...f, yaml, result: this.parse(yaml, basename(f.path)) };
+  }
+
+  /** load() with the file parsed on a parse thread (routes that read a strategy by name). */
+  async loadAsync(name: string): Promise<LoadedStrategy | null> {
+    const f = this.find(name);
+    if (!f) return null;
+    const yaml = readFileSync(f.path, 'utf8');
+    return { ...f, yaml, result: await this.parseAsync(yaml, basename(f.path)) };
   }
 
   /** Validates, then writes <userDir>/<name>.yaml atomically (temp file + rename). Warnings do not block. */

@@ -60,7 +60,7 @@ describe('built application', () => {
     expect((await http('GET', `${s.api}/operations/${id}`)).body.data.status).toBe('cancelled');
   });
 
-  it('strategy YAML of a request is parsed on the bundled parse thread (validate and PUT)', async () => {
+  it('strategy YAML is parsed on the bundled parse thread (validate, PUT, read by name, list)', async () => {
     const dense = await http('POST', `${s.api}/strategies/validate`, { yaml: 'a: b: c\n'.repeat(2000) });
     expect(dense.status).toBe(200);
     expect(dense.body).toMatchObject({ valid: false, issues: expect.arrayContaining([expect.objectContaining({ category: 'yaml', message: expect.stringMatching(/^YAML syntax: /) })]) });
@@ -68,6 +68,9 @@ describe('built application', () => {
     const put = await http('PUT', `${s.api}/strategies/built_copy`, { yaml: text });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ valid: true, features: ['1h_rsi_momentum_oversold', '1h_rsi_momentum_overbought'] });
+    // Read by name and listed: the file is parsed on the thread too.
+    expect((await http('GET', `${s.api}/strategies/built_copy`)).body).toMatchObject({ valid: true, source: 'user', config: { name: 'built_copy' } });
+    expect((await http('GET', `${s.api}/strategies/`)).body.strategies.find((x: { name: string }) => x.name === 'built_copy')).toMatchObject({ valid: true, timeframe: '1h' });
     expect(s.output()).not.toMatch(/parse thread/);
   });
 

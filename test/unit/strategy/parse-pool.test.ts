@@ -1,7 +1,7 @@
 // The strategy parse threads: same results as the synchronous parser, a clear issue for text the
 // thread does not finish, a crashed thread replaced, and idle threads never keeping a process alive.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +97,25 @@ describe('StrategyCatalog.parseAsync / saveAsync', () => {
     expect((await cat.parseAsync('HANG', 'h.yaml')).issues[0].message).toMatch(/too complex for a strategy file/);
     await expect(cat.saveAsync('hang', 'HANG')).rejects.toBeInstanceOf(StrategyValidationFailedError);
     expect(cat.find('hang')).toBeNull();
+  });
+
+  it('files read by name or listed are parsed on the thread: load/list that follow use those results', async () => {
+    mkdirSync(join(home, 'strategies'), { recursive: true });
+    // The test thread never finishes `HANG`; parsed synchronously it would be "not a mapping" instead.
+    writeFileSync(join(home, 'strategies', 'stuck.yaml'), 'HANG');
+    writeFileSync(join(home, 'strategies', 'stuck2.yaml'), 'HANG');
+    const loaded = await cat.loadAsync('stuck');
+    expect(loaded).toMatchObject({ name: 'stuck', source: 'user', yaml: 'HANG', result: { valid: false } });
+    expect(loaded!.result.issues[0].message).toMatch(/too complex/);
+    expect(cat.load('stuck')!.result).toBe(loaded!.result);
+    expect(await cat.loadAsync('nope')).toBeNull();
+    await cat.warmAll();
+    const list = cat.list();
+    expect(list.find((s) => s.name === 'stuck2')).toMatchObject({ valid: false, error_count: 1 });
+    expect(cat.load('stuck2')!.result.issues[0].message).toMatch(/too complex/);
+    expect(cat.summaryOf(cat.find('stuck2')!)).toEqual(list.find((s) => s.name === 'stuck2'));
+    // Bundled files went through the thread too and are valid.
+    expect(list.find((s) => s.name === 'minimal')).toMatchObject({ valid: true, source: 'bundled' });
   });
 
   it('a catalog with a non-default indicator catalogue parses synchronously (the threads know only the default one)', async () => {
