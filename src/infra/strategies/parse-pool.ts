@@ -36,7 +36,11 @@ export function defaultParseThreadEntry(): ParseThreadEntry {
 export interface ParsePoolOptions {
   /** Threads at most (default 2); each starts on first need. */
   size?: number;
-  /** A parse still running after this long is abandoned (default 2000 ms, counted from when the thread starts on it). */
+  /**
+   * A parse still running after this long is abandoned (default 5000 ms, counted from when the thread
+   * starts on it). The slowest text within YAML_LIMITS needs ~140 ms of CPU on an idle core (~500 ms in
+   * a fresh thread on a busy 2-core machine); wall time grows with the machine's load, so the margin is wide.
+   */
   timeoutMs?: number;
   entry?: ParseThreadEntry;
 }
@@ -73,7 +77,7 @@ export class StrategyParsePool {
 
   constructor(opts: ParsePoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? 2);
-    this.timeoutMs = opts.timeoutMs ?? 2000;
+    this.timeoutMs = opts.timeoutMs ?? 5000;
     this.entry = opts.entry;
   }
 
