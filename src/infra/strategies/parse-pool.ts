@@ -4,6 +4,7 @@
 // parse that overruns its time is abandoned (thread terminated and replaced) with a clear issue.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ParseResult, StrategyIssue } from '../../core/strategy/types';
@@ -34,7 +35,7 @@ export function defaultParseThreadEntry(): ParseThreadEntry {
 }
 
 export interface ParsePoolOptions {
-  /** Threads at most (default 2); each starts on first need. */
+  /** Threads at most (default: 2, but one core is left to the event loop: 1 on a 2-core machine); each starts on first need. */
   size?: number;
   /**
    * A parse still running after this long is abandoned (default 5000 ms, counted from when the thread
@@ -76,7 +77,7 @@ export class StrategyParsePool {
   private closed = false;
 
   constructor(opts: ParsePoolOptions = {}) {
-    this.size = Math.max(1, opts.size ?? 2);
+    this.size = Math.max(1, opts.size ?? Math.min(2, availableParallelism() - 1));
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.entry = opts.entry;
   }

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStrategy } from '../../../src/core/strategy';
@@ -26,6 +26,8 @@ const texts: Array<[string, string]> = [
   ['oversized.yaml', 'x'.repeat(20_000)],
 ];
 
+if (process.platform !== 'linux') console.warn('SKIP parse-thread priority test: only Linux keeps a nice value per thread (the thread leaves its priority alone elsewhere)');
+
 describe('StrategyParsePool', () => {
   const pool = new StrategyParsePool({ size: 2 });
   const hanging = new StrategyParsePool({ size: 1, timeoutMs: 300, entry: hangEntry });
@@ -42,6 +44,21 @@ describe('StrategyParsePool', () => {
     texts.forEach(([name, text], i) => expect(results[i], name).toStrictEqual(parseStrategy(text, { sourceName: name })));
     expect(results.filter((r) => r.valid).length).toBeGreaterThanOrEqual(6);
     expect(results.filter((r) => !r.valid).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.skipIf(process.platform !== 'linux')('on Linux the parse thread runs niced; the event loop keeps its priority', async () => {
+    const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    const before = getPriority();
+    await pool.parse('name: x\n');
+    const nices = readdirSync('/proc/self/task').map((t) => {
+      try {
+        return niceOf(readFileSync(`/proc/self/task/${t}/stat`, 'utf8'));
+      } catch {
+        return null; // thread ended meanwhile
+      }
+    });
+    expect(nices).toContain(Math.min(19, before + 10));
+    expect(getPriority()).toBe(before);
   });
 
   it('abandons a parse that overruns its time with a clear issue, and replaces the thread', async () => {
