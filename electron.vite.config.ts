@@ -10,8 +10,8 @@ if (!process.env.ELECTRON_MAJOR_VER && !existsSync(resolve(__dirname, 'node_modu
   process.env.ELECTRON_MAJOR_VER = /\d+/.exec(pkg.optionalDependencies.electron)![0];
 }
 
-// Three bundles: main (the Electron entry, the `ktrdr` CLI/headless server and the job worker share
-// one folder so the worker is always found next to its host), preload, and the React renderer.
+// Three bundles: main (the Electron entry, the `ktrdr` CLI/headless server, the job worker and the
+// strategy-parse thread share one folder so the worker and the thread are always found next to their host), preload, and the React renderer.
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],
@@ -22,6 +22,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
           worker: resolve(__dirname, 'src/worker/main.ts'),
+          // Strategy YAML is parsed on worker threads (src/infra/strategies/parse-pool.ts).
+          'strategy-parse-thread': resolve(__dirname, 'src/infra/strategies/parse-thread.ts'),
         },
         // Shared chunks stay next to the entries: the job host finds worker.js beside itself.
         output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },

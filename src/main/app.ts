@@ -19,7 +19,7 @@ import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars
 import { sweepLeftovers } from '../infra/bars/atomic';
 import { ModelRegistry } from '../infra/models/registry';
 import { sweepTempDirs } from '../infra/models/store';
-import { StrategyCatalog } from '../infra/strategies';
+import { StrategyCatalog, StrategyParsePool } from '../infra/strategies';
 import { DEFAULT_CATALOG } from '../core/strategy/default-catalog';
 
 export interface App {
@@ -88,7 +88,9 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
         dataLog.warn({ err }, 'Could not seed the sample bars');
       }
     }
-    const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG });
+    // User YAML is parsed on threads (started on first need), never on the event loop.
+    const parsePool = new StrategyParsePool();
+    const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG, parsePool });
     const ctx: AppContext = { config, log, db, operations, bars, strategies, models, experiments };
     // Worst event-loop stall, for the reliability suites (GET /debug/event-loop in test mode).
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -117,6 +119,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
         await operations.shutdown();
         await host.close?.();
         await api.close();
+        await parsePool.close();
         db.close();
         lock.release();
       },

@@ -8,7 +8,7 @@ import { formatIssue } from '../../core/strategy/format';
 import { parseStrategyWith } from '../../core/strategy/parse';
 import { parseStrictDate } from '../../core/bars/user-date';
 import { retargetStrategy } from '../../core/strategy/retarget';
-import type { StrategyConfig, StrategyIssue } from '../../core/strategy/types';
+import type { ParseResult, StrategyConfig, StrategyIssue } from '../../core/strategy/types';
 
 export function indicatorCatalog(): IndicatorCatalog {
   return DEFAULT_CATALOG;
@@ -22,9 +22,16 @@ export interface ParsedForTraining {
   warnings: string[];
 }
 
-/** Parses and retargets the strategy to the requested symbols/timeframes (the request wins, as in KTRDR). */
-export function parseForTraining(text: string, name: string, req: { symbols?: string[]; timeframes?: string[] }): ParsedForTraining | { errors: string[]; issues: StrategyIssue[] } {
-  const parsed = parseStrategyWith(text, { catalog: indicatorCatalog(), sourceName: `${name}.yaml` });
+/**
+ * Parses and retargets the strategy to the requested symbols/timeframes (the request wins, as in
+ * KTRDR). `parsed`: the parse of `text` already made (routes parse on a thread; the result is read only).
+ */
+export function parseForTraining(
+  text: string,
+  name: string,
+  req: { symbols?: string[]; timeframes?: string[] },
+  parsed: ParseResult = parseStrategyWith(text, { catalog: indicatorCatalog(), sourceName: `${name}.yaml` }),
+): ParsedForTraining | { errors: string[]; issues: StrategyIssue[] } {
   const errors = parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, `${name}.yaml`));
   if (!parsed.valid || !parsed.strategy) return { errors: errors.length ? errors : ['the strategy is not valid'], issues: parsed.issues };
   const r = retargetStrategy(parsed.strategy, req);

@@ -1,9 +1,10 @@
 // Strategy files on disk: the user's folder (<KTRDR_HOME>/strategies) first, then the bundled samples.
 // Names are plain file stems ([A-Za-z0-9_.-]+): a name can never reach outside these folders.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
-import { parseStrategy, type IndicatorCatalog } from '../../core/strategy';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { DEFAULT_CATALOG, parseStrategy, type IndicatorCatalog } from '../../core/strategy';
 import type { ParseResult } from '../../core/strategy/types';
+import type { StrategyParsePool } from './parse-pool';
 
 export const STRATEGY_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const EXTENSIONS = ['.yaml', '.yml'];
@@ -68,12 +69,16 @@ export class StrategyCatalog {
   readonly userDir: string;
   readonly bundledDir: string | null;
   private readonly indicators?: IndicatorCatalog;
+  /** Threads that parse with the default indicator catalogue (the server's); absent: every parse is synchronous. */
+  private readonly pool?: StrategyParsePool;
   private readonly cache = new Map<string, { mtimeMs: number; size: number; summary: Omit<StrategySummary, 'name' | 'path' | 'source'> }>();
 
-  constructor(opts: { userDir: string; bundledDir?: string | null; indicators?: IndicatorCatalog }) {
+  constructor(opts: { userDir: string; bundledDir?: string | null; indicators?: IndicatorCatalog; parsePool?: StrategyParsePool }) {
     this.userDir = resolve(opts.userDir);
     this.bundledDir = opts.bundledDir === undefined ? findBundledStrategiesDir() : opts.bundledDir && resolve(opts.bundledDir);
     this.indicators = opts.indicators;
+    // The threads know only the default catalogue: any other one parses on the caller's thread.
+    if (opts.indicators === undefined || opts.indicators === DEFAULT_CATALOG) this.pool = opts.parsePool;
   }
 
   /** Folders searched, user first. */
@@ -89,25 +94,55 @@ export class StrategyCatalog {
    * results are kept (results are treated as read-only by every caller).
    */
   private readonly parsed = new Map<string, ParseResult>();
+  private readonly parsing = new Map<string, Promise<ParseResult>>();
 
-  parse(yaml: string, sourceName?: string): ParseResult {
-    const key = `${sourceName ?? ''}\u0000${yaml}`;
+  private recall(key: string): ParseResult | undefined {
     const hit = this.parsed.get(key);
     if (hit) {
       this.parsed.delete(key);
       this.parsed.set(key, hit); // most recent last
-      return hit;
     }
-    const result = parseStrategy(yaml, { sourceName, catalog: this.indicators });
+    return hit;
+  }
+
+  private remember(key: string, result: ParseResult): void {
     this.parsed.set(key, result);
     if (this.parsed.size > 64) this.parsed.delete(this.parsed.keys().next().value!);
+  }
+
+  parse(yaml: string, sourceName?: string): ParseResult {
+    const key = `${sourceName ?? ''}\u0000${yaml}`;
+    const hit = this.recall(key);
+    if (hit) return hit;
+    const result = parseStrategy(yaml, { sourceName, catalog: this.indicators });
+    this.remember(key, result);
     return result;
   }
 
-  /** Every strategy by name; a user file shadows a bundled one of the same name. */
-  list(): StrategySummary[] {
+  /**
+   * Same result as parse(), computed on a parse thread when the catalog has one, so that user text
+   * (request bodies) never blocks the event loop; the result is cached, so a following parse() of
+   * the same text is instant.
+   */
+  async parseAsync(yaml: string, sourceName?: string): Promise<ParseResult> {
+    const key = `${sourceName ?? ''}\u0000${yaml}`;
+    const hit = this.recall(key);
+    if (hit) return hit;
+    if (!this.pool) return this.parse(yaml, sourceName);
+    let pending = this.parsing.get(key);
+    if (!pending) {
+      pending = this.pool.parse(yaml, sourceName).finally(() => this.parsing.delete(key));
+      this.parsing.set(key, pending);
+    }
+    const result = await pending;
+    this.remember(key, result);
+    return result;
+  }
+
+  /** Every strategy file by name (a user file shadows a bundled one of the same name), unsorted. */
+  private files(): { name: string; path: string; source: 'user' | 'bundled' }[] {
     const seen = new Set<string>();
-    const out: StrategySummary[] = [];
+    const out: { name: string; path: string; source: 'user' | 'bundled' }[] = [];
     for (const { dir, source } of this.dirs()) {
       if (!existsSync(dir)) continue;
       for (const file of readdirSync(dir).sort()) {
@@ -116,15 +151,52 @@ export class StrategyCatalog {
         const name = file.slice(0, -ext.length);
         if (!STRATEGY_NAME_RE.test(name) || seen.has(name)) continue;
         seen.add(name);
-        const path = join(dir, file);
-        try {
-          out.push({ name, path, source, ...this.summarise(path) });
-        } catch {
-          // unreadable file (permissions, removed meanwhile): not listed
-        }
+        out.push({ name, path: join(dir, file), source });
+      }
+    }
+    return out;
+  }
+
+  /** Every strategy by name; a user file shadows a bundled one of the same name. */
+  list(): StrategySummary[] {
+    const out: StrategySummary[] = [];
+    for (const { name, path, source } of this.files()) {
+      try {
+        out.push({ name, path, source, ...this.summarise(path) });
+      } catch {
+        // unreadable file (permissions, removed meanwhile): not listed
       }
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The summary of one strategy file (as list() gives it), or null when it cannot be read. */
+  summaryOf(f: { name: string; path: string; source: 'user' | 'bundled' }): StrategySummary | null {
+    try {
+      return { name: f.name, path: f.path, source: f.source, ...this.summarise(f.path) };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Parses, on the parse threads, every strategy file whose summary is not cached yet (new or
+   * changed files), so that list() and load() that follow find their results cached.
+   */
+  async warmAll(): Promise<void> {
+    if (!this.pool) return;
+    const pending: Promise<ParseResult>[] = [];
+    for (const { path } of this.files()) {
+      try {
+        const st = statSync(path);
+        const hit = this.cache.get(path);
+        if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) continue;
+        pending.push(this.parseAsync(readFileSync(path, 'utf8'), basename(path)));
+      } catch {
+        // unreadable: list() skips it too
+      }
+    }
+    await Promise.all(pending);
   }
 
   private summarise(path: string): Omit<StrategySummary, 'name' | 'path' | 'source'> {
@@ -132,7 +204,8 @@ export class StrategyCatalog {
     const hit = this.cache.get(path);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.summary;
     const yaml = readFileSync(path, 'utf8');
-    const r = this.parse(yaml, path);
+    // The same source name as load() (`<name>.yaml`): one cached parse serves both.
+    const r = this.parse(yaml, basename(path));
     const raw = r.strategy;
     const summary = {
       strategy_name: raw?.name ?? nameFromText(yaml),
@@ -163,16 +236,33 @@ export class StrategyCatalog {
     const f = this.find(name);
     if (!f) return null;
     const yaml = readFileSync(f.path, 'utf8');
-    return { ...f, yaml, result: this.parse(yaml, `${f.name}${f.path.slice(f.path.lastIndexOf('.'))}`) };
+    return { ...f, yaml, result: this.parse(yaml, basename(f.path)) };
+  }
+
+  /** load() with the file parsed on a parse thread (routes that read a strategy by name). */
+  async loadAsync(name: string): Promise<LoadedStrategy | null> {
+    const f = this.find(name);
+    if (!f) return null;
+    const yaml = readFileSync(f.path, 'utf8');
+    return { ...f, yaml, result: await this.parseAsync(yaml, basename(f.path)) };
   }
 
   /** Validates, then writes <userDir>/<name>.yaml atomically (temp file + rename). Warnings do not block. */
   save(name: string, yaml: string, opts: { overwrite?: boolean } = {}): { path: string; result: ParseResult } {
     const clean = checkStrategyName(name);
-    const result = this.parse(yaml, `${clean}.yaml`);
+    return this.write(clean, yaml, this.parse(yaml, `${clean}.yaml`), opts);
+  }
+
+  /** save() with the text parsed off the main thread (request bodies). */
+  async saveAsync(name: string, yaml: string, opts: { overwrite?: boolean } = {}): Promise<{ path: string; result: ParseResult }> {
+    const clean = checkStrategyName(name);
+    return this.write(clean, yaml, await this.parseAsync(yaml, `${clean}.yaml`), opts);
+  }
+
+  private write(clean: string, yaml: string, result: ParseResult, opts: { overwrite?: boolean }): { path: string; result: ParseResult } {
     if (!result.valid) throw new StrategyValidationFailedError(result);
     const path = join(this.userDir, `${clean}.yaml`);
-    if (!inside(this.userDir, path)) throw new InvalidStrategyNameError(`invalid strategy name '${name}'`);
+    if (!inside(this.userDir, path)) throw new InvalidStrategyNameError(`invalid strategy name '${clean}'`);
     // Without overwrite the name must be new everywhere: a copy may not silently shadow a bundled one.
     if (!opts.overwrite && (existsSync(path) || this.find(clean))) throw new InvalidStrategyNameError(`strategy '${clean}' already exists`);
     mkdirSync(this.userDir, { recursive: true });

@@ -10,3 +10,4 @@ export {
   type StrategySummary,
   type LoadedStrategy,
 } from './catalog';
+export { StrategyParsePool, defaultParseThreadEntry, type ParseThreadEntry } from './parse-pool';

@@ -1,7 +1,7 @@
 // The built bundles (npm run build → out/) are what users run: check them, the CLI entry, the
 // headless UI page, and an Electron launch where an Electron binary exists.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../../src/shared/version';
@@ -12,7 +12,7 @@ const out = (p: string) => join(REPO, 'out', p);
 describe('built application', () => {
   let s: TestServer;
   beforeAll(async () => {
-    for (const f of ['main/index.js', 'main/cli.js', 'main/worker.js', 'preload/index.js', 'renderer/index.html']) {
+    for (const f of ['main/index.js', 'main/cli.js', 'main/worker.js', 'main/strategy-parse-thread.js', 'preload/index.js', 'renderer/index.html']) {
       if (!existsSync(out(f))) throw new Error(`out/${f} is missing: run "npm run build" first (npm test does)`);
     }
     s = await startServer({ built: true });
@@ -58,6 +58,20 @@ describe('built application', () => {
     expect(err).toMatch(new RegExp(`Cancelling ${id}`));
     expect(code).toBe(130);
     expect((await http('GET', `${s.api}/operations/${id}`)).body.data.status).toBe('cancelled');
+  });
+
+  it('strategy YAML is parsed on the bundled parse thread (validate, PUT, read by name, list)', async () => {
+    const dense = await http('POST', `${s.api}/strategies/validate`, { yaml: 'a: b: c\n'.repeat(2000) });
+    expect(dense.status).toBe(200);
+    expect(dense.body).toMatchObject({ valid: false, issues: expect.arrayContaining([expect.objectContaining({ category: 'yaml', message: expect.stringMatching(/^YAML syntax: /) })]) });
+    const text = readFileSync(join(REPO, 'strategies', 'minimal.yaml'), 'utf8').replace('name: minimal', 'name: built_copy');
+    const put = await http('PUT', `${s.api}/strategies/built_copy`, { yaml: text });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ valid: true, features: ['1h_rsi_momentum_oversold', '1h_rsi_momentum_overbought'] });
+    // Read by name and listed: the file is parsed on the thread too.
+    expect((await http('GET', `${s.api}/strategies/built_copy`)).body).toMatchObject({ valid: true, source: 'user', config: { name: 'built_copy' } });
+    expect((await http('GET', `${s.api}/strategies/`)).body.strategies.find((x: { name: string }) => x.name === 'built_copy')).toMatchObject({ valid: true, timeframe: '1h' });
+    expect(s.output()).not.toMatch(/parse thread/);
   });
 
   it('headless mode serves the built renderer at / next to the API', async () => {

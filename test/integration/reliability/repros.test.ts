@@ -17,6 +17,11 @@ const ANSWER_GOAL_MS = 1000;
 let server: TestServer;
 let home: string;
 let worstHealth = 0;
+/** Worst event-loop delay seen before a test reset the server's record (the closing line reports the whole suite). */
+let worstLoop = 0;
+const resetLoop = async () => {
+  worstLoop = Math.max(worstLoop, (await eventLoop(server.url, true)).max_ms);
+};
 const timings: Array<[string, number]> = [];
 
 const json = (method: string, path: string, body: unknown, headers: Record<string, string> = {}): RawRequest => ({ method, path: `/api/v1${path}`, body: JSON.stringify(body), headers });
@@ -56,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (server) {
     const loop = await eventLoop(server.url).catch(() => null);
-    console.log(`[repros] ${timings.length} requests, slowest ${Math.max(...timings.map((t) => t[1])).toFixed(0)} ms (${timings.sort((a, b) => b[1] - a[1])[0]?.[0]}), worst /health ${worstHealth.toFixed(0)} ms, worst event-loop delay ${loop?.max_ms.toFixed(1)} ms; machine load factor ${loadFactor().toFixed(1)}`);
+    console.log(`[repros] ${timings.length} requests, slowest ${Math.max(...timings.map((t) => t[1])).toFixed(0)} ms (${timings.sort((a, b) => b[1] - a[1])[0]?.[0]}), worst /health ${worstHealth.toFixed(0)} ms, worst event-loop delay ${loop ? Math.max(worstLoop, loop.max_ms).toFixed(1) : '?'} ms; machine load factor ${loadFactor().toFixed(1)}`);
     await server.stop();
   }
   rmSync(home, { recursive: true, force: true });
@@ -72,6 +77,46 @@ describe('issue #17 repros', () => {
     const put = await repro('PUT yaml', json('PUT', '/strategies/nested_x', { yaml: 'a: ' + '['.repeat(800) }));
     expect(put.status).toBe(422);
     await repro('yaml errors', json('POST', '/strategies/validate', { yaml: 'a: b: c\n'.repeat(500) }));
+  });
+
+  it('1: 16 KiB of error-dense YAML is parsed off the main thread: the event loop stays free (validate and PUT)', async () => {
+    // Parsing this text takes ~140 ms of CPU on an idle core; on the main thread it stalled every request meanwhile.
+    const dense = 'a: b: c\n'.repeat(2000);
+    await resetLoop();
+    const v = await repro('yaml errors 16 KiB', json('POST', '/strategies/validate', { yaml: dense }));
+    expect(v.status).toBe(200);
+    expect(v.json.valid).toBe(false);
+    expect(v.json.issues[0]).toMatchObject({ severity: 'error', category: 'yaml', message: expect.stringMatching(/^YAML syntax: /), details: { line: 1, column: expect.any(Number) } });
+    const put = await repro('PUT yaml errors 16 KiB', json('PUT', '/strategies/dense_x', { yaml: dense.replace('a: b', 'x: y') }));
+    expect(put.status).toBe(422);
+    expect(put.json.issues[0].message).toMatch(/^YAML syntax: /);
+    const loop = await eventLoop(server.url);
+    console.log(`[repros] 16 KiB error-dense YAML (validate + PUT): worst event-loop delay ${loop.max_ms.toFixed(1)} ms (budget ${budgetMs(HEALTH_GOAL_MS)} ms)`);
+    expect(loop.max_ms, 'worst event-loop delay while the YAML was parsed').toBeLessThan(budgetMs(HEALTH_GOAL_MS));
+  });
+
+  it('1: a hand-written error-dense strategy file is parsed off the main thread by every route that reads it', async () => {
+    const dir = join(home, 'strategies');
+    mkdirSync(dir, { recursive: true });
+    // One file per route, so that each route parses its own (results are cached by text).
+    const write = (name: string) => writeFileSync(join(dir, `${name}.yaml`), `# ${name}\n${'a: b: c\n'.repeat(1990)}`);
+    for (const name of ['dense_train', 'dense_backtest', 'dense_get', 'dense_fuzzy']) write(name);
+    await resetLoop();
+    const train = await repro('training, dense file', json('POST', '/trainings/start', { strategy_name: 'dense_train', symbols: ['EURUSD'], timeframes: ['1d'] }));
+    expect(train.status).toBe(400);
+    expect(train.json.detail).toMatch(/dense_train is not valid: dense_train\.yaml:2:\d+ error.*YAML syntax/);
+    const bt = await repro('backtest, dense file', json('POST', '/backtests/start', { strategy_name: 'dense_backtest', symbol: 'EURUSD', timeframe: '1d', start_date: '2020-01-01', end_date: '2021-01-01' }));
+    expect(bt.status).toBe(400);
+    expect(bt.json.detail).toMatch(/YAML syntax/);
+    const one = await repro('get, dense file', get('/strategies/dense_get'));
+    expect(one.json).toMatchObject({ valid: false, issues: expect.arrayContaining([expect.objectContaining({ category: 'yaml' })]) });
+    expect((await repro('fuzzy, dense file', json('POST', '/fuzzy/evaluate', { strategy_name: 'dense_fuzzy', indicator: 'rsi', values: [50] }))).status).toBe(400);
+    write('dense_list');
+    const list = await repro('list, dense file', get('/strategies/'));
+    expect(list.json.strategies.find((s: { name: string }) => s.name === 'dense_list')).toMatchObject({ valid: false, error_count: 50 });
+    const loop = await eventLoop(server.url);
+    console.log(`[repros] error-dense strategy files read by name and listed: worst event-loop delay ${loop.max_ms.toFixed(1)} ms (budget ${budgetMs(HEALTH_GOAL_MS)} ms)`);
+    expect(loop.max_ms, 'worst event-loop delay while the files were parsed').toBeLessThan(budgetMs(HEALTH_GOAL_MS));
   });
 
   it('2: epoch-nanosecond CSV imports correctly; a bad file on disk never breaks the listing (also after a restart)', async () => {

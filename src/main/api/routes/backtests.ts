@@ -87,7 +87,7 @@ export function backtestsRoutes(ctx: AppContext) {
         const reqEnd = parseDateBoundary(b.end_date, 'end')!;
         if (reqStart > reqEnd) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
 
-        const strategy = locateStrategy(ctx, b.strategy_name);
+        const strategy = await locateStrategy(ctx, b.strategy_name);
         if (!strategy.parsed.valid) {
           const errors = strategy.parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, `${strategy.name}.yaml`));
           throw new HttpError(400, `Strategy ${strategy.name} is not valid: ${errors.join('; ')}`, { errors });

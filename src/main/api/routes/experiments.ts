@@ -73,7 +73,7 @@ function scheduler(ctx: AppContext): ExperimentScheduler {
 }
 
 /** Strategy, symbols, timeframes, dates and data: what both experiment kinds check first. */
-function prepare(ctx: AppContext, b: z.infer<typeof walkForwardBody> | z.infer<typeof sweepBody>) {
+async function prepare(ctx: AppContext, b: z.infer<typeof walkForwardBody> | z.infer<typeof sweepBody>) {
   const start = parseDateBound(b.start_date, false);
   const end = parseDateBound(b.end_date, true);
   const problems = [];
@@ -81,8 +81,8 @@ function prepare(ctx: AppContext, b: z.infer<typeof walkForwardBody> | z.infer<t
   if (end === 'invalid' || end === null) problems.push({ field: 'end_date', message: `'${b.end_date}' is not a date (YYYY-MM-DD or ISO 8601)` });
   if (problems.length) throw new ValidationError(problems);
   if ((start as number) >= (end as number)) throw new ValidationError([{ field: 'end_date', message: `must be after start_date (${b.start_date})` }]);
-  const file = locateStrategy(ctx, b.strategy_name);
-  const parsed = parseForTraining(file.text, b.strategy_name, { symbols: b.symbols ?? undefined, timeframes: b.timeframes ?? undefined });
+  const file = await locateStrategy(ctx, b.strategy_name);
+  const parsed = parseForTraining(file.text, b.strategy_name, { symbols: b.symbols ?? undefined, timeframes: b.timeframes ?? undefined }, file.parsed);
   if (!('strategy' in parsed)) throw new HttpError(400, `Strategy ${b.strategy_name} is not valid: ${parsed.errors.join('; ')}`, { errors: parsed.errors });
   const s = parsed.strategy;
   const symbols = s.training_data.symbols.list;
@@ -119,7 +119,7 @@ export function experimentsRoutes(ctx: AppContext) {
         if (!test) bad.push({ field: 'test_window', message: `must be ${hint}` });
         if (b.step !== null && b.step !== undefined && !step) bad.push({ field: 'step', message: `must be ${hint}` });
         if (bad.length) throw new ValidationError(bad);
-        const p = prepare(ctx, b);
+        const p = await prepare(ctx, b);
         const folds = planWalkForward(p.times, p.barMs, { train: train!, test: test!, step, anchored: b.anchored, embargoBars: b.embargo_bars });
         if (!folds.length) {
           throw new ValidationError([
@@ -187,7 +187,7 @@ export function experimentsRoutes(ctx: AppContext) {
             throw new ValidationError([{ field: 'space', message: (err as Error).message }]);
           }
         }
-        const p = prepare(ctx, b);
+        const p = await prepare(ctx, b);
         const pathProblems = checkPaths(p.file.text, space);
         if (pathProblems.length) throw new ValidationError(pathProblems);
         const n = p.times.length;

@@ -69,8 +69,8 @@ function inlineMemberships(raw: Record<string, z.infer<typeof membershipInput>>)
 }
 
 export function fuzzyRoutes(ctx: AppContext) {
-  const setsOf = (strategyName: string): FuzzySetConfig[] => {
-    const s = ctx.strategies.load(strategyName);
+  const setsOf = async (strategyName: string): Promise<FuzzySetConfig[]> => {
+    const s = await ctx.strategies.loadAsync(strategyName);
     if (!s) throw new HttpError(404, `Strategy '${strategyName}' not found`);
     if (!s.result.strategy) throw new HttpError(400, `Strategy '${strategyName}' is invalid; validate it to see why`);
     return Object.values(s.result.strategy.fuzzy_sets);
@@ -85,7 +85,7 @@ export function fuzzyRoutes(ctx: AppContext) {
       let memberships: MembershipSpec[];
       if (b.memberships) memberships = inlineMemberships(b.memberships);
       else if (b.strategy_name) {
-        const set = setsOf(b.strategy_name).find((f) => matches(f, b.indicator));
+        const set = (await setsOf(b.strategy_name)).find((f) => matches(f, b.indicator));
         if (!set) throw new HttpError(404, `Strategy '${b.strategy_name}' has no fuzzy set named or built on '${b.indicator}'`);
         memberships = set.memberships;
       } else {
@@ -110,10 +110,11 @@ export function fuzzyRoutes(ctx: AppContext) {
       },
       async (req) => {
         const key = req.params.indicator;
+        if (!req.query.strategy_name) await ctx.strategies.warmAll();
         const names = req.query.strategy_name ? [req.query.strategy_name] : ctx.strategies.list().filter((s) => s.valid).map((s) => s.name);
         const sets = [];
         for (const name of names)
-          for (const f of setsOf(name)) if (matches(f, key)) sets.push({ strategy_name: name, fuzzy_set: f.id, indicator: f.indicator, memberships: f.memberships });
+          for (const f of await setsOf(name)) if (matches(f, key)) sets.push({ strategy_name: name, fuzzy_set: f.id, indicator: f.indicator, memberships: f.memberships });
         return { success: true, data: { indicator: key, sets, count: sets.length } };
       },
     );

@@ -3,11 +3,11 @@ import { InvalidStrategyNameError } from '../../../infra/strategies';
 import type { AppContext } from '../../context';
 import { HttpError } from '../errors';
 
-/** The strategy file a request names, or the 400/404 answer that says what is wrong. */
-export function locateStrategy(ctx: AppContext, name: string): { path: string; text: string; name: string; parsed: ParseResult } {
+/** The strategy file a request names (parsed on a parse thread), or the 400/404 answer that says what is wrong. */
+export async function locateStrategy(ctx: AppContext, name: string): Promise<{ path: string; text: string; name: string; parsed: ParseResult }> {
   let found;
   try {
-    found = ctx.strategies.load(name);
+    found = await ctx.strategies.loadAsync(name);
   } catch (err) {
     if (err instanceof InvalidStrategyNameError) throw new HttpError(400, err.message);
     throw err;

@@ -28,8 +28,8 @@ export function trainingsRoutes(ctx: AppContext) {
         if (dateProblems.length) throw new ValidationError(dateProblems);
         if (typeof start === 'number' && typeof end === 'number' && start >= end) throw new ValidationError([{ field: 'end_date', message: `must be after start_date (${b.start_date})` }]);
 
-        const file = locateStrategy(ctx, b.strategy_name);
-        const parsed = parseForTraining(file.text, b.strategy_name, { symbols: b.symbols ?? undefined, timeframes: b.timeframes ?? undefined });
+        const file = await locateStrategy(ctx, b.strategy_name);
+        const parsed = parseForTraining(file.text, b.strategy_name, { symbols: b.symbols ?? undefined, timeframes: b.timeframes ?? undefined }, file.parsed);
         if (!('strategy' in parsed)) {
           throw new HttpError(400, `Strategy ${b.strategy_name} is not valid: ${parsed.errors.join('; ')}`, { errors: parsed.errors });
         }
