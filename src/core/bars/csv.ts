@@ -122,7 +122,7 @@ export function parseBarsCsv(text: string, opts: CsvParseOptions): CsvParseResul
  * parseBarsCsv for a server: the same parse, pausing every `chunkLines` lines so that other
  * requests (and /health) are served between chunks instead of waiting for the whole file.
  */
-export async function parseBarsCsvAsync(text: string, opts: CsvParseOptions, chunkLines = 10_000): Promise<CsvParseResult> {
+export async function parseBarsCsvAsync(text: string, opts: CsvParseOptions, chunkLines = 2_000): Promise<CsvParseResult> {
   const steps = csvSteps(text, opts, chunkLines);
   let r = steps.next();
   while (!r.done) {
