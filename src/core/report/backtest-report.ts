@@ -156,7 +156,7 @@ function tradesSection(trades: BacktestReportInput['trades']): string {
   const pts = trades.map((t) => ({ x: num(t.max_adverse_excursion) ?? 0, y: num(t.max_favorable_excursion) ?? 0, win: (num(t.net_pnl) ?? 0) > 0 }));
   const mean = rets.length ? rets.reduce((a, b) => a + b, 0) / rets.length : 0;
   return (
-    `<section><h2>Trades</h2><h3>Distribution of trade returns (${trades.length} trades)</h3>` +
+    `<section><h2>Trades</h2><h3>Distribution of trade returns (${trades.length} ${trades.length === 1 ? 'trade' : 'trades'})</h3>` +
     histogram({ values: rets, label: 'Histogram of trade returns', fmt: (v) => pct(v, 2), marker: rets.length ? { value: mean, label: `mean ${pct(mean, 2)}` } : undefined }) +
     '<p class="def">Trade return = net PnL ÷ entry notional (pnl_percent).</p>' +
     '<h3>Maximum favourable vs adverse excursion</h3>' +
@@ -296,7 +296,7 @@ export function renderBacktestReport(input: BacktestReportInput): string {
     `Return ${formatMetricValue('total_return_pct', m.total_return_pct)}`,
     `Sharpe ${formatMetricValue('sharpe_ratio', m.sharpe_ratio)}`,
     `Max drawdown ${formatMetricValue('max_drawdown_pct', m.max_drawdown_pct)}`,
-    `${formatMetricValue('total_trades', m.total_trades)} trades`,
+    `${formatMetricValue('total_trades', m.total_trades)} ${m.total_trades === 1 ? 'trade' : 'trades'}`,
   ].join(' · ');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -332,7 +332,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     ...(model.inference ? { inference: model.inference.engine, inference_backend: model.inference.backend } : {}),
     artifacts: { trades: join(dir, 'trades.json'), equity_curve: join(dir, 'equity.json') },
   };
-  bridge.update(100, `Backtest complete: ${result.trades.length} trades, return ${(metrics.total_return_pct * 100).toFixed(2)}%`, { context: { phase: 'completed' } });
+  bridge.update(100, `Backtest complete: ${result.trades.length} ${result.trades.length === 1 ? 'trade' : 'trades'}, return ${(metrics.total_return_pct * 100).toFixed(2)}%`, { context: { phase: 'completed' } });
   return sanitizeForJson(results);
 }
 

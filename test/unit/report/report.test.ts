@@ -68,6 +68,15 @@ describe('renderBacktestReport', () => {
     expect(html).toContain('&lt;b&gt;bold&lt;/b&gt;');
   });
 
+  it('counts trades in words that agree with the number (1 trade, 2 trades)', () => {
+    const two = renderBacktestReport(input({}));
+    expect(two).toContain('(2 trades)');
+    const oneInput = input({ metrics: { total_return_pct: 0.015, sharpe_ratio: 0.4, total_trades: 1 } });
+    const one = renderBacktestReport({ ...oneInput, trades: oneInput.trades.slice(0, 1) });
+    expect(one).toContain('(1 trade)');
+    expect(one).not.toMatch(/\b1 trades\b/);
+  });
+
   it('renders without the optional blocks (old results) and says what is missing', () => {
     const html = renderBacktestReport(input({}));
     expect(html).toContain('No random-entry comparison was run');
