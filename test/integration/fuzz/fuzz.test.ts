@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, startServer, waitFor, type TestServer } from '../../helpers/server';
+import { startServer, waitFor, workerPids, type TestServer } from '../../helpers/server';
 import { budgetMs, eventLoop, inEnvelope, loadFactor, rawRequest, type RawRequest } from '../reliability/hostile';
 
 const SEED = Number(process.env.FUZZ_SEED) || 20261201;
@@ -274,8 +274,9 @@ describe('fuzz: hostile requests for every route', () => {
     // Jobs the fuzz managed to start may still run: once they are cancelled, no worker process is left.
     const ops = (await (await fetch(`${server.api}/operations?active_only=true&limit=1000`)).json()) as { data: Array<{ operation_id: string; status: string }> };
     for (const o of ops.data.filter((x) => x.status === 'running' || x.status === 'pending')) await fetch(`${server.api}/operations/${o.operation_id}`, { method: 'DELETE' });
-    await waitFor(async () => childPids(server.proc.pid!).length === 0, 20_000).catch(() => undefined);
-    const left = childPids(server.proc.pid!).map((pid) => {
+    // Job workers only (from sources, tsx also keeps an esbuild service process as a child).
+    await waitFor(async () => workerPids(server.proc.pid!).length === 0, 20_000).catch(() => undefined);
+    const left = workerPids(server.proc.pid!).map((pid) => {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
         return `${pid} ${stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 120)} ${readFileSync(`/proc/${pid}/environ`, 'utf8').match(/KTRDR_OPERATION_ID=[^\0]*/)?.[0] ?? ''}`;
