@@ -22,8 +22,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
           worker: resolve(__dirname, 'src/worker/main.ts'),
-          // Strategy YAML is parsed on worker threads (src/infra/strategies/parse-pool.ts).
-          'strategy-parse-thread': resolve(__dirname, 'src/infra/strategies/parse-thread.ts'),
+          // Strategy YAML, CSV imports and large JSON bodies are parsed on worker threads (src/infra/threads/parse-pool.ts).
+          'parse-thread': resolve(__dirname, 'src/infra/threads/parse-thread.ts'),
         },
         // Shared chunks stay next to the entries: the job host finds worker.js beside itself.
         output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },

@@ -19,7 +19,8 @@ import { barStoreForHome, ensureSampleData, findSamplesDir } from '../infra/bars
 import { sweepLeftovers } from '../infra/bars/atomic';
 import { ModelRegistry } from '../infra/models/registry';
 import { sweepTempDirs } from '../infra/models/store';
-import { StrategyCatalog, StrategyParsePool } from '../infra/strategies';
+import { StrategyCatalog } from '../infra/strategies';
+import { ParsePool, parseThreadHeapMb } from '../infra/threads/parse-pool';
 import { DEFAULT_CATALOG } from '../core/strategy/default-catalog';
 
 export interface App {
@@ -88,10 +89,10 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
         dataLog.warn({ err }, 'Could not seed the sample bars');
       }
     }
-    // User YAML is parsed on threads (started on first need), never on the event loop.
-    const parsePool = new StrategyParsePool();
+    // User YAML, CSV imports and large JSON bodies are parsed on threads (started on first need), never on the event loop.
+    const parsePool = new ParsePool({ heapMb: parseThreadHeapMb(config.importLimit) });
     const strategies = new StrategyCatalog({ userDir: join(config.home, 'strategies'), indicators: DEFAULT_CATALOG, parsePool });
-    const ctx: AppContext = { config, log, db, operations, bars, strategies, models, experiments };
+    const ctx: AppContext = { config, log, db, operations, bars, strategies, models, experiments, parsePool };
     // Worst event-loop stall, for the reliability suites (GET /debug/event-loop in test mode).
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();

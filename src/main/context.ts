@@ -6,6 +6,7 @@ import type { ExperimentScheduler } from './experiments/scheduler';
 import type { BarStore } from '../infra/bars';
 import type { ModelRegistry } from '../infra/models/registry';
 import type { StrategyCatalog } from '../infra/strategies';
+import type { ParsePool } from '../infra/threads/parse-pool';
 
 /** Everything the routes and IPC handlers need, built once by the composition root (app.ts). */
 export interface AppContext {
@@ -21,4 +22,6 @@ export interface AppContext {
   models: ModelRegistry;
   /** Walk-forwards and sweeps: parent operations scheduling their children. */
   experiments?: ExperimentScheduler;
+  /** Threads for CSV imports and large JSON bodies (absent: parsed on the event loop, in chunks). */
+  parsePool?: ParsePool;
 }

@@ -64,8 +64,17 @@ export function prepareImport(text: string, opts: ImportOptions): PreparedImport
   return checkImport(parseBarsCsv(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent }), opts);
 }
 
-/** prepareImport for the server: the parse yields to the event loop between chunks of lines. */
-export async function prepareImportAsync(text: string, opts: ImportOptions): Promise<PreparedImport> {
+/** Runs prepareImport elsewhere (the server's parse threads, infra/threads/parse-pool.ts). */
+export interface ImportPreparer {
+  prepareImport(text: string, opts: ImportOptions): Promise<PreparedImport>;
+}
+
+/**
+ * prepareImport for the server: on a parse thread when one is given (nothing of the parse runs on
+ * the event loop); otherwise here, the parse yielding to the event loop between chunks of lines.
+ */
+export async function prepareImportAsync(text: string, opts: ImportOptions, preparer?: ImportPreparer): Promise<PreparedImport> {
+  if (preparer) return preparer.prepareImport(text, opts);
   return checkImport(await parseBarsCsvAsync(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent }), opts);
 }
 
@@ -127,8 +136,8 @@ export function importCsvText(store: BarStore, text: string, opts: ImportOptions
 }
 
 /** Same, waiting for the series lock without blocking the event loop (the API server). */
-export async function importCsvTextAsync(store: BarStore, text: string, opts: ImportOptions): Promise<ImportSummary> {
-  const prep = await prepareImportAsync(text, opts);
+export async function importCsvTextAsync(store: BarStore, text: string, opts: ImportOptions, preparer?: ImportPreparer): Promise<ImportSummary> {
+  const prep = await prepareImportAsync(text, opts, preparer);
   const stored = await store.writeAsync(prep.parsed.bars, { mode: opts.mode, source: opts.source ?? 'csv', synthetic: false });
   return summarize(prep, opts, stored);
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DEFAULT_CATALOG, parseStrategy, type IndicatorCatalog } from '../../core/strategy';
 import type { ParseResult } from '../../core/strategy/types';
-import type { StrategyParsePool } from './parse-pool';
+import type { ParsePool } from '../threads/parse-pool';
 
 export const STRATEGY_NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const EXTENSIONS = ['.yaml', '.yml'];
@@ -70,10 +70,10 @@ export class StrategyCatalog {
   readonly bundledDir: string | null;
   private readonly indicators?: IndicatorCatalog;
   /** Threads that parse with the default indicator catalogue (the server's); absent: every parse is synchronous. */
-  private readonly pool?: StrategyParsePool;
+  private readonly pool?: ParsePool;
   private readonly cache = new Map<string, { mtimeMs: number; size: number; summary: Omit<StrategySummary, 'name' | 'path' | 'source'> }>();
 
-  constructor(opts: { userDir: string; bundledDir?: string | null; indicators?: IndicatorCatalog; parsePool?: StrategyParsePool }) {
+  constructor(opts: { userDir: string; bundledDir?: string | null; indicators?: IndicatorCatalog; parsePool?: ParsePool }) {
     this.userDir = resolve(opts.userDir);
     this.bundledDir = opts.bundledDir === undefined ? findBundledStrategiesDir() : opts.bundledDir && resolve(opts.bundledDir);
     this.indicators = opts.indicators;
@@ -131,7 +131,7 @@ export class StrategyCatalog {
     if (!this.pool) return this.parse(yaml, sourceName);
     let pending = this.parsing.get(key);
     if (!pending) {
-      pending = this.pool.parse(yaml, sourceName).finally(() => this.parsing.delete(key));
+      pending = this.pool.parseStrategy(yaml, sourceName).finally(() => this.parsing.delete(key));
       this.parsing.set(key, pending);
     }
     const result = await pending;

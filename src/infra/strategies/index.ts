@@ -10,4 +10,3 @@ export {
   type StrategySummary,
   type LoadedStrategy,
 } from './catalog';
-export { StrategyParsePool, defaultParseThreadEntry, type ParseThreadEntry } from './parse-pool';

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseBarsCsv } from '../../../src/core/bars/csv';
 import { decodeBarFile } from '../../../src/infra/bars/bar-file';
 import { REPO } from '../../helpers/server';
-import { eventLoop, rawRequest } from '../reliability/hostile';
+import { csvFor, eventLoop, rawRequest } from '../reliability/hostile';
 
 const SEED = Number(process.env.CRASH_SEED) || 17;
 const KILLS = Number(process.env.CRASH_KILLS) || 10;
@@ -112,18 +112,6 @@ const api = async (s: Running, method: string, path: string, body?: unknown) => 
   const r = await rawRequest(s.url, { method, path: `/api/v1${path}`, body: body === undefined ? undefined : JSON.stringify(body), timeoutMs: 30_000 });
   return { status: r.status, json: r.json };
 };
-
-function csvFor(symbol: string, rows: number): string {
-  const lines = ['timestamp,open,high,low,close,volume'];
-  const t0 = Date.parse('2021-01-04T00:00:00Z');
-  let p = 100 + symbol.charCodeAt(3);
-  for (let i = 0; i < rows; i++) {
-    const o = p;
-    p = Math.round((p + Math.sin(i / 7) * 0.3) * 1e4) / 1e4;
-    lines.push(`${new Date(t0 + i * 60_000).toISOString().replace('.000Z', 'Z')},${o},${Math.max(o, p) + 0.05},${Math.min(o, p) - 0.05},${p},${i % 100}`);
-  }
-  return lines.join('\n');
-}
 
 const IMPORTS = ['IMPA', 'IMPB'].map((symbol) => ({ symbol, csv: csvFor(symbol, 60_000) }));
 const LOAD = { symbol: 'SYNX', timeframe: '1h', mode: 'full', start_date: '2022-01-01', end_date: '2022-07-01', source: 'synthetic', seed: 7 };

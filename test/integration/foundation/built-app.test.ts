@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../../src/shared/version';
 import { http, REPO, startServer, waitFor, type TestServer } from '../../helpers/server';
+import { csvFor } from '../reliability/hostile';
 
 const out = (p: string) => join(REPO, 'out', p);
 
 describe('built application', () => {
   let s: TestServer;
   beforeAll(async () => {
-    for (const f of ['main/index.js', 'main/cli.js', 'main/worker.js', 'main/strategy-parse-thread.js', 'preload/index.js', 'renderer/index.html']) {
+    for (const f of ['main/index.js', 'main/cli.js', 'main/worker.js', 'main/parse-thread.js', 'preload/index.js', 'renderer/index.html']) {
       if (!existsSync(out(f))) throw new Error(`out/${f} is missing: run "npm run build" first (npm test does)`);
     }
     s = await startServer({ built: true });
@@ -71,6 +72,30 @@ describe('built application', () => {
     // Read by name and listed: the file is parsed on the thread too.
     expect((await http('GET', `${s.api}/strategies/built_copy`)).body).toMatchObject({ valid: true, source: 'user', config: { name: 'built_copy' } });
     expect((await http('GET', `${s.api}/strategies/`)).body.strategies.find((x: { name: string }) => x.name === 'built_copy')).toMatchObject({ valid: true, timeframe: '1h' });
+    expect(s.output()).not.toMatch(/parse thread/);
+  });
+
+  it('CSV imports and large JSON bodies are parsed on the bundled parse thread, refusals unchanged', async () => {
+    const csv = csvFor('BLTA', 20_000); // a body over 1 MiB: decoded and parsed on the thread too
+    expect(csv.length).toBeGreaterThan(2 ** 20);
+    const imp = await http('POST', `${s.api}/data/import`, { symbol: 'BLTA', timeframe: '1m', csv });
+    expect(imp.status).toBe(200);
+    expect(imp.body.data).toMatchObject({ rows: 20_000, imported: 20_000, inferred_timeframe: '1m', start: '2021-01-04T00:00:00Z' });
+    const bad = await http('POST', `${s.api}/data/import`, { symbol: 'BLTA', timeframe: '1m', csv: `${csv}\nbad,1,2,3,4,5` });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ detail: expect.stringMatching(/^1 of 20001 rows were rejected \(line 20002: invalid timestamp 'bad'\)/), skipped: 1, rows: 20_001, valid_count: 20_000, rejected: [{ line: 20_002 }] });
+    const header = await http('POST', `${s.api}/data/import/preview`, { symbol: 'BLTA', timeframe: '1m', csv: 'when,price\n2024-01-02,1\n' });
+    expect(header).toMatchObject({ status: 400, body: { detail: expect.stringMatching(/^CSV header "when,price" lacks column\(s\): timestamp, open/), rejected: [] } });
+    const truncated = `{"csv":"${'x'.repeat(2 ** 21)}`;
+    let message = '';
+    try {
+      JSON.parse(truncated);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    const res = await fetch(`${s.api}/data/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: truncated });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ detail: `Malformed JSON body: ${message}` });
     expect(s.output()).not.toMatch(/parse thread/);
   });
 

@@ -123,3 +123,16 @@ export function loadFactor(): number {
 export function budgetMs(goalMs: number): number {
   return process.env.KTRDR_STRICT_TIMING === '1' ? goalMs : Math.round(goalMs * loadFactor());
 }
+
+/** A clean minute-bar CSV of `rows` rows (the crash suite's and the repros' large imports). */
+export function csvFor(symbol: string, rows: number): string {
+  const lines = ['timestamp,open,high,low,close,volume'];
+  const t0 = Date.parse('2021-01-04T00:00:00Z');
+  let p = 100 + symbol.charCodeAt(3);
+  for (let i = 0; i < rows; i++) {
+    const o = p;
+    p = Math.round((p + Math.sin(i / 7) * 0.3) * 1e4) / 1e4;
+    lines.push(`${new Date(t0 + i * 60_000).toISOString().replace('.000Z', 'Z')},${o},${Math.max(o, p) + 0.05},${Math.min(o, p) - 0.05},${p},${i % 100}`);
+  }
+  return lines.join('\n');
+}

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBarFile } from '../../../src/infra/bars/bar-file';
 import { REPO, startServer, type TestServer } from '../../helpers/server';
-import { budgetMs, eventLoop, inEnvelope, loadFactor, probe, type Probe, type RawRequest } from './hostile';
+import { budgetMs, csvFor, eventLoop, inEnvelope, loadFactor, probe, rawRequest, type Probe, type RawRequest } from './hostile';
 
 const DEAD_PID = 2 ** 22 + 4321;
 // Goals: < 1 s per answer, /health < 100 ms meanwhile; scaled by the machine's load factor (hostile.ts).
@@ -294,6 +294,25 @@ describe('issue #17 repros', () => {
     expect(del.json).toEqual({ success: true, data: { symbol: 'HR', timeframe: '1h', deleted: true, referenced_by_models: ['models/demo/1h_v1'] }, error: null });
     expect((await repro('delete again', { method: 'DELETE', path: '/api/v1/data/HR/1h' })).status).toBe(404);
     expect(readFileSync(join(mdir, 'metadata.json'), 'utf8')).toMatch(/HR/);
+  });
+
+  it('event loop: two concurrent 60k-row CSV imports and a preview are parsed off the main thread', async () => {
+    const imports = ['BIGA', 'BIGB'].map((symbol) => ({ symbol, csv: csvFor(symbol, 60_000) }));
+    await eventLoop(server.url, true);
+    const post = (path: string, body: unknown) => rawRequest(server.url, { ...json('POST', path, body), timeoutMs: 60_000 });
+    const [a, b, pv] = await Promise.all([
+      ...imports.map((i) => post('/data/import', { symbol: i.symbol, timeframe: '1m', csv: i.csv })),
+      post('/data/import/preview', { symbol: 'BIGA', timeframe: '1d', csv: imports[0].csv }),
+    ]);
+    const loop = await eventLoop(server.url);
+    for (const r of [a, b]) {
+      expect(r.status, r.text.slice(0, 300)).toBe(200);
+      expect(r.json.data).toMatchObject({ rows: 60_000, imported: 60_000, skipped: 0, inferred_timeframe: '1m', start: '2021-01-04T00:00:00Z' });
+    }
+    expect(pv.status, pv.text.slice(0, 300)).toBe(200);
+    expect(pv.json.data).toMatchObject({ row_count: 60_000, valid_count: 60_000, inferred_timeframe: '1m', timeframe_matches: false });
+    console.log(`[repros] two concurrent 60k-row imports + a preview (${(imports[0].csv.length / 2 ** 20).toFixed(1)} MiB each): worst event-loop delay ${loop.max_ms.toFixed(1)} ms (budget ${budgetMs(HEALTH_GOAL_MS)} ms, load factor ${loadFactor().toFixed(1)})`);
+    expect(loop.max_ms, 'worst event-loop delay while the CSVs were imported').toBeLessThan(budgetMs(HEALTH_GOAL_MS));
   });
 
   it('15.5: `ktrdr data import` shows the rejected rows and stores nothing; --keep-valid-rows stores the rest', () => {

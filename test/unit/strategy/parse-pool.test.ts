@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStrategy } from '../../../src/core/strategy';
 import { StrategyCatalog, StrategyValidationFailedError } from '../../../src/infra/strategies';
-import { StrategyParsePool } from '../../../src/infra/strategies/parse-pool';
+import { ParsePool } from '../../../src/infra/threads/parse-pool';
 
 const REPO = join(__dirname, '../../..');
 const tsx = createRequire(__filename).resolve('tsx/cjs');
@@ -28,9 +28,9 @@ const texts: Array<[string, string]> = [
 
 if (process.platform !== 'linux') console.warn('SKIP parse-thread priority test: only Linux keeps a nice value per thread (the thread leaves its priority alone elsewhere)');
 
-describe('StrategyParsePool', () => {
-  const pool = new StrategyParsePool({ size: 2 });
-  const hanging = new StrategyParsePool({ size: 1, timeoutMs: 300, entry: hangEntry });
+describe('ParsePool: strategy tasks', () => {
+  const pool = new ParsePool({ size: 2 });
+  const hanging = new ParsePool({ size: 1, timeoutMs: 300, entry: hangEntry });
   afterAll(async () => {
     await pool.close();
     await hanging.close();
@@ -38,7 +38,7 @@ describe('StrategyParsePool', () => {
 
   it('gives the same result as the synchronous parser, valid and invalid texts alike, on at most `size` threads', async () => {
     expect(pool.threadCount()).toBe(0); // started on first need
-    const results = await Promise.all(texts.map(([name, text]) => pool.parse(text, name)));
+    const results = await Promise.all(texts.map(([name, text]) => pool.parseStrategy(text, name)));
     expect(pool.threadCount()).toBeGreaterThan(0);
     expect(pool.threadCount()).toBeLessThanOrEqual(2);
     texts.forEach(([name, text], i) => expect(results[i], name).toStrictEqual(parseStrategy(text, { sourceName: name })));
@@ -49,7 +49,7 @@ describe('StrategyParsePool', () => {
   it.skipIf(process.platform !== 'linux')('on Linux the parse thread runs niced; the event loop keeps its priority', async () => {
     const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     const before = getPriority();
-    await pool.parse('name: x\n');
+    await pool.parseStrategy('name: x\n');
     const nices = readdirSync('/proc/self/task').map((t) => {
       try {
         return niceOf(readFileSync(`/proc/self/task/${t}/stat`, 'utf8'));
@@ -62,24 +62,24 @@ describe('StrategyParsePool', () => {
   });
 
   it('abandons a parse that overruns its time with a clear issue, and replaces the thread', async () => {
-    const r = await hanging.parse('HANG', 'x.yaml');
+    const r = await hanging.parseStrategy('HANG', 'x.yaml');
     expect(r).toEqual({ valid: false, issues: [{ severity: 'error', category: 'yaml', message: expect.stringMatching(/could not be parsed within 0\.3 s; it is too complex/), line: 1, column: 1 }] });
     expect(hanging.threadCount()).toBe(0);
     // The next text gets a fresh thread and the real answer.
-    expect(await hanging.parse('name: x\n', 'x.yaml')).toStrictEqual(parseStrategy('name: x\n', { sourceName: 'x.yaml' }));
+    expect(await hanging.parseStrategy('name: x\n', 'x.yaml')).toStrictEqual(parseStrategy('name: x\n', { sourceName: 'x.yaml' }));
   });
 
   it('a thread that dies mid-parse fails that parse with the reason; the next one works', async () => {
-    await expect(hanging.parse('CRASH')).rejects.toThrow(/parse thread stopped \(exit code 3\)/);
-    expect((await hanging.parse('a: b: c\n')).valid).toBe(false);
+    await expect(hanging.parseStrategy('CRASH')).rejects.toThrow(/parse thread stopped \(exit code 3\)/);
+    expect((await hanging.parseStrategy('a: b: c\n')).valid).toBe(false);
   });
 
   it('after close, parses are refused instead of hanging', async () => {
-    const p = new StrategyParsePool();
-    await p.parse('name: x\n');
+    const p = new ParsePool();
+    await p.parseStrategy('name: x\n');
     await p.close();
     expect(p.threadCount()).toBe(0);
-    await expect(p.parse('name: x\n')).rejects.toThrow(/shut down/);
+    await expect(p.parseStrategy('name: x\n')).rejects.toThrow(/shut down/);
   });
 
   it('never keeps the process alive: a script that parses and never closes the pool exits by itself', () => {
@@ -93,7 +93,7 @@ describe('StrategyParsePool', () => {
 
 describe('StrategyCatalog.parseAsync / saveAsync', () => {
   const home = mkdtempSync(join(tmpdir(), 'ktrdr-parse-async-'));
-  const pool = new StrategyParsePool({ size: 1, timeoutMs: 300, entry: hangEntry });
+  const pool = new ParsePool({ size: 1, timeoutMs: 300, entry: hangEntry });
   const cat = new StrategyCatalog({ userDir: join(home, 'strategies'), parsePool: pool });
   afterAll(async () => {
     await pool.close();

@@ -16,6 +16,7 @@ import { CorruptSeriesError, importCsvTextAsync, ImportRefusedError, prepareImpo
 import { LockTimeoutError } from '../../../infra/bars/atomic';
 import { ImportFileError, importRoots, readImportFileAsync, resolveImportPath } from '../../../infra/import-files';
 import { readManifestIfAny } from '../../../infra/models/registry';
+import { ParseAbandonedError } from '../../../infra/threads/parse-pool';
 import { PROVIDER_IDS } from '../../../infra/providers';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError, type FieldProblem } from '../errors';
@@ -320,6 +321,7 @@ export function dataRoutes(ctx: AppContext) {
       if (err instanceof CsvFormatError) throw new HttpError(400, err.message, { rejected: [] });
       if (err instanceof ImportRefusedError) throw new HttpError(400, err.message, err.extra);
       if (err instanceof LockTimeoutError) throw new HttpError(409, `${err.message}; try again when the running data load or import has finished`);
+      if (err instanceof ParseAbandonedError) throw new HttpError(err.reason === 'memory' ? 413 : 503, err.message);
       throw err;
     };
 
@@ -338,7 +340,7 @@ export function dataRoutes(ctx: AppContext) {
         const { text, opts } = await importInput(req.body);
         let summary;
         try {
-          summary = await importCsvTextAsync(store, text, opts);
+          summary = await importCsvTextAsync(store, text, opts, ctx.parsePool);
         } catch (err) {
           refused(err);
         }
@@ -360,7 +362,7 @@ export function dataRoutes(ctx: AppContext) {
         const { text, opts } = await importInput(req.body);
         let prep;
         try {
-          prep = await prepareImportAsync(text, { ...opts, keepValidRows: true, checkTimeframe: false });
+          prep = await prepareImportAsync(text, { ...opts, keepValidRows: true, checkTimeframe: false }, ctx.parsePool);
         } catch (err) {
           if (err instanceof ImportRefusedError) {
             // No valid row: still a preview, with every reason.
