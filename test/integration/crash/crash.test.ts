@@ -216,14 +216,15 @@ describe('crash suite', () => {
       expect(groupMembers(s.pgid)).toEqual([]);
       kills.push({ delay, doing, members, reaped });
     }
-    const loop = await eventLoop(s.url);
-    worstLoop = Math.max(worstLoop, loop.max_ms);
+    // Since the last restart: start-up (migrations, sweeps, recovery before the server listens) and the
+    // checks above. Printed on its own: before it listens no request can be waiting.
+    const afterRestart = await eventLoop(s.url);
     process.kill(-s.pgid, 'SIGTERM');
     await s.exited;
     expect(groupMembers(s.pgid)).toEqual([]);
     console.log(
       `[crash] seed ${SEED} (${useBuilt ? 'built server' : 'server from sources'}): ${kills.length} SIGKILLs of the process group (${kills.reduce((a, k) => a + k.members, 0)} processes killed and reaped), ` +
-        `delays ${kills.map((k) => k.delay).join('/')} ms, during ${kills.map((k) => k.doing.join('+') || 'idle').join(' | ')}; worst event-loop delay ${worstLoop.toFixed(1)} ms (per round: ${loops.join('/')} ms)`,
+        `delays ${kills.map((k) => k.delay).join('/')} ms, during ${kills.map((k) => k.doing.join('+') || 'idle').join(' | ')}; worst event-loop delay ${worstLoop.toFixed(1)} ms (per round: ${loops.join('/')} ms; since the last restart, start-up included: ${afterRestart.max_ms.toFixed(1)} ms)`,
     );
     expect(kills.length).toBe(KILLS);
   }, 600_000);
