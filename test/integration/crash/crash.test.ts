@@ -12,21 +12,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseBarsCsv } from '../../../src/core/bars/csv';
 import { decodeBarFile } from '../../../src/infra/bars/bar-file';
 import { REPO } from '../../helpers/server';
+import { mulberry32 } from '../../../src/core/random';
 import { csvFor, eventLoop, rawRequest } from '../reliability/hostile';
 
 const SEED = Number(process.env.CRASH_SEED) || 17;
 const KILLS = Number(process.env.CRASH_KILLS) || 10;
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The reaper: becomes a child subreaper, runs the server in its own process group, prints that
 // group's id, and reaps every descendant (orphans re-parent to it) until none is left.
@@ -126,7 +116,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('crash suite', () => {
   it.skipIf(!hasPython)(`survives ${KILLS} SIGKILLs of the process group during trainings, data loads and imports (seed ${SEED})`, async () => {
-    const random = rng(SEED);
+    const random = mulberry32(SEED);
     // Clean reference: the samples as seeded, the synthetic load, the imports parsed by the same parser.
     let s = await start();
     const load = await api(s, 'POST', '/data/acquire/download', LOAD);
