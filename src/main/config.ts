@@ -41,7 +41,8 @@ function oneOf(env: NodeJS.ProcessEnv, name: string, allowed: string[]): void {
 
 export class ConfigError extends Error {}
 
-function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (n: number) => boolean, rule?: string): number {
+/** A number setting, or `fallback` when unset; anything else than a number passing `check` is a ConfigError naming it. */
+export function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, check: (n: number) => boolean, rule?: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ConfigError } from '../../main/config';
 import { runWorkerCommand, WorkerUsageError } from '../../main/scaleout/worker-main';
 
 export function registerWorkerCommand(program: Command): void {
@@ -13,7 +14,7 @@ export function registerWorkerCommand(program: Command): void {
         await runWorkerCommand(opts);
       } catch (err) {
         process.stderr.write(`ktrdr worker: ${(err as Error).message}\n`);
-        process.exit(err instanceof WorkerUsageError ? 2 : 1);
+        process.exit(err instanceof WorkerUsageError || err instanceof ConfigError ? 2 : 1);
       }
     });
 }

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { numberFromEnv } from '../config';
 import { checkRedisUrl, redactRedisUrl } from './connection';
 import { RemoteWorker } from './remote-worker';
 
@@ -26,8 +27,7 @@ export async function runWorkerCommand(opts: WorkerCommandOptions): Promise<Remo
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new WorkerUsageError(`--concurrency must be an integer 1..64 (got ${opts.concurrency})`);
   const home = resolve(opts.home ?? process.env.KTRDR_WORKER_HOME ?? join(homedir(), '.ktrdr-worker'));
   mkdirSync(home, { recursive: true });
-  const cacheMb = process.env.KTRDR_WORKER_BLOB_CACHE_MB === undefined || process.env.KTRDR_WORKER_BLOB_CACHE_MB === '' ? 2048 : Number(process.env.KTRDR_WORKER_BLOB_CACHE_MB);
-  if (!Number.isInteger(cacheMb) || cacheMb < 0) throw new WorkerUsageError(`KTRDR_WORKER_BLOB_CACHE_MB must be a whole number of MiB, 0 to turn the cache off (got ${process.env.KTRDR_WORKER_BLOB_CACHE_MB})`);
+  const cacheMb = numberFromEnv(process.env, 'KTRDR_WORKER_BLOB_CACHE_MB', 2048, (n) => Number.isInteger(n) && n >= 0, 'a whole number of MiB, 0 to turn the cache off');
   const worker = new RemoteWorker({
     blobCacheBytes: cacheMb * 1024 * 1024,
     url,
