@@ -144,19 +144,7 @@ export class OperationsService {
       metrics: { [metricsKey(req.type)]: [], count: 0 },
     };
     this.o.repo.insert(info, req.params ?? {});
-    this.live.set(id, {
-      info,
-      params: req.params ?? {},
-      mirror: { ...progress },
-      history: [],
-      visibleMetrics: 0,
-      lastRefresh: this.clock(),
-      lastPersist: this.clock(),
-      handle: null,
-      json: null,
-      outcome: null,
-      killTimer: null,
-    });
+    this.live.set(id, this.liveEntry(info, req.params ?? {}));
     this.o.log.info({ operation_id: id }, `Created operation ${id} (type=${req.type})`);
     if (this.running < this.o.maxWorkers) this.launch(id);
     else this.queue.push(id);
@@ -226,21 +214,14 @@ export class OperationsService {
     return structuredClone(info);
   }
 
+  /** A fresh in-memory record: no worker yet, nothing received, the stored progress as the mirror. */
+  private liveEntry(info: OperationInfo, params: Record<string, unknown>, controller?: ParentController): LiveOperation {
+    const now = this.clock();
+    return { info, params, mirror: { ...info.progress }, history: [], visibleMetrics: 0, lastRefresh: now, lastPersist: now, handle: null, json: null, outcome: null, killTimer: null, controller };
+  }
+
   private attachParentOp(info: OperationInfo, controller: ParentController): void {
-    this.live.set(info.operation_id, {
-      info,
-      params: {},
-      mirror: { ...info.progress },
-      history: [],
-      visibleMetrics: 0,
-      lastRefresh: this.clock(),
-      lastPersist: this.clock(),
-      handle: null,
-      json: null,
-      outcome: null,
-      killTimer: null,
-      controller,
-    });
+    this.live.set(info.operation_id, this.liveEntry(info, {}, controller));
   }
 
   /** A parent's aggregated progress (its children's), persisted and visible at once. */
