@@ -101,6 +101,20 @@ async function prepare(ctx: AppContext, b: z.infer<typeof walkForwardBody> | z.i
 
 const modelName = (strategy: string, tag: string) => `${strategy.replace(/[^A-Za-z0-9_-]/g, '_')}-${tag}-${randomBytes(4).toString('hex')}`;
 
+/** What both kinds record first in their parameters: the strategy, its data and range, a fresh model name. */
+function requestBase(b: { strategy_name: string; start_date: string; end_date: string }, p: Awaited<ReturnType<typeof prepare>>, tag: 'wf' | 'sweep') {
+  return {
+    strategy_name: b.strategy_name,
+    model_name: modelName(b.strategy_name, tag),
+    symbols: p.symbols,
+    timeframes: p.timeframes,
+    base_timeframe: p.base,
+    backtest_symbol: p.symbol,
+    start_date: b.start_date,
+    end_date: b.end_date,
+  };
+}
+
 export function experimentsRoutes(ctx: AppContext) {
   return async (root: FastifyInstance) => {
     const app = root.withTypeProvider<ZodTypeProvider>();
@@ -128,14 +142,7 @@ export function experimentsRoutes(ctx: AppContext) {
         }
         const s = scheduler(ctx);
         const request = {
-          strategy_name: b.strategy_name,
-          model_name: modelName(b.strategy_name, 'wf'),
-          symbols: p.symbols,
-          timeframes: p.timeframes,
-          base_timeframe: p.base,
-          backtest_symbol: p.symbol,
-          start_date: b.start_date,
-          end_date: b.end_date,
+          ...requestBase(b, p, 'wf'),
           train_window: b.train_window,
           test_window: b.test_window,
           step: b.step ?? null,
@@ -199,14 +206,7 @@ export function experimentsRoutes(ctx: AppContext) {
         const warnings = grid && grid.length < b.trials ? [`The grid has ${grid.length} points: running ${grid.length} trials, not ${b.trials}`] : [];
         const s = scheduler(ctx);
         const request = {
-          strategy_name: b.strategy_name,
-          model_name: modelName(b.strategy_name, 'sweep'),
-          symbols: p.symbols,
-          timeframes: p.timeframes,
-          base_timeframe: p.base,
-          backtest_symbol: p.symbol,
-          start_date: b.start_date,
-          end_date: b.end_date,
+          ...requestBase(b, p, 'sweep'),
           space: b.space,
           sampler: b.sampler,
           trials,
