@@ -8,7 +8,7 @@ import { computeMetrics } from '../src/core/backtest/metrics';
 import { syntheticBacktestInputs } from './backtest-inputs';
 import { barReturns, bootstrapSharpeCI, optimalBlockLength } from '../src/core/evaluation/bootstrap';
 import { randomEntryRunsStepwise } from '../src/core/evaluation/random-entry';
-import { computeSignificance, BOOTSTRAP_RESAMPLES, DEFAULT_RANDOM_RUNS } from '../src/core/evaluation/significance';
+import { computeSignificance, BOOTSTRAP_RESAMPLES, DEFAULT_RANDOM_RUNS, significanceInput } from '../src/core/evaluation/significance';
 import { mulberry32 } from '../src/core/random';
 import { median, round } from './stats';
 
@@ -67,18 +67,7 @@ export async function benchSignificance(n = 25_000, repeats = 3): Promise<Signif
     const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: HOUR });
     const t1 = performance.now();
     const c1 = process.cpuUsage();
-    const out = computeSignificance({
-      bars,
-      cfg,
-      trades: result.trades,
-      equity: result.equity.values,
-      total_return_pct: metrics.total_return_pct,
-      sharpe_ratio: metrics.sharpe_ratio,
-      bars_per_year: metrics.bars_per_year,
-      years: metrics.years,
-      random_runs: DEFAULT_RANDOM_RUNS,
-      seed: 42 + k,
-    });
+    const out = computeSignificance(significanceInput(bars, cfg, result, metrics, DEFAULT_RANDOM_RUNS, 42 + k));
     const t2 = performance.now();
     const c2 = process.cpuUsage(c1);
     bootstrapSharpeCI(barReturns(result.equity.values), metrics.bars_per_year, { seed: k, resamples: BOOTSTRAP_RESAMPLES });

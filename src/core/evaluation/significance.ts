@@ -2,7 +2,8 @@
 // ratio sit among random-entry runs (random-entry.ts) and a stationary-bootstrap 95 % interval of
 // its Sharpe ratio (bootstrap.ts). Definitions of percentile and p-value: percentile.ts.
 import { mulberry32 } from '../random';
-import type { EngineBars, EngineConfig } from '../backtest/types';
+import type { PerformanceMetrics } from '../backtest/metrics';
+import type { EngineBars, EngineConfig, EngineResult } from '../backtest/types';
 import { barReturns, bootstrapSharpeCI } from './bootstrap';
 import { quantileSorted, rankAgainst } from './percentile';
 import { randomEntryRunsStepwise, type TradeShape } from './random-entry';
@@ -36,6 +37,22 @@ export interface SignificanceInput {
   years: number;
   random_runs: number;
   seed: number;
+}
+
+/** The input for a finished backtest: its engine result and metrics, `runs` random entries from `seed`. */
+export function significanceInput(bars: EngineBars, cfg: EngineConfig, result: EngineResult, metrics: PerformanceMetrics, runs: number, seed: number): SignificanceInput {
+  return {
+    bars,
+    cfg,
+    trades: result.trades,
+    equity: result.equity.values,
+    total_return_pct: metrics.total_return_pct,
+    sharpe_ratio: metrics.sharpe_ratio,
+    bars_per_year: metrics.bars_per_year,
+    years: metrics.years,
+    random_runs: runs,
+    seed,
+  };
 }
 
 /**

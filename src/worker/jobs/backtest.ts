@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
 import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
-import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, significanceSteps } from '../../core/evaluation/significance';
+import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, significanceInput, significanceSteps } from '../../core/evaluation/significance';
 import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
 import { averageExposure, holdBenchmark } from '../../core/backtest/benchmark';
 import { costBreakdown } from '../../core/backtest/costs';
@@ -349,18 +349,7 @@ async function significanceStep(
   metrics: PerformanceMetrics,
 ) {
   if (p.random_runs > 0) bridge.update(98, `Comparing with ${p.random_runs} random-entry runs`, { context: { phase: 'significance' } });
-  const steps = significanceSteps({
-    bars,
-    cfg,
-    trades: result.trades,
-    equity: result.equity.values,
-    total_return_pct: metrics.total_return_pct,
-    sharpe_ratio: metrics.sharpe_ratio,
-    bars_per_year: metrics.bars_per_year,
-    years: metrics.years,
-    random_runs: p.random_runs,
-    seed: p.random_seed,
-  });
+  const steps = significanceSteps(significanceInput(bars, cfg, result, metrics, p.random_runs, p.random_seed));
   let step = steps.next();
   while (!step.done) {
     bridge.update(98, `Comparing with random entries: ${step.value.done}/${step.value.total} runs`, { context: { phase: 'significance' } });
