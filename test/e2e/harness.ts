@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startServer as startTestServer } from '../helpers/server';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const RENDERER_DIR = join(REPO, 'out', 'renderer');
@@ -99,7 +100,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** JSON request to the server under test (test setup, not the UI). */
-export async function apiCall<T = any>(server: Server, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function apiCall<T = any>(server: Pick<Server, 'url'>, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}/api/v1${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -126,4 +127,22 @@ export async function waitFor(cond: () => Promise<boolean> | boolean, timeoutMs:
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Starts an operation through the API and waits for it to end; it must complete without an error. */
+export async function runToEnd(server: Pick<Server, 'url' | 'output'>, path: string, body: Record<string, unknown>): Promise<{ id: string; results: any }> {
+  const start = await apiCall(server, 'POST', path, body);
+  expect(start.status, JSON.stringify(start.body)).toBe(200);
+  const opId = ((start.body as any).operation_id ?? (start.body as any).task_id) as string;
+  let op: any = null;
+  await waitFor(
+    async () => {
+      op = (await apiCall(server, 'GET', `/operations/${opId}`)).body.data;
+      return ['completed', 'failed', 'cancelled'].includes(op.status);
+    },
+    150_000,
+    `operation ${opId}`,
+  );
+  expect(op.error_message, server.output()).toBeNull();
+  return { id: opId, results: (await apiCall(server, 'GET', `/operations/${opId}/results`)).body.results };
 }

@@ -11,7 +11,7 @@ import type { Download, Route } from 'playwright-core';
 import { BarStore } from '../../src/infra/bars/bar-store';
 import { importCsvText } from '../../src/infra/bars/import';
 import { startServer as startTestServer, type TestServer } from '../helpers/server';
-import { apiCall, assertRendererBuilt, browserUnavailableReason, openBrowser, REPO, RENDERER_DIR, waitFor, type BrowserSession } from './harness';
+import { assertRendererBuilt, browserUnavailableReason, openBrowser, REPO, RENDERER_DIR, runToEnd, waitFor, type BrowserSession } from './harness';
 
 const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(`[e2e] skipping the backtest report test: ${skipReason}`);
@@ -29,22 +29,6 @@ describe.skipIf(!!skipReason)('backtest report and exports (browser)', () => {
   const blocked: string[] = [];
   const work = mkdtempSync(join(tmpdir(), 'ktrdr-e2e-report-'));
 
-  async function runToEnd(path: string, body: Record<string, unknown>) {
-    const start = await apiCall(server as any, 'POST', path, body);
-    expect(start.status, JSON.stringify(start.body)).toBe(200);
-    const opId = (start.body as any).operation_id ?? (start.body as any).task_id;
-    let op: any = null;
-    await waitFor(
-      async () => {
-        op = (await apiCall(server as any, 'GET', `/operations/${opId}`)).body.data;
-        return ['completed', 'failed', 'cancelled'].includes(op.status);
-      },
-      150_000,
-      `operation ${opId}`,
-    );
-    expect(op.error_message, server.output()).toBeNull();
-    return { id: opId as string, results: (await apiCall(server as any, 'GET', `/operations/${opId}/results`)).body.results };
-  }
 
   beforeAll(async () => {
     assertRendererBuilt();
@@ -55,8 +39,8 @@ describe.skipIf(!!skipReason)('backtest report and exports (browser)', () => {
     const base = readFileSync(join(REPO, 'strategies', 'test_e2e_local_pull.yaml'), 'utf8');
     writeFileSync(join(home, 'strategies', 'report_demo.yaml'), base.replace('name: test_e2e_local_pull', 'name: report_demo').replace('epochs: 15', 'epochs: 5').replace('confidence_threshold: 0.5', 'confidence_threshold: 0.3'));
     server = await startTestServer({ home, cleanup: true, env: { LOG_LEVEL: 'warn', KTRDR_RENDERER_DIR: RENDERER_DIR, KTRDR_TF_BACKEND: 'wasm' } });
-    await runToEnd('/trainings/start', { symbols: ['EURUSD'], timeframes: ['1d'], strategy_name: 'report_demo', start_date: '2012-01-01', end_date: '2017-12-31' });
-    ({ id, results } = await runToEnd('/backtests/start', { strategy_name: 'report_demo', symbol: 'EURUSD', timeframe: '1d', start_date: '2018-01-01', end_date: '2023-12-31' }));
+    await runToEnd(server, '/trainings/start', { symbols: ['EURUSD'], timeframes: ['1d'], strategy_name: 'report_demo', start_date: '2012-01-01', end_date: '2017-12-31' });
+    ({ id, results } = await runToEnd(server, '/backtests/start', { strategy_name: 'report_demo', symbol: 'EURUSD', timeframe: '1d', start_date: '2018-01-01', end_date: '2023-12-31' }));
     expect(results.trade_count).toBeGreaterThan(0); // a report with trades shows every section
     b = await openBrowser();
     // Every request leaving 127.0.0.1 is recorded and refused.

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BarStore } from '../../src/infra/bars/bar-store';
 import { importCsvText } from '../../src/infra/bars/import';
 import { startServer as startTestServer, type TestServer } from '../helpers/server';
-import { apiCall, assertRendererBuilt, browserUnavailableReason, openBrowser, REPO, RENDERER_DIR, waitFor, type BrowserSession } from './harness';
+import { assertRendererBuilt, browserUnavailableReason, openBrowser, REPO, RENDERER_DIR, runToEnd, waitFor, type BrowserSession } from './harness';
 
 const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(`[e2e] skipping the trades-load test: ${skipReason}`);
@@ -25,22 +25,6 @@ describe.skipIf(!!skipReason)('backtest trades list (browser)', () => {
   /** Two finished backtests with different trade counts. */
   const runs: { id: string; trades: number; final_equity: number }[] = [];
 
-  async function runToEnd(path: string, body: Record<string, unknown>) {
-    const start = await apiCall(server as any, 'POST', path, body);
-    expect(start.status, JSON.stringify(start.body)).toBe(200);
-    const opId = (start.body as any).operation_id as string;
-    let op: any = null;
-    await waitFor(
-      async () => {
-        op = (await apiCall(server as any, 'GET', `/operations/${opId}`)).body.data;
-        return ['completed', 'failed', 'cancelled'].includes(op.status);
-      },
-      150_000,
-      `operation ${opId}`,
-    );
-    expect(op.error_message, server.output()).toBeNull();
-    return { id: opId, results: (await apiCall(server as any, 'GET', `/operations/${opId}/results`)).body.results };
-  }
 
   beforeAll(async () => {
     assertRendererBuilt();
@@ -51,12 +35,12 @@ describe.skipIf(!!skipReason)('backtest trades list (browser)', () => {
     const base = readFileSync(join(REPO, 'strategies', 'test_e2e_local_pull.yaml'), 'utf8');
     writeFileSync(join(home, 'strategies', 'trades_demo.yaml'), base.replace('name: test_e2e_local_pull', 'name: trades_demo').replace('epochs: 15', 'epochs: 5').replace('confidence_threshold: 0.5', 'confidence_threshold: 0.3'));
     server = await startTestServer({ home, cleanup: true, env: { LOG_LEVEL: 'warn', KTRDR_RENDERER_DIR: RENDERER_DIR, KTRDR_TF_BACKEND: 'wasm' } });
-    await runToEnd('/trainings/start', { symbols: ['EURUSD'], timeframes: ['1d'], strategy_name: 'trades_demo', start_date: '2012-01-01', end_date: '2017-12-31' });
+    await runToEnd(server, '/trainings/start', { symbols: ['EURUSD'], timeframes: ['1d'], strategy_name: 'trades_demo', start_date: '2012-01-01', end_date: '2017-12-31' });
     for (const [start_date, end_date] of [
       ['2018-01-01', '2023-12-31'],
       ['2018-01-01', '2018-03-31'],
     ]) {
-      const { id, results } = await runToEnd('/backtests/start', { strategy_name: 'trades_demo', symbol: 'EURUSD', timeframe: '1d', start_date, end_date, random_runs: 0 });
+      const { id, results } = await runToEnd(server, '/backtests/start', { strategy_name: 'trades_demo', symbol: 'EURUSD', timeframe: '1d', start_date, end_date, random_runs: 0 });
       runs.push({ id, trades: results.trade_count, final_equity: results.metrics.final_equity });
     }
     // The premise: both runs traded, money moved, and their counts differ.
