@@ -215,9 +215,21 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     await page.mouse.move(pb.x + pb.width / 2 + 5, pb.y + pb.height / 2);
     await waitFor(async () => /^\d{4}-\d\d-\d\d \d\d:\d\d {2}O [\d.]+ H [\d.]+ L [\d.]+ C [\d.]+/.test((await page.getByTestId('bt-candles-readout').textContent()) ?? ''), 5_000, 'the crosshair readout');
     // Indicator overlays are picked from the strategy's indicators and read out at the crosshair.
+    // The values arrive late on purpose (after the cursor has come to rest): the readout must
+    // still pick them up without another mouse move.
+    let releaseOverlay: () => void = () => {};
+    const overlayHeld = new Promise<void>((r) => (releaseOverlay = r));
+    await page.route('**/indicators/calculate**', async (route) => {
+      await overlayHeld;
+      await route.continue();
+    });
     await page.getByTestId('bt-overlay-rsi_14').check();
     await plot.hover({ position: { x: pb.width / 2 + 25, y: pb.height / 2 } });
+    await waitFor(async () => /^\d{4}-\d\d-\d\d \d\d:\d\d /.test((await page.getByTestId('bt-candles-readout').textContent()) ?? ''), 5_000, 'the readout at rest');
+    expect(await page.getByTestId('bt-candles-readout').textContent()).not.toContain('rsi_14');
+    releaseOverlay();
     await waitFor(async () => /rsi_14 \d/.test((await page.getByTestId('bt-candles-readout').textContent()) ?? ''), 10_000, 'the RSI value in the readout');
+    await page.unroute('**/indicators/calculate**');
     await shot(page, 'backtest-from-model');
   });
 

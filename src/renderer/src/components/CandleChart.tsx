@@ -56,6 +56,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
   const markersRef = useRef(markers);
   markersRef.current = markers;
   const firstDraw = useRef(onFirstDraw);
+  const readoutWriter = useRef<(u: uPlot) => void>(() => {});
 
   const gappy = useMemo(() => hasSessionGaps(candles.time), [candles]);
   const [collapseChoice, setCollapseChoice] = useState<boolean | null>(null);
@@ -163,6 +164,18 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
         cb();
       }
     };
+    // The readout of the bar under the cursor; also rewritten when overlays or markers arrive
+    // while the cursor rests on the chart (an overlay fetched after the hover would otherwise not show).
+    const writeReadout = (u: uPlot) => {
+      const el = readout.current;
+      if (!el) return;
+      const i = u.cursor.idx;
+      const near = nearestMarker(u, markersRef.current ?? [], u.cursor.left ?? -1, u.cursor.top ?? -1, markerX);
+      const ov = i == null ? '' : (overlaysRef.current ?? []).map((o) => `  ${o.label} ${o.values[i] == null ? '—' : (o.values[i] as number).toPrecision(5)}`).join('');
+      el.textContent = (readoutText(candles, i, near) + ov) || 'Move over the chart for time, OHLC and volume';
+      el.dataset.marker = near ? near.kind : '';
+    };
+    readoutWriter.current = writeReadout;
     // Markers are placed by time; collapsed, on the index of the bar they fall in.
     // (A marker before the first bar has no bar: -Infinity keeps it off the chart, as on a time axis.)
     const markerX = collapsed ? (m: TradeMarker) => (m.time < candles.time[0] ? -Infinity : barIndexAt(candles.time, m.time)) : (m: TradeMarker) => m.time;
@@ -187,17 +200,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
       series: [{}, { label: 'low', stroke: 'transparent', paths: () => null, points: { show: false } }, { label: 'high', stroke: 'transparent', paths: () => null, points: { show: false } }],
       hooks: {
         draw: [drawCandles],
-        setCursor: [
-          (u: uPlot) => {
-            const el = readout.current;
-            if (!el) return;
-            const i = u.cursor.idx;
-            const near = nearestMarker(u, markersRef.current ?? [], u.cursor.left ?? -1, u.cursor.top ?? -1, markerX);
-            const ov = i == null ? '' : (overlaysRef.current ?? []).map((o) => `  ${o.label} ${o.values[i] == null ? '—' : (o.values[i] as number).toPrecision(5)}`).join('');
-            el.textContent = (readoutText(candles, i, near) + ov) || 'Move over the chart for time, OHLC and volume';
-            el.dataset.marker = near ? near.kind : '';
-          },
-        ],
+        setCursor: [writeReadout],
         // The visible window in unix seconds (also when collapsed), readable from the page (tests, diagnostics).
         setScale: [
           (u: uPlot, key: string) => {
@@ -226,7 +229,10 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
   }, [zoom]);
 
   useEffect(() => {
-    plot.current?.redraw(false, false);
+    const u = plot.current;
+    if (!u) return;
+    u.redraw(false, false);
+    readoutWriter.current(u);
   }, [markers, highlight, overlays]);
 
   return (
