@@ -2,21 +2,13 @@
 // backtest that overlaps the model's training data shows the in-sample banner, the like-for-like
 // benchmarks and the cost split. Screenshots go to test-output/e2e/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, assertRendererBuilt, browserUnavailableReason, openBrowser, screenshot, startServer, waitFor, type BrowserSession, type Server } from './harness';
+import { apiCall, assertRendererBuilt, browserUnavailableReason, openBrowser, screenshot, startServer, waitFor, waitOperationEnd, type BrowserSession, type Server } from './harness';
 
 const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(`[e2e] skipping evaluation views: ${skipReason}`);
 
 async function waitDone(server: Server, id: string): Promise<any> {
-  let op: any = null;
-  await waitFor(
-    async () => {
-      op = (await apiCall(server, 'GET', `/operations/${id}`)).body.data;
-      return ['completed', 'failed', 'cancelled'].includes(op.status);
-    },
-    120_000,
-    `${id} to end`,
-  );
+  const op = await waitOperationEnd(server, id, 120_000, `${id} to end`);
   expect(`${op.status} ${op.error_message ?? ''}`).toBe('completed ');
   return op;
 }

@@ -129,20 +129,26 @@ export async function waitFor(cond: () => Promise<boolean> | boolean, timeoutMs:
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
+/** Polls an operation through the API until it is completed, failed or cancelled; returns its last reading. */
+export async function waitOperationEnd(server: Pick<Server, 'url'>, id: string, timeoutMs: number, what = `operation ${id}`): Promise<any> {
+  let op: any = null;
+  await waitFor(
+    async () => {
+      op = (await apiCall(server, 'GET', `/operations/${id}`)).body.data;
+      return ['completed', 'failed', 'cancelled'].includes(op.status);
+    },
+    timeoutMs,
+    what,
+  );
+  return op;
+}
+
 /** Starts an operation through the API and waits for it to end; it must complete without an error. */
 export async function runToEnd(server: Pick<Server, 'url' | 'output'>, path: string, body: Record<string, unknown>): Promise<{ id: string; results: any }> {
   const start = await apiCall(server, 'POST', path, body);
   expect(start.status, JSON.stringify(start.body)).toBe(200);
   const opId = ((start.body as any).operation_id ?? (start.body as any).task_id) as string;
-  let op: any = null;
-  await waitFor(
-    async () => {
-      op = (await apiCall(server, 'GET', `/operations/${opId}`)).body.data;
-      return ['completed', 'failed', 'cancelled'].includes(op.status);
-    },
-    150_000,
-    `operation ${opId}`,
-  );
+  const op = await waitOperationEnd(server, opId, 150_000);
   expect(op.error_message, server.output()).toBeNull();
   return { id: opId, results: (await apiCall(server, 'GET', `/operations/${opId}/results`)).body.results };
 }
