@@ -17,6 +17,9 @@
 //
 // Rows that cannot be samples (unknown label, invalid features, too little history for a sequence
 // window) are skipped before the boundaries are placed, so the ratios are shares of samples.
+import type { SplitName, SplitReport, SplitWarning } from '../../shared/results/splits';
+
+export type { SplitReport, SplitWarning } from '../../shared/results/splits';
 
 export interface SplitRatios {
   train: number;
@@ -30,7 +33,6 @@ export interface SplitRows {
   test: number[];
 }
 
-export type SplitName = 'train' | 'validation' | 'test';
 
 export function normaliseRatios(r: Partial<SplitRatios> | undefined): SplitRatios {
   const train = r?.train ?? 0.7;
@@ -54,30 +56,6 @@ export interface SplitSource {
   knownAt(i: number): number;
   /** Added to every returned row index (the symbol's first row in the combined matrix). */
   offset: number;
-}
-
-/** A split that training should not be judged on: empty, tiny (< MIN_SPLIT_ROWS) or of one class. */
-export interface SplitWarning {
-  split: SplitName;
-  kind: 'empty' | 'tiny' | 'one_class';
-  rows: number;
-  message: string;
-}
-
-export interface SplitReport {
-  /** 'time': shared instants across symbols; 'position': per-symbol row positions (no row times). */
-  method: 'time' | 'position';
-  ratios: SplitRatios;
-  /** First instant of the validation and the test split (ISO; null when that split is empty or positional). */
-  boundaries: { validation_start: string | null; test_start: string | null };
-  rows: Record<SplitName, number>;
-  /** Rows dropped from the split because their label looks into the next split. */
-  embargoed: { train: number; validation: number };
-  /** Most bars any kept or embargoed label looks ahead. */
-  max_label_lookahead: number;
-  label_counts: Record<SplitName, Record<string, number>>;
-  per_symbol: Record<string, Record<SplitName, number>> | null;
-  warnings: SplitWarning[];
 }
 
 /** Below this many rows a split's accuracy or early-stopping signal is noise. */
