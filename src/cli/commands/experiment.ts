@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { isTerminal, type OperationInfo } from '../../shared/operations';
 import { describeSignificance } from '../../shared/significance';
-import { explain, isoDay, objectiveMetricKey, parseExperimentResults, showMetric } from '../../shared/results/experiment-read';
+import { explain, groupWarnings, isoDay, objectiveMetricKey, parseExperimentResults, showMetric, showParam } from '../../shared/results/experiment-read';
 import type { SweepResult } from '../../shared/results/sweep';
 import type { WalkForwardResult } from '../../shared/results/walk-forward';
 import { printJson, table } from '../format';
@@ -154,7 +154,7 @@ function sweepLines(r: SweepResult): string[] {
       ['trial', ...paths, 'objective', 'val acc', 'sel. Sharpe', 'sel. return', 'trades', 'status'],
       r.trials.map((t) => [
         `${t.trial + 1}${r.best_trial?.trial === t.trial ? ' *' : ''}`,
-        ...paths.map((p) => JSON.stringify(t.params?.[p] ?? null)),
+        ...paths.map((p) => showParam(t.params?.[p])),
         showMetric(key, t.objective),
         showMetric('val_accuracy', t.metrics.val_accuracy),
         showMetric('sharpe_ratio', t.metrics.oos_sharpe),
@@ -166,7 +166,7 @@ function sweepLines(r: SweepResult): string[] {
   );
   const unranked = r.trials.filter((t) => t.status === 'completed' && t.objective === null);
   if (unranked.length) out.push(`not rankable: ${unranked.map((t) => `#${t.trial + 1} (${t.null_reasons.objective})`).join('; ')}`);
-  if (r.best_trial) out.push(`chosen: trial ${r.best_trial.trial + 1}, ${r.objective} ${showMetric(key, r.best_trial.objective)} on the selection window, ${JSON.stringify(r.best_trial.params)}`);
+  if (r.best_trial) out.push(`chosen: trial ${r.best_trial.trial + 1}, ${r.objective} ${showMetric(key, r.best_trial.objective)} on the selection window, ${Object.entries(r.best_trial.params ?? {}).map(([k, v]) => `${k}=${showParam(v)}`).join(', ')}`);
   else out.push(`chosen: — (${r.null_reasons.best_trial ?? 'none'})`);
   const f = r.final;
   if (f?.backtest) {
@@ -202,7 +202,7 @@ async function show(ctx: CliContext, id: string, json: boolean): Promise<void> {
   else if (parsed.kind === 'sweep') out.push(...sweepLines(parsed.results));
   else if (parsed.kind === 'unreadable') out.push(parsed.message);
   // Warnings of the experiment (degenerate training splits of its children…), each once.
-  if (op.warnings.length) out.push('warnings:', ...op.warnings.map((w) => `  ! ${w}`));
+  if (op.warnings.length) out.push('warnings:', ...groupWarnings(op.warnings).map((w) => `  ! ${w}`));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
