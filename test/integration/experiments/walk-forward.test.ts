@@ -137,4 +137,22 @@ describe('walk-forward over EURUSD 1h (3 folds)', () => {
     expect(r.config.costs.spread).toBeCloseTo(3 * r.config.costs.pip_size, 12);
     expect(results.settings.backtest.costs).toEqual({ spread_pips: 3 });
   });
+
+  it('a fold whose training split is degenerate is a warning on the run and on the experiment (issue 22.6)', async () => {
+    // 300-bar training windows: the 15 % validation split has ~45 rows (< 100).
+    const started = await http('POST', `${server.api}/experiments/walk-forward/start`, { strategy_name: strategy, start_date: '2017-01-01', end_date: '2017-02-28', train_window: 300, test_window: 200 });
+    expect(started.status).toBe(200);
+    const id = started.body.operation_id as string;
+    const op = await waitForStatus(server.api, id, ['completed', 'failed']);
+    expect(op.status).toBe('completed');
+    const { results } = (await http('GET', `${server.api}/operations/${id}/results`)).body;
+    const f = results.folds[0];
+    const tr = (await http('GET', `${server.api}/operations/${f.training_operation_id}`)).body.data;
+    const tiny = tr.warnings.find((w: string) => /The validation split has only \d+ rows \(< 100\)/.test(w));
+    expect(tiny).toBeTruthy(); // on the training run
+    expect(f.train_metrics.splits.rows.validation).toBeLessThan(100);
+    expect(f.train_metrics.warnings).toContain(tiny);
+    expect(op.warnings).toContain(`Fold 1: ${tiny}`); // and on its experiment
+    expect(results.warnings).toContainEqual({ source: 'fold 1', message: tiny });
+  });
 });
