@@ -146,7 +146,15 @@ export class ExperimentScheduler {
     const key = `${row.status}|${ctx.ctx.slots.size}|${[...ctx.ctx.running.values()].join(',')}`;
     const hit = this.resultsCache.get(id);
     if (hit?.key === key) return hit.results;
-    const results = this.validated(ctx.kind, ctx.kind.results(ctx.ctx), id);
+    let built: Record<string, unknown>;
+    try {
+      built = ctx.kind.results(ctx.ctx);
+    } catch (err) {
+      // A plan this version cannot read (an experiment from an older version): no live results.
+      this.o.log.warn({ operation_id: id }, `Experiment ${id}: no live results (${(err as Error).message})`);
+      return null;
+    }
+    const results = this.validated(ctx.kind, built, id);
     if (this.resultsCache.size > 50) this.resultsCache.clear();
     this.resultsCache.set(id, { key, results });
     return results;
