@@ -4,6 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFastStrategy } from '../integration/experiments/helpers';
 import { apiCall, assertRendererBuilt, browserUnavailableReason, openBrowser, screenshot, startServer, waitFor, type BrowserSession, type Server } from './harness';
 
+/** Texts (cell by cell, so neighbours do not run together) under a test id that show a raw float or e-notation. */
+async function rawNumbers(page: BrowserSession['page'], testId: string): Promise<string[]> {
+  const texts = await page.locator(`[data-testid="${testId}"] :is(td, p, text, figcaption, small, span)`).allTextContents();
+  return texts.filter((t) => /\d\.\d{6,}|\de[+-]\d/.test(t));
+}
+
 const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(`[e2e] skipping the experiments view: ${skipReason}`);
 
@@ -27,7 +33,19 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     const page = b.page;
     await page.goto(`${server.url}/#/experiments`);
     await page.getByTestId('view-experiments').waitFor();
+    // Dates are ISO text fields (a native date input shows mm/dd/yyyy in an en-US browser).
+    expect(await page.getByTestId('exp-start_date').getAttribute('type')).toBe('text');
+    expect(await page.getByTestId('exp-start_date').inputValue()).toBe('2017-01-01');
+    // The sweep's search space is a form of rows, not raw JSON; a row without a path is named.
+    await page.getByTestId('exp-kind-sweep').check();
+    expect(await page.getByTestId('exp-space-path-0').inputValue()).toBe('indicators.rsi_14.period');
+    await page.getByTestId('exp-space-add').click();
+    await page.getByTestId('exp-space-mode-2').selectOption('values');
+    await page.getByTestId('exp-space-values-2').fill('0.5, 0.6');
     await page.getByTestId('exp-strategy_name').fill('nmr_fast');
+    await page.getByTestId('exp-submit').click();
+    await waitFor(async () => /Search space row 3: give the strategy path/.test((await page.getByTestId('exp-server-error').textContent()) ?? ''), 5000, 'the row named');
+    await page.getByTestId('exp-kind-walk_forward').check();
     await page.getByTestId('exp-max_parallel').fill('1');
     await page.getByTestId('exp-submit').click();
     await page.getByTestId('experiment-panel').waitFor();
@@ -39,6 +57,10 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     expect(await page.locator('[data-testid="wf-folds"] tbody tr').count()).toBe(3);
     expect(await page.locator('[data-testid="experiment-children"] tbody tr').count()).toBe(6);
     expect(await page.getByTestId('wf-summary').textContent()).toMatch(/profitable folds \d\/3/);
+    // Costs per fold and in total, in the instrument's currency (EURUSD: USD).
+    expect(await page.getByTestId('wf-costs').textContent()).toMatch(/Costs over 3 folds: gross PnL -?[\d,]+\.\d\d USD · commission 0\.00 USD · spread [\d,]+\.\d\d USD/);
+    // Every number through the catalogue: no raw floats or e-notation anywhere in the results.
+    expect(await rawNumbers(page, 'walk-forward-results')).toEqual([]);
     await screenshot(page, 'experiments-walk-forward-finished');
   });
 
@@ -63,8 +85,15 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     await page.getByTestId('experiment-select').selectOption(id);
     await page.getByTestId('sweep-results').waitFor();
     expect(await page.locator('[data-testid="sweep-trials"] tbody tr').count()).toBe(3);
-    expect(await page.getByTestId('sweep-summary').textContent()).toMatch(/best: trial \d/);
-    expect(await page.getByTestId('sweep-guards').textContent()).toMatch(/Deflated Sharpe Ratio: \d/);
+    expect(await page.getByTestId('sweep-summary').textContent()).toMatch(/chosen: trial \d/);
+    expect(await page.getByTestId('sweep-final').textContent()).toMatch(/Trial \d: return -?[\d.]+%/);
+    // DSR in its catalogue unit (percent) or "—" with the reason; each with its one-line definition.
+    const guards = (await page.getByTestId('sweep-guards').textContent()) ?? '';
+    expect(guards).toMatch(/Deflated Sharpe ratio of the chosen trial: (-?[\d.]+%|— \()/);
+    expect(guards).toMatch(/Probability that the true Sharpe is above 0/);
+    expect(guards).toMatch(/Probability of backtest overfitting: — \(PBO needs at least 8 trials/);
+    expect(guards).toMatch(/Share of splits where the in-sample best configuration ranks below the median/);
+    expect(await rawNumbers(page, 'sweep-results')).toEqual([]);
     expect(await page.locator('[data-testid="sweep-scatter-indicators.rsi_14.period"] circle').count()).toBe(3);
     await screenshot(page, 'experiments-sweep-finished');
 
@@ -73,8 +102,12 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     await page.getByTestId('compare-select').selectOption(wf.operation_id);
     await page.getByTestId('compare-table').waitFor();
     const table = (await page.getByTestId('compare-table').textContent()) ?? '';
-    expect(table).toMatch(/Deflated Sharpe Ratio/);
-    expect(table).toMatch(/OOS return \(stitched\)/);
+    expect(table).toMatch(/Deflated Sharpe ratio/);
+    expect(table).toMatch(/Out-of-sample return/);
+    // A sweep beside a walk-forward: the same rows on both sides, none a bare dash.
+    const cells = await page.locator('[data-testid="compare-table"] tbody td').allTextContents();
+    expect(cells.filter((c) => c.trim() === '—')).toEqual([]);
+    expect(table).toMatch(/n\/a: a sweep has no folds/);
     await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'experiments-compare');
     expect(apiErrors).toEqual([]);

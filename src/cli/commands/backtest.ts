@@ -6,12 +6,8 @@ import { followOperation } from '../follow';
 import { printJson, table } from '../format';
 import type { CliContext } from '../index';
 
-interface StartOptions {
+interface StartOptions extends CostFlags {
   modelPath?: string;
-  capital: string;
-  commission?: string;
-  slippage?: string;
-  spreadPips?: string;
   allowInSample?: boolean;
   randomRuns?: string;
   randomSeed?: string;
@@ -118,12 +114,40 @@ async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown
   process.stdout.write(`Report: ktrdr backtest report ${res.operation_id} -o report.html\n`);
 }
 
-function bodyFrom(strategy: string, dates: { start: string; end: string }, o: StartOptions, symbol?: string, timeframe?: string) {
-  const num = (name: string, v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n)) throw new Error(`--${name} must be a number (got '${v}')`);
-    return n;
+const num = (name: string, v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number (got '${v}')`);
+  return n;
+};
+
+/** The cost flags `ktrdr backtest` and `ktrdr experiment …` share (--capital, --commission, --slippage, --spread-pips). */
+export interface CostFlags {
+  capital?: string;
+  commission?: string;
+  slippage?: string;
+  spreadPips?: string;
+}
+
+export function addCostFlags(cmd: Command, capitalDefault?: string): Command {
+  return cmd
+    .option('-c, --capital <amount>', 'initial capital', capitalDefault)
+    .option('--commission <fraction>', 'KTRDR cost model: commission per side, fraction of notional (default: the instrument’s costs)')
+    .option('--slippage <fraction>', 'KTRDR cost model: slippage per fill, fraction of price (default: the instrument’s costs)')
+    .option('--spread-pips <pips>', 'bid-ask spread in pips (overrides the instrument’s)');
+}
+
+/** Request fields for the cost flags given; none given → the instrument's and the strategy's costs. */
+export function costFields(o: CostFlags): Record<string, unknown> {
+  return {
+    ...(o.capital !== undefined ? { initial_capital: num('capital', o.capital) } : {}),
+    // Given explicitly, the legacy fractions switch to KTRDR's cost model; otherwise the instrument's applies.
+    ...(o.commission !== undefined ? { commission: num('commission', o.commission) } : {}),
+    ...(o.slippage !== undefined ? { slippage: num('slippage', o.slippage) } : {}),
+    ...(o.spreadPips !== undefined ? { costs: { spread_pips: num('spread-pips', o.spreadPips) } } : {}),
   };
+}
+
+function bodyFrom(strategy: string, dates: { start: string; end: string }, o: StartOptions, symbol?: string, timeframe?: string) {
   return {
     strategy_name: strategy,
     ...(symbol ? { symbol } : {}),
@@ -131,11 +155,7 @@ function bodyFrom(strategy: string, dates: { start: string; end: string }, o: St
     start_date: dates.start,
     end_date: dates.end,
     ...(o.modelPath ? { model_path: o.modelPath } : {}),
-    initial_capital: num('capital', o.capital),
-    // Given explicitly, the legacy fractions switch to KTRDR's cost model; otherwise the instrument's applies.
-    ...(o.commission !== undefined ? { commission: num('commission', o.commission) } : {}),
-    ...(o.slippage !== undefined ? { slippage: num('slippage', o.slippage) } : {}),
-    ...(o.spreadPips !== undefined ? { costs: { spread_pips: num('spread-pips', o.spreadPips) } } : {}),
+    ...costFields(o),
     ...(o.allowInSample ? { allow_in_sample: true } : {}),
     ...(o.randomRuns !== undefined ? { random_runs: num('random-runs', o.randomRuns) } : {}),
     ...(o.randomSeed !== undefined ? { random_seed: num('random-seed', o.randomSeed) } : {}),
@@ -143,12 +163,7 @@ function bodyFrom(strategy: string, dates: { start: string; end: string }, o: St
 }
 
 function costOptions(cmd: Command): Command {
-  return cmd
-    .option('-m, --model-path <path>', 'model version, e.g. models/<strategy>/1d_v3 (default: the latest for the timeframe)')
-    .option('-c, --capital <amount>', 'initial capital', '100000')
-    .option('--commission <fraction>', 'KTRDR cost model: commission per side, fraction of notional (default: the instrument’s costs)')
-    .option('--slippage <fraction>', 'KTRDR cost model: slippage per fill, fraction of price (default: the instrument’s costs)')
-    .option('--spread-pips <pips>', 'bid-ask spread in pips (overrides the instrument’s)')
+  return addCostFlags(cmd.option('-m, --model-path <path>', 'model version, e.g. models/<strategy>/1d_v3 (default: the latest for the timeframe)'), '100000')
     .option('--allow-in-sample', 'the range may overlap the model’s training data: no warning banner (the fields stay)')
     .option('--random-runs <n>', 'random-entry runs to compare with (0..5000, 0 disables; server default 200)')
     .option('--random-seed <n>', 'seed of the random-entry runs and the Sharpe bootstrap')

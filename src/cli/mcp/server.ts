@@ -17,6 +17,8 @@ import {
   strategyValidateBody,
   trainingStartBody,
 } from '../../shared/api-schemas';
+import { sweepStartBody, walkForwardStartBody } from '../../shared/experiment-requests';
+import { parseExperimentResults } from '../../shared/results/experiment-read';
 import { APP_VERSION } from '../../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from '../http';
 import { checkName, checkPathInHome, GuardError, SessionBudget, type BudgetLimits, type OperationState } from './guards';
@@ -31,13 +33,10 @@ export interface McpOptions extends BudgetLimits {
   enforceEveryMs?: number;
 }
 
-/** Walk-forward and sweep bodies are defined by the experiment routes; the MCP side checks only what it guards. */
-const experimentBody = z
-  .object({
-    strategy_name: z.string().regex(NAME_RE, 'letters, digits, _ and - only').describe('Strategy to train and test'),
-  })
-  .catchall(z.unknown())
-  .describe('Body of the experiment route (see GET /api/v1/docs on the server); strategy_name is required');
+/** The experiment routes' own bodies (cost overrides in `backtest.costs`, as POST /backtests/start's `costs`). */
+const strategyName = z.string().regex(NAME_RE, 'letters, digits, _ and - only').max(100).describe('Strategy to train and test');
+const walkForwardTool = walkForwardStartBody.extend({ strategy_name: strategyName });
+const sweepTool = sweepStartBody.extend({ strategy_name: strategyName });
 
 /** What the SDK hands a tool besides its arguments (the parts used here). */
 interface ToolExtra {
@@ -205,11 +204,11 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     return start('backtesting', '/backtests/start', { ...a, strategy_name: checkName(a.strategy_name) });
   });
 
-  tool('start_walk_forward', 'Start a walk-forward experiment (train/test on rolling windows; returns operation_id at once).', experimentBody, async (a) =>
+  tool('start_walk_forward', 'Start a walk-forward experiment (train on each window, backtest the next with the instrument’s costs unless backtest.commission/slippage/costs override them; returns operation_id at once).', walkForwardTool, async (a) =>
     start('walk_forward', '/experiments/walk-forward/start', { ...a, strategy_name: checkName(a.strategy_name) }),
   );
 
-  tool('start_sweep', 'Start a parameter sweep (one child operation per parameter set; returns operation_id at once).', experimentBody, async (a) =>
+  tool('start_sweep', 'Start a parameter sweep: trials ranked on a selection window, the chosen one backtested once on an untouched final holdout (returns operation_id at once).', sweepTool, async (a) =>
     start('sweep', '/experiments/sweeps/start', { ...a, strategy_name: checkName(a.strategy_name) }),
   );
 
@@ -268,8 +267,13 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     return r.data;
   });
 
-  tool('get_results', 'Results of a finished operation (training metrics and model; backtest metrics, benchmark, trades count).', operationIdParams, async (a) => {
-    return (await api.get<Record<string, unknown>>(`/operations/${seg(a.operation_id)}/results`)).results;
+  tool('get_results', 'Results of a finished operation (training metrics and model; backtest metrics, benchmark, trades count; experiments: folds or trials, final holdout, DSR/PBO).', operationIdParams, async (a) => {
+    const r = await api.get<{ operation_type?: string; results: Record<string, unknown> }>(`/operations/${seg(a.operation_id)}/results`);
+    if (r.operation_type !== 'walk_forward' && r.operation_type !== 'sweep') return r.results;
+    // Experiments: read with their result schema; a mismatch is said, never passed on as if valid.
+    const parsed = parseExperimentResults(r.results);
+    if (parsed.kind === 'unreadable') throw new GuardError(parsed.message);
+    return parsed.kind === 'none' ? r.results : parsed.results;
   });
 
   tool('get_significance', 'The significance block of a finished backtest (is the Sharpe ratio distinguishable from luck?).', operationIdParams, async (a) => {

@@ -136,6 +136,7 @@ function* csvSteps(text: string, opts: CsvParseOptions, chunkLines: number): Gen
   const maxListed = opts.maxRejectedListed ?? 1000;
   const echo = opts.echoContent ?? true;
   let timestampFormat: string | null = null;
+  let fileEpochUnit: EpochUnit | null = null;
   let timestampHasZone: boolean | null = null;
   const toUtc = makeZoneConverter(opts.timezone ?? 'UTC');
   const zoneIsUtc = !opts.timezone || opts.timezone === 'UTC' || opts.timezone === 'Etc/UTC';
@@ -227,6 +228,14 @@ function* csvSteps(text: string, opts: CsvParseOptions, chunkLines: number): Gen
       continue;
     }
     if (naive && !zoneIsUtc) t = toUtc(t);
+    // Epoch numbers: one unit per file, fixed by its first timestamp. A row whose magnitude says
+    // another unit (milliseconds in a file of microseconds) is refused, not read in its own unit:
+    // a mixed file is a unit mistake, and reading each row by magnitude would hide it.
+    const unit = epochUnitOf(text, starts[cols.time], ends[cols.time]);
+    if (unit !== null && fileEpochUnit !== null && unit !== fileEpochUnit) {
+      reject(lineNo, `epoch timestamp in ${EPOCH_UNIT_NAMES[unit]} where the file's first timestamp is in ${EPOCH_UNIT_NAMES[fileEpochUnit]}`);
+      continue;
+    }
     if (!isPlausibleTime(t)) {
       reject(lineNo, `timestamp outside ${PLAUSIBLE_RANGE_TEXT}${echo ? ` '${text.slice(starts[cols.time], ends[cols.time]).slice(0, 40)}'` : ''}`);
       continue;
@@ -242,6 +251,7 @@ function* csvSteps(text: string, opts: CsvParseOptions, chunkLines: number): Gen
       continue;
     }
     if (timestampFormat === null) {
+      fileEpochUnit = unit;
       timestampFormat = describeTimestamp(text.slice(starts[cols.time], ends[cols.time]));
       timestampHasZone = !naive;
     }
@@ -251,6 +261,30 @@ function* csvSteps(text: string, opts: CsvParseOptions, chunkLines: number): Gen
   const raw = out.finish(opts.symbol, opts.timeframe);
   const { bars, duplicates } = sortAndDedupe(raw);
   return { bars, rows, duplicates, rejected, rejectedCount, header, resorted: bars !== raw, timestampFormat, timestampHasZone };
+}
+
+type EpochUnit = 0 | 1 | 2 | 3;
+const EPOCH_UNIT_NAMES = ['seconds', 'milliseconds', 'microseconds', 'nanoseconds'] as const;
+
+/**
+ * The unit an epoch field's magnitude implies (as epochToMs reads it: < 1e11 s, < 1e14 ms, < 1e17
+ * µs, else ns), from its integer digits; null when the field is not a plain number (or is a yyyymmdd date).
+ */
+function epochUnitOf(s: string, a: number, b: number): EpochUnit | null {
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 34)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 34)) b--;
+  let digits = 0;
+  let leading = true;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) break;
+    if (c < 48 || c > 57) return null;
+    if (leading && c === 48) continue;
+    leading = false;
+    digits++;
+  }
+  if (b - a === 8 && digits === 8) return null; // yyyymmdd
+  return digits <= 11 ? 0 : digits <= 14 ? 1 : digits <= 17 ? 2 : 3;
 }
 
 /** Names the way a timestamp is written: iso8601, date, epoch_s/ms/us/ns, yyyymmdd, dd.mm.yyyy, mm/dd/yyyy. */

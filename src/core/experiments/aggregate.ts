@@ -52,11 +52,14 @@ export function curveReturns(values: ArrayLike<number>, initial: number): number
 
 export interface CurveMetrics {
   total_return: number;
-  annualized_return: number;
-  sharpe_ratio: number;
+  /** Null when the curve spans no time. */
+  annualized_return: number | null;
+  /** Null when the returns do not vary (a flat curve: no trades). */
+  sharpe_ratio: number | null;
   max_drawdown: number;
   bars: number;
-  bars_per_year: number;
+  bars_per_year: number | null;
+  null_reasons: Record<string, string>;
 }
 
 /** Metrics of a curve with the backtest's conventions (per-bar returns, population std, √bars-per-year). */
@@ -64,7 +67,7 @@ export function curveMetrics(time: ArrayLike<number>, values: ArrayLike<number>,
   const n = values.length;
   const r = curveReturns(values, initial);
   const years = n ? (time[n - 1] - time[0] + barMs) / (365.25 * 86_400_000) : 0;
-  const bpy = years > 0 ? n / years : 0;
+  const bpy = years > 0 ? n / years : null;
   const mean = r.length ? r.reduce((a, b) => a + b, 0) / r.length : 0;
   const sd = r.length ? Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / r.length) : 0;
   let peak = initial;
@@ -74,14 +77,13 @@ export function curveMetrics(time: ArrayLike<number>, values: ArrayLike<number>,
     mdd = Math.max(mdd, peak > 0 ? (peak - values[i]) / peak : 0);
   }
   const total = n ? values[n - 1] / initial - 1 : 0;
-  return {
-    total_return: total,
-    annualized_return: years > 0 && total > -1 ? (1 + total) ** (1 / years) - 1 : 0,
-    sharpe_ratio: sd > 0 ? (mean / sd) * Math.sqrt(bpy) : 0,
-    max_drawdown: mdd,
-    bars: n,
-    bars_per_year: bpy,
-  };
+  const reasons: Record<string, string> = {};
+  const annualized = years > 0 && total > -1 ? (1 + total) ** (1 / years) - 1 : null;
+  if (annualized === null) reasons.annualized_return = years > 0 ? 'the equity was wiped out' : 'the curve spans no time';
+  const sharpe = sd > 0 && bpy !== null ? (mean / sd) * Math.sqrt(bpy) : null;
+  if (sharpe === null) reasons.sharpe_ratio = n ? 'the returns do not vary (no trades)' : 'no bars';
+  if (bpy === null) reasons.bars_per_year = 'the curve spans no time';
+  return { total_return: total, annualized_return: annualized, sharpe_ratio: sharpe, max_drawdown: mdd, bars: n, bars_per_year: bpy, null_reasons: reasons };
 }
 
 export interface Stability {

@@ -6,6 +6,14 @@
 // Rolling (default): the training start moves by `step` each fold. Anchored: training always starts
 // at the first bar and its end moves by `step`. `step` defaults to the test window. A fold whose test
 // window would run past the data is not planned (no partial last fold).
+//
+// The calendar grid is anchored at the requested start date and may end at the requested end (the
+// exclusive end of its last day), not at the first bar's open and the last bar's close: 2010-01-01 ..
+// 2014-12-31 with 2y/1y has three folds although FX opens on 3 Jan 2010 and closes early on 31 Dec
+// 2014. The data must reach those dates: a gap from the requested start to the first bar (or from the
+// last bar's close to the requested end) longer than a market closure (a week, or the longest gap
+// inside the data when that is longer) means the data starts later (ends earlier), and the grid uses
+// the bars instead.
 
 export type WindowSpec = { kind: 'bars'; bars: number } | { kind: 'duration'; amount: number; unit: 'y' | 'M' | 'w' | 'd' | 'h' };
 
@@ -22,6 +30,14 @@ export function parseWindow(v: unknown): WindowSpec | null {
   const b = BARS_RE.exec(s);
   if (b && Number(b[1]) > 0) return { kind: 'bars', bars: Number(b[1]) };
   return null;
+}
+
+/** Mean hours per duration unit (a year is 365.25 days, a month a twelfth of it). */
+const UNIT_HOURS = { h: 1, d: 24, w: 168, M: 730.5, y: 8766 } as const;
+
+/** A size to compare two windows of the same kind: bars, or mean hours for durations (12M = 1y). */
+export function windowLength(w: WindowSpec): number {
+  return w.kind === 'bars' ? w.bars : w.amount * UNIT_HOURS[w.unit];
 }
 
 export function formatWindow(w: WindowSpec): string {
@@ -64,6 +80,9 @@ export interface WalkForwardSpec {
   embargoBars?: number;
   /** Guard against absurd plans (e.g. 1-bar steps over decades). */
   maxFolds?: number;
+  /** The requested range: its start (ms) and exclusive end (ms, the end of its last day). */
+  rangeStart?: number;
+  rangeEnd?: number;
 }
 
 export interface FoldPlan {
@@ -82,16 +101,29 @@ export interface FoldPlan {
  * Folds over `times` (sorted bar open times of the base timeframe, the whole requested range);
  * `barMs` is the bar length (a duration window may end at the last bar's close).
  */
+const WEEK_MS = 7 * 86_400_000;
+
+/** The longest ordinary market closure: a week, or the longest step between bar opens if longer. */
+function longestClosure(times: ArrayLike<number>, barMs: number): number {
+  let gap = Math.max(barMs, WEEK_MS);
+  for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i] - times[i - 1]);
+  return gap;
+}
+
 export function planWalkForward(times: ArrayLike<number>, barMs: number, spec: WalkForwardSpec): FoldPlan[] {
   const n = times.length;
-  const limitEnd = n ? times[n - 1] + barMs : 0;
+  if (n === 0) return [];
+  const closure = longestClosure(times, barMs);
+  const lastClose = times[n - 1] + barMs;
+  const gridStart = spec.rangeStart !== undefined && spec.rangeStart <= times[0] && times[0] - spec.rangeStart <= closure ? spec.rangeStart : times[0];
+  const limitEnd = spec.rangeEnd !== undefined && spec.rangeEnd >= lastClose && spec.rangeEnd - lastClose <= closure ? spec.rangeEnd : lastClose;
   const embargo = Math.max(0, Math.floor(spec.embargoBars ?? 0));
   const step = spec.step ?? spec.test;
   const maxFolds = spec.maxFolds ?? 500;
   // A boundary is a bar index plus the ideal time it stands for: durations are added to the ideal
   // time (so 1 Mar + 6M is 1 Sep even when 1 Mar is a Sunday and its first bar is 2 Mar).
   type Boundary = { i: number; t: number };
-  const at = (i: number): Boundary => ({ i, t: i < n ? times[i] : limitEnd });
+  const at = (i: number): Boundary => ({ i, t: i === 0 ? gridStart : i < n ? times[i] : limitEnd });
   const move = (b: Boundary, w: WindowSpec): Boundary | null => {
     if (w.kind === 'bars') return b.i + w.bars <= n ? at(b.i + w.bars) : null;
     const t = addDuration(b.t, w);
@@ -99,7 +131,6 @@ export function planWalkForward(times: ArrayLike<number>, barMs: number, spec: W
     return { i: lowerBound(times, t), t };
   };
   const folds: FoldPlan[] = [];
-  if (n === 0) return folds;
   let start: Boundary = at(0);
   let end = move(start, spec.train);
   while (end !== null && folds.length < maxFolds) {
@@ -127,4 +158,14 @@ export function planWalkForward(times: ArrayLike<number>, barMs: number, spec: W
     }
   }
   return folds;
+}
+
+/**
+ * The first pair of consecutive folds whose test windows overlap (a step shorter than the test
+ * window): stitching them would count the shared bars twice. Null when every test window starts
+ * at or after the previous one's end.
+ */
+export function overlappingTestWindows(folds: readonly FoldPlan[]): [FoldPlan, FoldPlan] | null {
+  for (let k = 1; k < folds.length; k++) if (folds[k].test.start < folds[k - 1].test.end) return [folds[k - 1], folds[k]];
+  return null;
 }

@@ -18,8 +18,8 @@ export function computeLabels(cfg: LabelConfig, bars: BarSeries): LabelResult {
     case 'triple_barrier':
       return tripleBarrierLabels(bars, cfg);
     case 'forward_return': {
-      const { labels, horizon } = forwardReturnLabels(bars.close, cfg.horizon, cfg.threshold);
-      return { labels, horizon };
+      const { labels, horizon, knownAt } = forwardReturnLabels(bars.close, cfg.horizon, cfg.threshold);
+      return { labels, horizon, knownAt };
     }
   }
 }

@@ -85,6 +85,7 @@ export function tripleBarrierLabels(bars: BarSeries, p: TripleBarrierParams): La
   const n = c.length;
   const hold = p.max_holding_period;
   const labels = new Int8Array(n).fill(UNKNOWN);
+  const knownAt = new Int32Array(n).fill(-1);
   const vol = barrierVolatility(bars, p.vol_span, p.vol_method);
   for (let t = 0; t + hold < n; t++) {
     const v = vol[t];
@@ -92,18 +93,21 @@ export function tripleBarrierLabels(bars: BarSeries, p: TripleBarrierParams): La
     const upper = c[t] * (1 + p.pt_multiplier * v);
     const lower = c[t] * (1 - p.sl_multiplier * v);
     let side = 2; // 2 = no barrier touched yet
-    for (let dt = 1; dt <= hold && side === 2; dt++) {
+    let dt = 1;
+    for (; dt <= hold && side === 2; dt++) {
       const up = h[t + dt] >= upper;
       const dn = l[t + dt] <= lower;
       if (up && dn) side = c[t + dt] - c[t] >= 0 ? 1 : -1;
       else if (up) side = 1;
       else if (dn) side = -1;
     }
+    // The label is settled at the bar that touched a barrier (the loop stepped once past it) or at the vertical one.
+    knownAt[t] = side === 2 ? t + hold : t + dt - 1;
     if (side === 2) {
       const ret = (c[t + hold] - c[t]) / c[t];
       side = Math.abs(ret) < v * Math.sqrt(hold) * 0.5 ? 0 : Math.sign(ret);
     }
     labels[t] = side > 0 ? BUY : side < 0 ? SELL : HOLD;
   }
-  return { labels, horizon: hold };
+  return { labels, horizon: hold, knownAt };
 }

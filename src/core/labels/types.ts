@@ -8,6 +8,11 @@ export const UNKNOWN = -1;
 export interface LabelResult {
   /** One per bar: 0 BUY, 1 HOLD, 2 SELL, −1 unknown. */
   labels: Int8Array;
-  /** Most bars of future any label looked at: the embargo between a training split and what follows it. */
+  /** Most bars of future any label looked at. */
   horizon: number;
+  /**
+   * Per bar: the last bar its label depends on (−1 where the label is unknown). The training split
+   * purges a row whose label reaches into the next split on this, not on the blanket `horizon`.
+   */
+  knownAt: Int32Array;
 }

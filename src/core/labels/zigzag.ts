@@ -48,17 +48,36 @@ export function zigzagPivots(price: Float64Array, threshold: number): ZigzagPivo
 export function zigzagLabels(close: Float64Array, threshold = 0.02): LabelResult {
   const n = close.length;
   const labels = new Int8Array(n).fill(UNKNOWN);
+  const knownAt = new Int32Array(n).fill(-1);
   const { pivots, confirmedAt } = zigzagPivots(close, threshold);
   let horizon = 0;
   for (let k = 0; k + 1 < pivots.length; k++) {
     const a = pivots[k];
     const b = pivots[k + 1];
+    const up = close[b] > close[a];
     labels[a] = HOLD;
-    horizon = Math.max(horizon, confirmedAt[k] - a);
-    const cls = close[b] > close[a] ? BUY : SELL;
-    for (let i = a + 1; i < b; i++) labels[i] = cls;
-    // An inner bar is known once the leg has been extended past it, at bar b at the latest.
-    if (b - a > 1) horizon = Math.max(horizon, b - (a + 1));
+    // Pivot a is a pivot once the reversal from it is confirmed.
+    const c = confirmedAt[k];
+    knownAt[a] = c;
+    for (let i = a + 1; i < b; i++) labels[i] = up ? BUY : SELL;
+    // An inner bar i is known to lie inside this leg (so its label is the leg's direction) once the
+    // leg is confirmed (bar c) and the leg's provisional end has moved past i: at c for bars before
+    // c, else at the first later bar that sets a new extreme of the leg (b, the last one, at the latest).
+    let m = c;
+    let extreme = close[c];
+    for (let i = a + 1; i < b; i++) {
+      if (i < c) {
+        knownAt[i] = c;
+        continue;
+      }
+      if (up ? close[i] > extreme : close[i] < extreme) extreme = close[i];
+      if (m <= i) {
+        // The next bar beyond the leg's extreme so far (the provisional pivot moves there).
+        for (m = i + 1; m < b && !(up ? close[m] > extreme : close[m] < extreme); m++);
+      }
+      knownAt[i] = m;
+    }
   }
-  return { labels, horizon };
+  for (let i = 0; i < n; i++) if (knownAt[i] >= 0) horizon = Math.max(horizon, knownAt[i] - i);
+  return { labels, horizon, knownAt };
 }

@@ -1,4 +1,4 @@
-// Probability of Backtest Overfitting by combinatorially symmetric cross-validation (CSCS), after
+// Probability of Backtest Overfitting by combinatorially symmetric cross-validation (CSCV), after
 // Bailey, Borwein, López de Prado & Zhu, "The Probability of Backtest Overfitting" (J. Computational
 // Finance, 2017; SSRN 2015). Pure.
 //
@@ -8,17 +8,28 @@
 //  3. Performance of each trial on J and J̄: the per-observation Sharpe ratio mean/std (population std).
 //  4. n* = the trial with the best in-sample performance; ω̄ = its out-of-sample rank / (N + 1),
 //     rank 1 = worst, ties share their average rank; λ = ln(ω̄ / (1 − ω̄)).
-//  5. PBO = the share of combinations with λ ≤ 0 (the IS-best did no better than the OOS median).
+//  5. PBO = ∫_{−∞}^{0} f(λ) dλ estimated over the combinations: the share with λ < 0, where λ = 0
+//     (the IS-best lands exactly on the OOS median, which happens with an odd N) counts one half.
+//     Counting it whole, as a literal "λ ≤ 0", gives pure noise a PBO of (N+1)/(2N) (2/3 at N = 3)
+//     instead of ½; splitting the point mass at the median evenly keeps the null at ½ for every N.
+// Ties: when several trials share the best IS performance, the selection is one of them at random,
+// so the combination contributes the mean of their outcomes. A combination whose OOS performances
+// are all equal (e.g. every trial flat) cannot rank the IS-best: it is left out; when every
+// combination is left out, PBO is undefined (null with the reason), never 1.
+
 export interface PboResult {
-  pbo: number;
-  /** One logit per combination, in the order the combinations were enumerated. */
+  /** Null when no combination could rank the in-sample best (see `reason`). */
+  pbo: number | null;
+  reason: string | null;
+  /** One logit per usable combination, in enumeration order (the mean over IS-tied trials). */
   logits: number[];
   combinations: number;
+  /** Combinations that could rank the IS-best (the others had all-equal OOS performances). */
+  combinations_used: number;
   blocks: number;
   trials: number;
   observations_used: number;
 }
-
 /** All k-subsets of {0..n-1}, lexicographic. */
 export function combinations(n: number, k: number): number[][] {
   const out: number[][] = [];
@@ -59,7 +70,7 @@ export function averageRanks(values: readonly number[]): number[] {
 export function probabilityOfBacktestOverfitting(columns: readonly ArrayLike<number>[], blocks = 16): PboResult | null {
   const n = columns.length;
   if (n < 2) return null;
-  if (blocks < 2 || blocks % 2 !== 0) throw new Error(`CSCS needs an even number of blocks (got ${blocks})`);
+  if (blocks < 2 || blocks % 2 !== 0) throw new Error(`CSCV needs an even number of blocks (got ${blocks})`);
   const t = Math.min(...columns.map((c) => c.length));
   const size = Math.floor(t / blocks);
   if (size < 1) return null;
@@ -93,7 +104,9 @@ export function probabilityOfBacktestOverfitting(columns: readonly ArrayLike<num
     return variance > 1e-30 ? mean / Math.sqrt(variance) : 0;
   };
   const logits: number[] = [];
-  for (const inSample of combinations(blocks, blocks / 2)) {
+  let overfit = 0;
+  const combos = combinations(blocks, blocks / 2);
+  for (const inSample of combos) {
     const outSample = [...Array(blocks).keys()].filter((b) => !inSample.includes(b));
     const is: number[] = [];
     const oos: number[] = [];
@@ -101,15 +114,29 @@ export function probabilityOfBacktestOverfitting(columns: readonly ArrayLike<num
       is.push(sharpeOf(inSample, col));
       oos.push(sharpeOf(outSample, col));
     }
-    let best = 0;
-    for (let k = 1; k < n; k++) if (is[k] > is[best]) best = k;
-    const w = averageRanks(oos)[best] / (n + 1);
-    logits.push(Math.log(w / (1 - w)));
+    if (oos.every((v) => v === oos[0])) continue; // nothing to rank out of sample
+    const top = Math.max(...is);
+    const chosen = [...is.keys()].filter((k) => is[k] === top);
+    const ranks = averageRanks(oos);
+    let share = 0;
+    let logit = 0;
+    for (const k of chosen) {
+      // rank < (N+1)/2 ⇔ λ < 0; rank = (N+1)/2 ⇔ λ = 0 (compared on ranks, exactly).
+      const twice = 2 * ranks[k];
+      share += twice < n + 1 ? 1 : twice === n + 1 ? 0.5 : 0;
+      const w = ranks[k] / (n + 1);
+      logit += Math.log(w / (1 - w));
+    }
+    overfit += share / chosen.length;
+    logits.push(logit / chosen.length);
   }
+  const used = logits.length;
   return {
-    pbo: logits.filter((l) => l <= 0).length / logits.length,
+    pbo: used ? overfit / used : null,
+    reason: used ? null : 'every split leaves all trials with the same out-of-sample performance (e.g. no trades): the in-sample best cannot be ranked',
     logits,
-    combinations: logits.length,
+    combinations: combos.length,
+    combinations_used: used,
     blocks,
     trials: n,
     observations_used: size * blocks,

@@ -25,6 +25,9 @@ interface ActiveExperiment {
 
 const PROGRESS_EVERY_MS = 1000;
 
+/** The kind built results its schema refuses (a bug in the kind, never the user's input). */
+export class ResultSchemaError extends Error {}
+
 export class ExperimentScheduler {
   private readonly active = new Map<string, ActiveExperiment>();
   private closed = false;
@@ -143,13 +146,34 @@ export class ExperimentScheduler {
     const key = `${row.status}|${ctx.ctx.slots.size}|${[...ctx.ctx.running.values()].join(',')}`;
     const hit = this.resultsCache.get(id);
     if (hit?.key === key) return hit.results;
-    const results = ctx.kind.results(ctx.ctx);
+    let built: Record<string, unknown>;
+    try {
+      built = ctx.kind.results(ctx.ctx);
+    } catch (err) {
+      // A plan this version cannot read (an experiment from an older version): no live results.
+      this.o.log.warn({ operation_id: id }, `Experiment ${id}: no live results (${(err as Error).message})`);
+      return null;
+    }
+    const results = this.validated(ctx.kind, built, id);
     if (this.resultsCache.size > 50) this.resultsCache.clear();
     this.resultsCache.set(id, { key, results });
     return results;
   }
 
   private readonly resultsCache = new Map<string, { key: string; results: Record<string, unknown> }>();
+
+  /**
+   * Results as their schema (src/shared/results) says: what readers get is what they parse. A
+   * mismatch is a bug here; it is logged, and the final results are not stored (the parent fails).
+   */
+  private validated(kind: ExperimentKind, results: Record<string, unknown>, id: string): Record<string, unknown> {
+    const r = kind.schema.safeParse(results);
+    if (r.success) return r.data as Record<string, unknown>;
+    const issue = r.error.issues[0];
+    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+    this.o.log.error({ operation_id: id }, `Experiment ${id}: results do not match their schema (${where})`);
+    throw new ResultSchemaError(`results do not match their schema (${where})`);
+  }
 
   private activate(id: string, type: 'walk_forward' | 'sweep', request: Record<string, any>, maxParallel: number): void {
     const e: ActiveExperiment = { id, type, kind: this.o.kinds[type], request, maxParallel: Math.max(1, maxParallel), running: new Map(), cancelled: false };
@@ -164,7 +188,8 @@ export class ExperimentScheduler {
       const slot = child.metadata.experiment_slot;
       if (typeof slot !== 'string' || slots.has(slot) || child.status !== 'completed') continue;
       const results = this.o.repo.results(child.operation_id) ?? {};
-      this.o.slots.record(id, slot, child.operation_id, 'completed', this.o.kinds[type].extract(slot, results));
+      const data = this.o.kinds[type].extract(slot, results);
+      if (this.o.slots.record(id, slot, child.operation_id, 'completed', data)) this.liftWarnings(id, this.o.kinds[type], slot, data);
     }
   }
 
@@ -208,7 +233,8 @@ export class ExperimentScheduler {
         void this.o.operations.waitForTerminal(child.operation_id).then(() => this.onChildTerminal(e, next.slot, child.operation_id));
       }
       if (e.running.size === 0 && kind.done(ctx)) {
-        const end = kind.finish(ctx);
+        const finished = kind.finish(ctx);
+        const end = finished.status === 'completed' ? { ...finished, results: this.validated(kind, finished.results, e.id) } : finished;
         const last = kind.progress(ctx);
         const step = end.status === 'completed' ? `Completed · ${last.steps_completed}/${last.steps_total} steps` : 'Failed';
         this.o.operations.updateParent(e.id, { ...last, current_step: step, message: step });
@@ -245,9 +271,15 @@ export class ExperimentScheduler {
       status = 'cancelled';
       data = { error: child.error_message ?? 'cancelled' };
     }
-    this.o.slots.record(e.id, slot, childId, status, data);
+    if (this.o.slots.record(e.id, slot, childId, status, data) && status === 'completed') this.liftWarnings(e.id, e.kind, slot, data);
     e.running.delete(slot);
     this.pump(e);
+  }
+
+  /** A finished child's warnings that concern the experiment (degenerate splits…) go on the parent too. */
+  private liftWarnings(parentId: string, kind: ExperimentKind, slot: string, data: unknown): void {
+    const warnings = kind.slotWarnings(slot, data);
+    if (warnings.length) this.o.operations.warnParent(parentId, warnings);
   }
 
   private onParentCancelled(id: string, why: string): void {

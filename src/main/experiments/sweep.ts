@@ -1,40 +1,42 @@
-// Parameter sweeps: each trial sets the search-space paths in the strategy YAML, validates the result
-// (an invalid one is a failed trial, never a failed sweep), trains it on the training range and
-// backtests the model on the final holdout (the last `holdout` share of the bars, never seen in
-// training). Objectives come from the training (val/test accuracy) or the holdout backtest (oos_*).
-// The holdout curves of all trials feed the Deflated Sharpe Ratio and the PBO.
+// Parameter sweeps with an untouched final holdout (docs/experiments.md, issue 22.7).
+//
+// The range is cut, in time order, into a training window, a selection window and a final holdout
+// (embargo bars between them). Each trial sets the search-space paths in the strategy YAML, validates
+// it (an invalid one is a failed trial, never a failed sweep), trains on the training window and is
+// backtested on the selection window. Trials are ranked on the objective, which comes from the
+// training (val/test accuracy) or from that selection backtest (oos_*); a trial whose objective is
+// undefined or a placeholder is not rankable and says why. Only the chosen trial is then backtested,
+// once, on the final holdout, which no trial has seen; its result is reported apart. DSR and PBO are
+// computed over the trials' selection-window returns (the set the choice was made from).
 //
 // Slots: `_plan` (base strategy, ranges), `trial-<k>/spec` (sampled params + YAML), `trial-<k>/train`,
-// `trial-<k>/holdout`.
+// `trial-<k>/select` (selection-window backtest), `final/backtest`.
 import { curveReturns, parameterImportance } from '../../core/experiments/aggregate';
 import { sampleRandom, sampleTpe, DEFAULT_TPE, type FinishedTrial } from '../../core/experiments/samplers';
 import { applyParams, parseSpace, type ParamValue } from '../../core/experiments/space';
 import { deflatedSharpe, moments, sampleVariance, sharpeRatio } from '../../core/stats/deflated-sharpe';
 import { probabilityOfBacktestOverfitting } from '../../core/stats/pbo';
 import { parseForTraining } from '../../infra/models/training-inputs';
-import { backtestRequest, extractBacktest, extractTraining, trainingRequest } from './child-requests';
+import { SWEEP_OBJECTIVES, type SweepObjective } from '../../shared/experiment-requests';
+import { defined, undefinedBecause, type Defined } from '../../shared/results/common';
+import type { ChildStatus } from '../../shared/results/experiment-parts';
+import { SWEEP_SCHEMA_VERSION, sweepResultSchema, type SweepResult, type SweepTrial } from '../../shared/results/sweep';
+import { backtestRequest, backtestSettings, extractBacktest, extractTraining, readBacktestSlot, readTrainingSlot, trainingRequest } from './child-requests';
 import { readEquity } from './equity-files';
 import type { ExperimentKind, KindContext } from './types';
 
-export const OBJECTIVES = {
-  val_accuracy: { source: 'train', label: 'Validation accuracy (best epoch)' },
-  test_accuracy: { source: 'train', label: 'Test-split accuracy inside the training range' },
-  oos_sharpe: { source: 'holdout', label: 'Sharpe ratio of the holdout backtest (annualised)' },
-  oos_return: { source: 'holdout', label: 'Total return of the holdout backtest' },
-  oos_sortino: { source: 'holdout', label: 'Sortino ratio of the holdout backtest' },
-  oos_calmar: { source: 'holdout', label: 'Calmar ratio of the holdout backtest' },
-  oos_profit_factor: { source: 'holdout', label: 'Profit factor of the holdout backtest' },
-} as const;
-export type ObjectiveName = keyof typeof OBJECTIVES;
+export interface SweepWindow {
+  start: string | null;
+  end: string | null;
+  bars: number;
+}
 
 export interface SweepPlan {
   strategy_yaml: string;
   strategy_path: string;
-  train_start: string;
-  train_end: string;
-  holdout_start: string | null;
-  holdout_end: string | null;
-  holdout_bars: number;
+  train: SweepWindow;
+  selection: SweepWindow;
+  holdout: SweepWindow;
   /** Grid sweeps: the points in their seeded order. */
   grid?: Record<string, ParamValue>[];
 }
@@ -42,47 +44,69 @@ export interface SweepPlan {
 /** Writes a trial's strategy file; injected so this module stays free of fs. */
 export type TrialFileWriter = (parentId: string, name: string, text: string) => string;
 
-const key = (k: number, step: 'spec' | 'train' | 'holdout') => `trial-${k}/${step}`;
+const key = (k: number, step: 'spec' | 'train' | 'select') => `trial-${k}/${step}`;
+const FINAL = 'final/backtest';
 
 function plan(ctx: KindContext): SweepPlan {
   const p = ctx.slots.get('_plan')?.data as SweepPlan | undefined;
-  if (!p) throw new Error('sweep plan missing');
+  if (!p?.train) throw new Error('sweep plan missing (or written by an older version: retry the sweep)');
   return p;
 }
 
-function objectiveOf(ctx: KindContext, k: number): number | null {
-  const obj = ctx.request.objective as ObjectiveName;
+const hasSelection = (ctx: KindContext) => plan(ctx).selection.bars > 0;
+const hasHoldout = (ctx: KindContext) => plan(ctx).holdout.bars > 0;
+
+/** The objective of a finished trial, or null with the reason it cannot be ranked. */
+function objectiveOf(ctx: KindContext, k: number): Defined<number> {
+  const obj = ctx.request.objective as SweepObjective;
+  const spec = SWEEP_OBJECTIVES[obj];
   const train = ctx.slots.get(key(k, 'train'));
-  if (train?.status !== 'completed') return null;
-  const v = (() => {
-    if (obj === 'val_accuracy') return train.data.val_accuracy;
-    if (obj === 'test_accuracy') return train.data.test_accuracy;
-    const h = ctx.slots.get(key(k, 'holdout'));
-    if (h?.status !== 'completed') return null;
-    const m = h.data.metrics ?? {};
-    return { oos_sharpe: m.sharpe_ratio, oos_return: m.total_return_pct, oos_sortino: m.sortino_ratio, oos_calmar: m.calmar_ratio, oos_profit_factor: m.profit_factor }[obj as 'oos_sharpe'];
-  })();
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+  if (!train) return undefinedBecause('not trained yet');
+  if (train.status !== 'completed') return undefinedBecause(`training ${train.status}`);
+  if (spec.source === 'train') {
+    const t = readTrainingSlot(train.data);
+    const v = t[spec.metric];
+    return v === null ? undefinedBecause(t.null_reasons[spec.metric] ?? `${spec.metric} is undefined`) : defined(v);
+  }
+  const h = ctx.slots.get(key(k, 'select'));
+  if (!h) return undefinedBecause('not backtested yet');
+  if (h.status !== 'completed') return undefinedBecause(`selection backtest ${h.status}`);
+  const m = readBacktestSlot(h.data).metrics;
+  const v = m[spec.metric];
+  return v === null ? undefinedBecause(`${m.null_reasons[spec.metric] ?? 'undefined'} in the selection window`) : defined(v);
 }
 
 function trialDone(ctx: KindContext, k: number): boolean {
-  const spec = ctx.slots.get(key(k, 'spec'));
-  if (!spec) return false;
-  const train = ctx.slots.get(key(k, 'train'));
-  if (!train) return false;
-  return !ctx.request.holdout || ctx.slots.has(key(k, 'holdout'));
+  if (!ctx.slots.has(key(k, 'spec')) || !ctx.slots.has(key(k, 'train'))) return false;
+  return !hasSelection(ctx) || ctx.slots.has(key(k, 'select'));
 }
 
-function trialStatus(ctx: KindContext, k: number): string {
+function trialStatus(ctx: KindContext, k: number): ChildStatus {
   if (!ctx.slots.has(key(k, 'spec'))) return 'pending';
   const train = ctx.slots.get(key(k, 'train'));
   if (!train) return ctx.running.has(key(k, 'train')) ? 'training' : 'queued';
-  if (train.status !== 'completed') return train.status;
-  if (!ctx.request.holdout) return 'completed';
-  const h = ctx.slots.get(key(k, 'holdout'));
-  if (!h) return ctx.running.has(key(k, 'holdout')) ? 'backtesting' : 'queued';
-  return h.status;
+  if (train.status !== 'completed') return train.status as ChildStatus;
+  if (!hasSelection(ctx)) return 'completed';
+  const h = ctx.slots.get(key(k, 'select'));
+  if (!h) return ctx.running.has(key(k, 'select')) ? 'backtesting' : 'queued';
+  return h.status as ChildStatus;
 }
+
+/** The chosen trial: the highest defined objective among completed trials (ties: the earlier trial). */
+function bestTrial(ctx: KindContext): { trial: number; objective: number } | null {
+  let best: { trial: number; objective: number } | null = null;
+  for (let k = 0; k < ctx.request.trials; k++) {
+    if (trialStatus(ctx, k) !== 'completed') continue;
+    const v = objectiveOf(ctx, k).value;
+    if (v !== null && (!best || v > best.objective)) best = { trial: k, objective: v };
+  }
+  return best;
+}
+
+const allTrialsDone = (ctx: KindContext) => [...Array(ctx.request.trials).keys()].every((k) => trialDone(ctx, k));
+
+/** The final evaluation is due when every trial is done, there is a holdout and a trial to evaluate. */
+const finalDue = (ctx: KindContext) => hasHoldout(ctx) && allTrialsDone(ctx) && bestTrial(ctx) !== null;
 
 export function sweepKind(writeFile: TrialFileWriter): ExperimentKind {
   const sample = (ctx: KindContext, k: number): Record<string, ParamValue> => {
@@ -92,7 +116,7 @@ export function sweepKind(writeFile: TrialFileWriter): ExperimentKind {
     if (r.sampler === 'random') return sampleRandom(space, r.seed, k);
     const history: FinishedTrial[] = [];
     for (let j = 0; j < r.trials; j++) {
-      const v = objectiveOf(ctx, j);
+      const v = objectiveOf(ctx, j).value;
       const spec = ctx.slots.get(key(j, 'spec'));
       if (v !== null && spec) history.push({ number: j, params: spec.data.params, value: v });
     }
@@ -100,13 +124,20 @@ export function sweepKind(writeFile: TrialFileWriter): ExperimentKind {
   };
 
   return {
+    schema: sweepResultSchema,
+
+    slotWarnings(slot, data) {
+      const m = /^trial-(\d+)\/train$/.exec(slot);
+      return m ? readTrainingSlot(data).warnings.map((w) => `Trial ${Number(m[1]) + 1}: ${w}`) : [];
+    },
+
     next(ctx) {
       const r = ctx.request;
       const p = plan(ctx);
-      const costs = { initial_capital: r.backtest.initial_capital, commission: r.backtest.commission, slippage: r.backtest.slippage, position_size: r.backtest.position_size };
+      const settings = backtestSettings(r.backtest);
       for (let k = 0; k < r.trials; k++) {
         let spec = ctx.slots.get(key(k, 'spec'));
-        const extra = { trial: k, trials: r.trials };
+        const extra = { trial: k, trials: r.trials, strategy_name: r.strategy_name };
         if (!spec) {
           const params = sample(ctx, k);
           let yaml: string | null = null;
@@ -130,18 +161,36 @@ export function sweepKind(writeFile: TrialFileWriter): ExperimentKind {
         const train = ctx.slots.get(tk);
         if (!train) {
           if (ctx.running.has(tk)) continue;
-          return trainingRequest({ slot: tk, strategyName: r.model_name, strategyPath: spec.data.yaml_path, strategyYaml: spec.data.yaml, symbols: r.symbols, timeframes: r.timeframes, start: p.train_start, end: p.train_end, role: 'sweep_train', extra: { ...extra, strategy_name: r.strategy_name } });
+          return trainingRequest({ slot: tk, strategyName: r.model_name, strategyPath: spec.data.yaml_path, strategyYaml: spec.data.yaml, symbols: r.symbols, timeframes: r.timeframes, start: p.train.start!, end: p.train.end!, role: 'sweep_train', extra });
         }
-        if (!r.holdout) continue;
-        const hk = key(k, 'holdout');
-        if (ctx.slots.has(hk) || ctx.running.has(hk)) continue;
+        if (!hasSelection(ctx)) continue;
+        const sk = key(k, 'select');
+        if (ctx.slots.has(sk) || ctx.running.has(sk)) continue;
         if (train.status !== 'completed') {
-          ctx.record(hk, null, 'skipped', { error: `training ${train.status}` });
+          ctx.record(sk, null, 'skipped', { error: `training ${train.status}` });
           continue;
         }
-        return backtestRequest({ slot: hk, strategyName: r.model_name, strategyPath: spec.data.yaml_path, symbol: r.backtest_symbol, timeframe: r.base_timeframe, start: p.holdout_start!, end: p.holdout_end!, modelPath: train.data.model_path, costs, role: 'sweep_holdout_backtest', extra: { ...extra, strategy_name: r.strategy_name } });
+        const model = readTrainingSlot(train.data).model_path!;
+        return backtestRequest({ slot: sk, strategyName: r.model_name, strategyPath: spec.data.yaml_path, symbol: r.backtest_symbol, timeframe: r.base_timeframe, start: p.selection.start!, end: p.selection.end!, modelPath: model, settings, role: 'sweep_selection_backtest', extra });
       }
-      return null;
+      // Every trial done: the chosen one, once, on the final holdout.
+      if (!finalDue(ctx) || ctx.slots.has(FINAL) || ctx.running.has(FINAL)) return null;
+      const best = bestTrial(ctx)!;
+      const spec = ctx.slots.get(key(best.trial, 'spec'))!;
+      const model = readTrainingSlot(ctx.slots.get(key(best.trial, 'train'))!.data).model_path!;
+      return backtestRequest({
+        slot: FINAL,
+        strategyName: r.model_name,
+        strategyPath: spec.data.yaml_path,
+        symbol: r.backtest_symbol,
+        timeframe: r.base_timeframe,
+        start: p.holdout.start!,
+        end: p.holdout.end!,
+        modelPath: model,
+        settings,
+        role: 'sweep_final_holdout_backtest',
+        extra: { trial: best.trial, trials: r.trials, strategy_name: r.strategy_name, final: true },
+      });
     },
 
     extract(slot, results) {
@@ -149,26 +198,30 @@ export function sweepKind(writeFile: TrialFileWriter): ExperimentKind {
     },
 
     done(ctx) {
-      for (let k = 0; k < ctx.request.trials; k++) if (!trialDone(ctx, k)) return false;
-      return true;
+      if (!allTrialsDone(ctx)) return false;
+      return !finalDue(ctx) || ctx.slots.has(FINAL);
     },
 
     progress(ctx) {
       const n = ctx.request.trials;
       let done = 0;
       for (let k = 0; k < n; k++) if (trialDone(ctx, k)) done++;
+      const finalSteps = hasHoldout(ctx) ? 1 : 0;
+      const finalDone = ctx.slots.has(FINAL) ? 1 : 0;
       let partial = 0;
-      const perTrial = ctx.request.holdout ? 2 : 1;
-      for (const id of ctx.running.values()) partial += ctx.childPercentage(id) / 100 / perTrial;
+      const perTrial = hasSelection(ctx) ? 2 : 1;
+      for (const [slot, id] of ctx.running) partial += ctx.childPercentage(id) / 100 / (slot === FINAL ? 1 : perTrial);
       const started = [...Array(n).keys()].filter((k) => ctx.slots.has(key(k, 'spec'))).length;
       const best = bestTrial(ctx);
-      const step = `Trial ${Math.min(n, Math.max(done + 1, started))}/${n}${ctx.running.size ? ` · ${ctx.running.size} running` : ''}${best ? ` · best ${best.objective.toPrecision(4)}` : ''}`;
+      const step = ctx.running.has(FINAL)
+        ? `Final holdout · trial ${best ? best.trial + 1 : '?'}`
+        : `Trial ${Math.min(n, Math.max(done + 1, started))}/${n}${ctx.running.size ? ` · ${ctx.running.size} running` : ''}${best ? ` · best ${best.objective.toPrecision(4)}` : ''}`;
       return {
-        percentage: Math.min(99, (100 * (done + partial)) / Math.max(1, n)),
+        percentage: Math.min(99, (100 * (done + finalDone + partial)) / Math.max(1, n + finalSteps)),
         current_step: step,
         message: step,
-        steps_completed: done,
-        steps_total: n,
+        steps_completed: done + finalDone,
+        steps_total: n + finalSteps,
         items_processed: done,
         items_total: n,
         current_item: null,
@@ -182,110 +235,163 @@ export function sweepKind(writeFile: TrialFileWriter): ExperimentKind {
 
     finish(ctx) {
       const results = sweepResults(ctx);
-      const trials = results.trials as any[];
-      if (!trials.some((t) => t.status === 'completed')) return { status: 'failed', message: `Every trial failed (${trials.map((t) => `#${t.trial}: ${t.error ?? t.status}`).slice(0, 5).join('; ')})` };
+      const trials = results.trials;
+      if (!trials.some((t) => t.status === 'completed')) return { status: 'failed', message: `Every trial failed (${trials.map((t) => `#${t.trial + 1}: ${t.error ?? t.status}`).slice(0, 5).join('; ')})` };
       const { trials: _t, importance: _i, ...summary } = results;
-      return { status: 'completed', results, summary: { ...summary, completed_trials: trials.filter((t) => t.status === 'completed').length } };
+      return { status: 'completed', results, summary };
     },
   };
 }
 
-function bestTrial(ctx: KindContext): { trial: number; objective: number } | null {
-  let best: { trial: number; objective: number } | null = null;
-  for (let k = 0; k < ctx.request.trials; k++) {
-    if (trialStatus(ctx, k) !== 'completed') continue;
-    const v = objectiveOf(ctx, k);
-    if (v !== null && (!best || v > best.objective)) best = { trial: k, objective: v };
-  }
-  return best;
-}
-
-function sweepResults(ctx: KindContext): Record<string, unknown> {
+function sweepResults(ctx: KindContext): SweepResult {
   const r = ctx.request;
   const p = plan(ctx);
-  const rows = [...Array(r.trials).keys()].map((k) => {
+  const rows: SweepTrial[] = [...Array(r.trials).keys()].map((k) => {
     const spec = ctx.slots.get(key(k, 'spec'));
     const train = ctx.slots.get(key(k, 'train'));
-    const h = ctx.slots.get(key(k, 'holdout'));
-    const m = h?.status === 'completed' ? h.data.metrics : null;
+    const h = ctx.slots.get(key(k, 'select'));
+    const tr = train?.status === 'completed' ? readTrainingSlot(train.data) : null;
+    const sel = h?.status === 'completed' ? readBacktestSlot(h.data) : null;
+    const m = sel?.metrics ?? null;
     const status = trialStatus(ctx, k);
+    const obj = status === 'completed' ? objectiveOf(ctx, k) : undefinedBecause(status === 'failed' || status === 'cancelled' || status === 'skipped' ? `the trial ${status}` : 'not finished yet');
+    const error = train && train.status !== 'completed' ? train.data?.error : h && h.status !== 'completed' ? h.data?.error : null;
+    // Why each shown metric is null: the child's own reason, else what is missing.
+    const reasons: Record<string, string> = {};
+    const why = (field: string, v: number | null, own: string | undefined, missing: string) => {
+      if (v === null) reasons[field] = own ?? missing;
+    };
+    why('val_accuracy', tr?.val_accuracy ?? null, tr?.null_reasons.val_accuracy, 'not trained');
+    why('test_accuracy', tr?.test_accuracy ?? null, tr?.null_reasons.test_accuracy, 'not trained');
+    why('train_accuracy', tr?.train_accuracy ?? null, tr?.null_reasons.train_accuracy, 'not trained');
+    const noSelection = hasSelection(ctx) ? 'no selection backtest' : 'no selection window (selection = 0)';
+    why('oos_sharpe', m?.sharpe_ratio ?? null, m?.null_reasons.sharpe_ratio, noSelection);
+    why('oos_return', m?.total_return_pct ?? null, m?.null_reasons.total_return_pct, noSelection);
+    why('oos_max_drawdown', m?.max_drawdown_pct ?? null, m?.null_reasons.max_drawdown_pct, noSelection);
+    why('oos_trades', m?.total_trades ?? null, m?.null_reasons.total_trades, noSelection);
     return {
       trial: k,
       status,
       params: spec?.data.params ?? null,
-      objective: status === 'completed' ? objectiveOf(ctx, k) : null,
-      error: train && train.status !== 'completed' ? (train.data?.error ?? null) : h && h.status !== 'completed' ? (h.data?.error ?? null) : null,
+      objective: obj.value,
+      error: typeof error === 'string' ? error : null,
       strategy_yaml: spec?.data.yaml ?? null,
       valid: spec ? spec.data.valid : null,
       training_operation_id: train?.child_id ?? ctx.running.get(key(k, 'train')) ?? null,
-      backtest_operation_id: h?.child_id ?? ctx.running.get(key(k, 'holdout')) ?? null,
-      model_path: train?.status === 'completed' ? train.data.model_path : null,
+      backtest_operation_id: h?.child_id ?? ctx.running.get(key(k, 'select')) ?? null,
+      model_path: tr?.model_path ?? null,
       metrics: {
-        val_accuracy: train?.status === 'completed' ? train.data.val_accuracy : null,
-        test_accuracy: train?.status === 'completed' ? train.data.test_accuracy : null,
-        train_accuracy: train?.status === 'completed' ? train.data.train_accuracy : null,
+        val_accuracy: tr?.val_accuracy ?? null,
+        test_accuracy: tr?.test_accuracy ?? null,
+        train_accuracy: tr?.train_accuracy ?? null,
         oos_sharpe: m?.sharpe_ratio ?? null,
         oos_return: m?.total_return_pct ?? null,
         oos_max_drawdown: m?.max_drawdown_pct ?? null,
         oos_trades: m?.total_trades ?? null,
+        null_reasons: reasons,
       },
-      significance: h?.status === 'completed' ? h.data.significance : null,
+      training: tr,
+      selection_metrics: m,
+      significance: sel?.significance ?? null,
+      null_reasons: obj.value === null ? { objective: obj.reason ?? 'undefined' } : ({} as Record<string, string>),
     };
   });
-  const completed = rows.filter((t) => t.status === 'completed' && t.objective !== null);
-  const best = completed.reduce<(typeof rows)[number] | null>((b, t) => (!b || t.objective! > b.objective! ? t : b), null);
+  const completed = rows.filter((t) => t.status === 'completed');
+  const rankable = completed.filter((t) => t.objective !== null);
+  const bestIdx = bestTrial(ctx)?.trial ?? null;
+  const best = bestIdx === null ? null : rows[bestIdx];
   const paths = Object.keys(r.space);
+  const spec = SWEEP_OBJECTIVES[r.objective as SweepObjective];
+
+  // The final backtest is of the chosen trial: once every trial is done the choice no longer changes.
+  const fin = ctx.slots.get(FINAL);
+  const finalStatus: ChildStatus = fin ? (fin.status as ChildStatus) : ctx.running.has(FINAL) ? 'backtesting' : 'pending';
+  const final =
+    hasHoldout(ctx) && best
+      ? {
+          trial: best.trial,
+          status: finalStatus,
+          error: fin && fin.status !== 'completed' && typeof fin.data?.error === 'string' ? fin.data.error : null,
+          backtest_operation_id: fin?.child_id ?? ctx.running.get(FINAL) ?? null,
+          backtest: fin?.status === 'completed' ? readBacktestSlot(fin.data) : null,
+        }
+      : null;
+  const nullReasons: Record<string, string> = {};
+  if (!best) nullReasons.best_trial = completed.length ? `no completed trial has a defined ${r.objective} (${completed.map((t) => `#${t.trial + 1}: ${t.null_reasons.objective}`).slice(0, 3).join('; ')})` : 'no trial completed yet';
+  if (!final) nullReasons.final = !hasHoldout(ctx) ? 'no final holdout (holdout = 0): the chosen trial was not evaluated on unseen data' : (nullReasons.best_trial ?? 'no trial chosen');
+
+  const warnings = rows.flatMap((t) => (t.training?.warnings ?? []).map((message) => ({ source: `trial ${t.trial + 1}`, message })));
   return {
+    schema_version: SWEEP_SCHEMA_VERSION,
     kind: 'sweep',
     strategy_name: r.strategy_name,
     symbol: r.backtest_symbol,
     timeframe: r.base_timeframe,
     objective: r.objective,
-    objective_label: OBJECTIVES[r.objective as ObjectiveName]?.label ?? r.objective,
+    objective_label: spec?.label ?? r.objective,
     direction: 'maximize',
     sampler: r.sampler,
     seed: r.seed,
     trials_requested: r.trials,
-    ranges: { train_start: p.train_start, train_end: p.train_end, holdout_start: p.holdout_start, holdout_end: p.holdout_end, holdout_bars: p.holdout_bars },
+    settings: { holdout: r.holdout, selection: r.selection, embargo_bars: r.embargo_bars, backtest: r.backtest },
+    ranges: { train: p.train, selection: p.selection, holdout: p.holdout },
     trials: rows,
     completed_trials: completed.length,
     failed_trials: rows.filter((t) => t.status === 'failed' || t.status === 'skipped').length,
-    best_trial: best ? { trial: best.trial, objective: best.objective, params: best.params, model_path: best.model_path, metrics: best.metrics, training_operation_id: best.training_operation_id, backtest_operation_id: best.backtest_operation_id } : null,
+    rankable_trials: rankable.length,
+    best_trial: best
+      ? { trial: best.trial, objective: best.objective!, params: best.params, model_path: best.model_path, metrics: best.metrics, training_operation_id: best.training_operation_id, backtest_operation_id: best.backtest_operation_id }
+      : null,
+    final,
     importance: parameterImportance(
-      completed.map((t) => ({ number: t.trial, params: t.params ?? {}, objective: t.objective! })),
+      rankable.map((t) => ({ number: t.trial, params: (t.params ?? {}) as Record<string, ParamValue>, objective: t.objective! })),
       paths,
     ),
-    overfitting: overfitting(ctx, completed.map((t) => t.trial), best?.trial ?? null),
+    overfitting: overfitting(ctx, completed.map((t) => t.trial), bestIdx),
+    warnings,
+    null_reasons: nullReasons,
   };
 }
 
 /**
- * DSR of the selected (best-objective) trial and PBO across trials, from the holdout backtests'
- * per-bar returns (all trials share the holdout range; series are cut to the shortest).
+ * DSR of the chosen trial and PBO across trials, from the selection-window backtests' per-bar
+ * returns (all trials share that window; series are cut to the shortest).
  */
-function overfitting(ctx: KindContext, trials: number[], bestTrialIndex: number | null): Record<string, unknown> {
+function overfitting(ctx: KindContext, trials: number[], chosen: number | null): SweepResult['overfitting'] {
   const series: { trial: number; returns: number[] }[] = [];
   for (const k of trials) {
-    const h = ctx.slots.get(key(k, 'holdout'));
+    const h = ctx.slots.get(key(k, 'select'));
     if (h?.status !== 'completed' || !h.child_id) continue;
     const eq = readEquity(ctx.home, h.child_id);
     if (eq && eq.values.length > 2) series.push({ trial: k, returns: curveReturns(eq.values, eq.initial_capital) });
   }
-  if (series.length < 2 || bestTrialIndex === null) return { deflated_sharpe: null, pbo: null, trials_used: series.length, note: 'needs at least two trials with a holdout backtest' };
+  const empty = (why: string): SweepResult['overfitting'] => ({ trials_used: series.length, observations: null, selected_trial: chosen, deflated_sharpe: null, pbo: null, null_reasons: { deflated_sharpe: why, pbo: why } });
+  if (!hasSelection(ctx)) return empty('no selection window (selection = 0): no per-trial returns to judge the choice on');
+  if (chosen === null) return empty('no trial was chosen');
+  const sel = series.findIndex((s) => s.trial === chosen);
+  if (series.length < 2 || sel < 0) return empty(`needs at least two trials with a selection backtest, the chosen one among them (have ${series.length})`);
   const t = Math.min(...series.map((s) => s.returns.length));
   const cols = series.map((s) => s.returns.slice(s.returns.length - t));
   const sharpes = cols.map((c) => sharpeRatio(c));
-  const sel = Math.max(0, series.findIndex((s) => s.trial === bestTrialIndex));
+  const reasons: Record<string, string> = {};
   const m = moments(cols[sel]);
   const dsr = deflatedSharpe({ sharpe: sharpes[sel], observations: t, skewness: m.skewness, kurtosis: m.kurtosis, trials: series.length, sharpeVariance: sampleVariance(sharpes) });
+  const flat = !(m.std > 0);
+  if (flat) reasons.deflated_sharpe = 'the chosen trial’s selection-window returns do not vary (no trades): its Sharpe ratio is undefined';
+  const dsrValue = flat || !Number.isFinite(dsr.deflated_sharpe_ratio) ? null : dsr.deflated_sharpe_ratio;
+  if (!flat && dsrValue === null) reasons.deflated_sharpe = 'the returns’ moments leave the probabilistic Sharpe undefined';
   const blocks = t >= 64 ? 16 : Math.max(2, 2 * Math.floor(t / 8));
   const pbo = series.length >= 8 ? probabilityOfBacktestOverfitting(cols, blocks) : null;
+  if (series.length < 8) reasons.pbo = `PBO needs at least 8 trials with a selection backtest (have ${series.length})`;
+  else if (pbo?.pbo === null) reasons.pbo = pbo.reason ?? 'undefined';
   return {
     trials_used: series.length,
     observations: t,
-    selected_trial: bestTrialIndex,
-    deflated_sharpe: { ...dsr, per_observation: true },
-    pbo: pbo ? { pbo: pbo.pbo, combinations: pbo.combinations, blocks: pbo.blocks, trials: pbo.trials, observations_used: pbo.observations_used, logits: pbo.logits.length <= 200 ? pbo.logits : undefined } : null,
-    pbo_note: series.length >= 8 ? null : `PBO needs at least 8 trials with a holdout backtest (have ${series.length})`,
+    selected_trial: chosen,
+    deflated_sharpe: flat ? null : { ...dsr, deflated_sharpe_ratio: dsrValue, per_observation: true },
+    pbo: pbo
+      ? { pbo: pbo.pbo, combinations: pbo.combinations, combinations_used: pbo.combinations_used, blocks: pbo.blocks, trials: pbo.trials, observations_used: pbo.observations_used, logits: pbo.logits.length <= 200 ? pbo.logits : null }
+      : null,
+    null_reasons: reasons,
   };
 }

@@ -26,7 +26,16 @@ export interface KindContext {
 
 export type ExperimentEnd = { status: 'completed'; results: Record<string, unknown>; summary: Record<string, unknown> } | { status: 'failed'; message: string };
 
+/** The result contract of a kind: the scheduler validates every results object against it. */
+export interface ResultSchema {
+  safeParse(v: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
 export interface ExperimentKind {
+  /** The zod schema of this kind's results (src/shared/results/{walk-forward,sweep}.ts). */
+  schema: ResultSchema;
+  /** Warnings a finished child raised that belong on the parent too (e.g. a degenerate training split), as full sentences. */
+  slotWarnings(slot: string, data: unknown): string[];
   /** The next child to start, or null when none can start now (waiting on running ones, or done). */
   next(ctx: KindContext): ChildRequest | null;
   /** What of a finished child's results the slot keeps. */

@@ -5,7 +5,9 @@
 // Slots: `_plan` (folds, frozen strategy), `fold-<k>/train`, `fold-<k>/backtest`, `fold-<k>/is_backtest`.
 import { curveMetrics, stability, stitchEquity, type EquitySegment } from '../../core/experiments/aggregate';
 import { timeframeMs } from '../../core/timeframes';
-import { backtestRequest, extractBacktest, extractTraining, trainingRequest, type BacktestCosts } from './child-requests';
+import { WALK_FORWARD_SCHEMA_VERSION, walkForwardResultSchema, type WalkForwardFold, type WalkForwardResult } from '../../shared/results/walk-forward';
+import type { ChildStatus } from '../../shared/results/experiment-parts';
+import { backtestRequest, backtestSettings, extractBacktest, extractTraining, readTrainingSlot, readBacktestSlot, trainingRequest } from './child-requests';
 import { readEquity, thin } from './equity-files';
 import type { ChildRequest, ExperimentKind, KindContext } from './types';
 
@@ -40,10 +42,16 @@ function steps(ctx: KindContext): ('train' | 'backtest' | 'is_backtest')[] {
 }
 
 export const walkForwardKind: ExperimentKind = {
+  schema: walkForwardResultSchema,
+
+  slotWarnings(slot, data) {
+    return slot.endsWith('/train') ? readTrainingSlot(data).warnings.map((w) => `${foldLabel(slot)}: ${w}`) : [];
+  },
+
   next(ctx) {
     const { folds, strategy_path, strategy_yaml } = plan(ctx);
     const r = ctx.request;
-    const costs: BacktestCosts = { initial_capital: r.backtest.initial_capital, commission: r.backtest.commission, slippage: r.backtest.slippage, position_size: r.backtest.position_size };
+    const settings = backtestSettings(r.backtest);
     for (const f of folds) {
       const tk = slotKey(f.index, 'train');
       const train = ctx.slots.get(tk);
@@ -69,7 +77,8 @@ export const walkForwardKind: ExperimentKind = {
           start: oos ? f.test_start : f.train_start,
           end: oos ? f.test_end : f.train_end,
           modelPath: train.data.model_path,
-          costs,
+          settings,
+          inSample: !oos,
           role: oos ? 'walk_forward_oos_backtest' : 'walk_forward_is_backtest',
           extra,
         });
@@ -125,36 +134,40 @@ export const walkForwardKind: ExperimentKind = {
 
   finish(ctx) {
     const results = walkForwardResults(ctx);
-    const ok = (results.folds as any[]).filter((f) => f.status === 'completed').length;
-    if (ok === 0) return { status: 'failed', message: `No fold completed (${(results.folds as any[]).map((f) => `fold ${f.fold + 1}: ${f.error ?? f.status}`).join('; ')})` };
-    const { stitched_equity: _curve, ...summary } = results;
-    return { status: 'completed', results, summary: { ...summary, folds: undefined, fold_count: (results.folds as any[]).length, completed_folds: ok } };
+    const ok = results.folds.filter((f) => f.status === 'completed').length;
+    if (ok === 0) return { status: 'failed', message: `No fold completed (${results.folds.map((f) => `fold ${f.fold + 1}: ${f.error ?? f.status}`).join('; ')})` };
+    const { stitched_equity: _curve, folds: _folds, ...summary } = results;
+    return { status: 'completed', results, summary: { ...summary, fold_count: results.folds.length, completed_folds: ok } };
   },
 };
 
-function walkForwardResults(ctx: KindContext): Record<string, unknown> {
+const foldLabel = (slot: string) => `Fold ${Number(/^fold-(\d+)/.exec(slot)?.[1] ?? 0) + 1}`;
+
+function foldStatus(ctx: KindContext, k: number): ChildStatus {
+  const train = ctx.slots.get(slotKey(k, 'train'));
+  if (!train) return ctx.running.has(slotKey(k, 'train')) ? 'training' : 'pending';
+  if (train.status !== 'completed') return train.status as ChildStatus;
+  const bt = ctx.slots.get(slotKey(k, 'backtest'));
+  if (!bt) return ctx.running.has(slotKey(k, 'backtest')) ? 'backtesting' : 'queued';
+  return bt.status as ChildStatus;
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function walkForwardResults(ctx: KindContext): WalkForwardResult {
   const { folds } = plan(ctx);
   const r = ctx.request;
-  const rows = folds.map((f) => {
+  const rows: WalkForwardFold[] = folds.map((f) => {
     const train = ctx.slots.get(slotKey(f.index, 'train'));
     const bt = ctx.slots.get(slotKey(f.index, 'backtest'));
     const is = ctx.slots.get(slotKey(f.index, 'is_backtest'));
-    const m = bt?.status === 'completed' ? bt.data.metrics : null;
-    const status = !train
-      ? ctx.running.has(slotKey(f.index, 'train'))
-        ? 'training'
-        : 'pending'
-      : train.status !== 'completed'
-        ? train.status
-        : !bt
-          ? ctx.running.has(slotKey(f.index, 'backtest'))
-            ? 'backtesting'
-            : 'queued'
-          : bt.status;
+    const tr = train?.status === 'completed' ? readTrainingSlot(train.data) : null;
+    const oos = bt?.status === 'completed' ? readBacktestSlot(bt.data) : null;
+    const error = train?.status && train.status !== 'completed' ? (train.data?.error ?? null) : bt && bt.status !== 'completed' ? (bt.data?.error ?? null) : null;
     return {
       fold: f.index,
-      status,
-      error: train?.status && train.status !== 'completed' ? (train.data?.error ?? null) : bt && bt.status !== 'completed' ? (bt.data?.error ?? null) : null,
+      status: foldStatus(ctx, f.index),
+      error: typeof error === 'string' ? error : null,
       train_start: f.train_start,
       train_end: f.train_end,
       test_start: f.test_start,
@@ -163,24 +176,13 @@ function walkForwardResults(ctx: KindContext): Record<string, unknown> {
       test_bars: f.test_bars,
       training_operation_id: train?.child_id ?? ctx.running.get(slotKey(f.index, 'train')) ?? null,
       backtest_operation_id: bt?.child_id ?? ctx.running.get(slotKey(f.index, 'backtest')) ?? null,
-      model_path: train?.status === 'completed' ? train.data.model_path : null,
-      train_metrics: train?.status === 'completed' ? train.data : null,
-      oos_metrics: m
-        ? {
-            total_return: m.total_return_pct,
-            annualized_return: m.annualized_return,
-            sharpe_ratio: m.sharpe_ratio,
-            sortino_ratio: m.sortino_ratio,
-            max_drawdown: m.max_drawdown_pct,
-            total_trades: m.total_trades,
-            win_rate: m.win_rate,
-            profit_factor: m.profit_factor,
-            exposure: m.exposure,
-          }
-        : null,
-      oos_benchmark: bt?.status === 'completed' ? bt.data.benchmark : null,
-      significance: bt?.status === 'completed' ? bt.data.significance : null,
-      in_sample_metrics: is?.status === 'completed' ? { total_return: is.data.metrics.total_return_pct, annualized_return: is.data.metrics.annualized_return, sharpe_ratio: is.data.metrics.sharpe_ratio } : null,
+      model_path: tr?.model_path ?? null,
+      train_metrics: tr,
+      oos_metrics: oos?.metrics ?? null,
+      oos_costs: oos?.costs ?? null,
+      oos_benchmark: oos?.benchmark ?? null,
+      significance: oos?.significance ?? null,
+      in_sample_metrics: is?.status === 'completed' ? readBacktestSlot(is.data).metrics : null,
     };
   });
 
@@ -197,15 +199,34 @@ function walkForwardResults(ctx: KindContext): Record<string, unknown> {
   const barMs = timeframeMs(r.base_timeframe) ?? 3_600_000;
   const idx = thin([...stitched.values.keys()], STITCHED_MAX_POINTS);
   const done = rows.filter((x) => x.oos_metrics);
-  const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-  const oosSharpe = avg(done.map((x) => x.oos_metrics!.sharpe_ratio));
-  const isRows = rows.filter((x) => x.in_sample_metrics && x.oos_metrics);
-  const isSharpe = avg(isRows.map((x) => x.in_sample_metrics!.sharpe_ratio));
-  const trainAcc = avg(rows.filter((x) => x.train_metrics?.train_accuracy != null && x.train_metrics?.test_accuracy != null).map((x) => x.train_metrics!.train_accuracy));
-  const testAcc = avg(rows.filter((x) => x.train_metrics?.train_accuracy != null && x.train_metrics?.test_accuracy != null).map((x) => x.train_metrics!.test_accuracy));
-  const sharpeRatio = isRows.length && isSharpe ? avg(isRows.map((x) => x.oos_metrics!.sharpe_ratio))! / isSharpe : null;
+  const defined = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
+
+  // Degradation: out-of-sample vs in-sample Sharpe when in-sample backtests ran, else held-out vs train accuracy.
+  const paired = rows.filter((x) => x.in_sample_metrics?.sharpe_ratio != null && x.oos_metrics?.sharpe_ratio != null);
+  const isSharpe = mean(paired.map((x) => x.in_sample_metrics!.sharpe_ratio!));
+  const oosSharpeAll = mean(defined(done.map((x) => x.oos_metrics!.sharpe_ratio)));
+  const sharpeRatio = paired.length && isSharpe ? mean(paired.map((x) => x.oos_metrics!.sharpe_ratio!))! / isSharpe : null;
+  const accRows = rows.filter((x) => x.train_metrics?.train_accuracy != null && x.train_metrics?.test_accuracy != null);
+  const trainAcc = mean(accRows.map((x) => x.train_metrics!.train_accuracy!));
+  const testAcc = mean(accRows.map((x) => x.train_metrics!.test_accuracy!));
   const accuracyRatio = trainAcc && testAcc !== null ? testAcc / trainAcc : null;
+  const degradationReasons: Record<string, string> = {};
+  if (sharpeRatio === null) degradationReasons.sharpe_ratio = r.backtest?.in_sample ? (paired.length ? 'the in-sample Sharpe averages 0' : 'no fold has both Sharpe ratios defined') : 'needs in-sample backtests (backtest.in_sample: true)';
+  if (isSharpe === null) degradationReasons.in_sample_sharpe = degradationReasons.sharpe_ratio;
+  if (oosSharpeAll === null) degradationReasons.out_of_sample_sharpe = done.length ? 'no fold has a defined Sharpe ratio (no trades)' : 'no fold finished';
+  if (accuracyRatio === null) degradationReasons.accuracy_ratio = accRows.length ? 'the train accuracy averages 0' : 'no fold has both train and test accuracy';
+  if (trainAcc === null) degradationReasons.train_accuracy = 'no fold has both train and test accuracy';
+  if (testAcc === null) degradationReasons.held_out_accuracy = 'no fold has both train and test accuracy';
+  const ratio = sharpeRatio ?? accuracyRatio;
+  if (ratio === null) degradationReasons.ratio = 'neither an in-sample Sharpe nor train and test accuracies to compare';
+
+  const curve = stitched.values.length ? curveMetrics(stitched.time, stitched.values, initial, barMs) : null;
+  const costed = rows.filter((x) => x.oos_costs);
+  const sum = (k: 'gross_pnl' | 'commission' | 'spread_cost' | 'slippage_cost' | 'net_pnl') => costed.reduce((a, x) => a + x.oos_costs![k], 0);
+  const warnings = rows.flatMap((x) => (x.train_metrics?.warnings ?? []).map((message) => ({ source: `fold ${x.fold + 1}`, message })));
+  const returns = defined(done.map((x) => x.oos_metrics!.total_return_pct));
   return {
+    schema_version: WALK_FORWARD_SCHEMA_VERSION,
     kind: 'walk_forward',
     strategy_name: r.strategy_name,
     symbol: r.backtest_symbol,
@@ -220,22 +241,28 @@ function walkForwardResults(ctx: KindContext): Record<string, unknown> {
       values: idx.map((i) => stitched.values[i]),
       fold: idx.map((i) => segments[stitched.fold[i]]?.fold ?? stitched.fold[i]),
     },
-    stitched_metrics: stitched.values.length ? { ...curveMetrics(stitched.time, stitched.values, initial, barMs), final_equity: stitched.final_equity, compounded_fold_return: stitched.total_return } : null,
+    stitched_metrics: curve ? { ...curve, final_equity: stitched.final_equity, compounded_fold_return: stitched.total_return } : null,
+    costs_total: costed.length
+      ? { gross_pnl: sum('gross_pnl'), commission: sum('commission'), spread_cost: sum('spread_cost'), slippage_cost: sum('slippage_cost'), net_pnl: sum('net_pnl'), currency: costed[0].oos_costs!.currency, folds: costed.length }
+      : null,
     stability: {
-      total_return: stability(done.map((x) => x.oos_metrics!.total_return)),
+      total_return: stability(returns),
       sharpe_ratio: stability(done.map((x) => x.oos_metrics!.sharpe_ratio)),
-      profitable_folds: done.filter((x) => x.oos_metrics!.total_return > 0).length,
-      profitable_share: done.length ? done.filter((x) => x.oos_metrics!.total_return > 0).length / done.length : null,
+      profitable_folds: returns.filter((x) => x > 0).length,
+      profitable_share: returns.length ? returns.filter((x) => x > 0).length / returns.length : null,
     },
     degradation: {
-      ratio: sharpeRatio ?? accuracyRatio,
+      ratio,
       basis: sharpeRatio !== null ? 'sharpe' : accuracyRatio !== null ? 'accuracy' : null,
       sharpe_ratio: sharpeRatio,
       in_sample_sharpe: isSharpe,
-      out_of_sample_sharpe: oosSharpe,
+      out_of_sample_sharpe: oosSharpeAll,
       accuracy_ratio: accuracyRatio,
       train_accuracy: trainAcc,
       held_out_accuracy: testAcc,
+      null_reasons: degradationReasons,
     },
+    warnings,
+    null_reasons: curve ? {} : { stitched_metrics: 'no fold finished its out-of-sample backtest', ...(costed.length ? {} : { costs_total: 'no fold finished its out-of-sample backtest' }) },
   };
 }

@@ -236,6 +236,17 @@ export class OperationsService {
     this.o.repo.saveProgress(id, op.info.progress, op.info.updated_at);
   }
 
+  /** Adds warnings to a running parent (a child's degenerate split, …); each one once. */
+  warnParent(id: string, warnings: string[]): void {
+    const op = this.live.get(id);
+    if (!op?.controller) return;
+    const fresh = warnings.filter((w) => !op.info.warnings.includes(w));
+    if (!fresh.length) return;
+    op.info.warnings.push(...fresh);
+    op.json = null;
+    this.o.repo.saveWarnings(id, op.info.warnings, nowIso());
+  }
+
   /** Ends a parent: completed with its aggregated results, or failed with a reason. */
   finishParent(id: string, end: { status: 'completed'; results: Record<string, unknown>; summary: Record<string, unknown> } | { status: 'failed'; message: string }): void {
     const op = this.live.get(id);

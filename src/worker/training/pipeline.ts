@@ -17,7 +17,7 @@ import { argmaxClasses, evaluatePredictions, majorityBaseline } from './evaluate
 import { chooseTrainer } from './fused/choice';
 import { trainFused } from './fused/trainer';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
-import { normaliseRatios, splitWithEmbargo, type SplitRows } from './split';
+import { normaliseRatios, splitByTime, type SplitSource } from './split';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type LabelledSamples, type TrainerConfig } from './trainer';
 
 /** One symbol's rows: features (row-major) and a label per row (0 BUY, 1 HOLD, 2 SELL, −1 unknown). */
@@ -30,6 +30,8 @@ export interface SymbolDataset {
   time?: Float64Array | null;
   /** 0 marks rows whose features are not usable (e.g. missing higher-timeframe bar). */
   valid?: Uint8Array | null;
+  /** Per row: the last row its label depends on (the split purges on it); absent: row + horizon. */
+  knownAt?: Int32Array | null;
 }
 
 /** Normalisation of raw-indicator columns, fitted on training rows only and stored with the model. */
@@ -62,7 +64,7 @@ export interface PipelineInput {
   /** The strategy's `model` section. */
   model: Record<string, unknown>;
   training: TrainingSettings;
-  /** Rows a label looks ahead: the embargo between splits. */
+  /** Most rows a label looks ahead: the purge bound for datasets without per-row `knownAt`. */
   horizon: number;
   /** sha256 of the input bars. */
   dataHash: string;
@@ -117,31 +119,43 @@ export async function runTrainingPipeline(
   specWarnings.forEach(warn);
   const L = spec.sequenceLength;
 
-  // Combine the symbols' matrices; each keeps its own rows, labels and split (no cross-symbol windows).
+  // Combine the symbols' matrices; each keeps its own rows and labels (no cross-symbol windows); the
+  // split boundaries are instants shared by all symbols, and rows whose label looks into the next
+  // split are purged (split.ts).
   const totalRows = input.data.reduce((n, d) => n + d.rows, 0);
   let values: Float32Array = new Float32Array(totalRows * cols);
   const labels = new Int32Array(totalRows).fill(-1);
   const ratios = normaliseRatios(input.training.data_split);
-  const split: SplitRows = { train: [], validation: [], test: [] };
+  const sources: SplitSource[] = [];
   let offset = 0;
   for (const d of input.data) {
     if (d.values.length !== d.rows * cols) throw new Error(`${d.symbol}: feature matrix has ${d.values.length / Math.max(1, d.rows)} columns, expected ${cols}`);
     if (d.labels.length !== d.rows) throw new Error(`${d.symbol}: ${d.labels.length} labels for ${d.rows} feature rows`);
+    if (d.knownAt && d.knownAt.length !== d.rows) throw new Error(`${d.symbol}: ${d.knownAt.length} label horizons for ${d.rows} feature rows`);
     values.set(d.values, offset * cols);
     for (let i = 0; i < d.rows; i++) labels[offset + i] = d.labels[i];
-    const usable = (i: number) => d.labels[i] >= 0 && d.labels[i] < NUM_CLASSES && (!d.valid || d.valid[i] === 1) && i >= L - 1;
-    splitWithEmbargo(d.rows, ratios, input.horizon, usable, offset, split);
+    const knownAt = d.knownAt;
+    sources.push({
+      symbol: d.symbol,
+      rows: d.rows,
+      time: d.time ?? null,
+      labels: d.labels,
+      usable: (i) => d.labels[i] >= 0 && d.labels[i] < NUM_CLASSES && (!d.valid || d.valid[i] === 1) && i >= L - 1,
+      knownAt: knownAt ? (i) => knownAt[i] : (i) => i + input.horizon,
+      offset,
+    });
     offset += d.rows;
   }
+  const { rows: split, report: splits } = splitByTime(sources, ratios, CLASS_NAMES);
   const trainRows = Int32Array.from(split.train);
   const valRows = Int32Array.from(split.validation);
   const testRows = Int32Array.from(split.test);
-  if (trainRows.length === 0) throw new Error('The training split is empty: widen the date range or load more data');
+  if (trainRows.length === 0) throw new Error(`The training split is empty${splits.embargoed.train ? ` (${splits.embargoed.train} rows embargoed)` : ''}: widen the date range or load more data`);
   // A strategy may ask for no test split (KTRDR's legacy `validation_split` files do): then there are
-  // no test metrics, and the backtest is the out-of-sample check. Otherwise an empty one is an error.
-  if (testRows.length === 0 && ratios.test > 0) throw new Error('The test split is empty: widen the date range or load more data');
-  if (testRows.length === 0) warn('No test split (data_split.test = 0): test metrics are not computed; backtest on later dates to judge the model out of sample');
-  if (valRows.length === 0) warn('The validation split is empty: no early stopping and the last epoch is kept');
+  // no test metrics, and the backtest is the out-of-sample check. Empty, tiny and one-class splits
+  // are warnings on the run (and on its experiment), with their cause.
+  if (ratios.test === 0) warn('No test split (data_split.test = 0): test metrics are not computed; backtest on later dates to judge the model out of sample');
+  splits.warnings.forEach((w) => warn(w.message));
 
   // Normalise with statistics from the training rows only; then NaN (warm-up) → 0 as KTRDR does.
   let normalization: unknown = null;
@@ -231,10 +245,11 @@ export async function runTrainingPipeline(
     // The verdict is the test split's (out of sample); null when there is no test split.
     const beatsBaseline = baseline.test ? baseline.test.beats : null;
     // When one class fills a split (a single trend under zigzag labels), accuracy on it says little.
+    // (A split of exactly one class is already a degenerate-split warning.)
     for (const [name, split] of [['training', train], ['validation', val], ['test', test]] as const) {
       if (!split.labels.length) continue;
       const top = majorityBaseline(split.labels, split.labels, NUM_CLASSES);
-      if (top.accuracy >= 0.9)
+      if (top.accuracy >= 0.9 && top.accuracy < 1)
         warn(
           `${(top.accuracy * 100).toFixed(0)} % of the ${name} labels are ${CLASS_NAMES[top.majority_class]}: that split covers little more than one move, ` +
             `so accuracy on it says little; widen the date range or change the split`,
@@ -280,8 +295,9 @@ export async function runTrainingPipeline(
         last_row_time: isoDay(lastTimes.length ? Math.max(...lastTimes) : undefined),
         content_hash: input.dataHash,
         samples: { train: train.labels.length, validation: val.labels.length, test: test.labels.length },
-        embargo_rows: input.horizon,
+        embargo_rows: splits.embargoed.train + splits.embargoed.validation,
         label_distribution: labelDistribution,
+        splits,
       },
       seed: t.seed,
       training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, class_weights: classWeights, clip_norm: cfg.clipNorm, weight_decay: cfg.weightDecay, early_stopping: cfg.earlyStopping, data_split: ratios, optimizer: 'adam' },
@@ -331,8 +347,10 @@ export async function runTrainingPipeline(
       total_samples: train.labels.length + val.labels.length + test.labels.length,
       feature_count: cols,
       samples: manifest.data.samples,
-      embargo_rows: input.horizon,
+      embargo_rows: manifest.data.embargo_rows,
       label_distribution: labelDistribution,
+      // Split sizes, boundaries, embargoed rows, label counts per class and degenerate-split warnings.
+      splits,
     };
     const results = {
       model_path: saved.model_path,

@@ -79,10 +79,12 @@ describe('experiments: cancel and restart', () => {
     expect(results.trials.every((t: any) => t.status === 'completed')).toBe(true);
     expect(new Set(results.trials.map((t: any) => t.training_operation_id)).size).toBe(trials);
     const kids = await children(second.api, id);
-    // Each trial's result comes from exactly one completed training and one completed holdout backtest;
-    // children interrupted by the kill ended failed and were rerun.
+    // Each trial's result comes from exactly one completed training and one completed selection
+    // backtest, plus the chosen trial's one final-holdout backtest; children interrupted by the kill
+    // ended failed and were rerun.
     expect(kids.filter((c) => c.operation_type === 'training' && c.status === 'completed')).toHaveLength(trials);
-    expect(kids.filter((c) => c.operation_type === 'backtesting' && c.status === 'completed')).toHaveLength(trials);
+    expect(kids.filter((c) => c.operation_type === 'backtesting' && c.status === 'completed')).toHaveLength(trials + 1);
+    expect(kids.filter((c) => c.metadata.experiment_role === 'sweep_final_holdout_backtest')).toHaveLength(1);
     const interrupted = kids.filter((c) => c.status === 'failed');
     expect(interrupted.length).toBeGreaterThanOrEqual(1);
     expect(interrupted.every((c) => /Interrupted/.test(c.error_message))).toBe(true);

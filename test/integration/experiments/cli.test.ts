@@ -37,13 +37,27 @@ describe('ktrdr experiment', () => {
     expect(r.stdout).toMatch(/Operation ID: (op_sweep_\S+)/);
     expect(r.stdout).toMatch(/step\s+type\s+status\s+progress/);
     expect(r.stdout).toMatch(/trial 2\s+backtesting/);
-    expect(r.stdout).toMatch(/best: trial \d/);
+    expect(r.stdout).toMatch(/chosen: trial \d/);
     const id = /Operation ID: (\S+)/.exec(r.stdout)![1];
     const shown = await ktrdr('experiment', 'show', id);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/objective oos_return/);
-    expect(shown.stdout).toMatch(/Deflated Sharpe Ratio of the selected trial: \d/);
-    expect(shown.stdout).toMatch(/PBO needs at least 8 trials/);
+    expect(shown.stdout).toMatch(/windows: train 2017-01-\d\d[ \d:]* → .* · selection .* · final holdout .*\(\d+ bars\)/);
+    expect(shown.stdout).toMatch(/final holdout \(untouched, evaluated once\): return -?[\d.]+%/);
+    // DSR in its catalogue unit (a probability, shown in percent) or "—" with the reason; PBO's reason.
+    expect(shown.stdout).toMatch(/Deflated Sharpe Ratio of the chosen trial: (-?[\d.]+%|— \(.+\))/);
+    expect(shown.stdout).toMatch(/Probability of Backtest Overfitting: — \(PBO needs at least 8 trials/);
+    expect(shown.stdout).toMatch(/Deflated Sharpe ratio: Probability that the true Sharpe/);
+    // No raw floats: every number went through the catalogue (no 17-digit fractions, no e-notation).
+    expect(shown.stdout).not.toMatch(/\d\.\d{6,}|\de[+-]\d/);
+
+    // The cost flags are `ktrdr backtest`'s: they become the request's backtest section.
+    const wf = await ktrdr('experiment', 'walk-forward', 'nmr_cli', '--start', '2017-01-01', '--end', '2017-04-30', '--train', '2M', '--test', '1M', '--spread-pips', '2', '--capital', '50000', '--json');
+    expect(wf.code).toBe(0);
+    const wfId = JSON.parse(wf.stdout).operation_id as string;
+    const op = (await fetch(`${server.api}/operations/${wfId}`).then((x) => x.json())) as { data: { metadata: { parameters: { backtest: Record<string, unknown> } } } };
+    expect(op.data.metadata.parameters.backtest).toMatchObject({ costs: { spread_pips: 2 }, initial_capital: 50_000 });
+    await fetch(`${server.api}/operations/${wfId}`, { method: 'DELETE', headers: { 'content-type': 'application/json' }, body: '{}' });
 
     const bad = await ktrdr('experiment', 'sweep', 'nmr_cli', '--start', '2017-01-01', '--end', '2017-03-31', '--param', 'indicators.nope.period=1,2');
     expect(bad.code).toBe(1);

@@ -81,6 +81,15 @@ describe('ktrdr mcp over stdio: the research loop', () => {
     const train = tools.find((t) => t.name === 'start_training')!;
     expect(train.inputSchema.required).toEqual(['strategy_name']);
     expect((train.inputSchema.properties as any).symbols.anyOf ?? (train.inputSchema.properties as any).symbols).toBeTruthy();
+    // The experiment tools take the routes' own bodies: windows, the sweep's selection/holdout, and
+    // the backtest section with the same cost overrides as a standalone backtest (issue 22.1, 22.7).
+    const wf = tools.find((t) => t.name === 'start_walk_forward')!;
+    expect(wf.inputSchema.required).toEqual(expect.arrayContaining(['strategy_name', 'start_date', 'end_date', 'train_window', 'test_window']));
+    expect(Object.keys((wf.inputSchema.properties as any).backtest.properties)).toEqual(expect.arrayContaining(['costs', 'commission', 'slippage', 'initial_capital']));
+    const sweepTool = tools.find((t) => t.name === 'start_sweep')!;
+    expect(Object.keys(sweepTool.inputSchema.properties as any)).toEqual(expect.arrayContaining(['space', 'objective', 'selection', 'holdout']));
+    const refused = await call(c, 'start_walk_forward', { strategy_name: 'x', start_date: '2017-01-01', end_date: '2017-06-01', train_window: '2M', test_window: '1M', backtest: { commission: 2 } });
+    expect(refused.error).toMatch(/commission/);
 
     const series = await call(c, 'list_data_series');
     expect(series.some((x: any) => x.symbol === 'EURUSD' && x.timeframe === '1d')).toBe(true);

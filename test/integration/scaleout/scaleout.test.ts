@@ -174,11 +174,12 @@ describe.skipIf(!hasRedis)('scale-out on BullMQ with two ktrdr workers', () => {
     const { results } = (await http('GET', `${server.api}/operations/${id}/results`)).body;
     expect(results.trials).toHaveLength(6);
     for (const t of results.trials) expect(t.status).toBe('completed');
-    expect(results.overfitting.deflated_sharpe.trials).toBe(6);
+    expect(results.overfitting.trials_used).toBe(6);
 
     const kids = (await http('GET', `${server.api}/operations/${id}/children`)).body.data as Array<Record<string, any>>;
     expect(kids.filter((k) => k.operation_type === 'training')).toHaveLength(6);
-    expect(kids.filter((k) => k.operation_type === 'backtesting')).toHaveLength(6);
+    // 6 selection-window backtests and the chosen trial's one final-holdout backtest (issue 22.7).
+    expect(kids.filter((k) => k.operation_type === 'backtesting')).toHaveLength(7);
     const used = new Set(kids.map((k) => k.metadata.worker));
     expect(used.size, [...used].join(', ')).toBe(2);
     for (const w of used) expect(workers.map((x) => `:${x.pid}`).some((p) => String(w).endsWith(p))).toBe(true);

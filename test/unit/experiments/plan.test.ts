@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDuration, parseWindow, planWalkForward } from '../../../src/core/experiments/windows';
+import { addDuration, overlappingTestWindows, parseWindow, planWalkForward, windowLength } from '../../../src/core/experiments/windows';
 import { applyParams, checkPaths, parseSpace } from '../../../src/core/experiments/space';
 import { parameterImportance, stability, stitchEquity } from '../../../src/core/experiments/aggregate';
 
@@ -51,6 +51,58 @@ describe('walk-forward windows', () => {
     expect(new Date(folds[0].test_start).toISOString().slice(0, 10)).toBe('2020-07-01');
     expect(new Date(folds[2].test_end).toISOString().slice(0, 10)).toBe('2020-12-31');
     for (let k = 1; k < folds.length; k++) expect(folds[k].test_start).toBeGreaterThan(folds[k - 1].test_end);
+  });
+});
+
+/** FX-like hourly bars: Sunday 22:00 to Friday 21:00 UTC, between two instants. */
+function fxHours(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let t = from; t <= to; t += H) {
+    const d = new Date(t);
+    const day = d.getUTCDay();
+    const h = d.getUTCHours();
+    if (day === 6 || (day === 0 && h < 22) || (day === 5 && h > 21)) continue;
+    out.push(t);
+  }
+  return out;
+}
+
+describe('walk-forward grid (issue 22.5) and overlapping folds (22.4)', () => {
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  // EURUSD-like: first bar Sunday 3 Jan 2010 22:00, last bar Wednesday 31 Dec 2014 21:00.
+  const times = fxHours(Date.UTC(2010, 0, 3, 22), Date.UTC(2014, 11, 31, 21));
+  const spec = { train: parseWindow('2y')!, test: parseWindow('1y')! };
+
+  it('anchors the calendar at the requested start: 2010-01-01..2014-12-31 with 2y/1y has three folds', () => {
+    const folds = planWalkForward(times, H, { ...spec, rangeStart: Date.UTC(2010, 0, 1), rangeEnd: Date.UTC(2015, 0, 1) });
+    expect(folds.map((f) => [iso(f.train_start), iso(f.test_start), iso(f.test_end)])).toEqual([
+      ['2010-01-03', '2012-01-01', '2012-12-31'],
+      ['2011-01-02', '2013-01-01', '2013-12-31'],
+      ['2012-01-01', '2014-01-01', '2014-12-31'],
+    ]);
+    // The last test window ends at the requested (inclusive) end date: its last bar is the data's last.
+    expect(folds[2].test.end).toBe(times.length);
+  });
+
+  it('falls back to the bars when the data starts later or ends earlier than the request by more than a closure', () => {
+    // Requested from 2009: the data starts a year later, so the grid starts at the first bar.
+    const late = planWalkForward(times, H, { ...spec, rangeStart: Date.UTC(2009, 0, 1), rangeEnd: Date.UTC(2015, 0, 1) });
+    expect(iso(late[0].train_start)).toBe('2010-01-03');
+    expect(iso(late[0].test_start)).toBe('2012-01-03');
+    // Requested until mid-2015: the data ends in December 2014, so no window may end after the last bar.
+    const short = planWalkForward(times, H, { ...spec, rangeStart: Date.UTC(2010, 0, 1), rangeEnd: Date.UTC(2015, 6, 1) });
+    expect(short.length).toBe(2);
+  });
+
+  it('finds overlapping test windows (a step shorter than the test window)', () => {
+    const ok = planWalkForward(times, H, { ...spec, rangeStart: Date.UTC(2010, 0, 1), rangeEnd: Date.UTC(2015, 0, 1) });
+    expect(overlappingTestWindows(ok)).toBeNull();
+    const overlapping = planWalkForward(times, H, { ...spec, step: parseWindow('6M'), rangeStart: Date.UTC(2010, 0, 1), rangeEnd: Date.UTC(2015, 0, 1) });
+    const pair = overlappingTestWindows(overlapping);
+    expect(pair).not.toBeNull();
+    expect(pair![1].test.start).toBeLessThan(pair![0].test.end);
+    expect(windowLength(parseWindow('6M')!)).toBeLessThan(windowLength(parseWindow('9M')!));
+    expect(windowLength(parseWindow('12M')!)).toBe(windowLength(parseWindow('1y')!));
   });
 });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ExperimentScheduler } from '../../../src/main/experiments/scheduler';
 import { ExperimentSlots } from '../../../src/main/experiments/slot-store';
 import type { ExperimentKind } from '../../../src/main/experiments/types';
@@ -15,8 +16,13 @@ import { memoryLogger } from '../../helpers/logs';
 
 const SLOTS = ['a', 'b', 'c', 'd'];
 
-/** Four independent training children; the result is the sum of their `value`s. */
+/** The results' contract: a numeric sum and the statuses. */
+const schema = z.object({ sum: z.number().finite(), statuses: z.array(z.string().nullable()) });
+
+/** Four independent training children; the result is the sum of their `value`s; a value < 0 raises a warning. */
 const kind: ExperimentKind = {
+  schema,
+  slotWarnings: (slot, data) => ((data as { value: number }).value < 0 ? [`Slot ${slot}: negative value`] : []),
   next: (ctx) => {
     const slot = SLOTS.find((s) => !ctx.slots.has(s) && !ctx.running.has(s));
     return slot ? { slot, type: 'training', params: { slot }, metadata: {} } : null;
@@ -149,5 +155,28 @@ describe('ExperimentScheduler', () => {
     expect(rerun.operation_type).toBe('dummy');
     expect(host.last().spec.params).toEqual({ iterations: 7 });
     expect(() => sched.retry(rerun.operation_id)).toThrow(/cannot be retried \(status: running\)/);
+  });
+
+  it('a child’s warnings that concern the experiment land on the parent, once each', async () => {
+    const p = sched.start('sweep', { parameters: {} }, 4, () => undefined);
+    await complete('a', -1);
+    await complete('b', 2);
+    expect(svc.get(p.operation_id).warnings).toEqual(['Slot a: negative value']);
+    await complete('c', -3);
+    await complete('d', 4);
+    expect(svc.get(p.operation_id).warnings).toEqual(['Slot a: negative value', 'Slot c: negative value']);
+    expect(svc.get(p.operation_id).status).toBe('completed');
+  });
+
+  it('results that break their schema are never stored: the experiment fails saying where', async () => {
+    const p = sched.start('sweep', { parameters: {} }, 4, () => undefined);
+    for (const [s, v] of [['a', 1], ['b', 2], ['c', 3]] as const) await complete(s, v);
+    const w = host.workers.find((x) => x.alive && x.spec.params.slot === 'd')!;
+    w.send({ type: 'result', results: { value: 'x' }, summary: {} }); // the sum becomes the text "6x"
+    w.exit(0);
+    await flush();
+    const op = svc.get(p.operation_id);
+    expect(op.status).toBe('failed');
+    expect(op.error_message).toMatch(/results do not match their schema \(sum: /);
   });
 });

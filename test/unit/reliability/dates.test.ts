@@ -61,6 +61,26 @@ describe('CSV timestamps', () => {
     ]);
     expect(() => parseBarsCsv('root:x:0:0:root:/root:/bin/bash\n', { symbol: 'X', timeframe: '1d', echoContent: false })).toThrow(/^CSV header \(\d+ columns\) lacks/);
   });
+  it('epoch units are one per file: a row in another unit is refused by line, not read in its own unit (issue 22.12)', () => {
+    const us = (iso: string) => `${ms(iso) * 1000}`;
+    const csv = [
+      'timestamp,open,high,low,close,volume',
+      `${us('2020-01-01T00:00:00Z')},1,1,1,1,1`,
+      `${ms('2020-01-01T01:00:00Z')},1,1,1,1,1`, // milliseconds among microseconds
+      `${us('2020-01-01T02:00:00Z')},1,1,1,1,1`,
+      '8640000000000000000,1,1,1,1,1', // nanoseconds of year 2243: outside the plausible range anyway
+    ].join('\n');
+    const r = parseBarsCsv(csv, { symbol: 'X', timeframe: '1h' });
+    expect(Array.from(r.bars.time)).toEqual([ms('2020-01-01T00:00:00Z'), ms('2020-01-01T02:00:00Z')]);
+    expect(r.timestampFormat).toBe('epoch_us');
+    expect(r.rejected).toEqual([
+      { line: 3, reason: "epoch timestamp in milliseconds where the file's first timestamp is in microseconds" },
+      { line: 5, reason: "epoch timestamp in nanoseconds where the file's first timestamp is in microseconds" },
+    ]);
+    // A file of microseconds alone is read as microseconds: 2020, never year 51969.
+    const plain = parseBarsCsv(`timestamp,open,high,low,close\n${us('2020-01-01T00:00:00Z')},1,1,1,1\n`, { symbol: 'X', timeframe: '1h' });
+    expect(new Date(plain.bars.time[0]).getUTCFullYear()).toBe(2020);
+  });
   it('names the timestamp format it found', () => {
     expect(parseBarsCsv('timestamp,open,high,low,close\n1577836800000000000,1,1,1,1\n', { symbol: 'X', timeframe: '1d' }).timestampFormat).toBe('epoch_ns');
     expect(parseBarsCsv('timestamp,open,high,low,close\n2020-01-01T00:00:00Z,1,1,1,1\n', { symbol: 'X', timeframe: '1d' })).toMatchObject({ timestampFormat: 'iso8601', timestampHasZone: true });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deflatedSharpe, deflatedSharpeOfBest, expectedMaxSharpe, moments, probabilisticSharpe, sampleVariance, sharpeRatio } from '../../../src/core/stats/deflated-sharpe';
 import { normalCdf, normalQuantile } from '../../../src/core/stats/normal-dist';
 import { averageRanks, combinations, probabilityOfBacktestOverfitting } from '../../../src/core/stats/pbo';
+import { mulberry32 } from '../../../src/core/random';
 
 describe('normal distribution', () => {
   it('matches tabulated values', () => {
@@ -65,7 +66,7 @@ describe('Deflated Sharpe Ratio (Bailey & López de Prado 2014)', () => {
   });
 });
 
-describe('Probability of Backtest Overfitting (CSCS, Bailey, Borwein, López de Prado & Zhu)', () => {
+describe('Probability of Backtest Overfitting (CSCV, Bailey, Borwein, López de Prado & Zhu)', () => {
   it('enumerates combinations and average ranks', () => {
     expect(combinations(4, 2)).toEqual([[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
     expect(combinations(16, 8)).toHaveLength(12870);
@@ -84,7 +85,8 @@ describe('Probability of Backtest Overfitting (CSCS, Bailey, Borwein, López de 
   // IS {1,2}: best C (2); OOS {0,3}: C −1 lowest → λ = ln(1/3)
   // IS {1,3}: best A (5); OOS {0,2}: A 0 lowest → λ = ln(1/3)
   // IS {2,3}: best B (1.5); OOS {0,1}: B and C tie at 1 below A 2 → rank 1.5 → ω̄ = 0.375, λ = ln(0.6)
-  // Every λ ≤ 0 → PBO = 6/6 = 1.
+  // Four λ < 0 and two λ = 0 (the IS-best exactly at the OOS median, N = 3 is odd), which count
+  // one half each: PBO = (4 + 2·½)/6 = 5/6.
   const A = [1, 3, -1, 2];
   const B = [2, 0, 1, 5];
   const C = [0, 1, 3, -2];
@@ -94,7 +96,7 @@ describe('Probability of Backtest Overfitting (CSCS, Bailey, Borwein, López de 
     expect(r.combinations).toBe(6);
     const want = [0, 0, Math.log(1 / 3), Math.log(1 / 3), Math.log(1 / 3), Math.log(0.6)];
     r.logits.forEach((l, i) => expect(l).toBeCloseTo(want[i], 12));
-    expect(r.pbo).toBe(1);
+    expect(r.pbo).toBeCloseTo(5 / 6, 12);
   });
 
   it('a trial that is best in every half gives PBO 0', () => {
@@ -108,8 +110,45 @@ describe('Probability of Backtest Overfitting (CSCS, Bailey, Borwein, López de 
   it('drops the remainder rows and refuses odd block counts', () => {
     const r = probabilityOfBacktestOverfitting([[...A, 99], [...B, -99], [...C, 0]], 4)!;
     expect(r.observations_used).toBe(4);
-    expect(r.pbo).toBe(1);
+    expect(r.pbo).toBeCloseTo(5 / 6, 12);
     expect(() => probabilityOfBacktestOverfitting([A, B], 3)).toThrow(/even/);
     expect(probabilityOfBacktestOverfitting([A], 4)).toBeNull();
+  });
+
+  it('all-flat trials (no trades anywhere) give no PBO, with the reason, instead of 1', () => {
+    const flat = Array.from({ length: 5 }, () => new Array(32).fill(0));
+    const r = probabilityOfBacktestOverfitting(flat, 4)!;
+    expect(r.pbo).toBeNull();
+    expect(r.combinations_used).toBe(0);
+    expect(r.reason).toMatch(/same out-of-sample performance/);
+  });
+
+  it('trials tied in sample share the selection: the combination counts the mean of their outcomes', () => {
+    // B and B' are the same series, so they tie in and out of sample wherever B is the IS-best;
+    // their shared OOS rank is the mean of two places, which moves λ but keeps the combination.
+    const r = probabilityOfBacktestOverfitting([A, B, [...B], C], 4)!;
+    expect(r.combinations_used).toBe(6);
+    expect(r.pbo).not.toBeNull();
+    // IS {0,2}: best B and B' (3); OOS {1,3}: C −1/3 < B = B' = 1 < A 5 → ranks 2.5 of 4 → ω̄ = 0.5 → λ = 0 → ½.
+    expect(r.logits[1]).toBeCloseTo(0, 12);
+  });
+
+  /** Standard normal draws from a seeded uniform generator (Box–Muller). */
+  function gaussian(seed: number): () => number {
+    const u = mulberry32(seed);
+    return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  }
+
+  // Under the null (N independent noise trials) the IS-best's OOS rank is uniform on 1..N, so the
+  // expected PBO is ½ for every N; a literal "λ ≤ 0" gives (N+1)/(2N): 0.667 at N = 3, 0.545 at 11.
+  it.each([3, 10, 11, 50])('pure noise: the mean PBO over 300 seeds is 0.5 ± 0.05 with N = %i trials', (n) => {
+    const seeds = 300;
+    let total = 0;
+    for (let seed = 1; seed <= seeds; seed++) {
+      const g = gaussian(seed * 7919 + n);
+      const cols = Array.from({ length: n }, () => Array.from({ length: 160 }, () => 0.001 * g()));
+      total += probabilityOfBacktestOverfitting(cols, 8)!.pbo!;
+    }
+    expect(Math.abs(total / seeds - 0.5)).toBeLessThan(0.05);
   });
 });

@@ -62,9 +62,16 @@ describe('runTrainingPipeline', () => {
     expect(test.test_accuracy).toBeGreaterThan(0.5);
     expect(test.confusion_matrix).toHaveLength(3);
     const ds = results.data_summary as Record<string, any>;
-    // per symbol: 0.7/0.15/0.15 split, embargo 3 before each boundary, last 3 unlabelled rows dropped
-    // AAA (300): train [0,207) val [210,252) test [255,297) ; BBB (200): train [0,137) val [140,167) test [170,197)
-    expect(ds.samples).toEqual({ train: 207 + 137, validation: 42 + 27, test: 42 + 27 });
+    // Split by time, shared by both symbols: 494 labelled rows (AAA days 0..296, BBB days 0..196);
+    // the 346th pooled time (int(494·0.7)) is day 172, the 420th (int(494·0.85)) day 222. A label
+    // looks 3 rows ahead, so rows 169..171 and AAA's 219..221 are purged.
+    // AAA: train [0,169) val [172,219) test [222,297); BBB: train [0,169) val [172,197), no test rows.
+    expect(ds.samples).toEqual({ train: 169 + 169, validation: 47 + 25, test: 75 });
+    expect(ds.splits.boundaries).toEqual({ validation_start: new Date(Date.UTC(2020, 0, 1) + 172 * 86_400_000).toISOString(), test_start: new Date(Date.UTC(2020, 0, 1) + 222 * 86_400_000).toISOString() });
+    expect(ds.splits.embargoed).toEqual({ train: 6, validation: 3 });
+    expect(ds.embargo_rows).toBe(9);
+    expect(ds.splits.per_symbol).toEqual({ AAA: { train: 169, validation: 47, test: 75 }, BBB: { train: 169, validation: 25, test: 0 } });
+    expect(ds.splits.label_counts.train.BUY + ds.splits.label_counts.train.HOLD + ds.splits.label_counts.train.SELL).toBe(338);
     expect(ds.feature_count).toBe(4);
     expect(Object.keys(ds.label_distribution.train)).toEqual(['BUY', 'HOLD', 'SELL']);
     const info = results.model_info as Record<string, any>;
@@ -107,12 +114,18 @@ describe('runTrainingPipeline', () => {
     const warnings: string[] = [];
     const { results } = await runTrainingPipeline(ModelRegistry.forHome(home), input({ symbols: ['AAA'], data: [one] }), backend, { warn: (m) => warnings.push(m) });
     expect((results.baseline as any).validation).toMatchObject({ best_constant_class: 'SELL', best_constant_accuracy: 1, beats: false });
-    expect(warnings.some((w) => /100 % of the validation labels are SELL/.test(w))).toBe(true);
+    expect(warnings.some((w) => /Every validation label is SELL/.test(w))).toBe(true);
     // Every split is checked, not only the one used for early stopping.
-    expect(warnings.some((w) => /100 % of the test labels are SELL/.test(w))).toBe(true);
+    expect(warnings.some((w) => /Every test label is SELL/.test(w))).toBe(true);
+    expect((results.data_summary as any).splits.warnings.map((w: any) => [w.split, w.kind])).toEqual([
+      ['validation', 'tiny'],
+      ['validation', 'one_class'],
+      ['test', 'tiny'],
+      ['test', 'one_class'],
+    ]);
     const balanced: string[] = [];
     await runTrainingPipeline(ModelRegistry.forHome(home), input(), backend, { warn: (m) => balanced.push(m) });
-    expect(balanced.some((w) => /of the validation labels are/.test(w))).toBe(false);
+    expect(balanced.some((w) => /of the validation labels are|Every validation label/.test(w))).toBe(false);
   });
 
   it('fits the normaliser on training rows only and stores its statistics', async () => {
@@ -126,8 +139,8 @@ describe('runTrainingPipeline', () => {
     };
     const { results } = await runTrainingPipeline(ModelRegistry.forHome(home), input({ normalizer, training: { ...input().training, epochs: 1 } }), backend);
     expect(fittedOn!.length).toBe((results.data_summary as any).samples.train);
-    // AAA's train rows end before row 207, BBB's start at 300
-    expect(Math.max(...Array.from(fittedOn!).filter((r) => r < 300))).toBe(206);
+    // AAA's train rows end at row 168 (the purge before day 172), BBB's start at 300
+    expect(Math.max(...Array.from(fittedOn!).filter((r) => r < 300))).toBe(168);
     const { manifest } = await loadModel(join(home, 'models', 'synth', '1d_v1'));
     expect(manifest.normalization).toEqual({ method: 'test', rows: fittedOn!.length });
   });
@@ -150,8 +163,9 @@ describe('runTrainingPipeline', () => {
       input({ model: { type: 'lstm', architecture: { sequence_length: 5, hidden_size: 8, num_layers: 1 } }, training: { ...input().training, epochs: 1 } }),
       backend,
     );
-    // rows 0..3 of each symbol cannot end a window of 5
-    expect((results.data_summary as any).samples.train).toBe(207 + 137 - 8);
+    // rows 0..3 of each symbol cannot end a window of 5: 486 samples, the validation split starts
+    // at the 341st pooled time (day 4 + 170 = 174), so each symbol trains on rows 4..170
+    expect((results.data_summary as any).samples.train).toBe(2 * 167);
   });
 
   it('trains without a test split when the strategy asks for none (legacy validation_split files)', async () => {
@@ -172,7 +186,19 @@ describe('runTrainingPipeline', () => {
     expect(results.beats_baseline).toBeNull();
   });
 
-  it('refuses an empty test split with a message that says what to do', async () => {
-    await expect(runTrainingPipeline(ModelRegistry.forHome(home), input({ data: [symbol('AAA', 10, 1, 3)] }), backend)).rejects.toThrow(/test split is empty/);
+  it('a 100 % test accuracy on a one-class test split carries the warning (on the run and in its results)', async () => {
+    // Every label is HOLD (a range with no 2 % move), so the model answers HOLD and is "always right".
+    const one = symbol('AAA', 400, 1, 3);
+    for (let i = 0; i < 397; i++) one.labels[i] = 1;
+    const warnings: string[] = [];
+    const { results } = await runTrainingPipeline(ModelRegistry.forHome(home), input({ symbols: ['AAA'], data: [one] }), backend, { warn: (m) => warnings.push(m) });
+    expect((results.test_metrics as any).test_accuracy).toBe(1);
+    expect(warnings.some((w) => /Every test label is HOLD .*accuracy on it is the share of that class, not skill/.test(w))).toBe(true);
+    expect((results.warnings as string[]).some((w) => /Every test label is HOLD/.test(w))).toBe(true);
+    expect((results.data_summary as any).splits.warnings).toContainEqual(expect.objectContaining({ split: 'test', kind: 'one_class' }));
+  });
+
+  it('an empty training split is an error that says what to do', async () => {
+    await expect(runTrainingPipeline(ModelRegistry.forHome(home), input({ data: [symbol('AAA', 5, 1, 3)] }), backend)).rejects.toThrow(/training split is empty \(\d+ rows embargoed\): widen the date range/);
   });
 });

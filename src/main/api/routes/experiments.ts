@@ -7,62 +7,23 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gridOrder } from '../../../core/experiments/samplers';
 import { checkPaths, parseSpace } from '../../../core/experiments/space';
-import { formatWindow, parseWindow, planWalkForward } from '../../../core/experiments/windows';
+import { formatWindow, overlappingTestWindows, parseWindow, planWalkForward, windowLength } from '../../../core/experiments/windows';
 import { timeframeMs } from '../../../core/timeframes';
+import { experimentBacktestBody, SWEEP_OBJECTIVES, sweepStartBody, walkForwardStartBody } from '../../../shared/experiment-requests';
 import { isParentType, isTerminal } from '../../../shared/operations';
+import { costOverrides } from '../../../core/instruments';
 import { checkTrainingData, parseDateBound, parseForTraining } from '../../../infra/models/training-inputs';
 import type { AppContext } from '../../context';
 import type { ExperimentScheduler } from '../../experiments/scheduler';
-import { OBJECTIVES } from '../../experiments/sweep';
+import type { SweepPlan } from '../../experiments/sweep';
 import type { WalkForwardPlan } from '../../experiments/walk-forward';
 import { HttpError, ValidationError } from '../errors';
 import { locateStrategy } from './strategy-lookup';
 
-const nonEmptyList = (what: string) => z.array(z.string().min(1).max(40)).min(1, `At least one ${what} must be specified`).max(50);
-const windowField = z.union([z.string().max(20), z.number().int().positive()]);
-const backtestBody = z
-  .object({
-    symbol: z.string().min(1).max(40).optional(),
-    initial_capital: z.number().positive().max(1e12).default(100_000),
-    commission: z.number().min(0).max(0.5).default(0.001),
-    slippage: z.number().min(0).max(0.5).default(0.001),
-    position_size: z.number().gt(0).max(1).default(0.25),
-    /** Walk-forward: also backtest each fold's model on its own training window (Sharpe degradation). */
-    in_sample: z.boolean().default(false),
-  })
-  .default({ initial_capital: 100_000, commission: 0.001, slippage: 0.001, position_size: 0.25, in_sample: false });
-
-const common = {
-  strategy_name: z.string().min(1).max(200),
-  symbols: nonEmptyList('symbol').nullish(),
-  timeframes: nonEmptyList('timeframe').nullish(),
-  start_date: z.string().min(1).max(40),
-  end_date: z.string().min(1).max(40),
-  max_parallel: z.number().int().min(1).max(64).optional(),
-  backtest: backtestBody,
-};
-
-const walkForwardBody = z.object({
-  ...common,
-  train_window: windowField,
-  test_window: windowField,
-  step: windowField.nullish(),
-  anchored: z.boolean().default(false),
-  embargo_bars: z.number().int().min(0).max(100_000).default(0),
-});
-
-const sweepBody = z.object({
-  ...common,
-  space: z.record(z.string(), z.unknown()),
-  sampler: z.enum(['grid', 'random', 'tpe']).default('random'),
-  trials: z.number().int().min(1).max(1000),
-  objective: z.enum(Object.keys(OBJECTIVES) as [keyof typeof OBJECTIVES, ...(keyof typeof OBJECTIVES)[]]).default('val_accuracy'),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-  /** Share of the bars at the end of the range kept out of training for the holdout backtest (0 = none). */
-  holdout: z.number().min(0).max(0.5).default(0.2),
-  embargo_bars: z.number().int().min(0).max(100_000).default(0),
-  tpe_startup_trials: z.number().int().min(1).max(1000).optional(),
-});
+// The shared bodies (REST + MCP), with the cost overrides checked as strictly as POST /backtests/start does.
+const backtestBody = experimentBacktestBody.extend({ costs: costOverrides(true).nullish() }).prefault({});
+const walkForwardBody = walkForwardStartBody.extend({ backtest: backtestBody });
+const sweepBody = sweepStartBody.extend({ backtest: backtestBody });
 
 const idParams = z.object({ operation_id: z.string().min(1).max(200) });
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -133,8 +94,17 @@ export function experimentsRoutes(ctx: AppContext) {
         if (!test) bad.push({ field: 'test_window', message: `must be ${hint}` });
         if (b.step !== null && b.step !== undefined && !step) bad.push({ field: 'step', message: `must be ${hint}` });
         if (bad.length) throw new ValidationError(bad);
+        // Overlapping test windows would be stitched twice (inflating the stitched Sharpe): refused.
+        if (step && test && step.kind === test.kind && windowLength(step) < windowLength(test)) {
+          throw new ValidationError([{ field: 'step', message: `${formatWindow(step)} is shorter than test_window (${formatWindow(test)}): test windows would overlap and their bars count twice in the stitched equity; use a step of at least ${formatWindow(test)}` }]);
+        }
         const p = await prepare(ctx, b);
-        const folds = planWalkForward(p.times, p.barMs, { train: train!, test: test!, step, anchored: b.anchored, embargoBars: b.embargo_bars });
+        const folds = planWalkForward(p.times, p.barMs, { train: train!, test: test!, step, anchored: b.anchored, embargoBars: b.embargo_bars, rangeStart: p.start, rangeEnd: p.end + 1 });
+        const overlap = overlappingTestWindows(folds);
+        if (overlap) {
+          const [a, z] = overlap;
+          throw new ValidationError([{ field: 'step', message: `test windows overlap (fold ${a.index + 1} tests until ${iso(a.test_end)}, fold ${z.index + 1} from ${iso(z.test_start)}): the step must be at least the test window` }]);
+        }
         if (!folds.length) {
           throw new ValidationError([
             { field: 'train_window', message: `no fold fits: ${p.times.length} ${p.symbol} ${p.base} bars between ${b.start_date} and ${b.end_date} cannot hold a ${formatWindow(train!)} training window, ${b.embargo_bars} embargo bars and a ${formatWindow(test!)} test window` },
@@ -180,12 +150,12 @@ export function experimentsRoutes(ctx: AppContext) {
 
     app.post(
       '/experiments/sweeps/start',
-      { schema: { tags: ['experiments'], summary: 'Start a parameter sweep: trials of generated strategies, each trained and backtested on a holdout', body: sweepBody } },
+      { schema: { tags: ['experiments'], summary: 'Start a parameter sweep: trials trained on the training window and ranked on the selection window; the chosen one is evaluated once on an untouched final holdout', body: sweepBody } },
       async (req) => {
         const b = req.body;
         const { space, problems } = parseSpace(b.space);
         if (problems.length) throw new ValidationError(problems);
-        if (OBJECTIVES[b.objective].source === 'holdout' && b.holdout === 0) throw new ValidationError([{ field: 'holdout', message: `objective ${b.objective} needs a holdout (> 0)` }]);
+        if (SWEEP_OBJECTIVES[b.objective].source === 'selection' && b.selection === 0) throw new ValidationError([{ field: 'selection', message: `objective ${b.objective} is measured on the selection window: it needs selection > 0` }]);
         let grid: ReturnType<typeof gridOrder> | undefined;
         if (b.sampler === 'grid') {
           try {
@@ -197,11 +167,16 @@ export function experimentsRoutes(ctx: AppContext) {
         const p = await prepare(ctx, b);
         const pathProblems = checkPaths(p.file.text, space);
         if (pathProblems.length) throw new ValidationError(pathProblems);
+        // Training window → (embargo) → selection window → (embargo) → final holdout, in time order.
         const n = p.times.length;
         const holdoutBars = Math.floor(n * b.holdout);
-        const trainBars = n - holdoutBars - (holdoutBars ? b.embargo_bars : 0);
-        if (trainBars < 50) throw new ValidationError([{ field: 'start_date', message: `only ${trainBars} training bars after the holdout (${holdoutBars}) and embargo: widen the range` }]);
+        const selectionBars = Math.floor(n * b.selection);
+        const selectionStart = n - holdoutBars - (holdoutBars ? b.embargo_bars : 0) - selectionBars;
+        const trainBars = selectionStart - (selectionBars ? b.embargo_bars : 0);
+        if (trainBars < 50) throw new ValidationError([{ field: 'start_date', message: `only ${trainBars} training bars are left after the selection window (${selectionBars}), the final holdout (${holdoutBars}) and the embargo: widen the range` }]);
+        if (b.selection > 0 && selectionBars < 10) throw new ValidationError([{ field: 'selection', message: `leaves only ${selectionBars} selection bars: widen the range or raise the share` }]);
         if (b.holdout > 0 && holdoutBars < 10) throw new ValidationError([{ field: 'holdout', message: `leaves only ${holdoutBars} holdout bars: widen the range or raise the share` }]);
+        const windowOf = (from: number, bars: number) => ({ start: bars ? iso(p.times[from]) : null, end: bars ? iso(p.times[from + bars - 1]) : null, bars });
         const trials = grid ? Math.min(b.trials, grid.length) : b.trials;
         const warnings = grid && grid.length < b.trials ? [`The grid has ${grid.length} points: running ${grid.length} trials, not ${b.trials}`] : [];
         const s = scheduler(ctx);
@@ -213,6 +188,7 @@ export function experimentsRoutes(ctx: AppContext) {
           objective: b.objective,
           seed: b.seed,
           holdout: b.holdout,
+          selection: b.selection,
           embargo_bars: b.embargo_bars,
           backtest: b.backtest,
           max_parallel: b.max_parallel ?? ctx.operations.maxWorkers,
@@ -223,16 +199,15 @@ export function experimentsRoutes(ctx: AppContext) {
           { symbol: p.symbol, timeframe: p.base, start_date: b.start_date, end_date: b.end_date, strategy_name: b.strategy_name, parameters: request },
           request.max_parallel,
           (id) => {
-            s.slots.record(id, '_plan', null, 'data', {
+            const plan: SweepPlan = {
               strategy_yaml: p.file.text,
               strategy_path: s.writeFile(id, 'strategy.yaml', p.file.text),
-              train_start: iso(p.times[0]),
-              train_end: iso(p.times[trainBars - 1]),
-              holdout_start: holdoutBars ? iso(p.times[n - holdoutBars]) : null,
-              holdout_end: holdoutBars ? iso(p.times[n - 1]) : null,
-              holdout_bars: holdoutBars,
+              train: windowOf(0, trainBars),
+              selection: windowOf(selectionStart, selectionBars),
+              holdout: windowOf(n - holdoutBars, holdoutBars),
               ...(grid ? { grid: grid.slice(0, trials) } : {}),
-            });
+            };
+            s.slots.record(id, '_plan', null, 'data', plan);
           },
         );
         const data = { operation_id: info.operation_id, status: 'started', trials, max_parallel: request.max_parallel, warnings };

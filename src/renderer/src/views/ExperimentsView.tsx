@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import type { OperationInfo } from '../../../shared/operations';
+import { groupWarnings, isoDay, parseExperimentResults } from '../../../shared/results/experiment-read';
 import { api } from '../api/client';
 import { CancelButton } from '../components/CancelButton';
 import { EmptyState } from '../components/EmptyState';
@@ -8,12 +10,13 @@ import { ExperimentForm } from '../components/experiments/ExperimentForm';
 import { ChildrenTable, SweepResults, WalkForwardResults } from '../components/experiments/ExperimentResults';
 import { ProgressBar } from '../components/ProgressBar';
 import { StatusBadge } from '../components/StatusBadge';
+import { Warnings } from '../components/Warnings';
 import { shortOpId } from '../lib/format';
 
 interface ExperimentView {
-  operation: any;
-  results: any;
-  children: any[];
+  operation: OperationInfo;
+  results: unknown;
+  children: (OperationInfo & { progress_percentage?: number; current_step?: string | null })[];
 }
 
 /** Polls GET /experiments/{id} every second while it runs (results fill in live), once when it has ended. */
@@ -46,7 +49,7 @@ function useExperiment(id: string | null): { data: ExperimentView | null; error:
 }
 
 export function ExperimentsView() {
-  const [list, setList] = useState<any[]>([]);
+  const [list, setList] = useState<OperationInfo[]>([]);
   const [selected, setSelected] = useState<string | null>(() => sessionStorage.getItem('ktrdr.experiment'));
   const { data, error } = useExperiment(selected);
   const select = (id: string | null) => {
@@ -57,7 +60,7 @@ export function ExperimentsView() {
     let stop = false;
     const load = () =>
       api
-        .get<{ data: any[] }>('/experiments?limit=50')
+        .get<{ data: OperationInfo[] }>('/experiments?limit=50')
         .then((r) => !stop && setList(r.data))
         .catch(() => undefined);
     void load();
@@ -68,6 +71,7 @@ export function ExperimentsView() {
     };
   }, []);
   const op = data?.operation;
+  const parsed = useMemo(() => parseExperimentResults(data?.results), [data?.results]);
   return (
     <section className="view" data-testid="view-experiments">
       <div className="view-head">
@@ -90,13 +94,19 @@ export function ExperimentsView() {
             {op.operation_type === 'sweep' ? 'Sweep' : 'Walk-forward'} of {String(op.metadata?.strategy_name ?? '')} <StatusBadge status={op.status} testId="experiment-status" />
           </h2>
           <p>
-            {op.metadata?.symbol} {op.metadata?.timeframe} · {op.metadata?.start_date} → {op.metadata?.end_date} · {op.progress.current_step}
+            {op.metadata?.symbol} {op.metadata?.timeframe} · {isoDay(op.metadata?.start_date)} → {isoDay(op.metadata?.end_date)} · {op.progress.current_step}
             {op.error_message ? ` · ${op.error_message}` : ''}
           </p>
           <ProgressBar value={op.progress.percentage} status={op.status} testId="experiment-progress" />
           <CancelButton id={op.operation_id} status={op.status} testId="experiment-cancel" />
-          {data.results?.kind === 'walk_forward' && <WalkForwardResults r={data.results} />}
-          {data.results?.kind === 'sweep' && <SweepResults r={data.results} />}
+          <Warnings operation={groupWarnings(op.warnings)} testId="experiment-warnings" />
+          {parsed.kind === 'walk_forward' && <WalkForwardResults r={parsed.results} />}
+          {parsed.kind === 'sweep' && <SweepResults r={parsed.results} />}
+          {parsed.kind === 'unreadable' && (
+            <p className="error" data-testid="experiment-unreadable">
+              {parsed.message}
+            </p>
+          )}
           <h3>Children</h3>
           <ChildrenTable children={data.children} />
         </div>

@@ -1,5 +1,23 @@
+/** Axis labels when the caller gives no format: 3 significant digits. */
+const plain = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : v.toPrecision(3));
+
 /** A small SVG scatter: parameter value (or category) against the objective, one dot per trial. */
-export function ScatterPlot({ points, xLabel, yLabel, testId }: { points: { x: number | string; y: number; label: string }[]; xLabel: string; yLabel: string; testId?: string }) {
+export function ScatterPlot({
+  points,
+  xLabel,
+  yLabel,
+  testId,
+  xFormat = plain,
+  yFormat = plain,
+}: {
+  points: { x: number | string; y: number; label: string }[];
+  xLabel: string;
+  yLabel: string;
+  testId?: string;
+  /** Axis end labels: the parameter's and the objective's own formatting. */
+  xFormat?(v: number): string;
+  yFormat?(v: number): string;
+}) {
   const W = 360;
   const H = 200;
   const P = 36;
@@ -11,23 +29,22 @@ export function ScatterPlot({ points, xLabel, yLabel, testId }: { points: { x: n
   const [y0, y1] = ys.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
   const sx = (x: number) => P + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * P);
   const sy = (y: number) => H - P - ((y - y0) / (y1 - y0 || 1)) * (H - 2 * P);
-  const fmt = (v: number) => (Math.abs(v) >= 100 || Number.isInteger(v) ? String(Math.round(v * 100) / 100) : v.toPrecision(3));
   return (
     <figure className="scatter" data-testid={testId}>
       <svg width={W} height={H} role="img" aria-label={`${yLabel} by ${xLabel}`}>
         <line x1={P} y1={H - P} x2={W - P} y2={H - P} stroke="currentColor" opacity={0.4} />
         <line x1={P} y1={P} x2={P} y2={H - P} stroke="currentColor" opacity={0.4} />
         <text x={P} y={H - 8} fontSize={10} fill="currentColor">
-          {categorical ? '' : fmt(x0)}
+          {categorical ? '' : xFormat(x0)}
         </text>
         <text x={W - P} y={H - 8} fontSize={10} fill="currentColor" textAnchor="end">
-          {categorical ? '' : fmt(x1)}
+          {categorical ? '' : xFormat(x1)}
         </text>
         <text x={4} y={P} fontSize={10} fill="currentColor">
-          {fmt(y1)}
+          {yFormat(y1)}
         </text>
         <text x={4} y={H - P} fontSize={10} fill="currentColor">
-          {fmt(y0)}
+          {yFormat(y0)}
         </text>
         {categorical &&
           cats.map((c, i) => (
