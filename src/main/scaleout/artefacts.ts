@@ -142,12 +142,16 @@ export async function importArtefacts(redis: Redis, home: string, outputs: FileR
   return { stored, renamed };
 }
 
-/** Rewrites `models/<s>/<tf>_vN` references (model_path, model_version) in a result after renumbering. */
+/**
+ * Rewrites `models/<s>/<tf>_vN` references after renumbering: whole values (model_path), paths below
+ * the folder, and mentions inside text ("Saved models/s/1d_v1" in the last progress message), never
+ * `_v1` inside `_v10`.
+ */
 export function applyRenames<T>(value: T, renamed: Record<string, string>): T {
   if (!Object.keys(renamed).length) return value;
   let text = JSON.stringify(value);
   for (const [from, to] of Object.entries(renamed)) {
-    text = text.split(`"${from}"`).join(`"${to}"`).split(`"${from}/`).join(`"${to}/`);
+    text = text.replace(new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`, 'g'), to);
   }
   const out = JSON.parse(text) as Record<string, unknown>;
   const first = Object.values(renamed)[0];
