@@ -149,6 +149,11 @@ export class OperationsService {
     return n;
   }
 
+  /** Whether this server process holds the operation (running, queued, or taken back after a restart). */
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
   /** The job host's view of its own health (scale-out: Redis and workers); null for the embedded host. */
   hostHealth(): HostHealth | null {
     return this.o.host.health?.() ?? null;

@@ -52,6 +52,8 @@ export class AttemptJournal {
     private readonly key: string,
     private readonly who: { worker: string; attempt: number },
     private readonly report: (env: ProgressEnvelope) => Promise<unknown>,
+    /** Applied to each snapshot first (the worker makes staging paths home-relative). */
+    private readonly rewrite: (m: SnapshotMessage) => SnapshotMessage = (m) => m,
   ) {}
 
   /** Tells the server a worker has taken the job (before any progress). */
@@ -60,7 +62,8 @@ export class AttemptJournal {
   }
 
   /** A coalesced snapshot from the job's process. */
-  add(m: SnapshotMessage): void {
+  add(snapshot: SnapshotMessage): void {
+    const m = this.rewrite(snapshot);
     for (let i = 0; i < m.metrics.length; i++) this.metrics[m.metricsFrom + i] = m.metrics[i];
     if (m.warnings.length) this.warnings.push(...m.warnings);
     this.progress = m.progress;

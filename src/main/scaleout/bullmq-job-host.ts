@@ -71,7 +71,8 @@ export class BullMqJobHost implements JobHost {
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
   private lastPong = 0;
-  private pingInFlight = false;
+  /** When the PING now awaiting its answer was sent (0: none in flight). */
+  private pingSentAt = 0;
   private lastRedisError: string | null = null;
 
   constructor(private readonly o: BullMqJobHostOptions) {
@@ -103,13 +104,13 @@ export class BullMqJobHost implements JobHost {
   /** Waits until Redis answers (startup check; the server starts anyway when it does not). */
   async ready(timeoutMs = 5000): Promise<boolean> {
     const t = new Promise<boolean>((r) => setTimeout(() => r(false), timeoutMs).unref());
-    const up = Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.redis.ping()]).then(
-      () => {
-        this.lastPong = Date.now();
-        return true;
-      },
-      () => false,
-    );
+    const up = (async () => {
+      await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+      // Without an offline queue a command before the connection is up fails at once: wait for it.
+      if (this.redis.status !== 'ready') await new Promise((r) => this.redis.once('ready', r));
+      await this.ping();
+      return this.lastPong > 0;
+    })().catch(() => false);
     return Promise.race([up, t]);
   }
 
@@ -126,13 +127,17 @@ export class BullMqJobHost implements JobHost {
     return this.workersCache.map((w) => ({ ...w, stale: !reachable || now - Date.parse(w.last_seen) > WORKER_STALE_MS }));
   }
 
+  /**
+   * Connected, and no PING unanswered for PING_STALE_MS. (Judged by the PING in flight, not by the
+   * time since the last answer, so a busy event loop here is not taken for a Redis outage.)
+   */
   private redisReachable(): boolean {
-    return this.redis.status === 'ready' && Date.now() - this.lastPong < PING_STALE_MS;
+    return this.redis.status === 'ready' && this.lastPong > 0 && !(this.pingSentAt && Date.now() - this.pingSentAt > PING_STALE_MS);
   }
 
   private async ping(): Promise<void> {
-    if (this.closed || this.pingInFlight || this.redis.status !== 'ready') return;
-    this.pingInFlight = true;
+    if (this.closed || this.pingSentAt || this.redis.status !== 'ready') return;
+    this.pingSentAt = Date.now();
     try {
       await this.redis.ping();
       this.lastPong = Date.now();
@@ -140,14 +145,14 @@ export class BullMqJobHost implements JobHost {
     } catch (err) {
       this.lastRedisError = (err as Error).message;
     } finally {
-      this.pingInFlight = false;
+      this.pingSentAt = 0;
     }
   }
 
   private unreachableReason(): string {
     const url = redactRedisUrl(this.o.url);
     if (this.redis.status !== 'ready') return `Redis at ${url} is unreachable (${this.lastRedisError ?? `connection ${this.redis.status}`})`;
-    return `Redis at ${url} does not answer (no reply to PING for ${Math.round((Date.now() - this.lastPong) / 1000)} s)`;
+    return `Redis at ${url} does not answer (no reply to PING for ${Math.round((Date.now() - (this.pingSentAt || this.lastPong)) / 1000)} s)`;
   }
 
   refuseStart(): string | null {

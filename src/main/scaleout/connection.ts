@@ -25,6 +25,8 @@ export interface QueueKeys {
   cancelChannel: string;
   /** What a finished attempt produced (JSON ResultRecord), kept until the server has imported it. */
   result(operationId: string): string;
+  /** Set by an attempt whose job has ended while it stores the outcome: a new attempt waits for it instead of running. */
+  finishing(operationId: string): string;
   /** Hash of one attempt's metrics (`m:<i>`) and warnings (`w:<i>`), read by the server by index. */
   journal(operationId: string, attempt: number): string;
 }
@@ -37,6 +39,7 @@ export function queueKeys(queue: string = QUEUE_NAME): QueueKeys {
     cancel: (id) => `${base}cancel:${id}`,
     cancelChannel: `${base}cancel`,
     result: (id) => `${base}result:${id}`,
+    finishing: (id) => `${base}finishing:${id}`,
     journal: (id, attempt) => `${base}journal:${id}:${attempt}`,
   };
 }

@@ -34,6 +34,8 @@ const CANCEL_POLL_MS = 500;
 const HEARTBEAT_MS = 1000;
 /** A job's process asked to stop because its job was lost gets this long before it is killed. */
 const LOST_GRACE_MS = 2000;
+/** How long an attempt may take to store its outputs and result once its process has ended. */
+const FINISHING_TTL_S = 600;
 
 function walk(dir: string, base: string, out: Map<string, string> = new Map()): Map<string, string> {
   for (const name of readdirSync(dir)) {
@@ -158,19 +160,20 @@ export class RemoteWorker {
     const payload = parsed.payload;
     const id = payload.operationId;
     const attempt = Math.max(1, job.attemptsStarted || 1);
-    // An earlier attempt finished but lost its lock before BullMQ recorded it: hand its result back, do not run again.
-    const earlier = await this.redis.get(this.keys.result(id));
+    // An earlier attempt finished but lost its lock before BullMQ recorded it: hand its outcome back, do not run again.
+    const earlier = await this.earlierOutcome(id, attempt);
     if (earlier) {
-      const rec = JSON.parse(earlier) as ResultRecord<JobReturn>;
-      this.log(`job ${id}: attempt ${rec.attempt} on ${rec.worker} already finished it; its outcome is handed back (attempt ${attempt} does not run)`);
-      if (rec.ret.outcome === 'error') throw new UnrecoverableError(rec.ret.message ?? 'failed');
-      return rec.ret;
+      this.log(`job ${id}: attempt ${earlier.attempt} on ${earlier.worker} already finished it; its outcome is handed back (attempt ${attempt} does not run)`);
+      if (earlier.ret.outcome === 'error') throw new UnrecoverableError(earlier.ret.message ?? 'failed');
+      return earlier.ret;
     }
-    const journal = new AttemptJournal(this.redis, this.keys.journal(id, attempt), { worker: this.id, attempt }, (env) => job.updateProgress(env as never));
+    const stage = join(this.jobsDir, `${process.pid}-${id}-${attempt}`);
+    // Progress and warnings name files in the staging home, which mean nothing to the server.
+    const journal = new AttemptJournal(this.redis, this.keys.journal(id, attempt), { worker: this.id, attempt }, (env) => job.updateProgress(env as never), (m) => relativise(m, stage));
     const flag = await this.redis.get(this.keys.cancel(id));
     if (flag) return this.finish(id, journal, { outcome: 'cancelled', summary: { status: 'cancelled', reason: flag }, outputs: [], worker: this.id });
     this.running++;
-    const stage = join(this.jobsDir, `${process.pid}-${id}-${attempt}`);
+    let finishing = false;
     try {
       await journal.announce();
       const hits = this.blobs.stats.hits;
@@ -179,6 +182,12 @@ export class RemoteWorker {
       this.log(`job ${id} (${payload.jobType}) started${attempt > 1 ? ` (attempt ${attempt})` : ''} (${payload.inputs.length} input(s), ${this.blobs.stats.hits - hits} from the local cache)`);
       const { outcome, exit, lost } = await this.run(job, token, spec, journal);
       // A result that arrived before the loss is still delivered (the server takes the first one).
+      if (!lost || outcome?.type === 'result') {
+        // First thing once the job's process has ended: a new attempt (this one's lock may be gone)
+        // now waits for the outcome instead of running the job again.
+        await this.untilRedisAnswers(`mark ${id} finishing`, () => this.redis.set(this.keys.finishing(id), `${attempt}|${this.id}`, 'EX', FINISHING_TTL_S));
+        finishing = true;
+      }
       if (lost && outcome?.type !== 'result') {
         journal.stop();
         this.log(`job ${id}: attempt ${attempt} lost: ${lost}; its process was stopped and nothing is reported`);
@@ -202,6 +211,10 @@ export class RemoteWorker {
       this.log(`job ${id} failed: ${message}`);
       await this.finish(id, journal, { outcome: 'error', message, summary: {}, outputs: [], worker: this.id });
       throw new UnrecoverableError(message);
+    } catch (err) {
+      // Ended without storing an outcome (an unexpected error): a new attempt must not wait for one.
+      if (finishing) await this.redis.del(this.keys.finishing(id)).catch(() => undefined);
+      throw err;
     } finally {
       this.running--;
       journal.stop();
@@ -219,8 +232,28 @@ export class RemoteWorker {
     const env = journal.envelope();
     const rec: ResultRecord<JobReturn> = { attempt: env.attempt, worker: this.id, progress: env.progress, metrics: env.metrics, warnings: env.warnings, ret };
     const text = JSON.stringify(rec);
-    await this.untilRedisAnswers(`store the result of ${id}`, () => this.redis.set(this.keys.result(id), text, 'EX', JOURNAL_TTL_S, 'NX'));
+    await this.untilRedisAnswers(`store the result of ${id}`, () => this.redis.multi().set(this.keys.result(id), text, 'EX', JOURNAL_TTL_S, 'NX').del(this.keys.finishing(id)).exec());
     return ret;
+  }
+
+  /**
+   * The outcome an earlier attempt stored, waiting for it while that attempt is still storing it
+   * (its process ended, its lock may not have survived); null when there is none and the job must run.
+   */
+  private async earlierOutcome(id: string, attempt: number): Promise<ResultRecord<JobReturn> | null> {
+    for (let waited = 0; ; waited++) {
+      const [text, finishing] = await Promise.all([this.redis.get(this.keys.result(id)), this.redis.get(this.keys.finishing(id))]);
+      if (text) return JSON.parse(text) as ResultRecord<JobReturn>;
+      if (!finishing) return null;
+      const [other, worker] = finishing.split('|');
+      // That worker died while storing (its heartbeat expired): nothing will come; run the job.
+      if (Number(other) === attempt || !(await this.redis.exists(this.keys.worker(worker)))) {
+        await this.redis.del(this.keys.finishing(id));
+        return null;
+      }
+      if (waited === 0) this.log(`job ${id}: attempt ${other} on ${worker} is storing its outcome; attempt ${attempt} waits for it`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   /** A finished job's outputs and result are worth waiting for: retried every second while Redis is away. */
