@@ -18,7 +18,7 @@ class QueueHost extends FakeJobHost {
   readonly jobsOutliveServer = true;
   refusal: string | null = null;
   readonly reattached: ReattachSpec[] = [];
-  start(spec: JobSpec, events: WorkerEvents): WorkerHandle {
+  override start(spec: JobSpec, events: WorkerEvents): WorkerHandle {
     return { ...super.start(spec, events), pid: undefined, queue: 'q1' };
   }
   reattach(spec: ReattachSpec, events: WorkerEvents): WorkerHandle {
