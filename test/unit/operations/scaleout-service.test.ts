@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpError } from '../../../src/main/api/errors';
+import { ExperimentScheduler } from '../../../src/main/experiments/scheduler';
+import { ExperimentSlots } from '../../../src/main/experiments/slot-store';
+import type { ExperimentKind } from '../../../src/main/experiments/types';
 import type { ReattachSpec, WorkerEvents, WorkerHandle } from '../../../src/main/operations/job-host';
 import { OperationsRepository } from '../../../src/main/operations/repository';
 import { OperationsService } from '../../../src/main/operations/service';
@@ -139,5 +142,52 @@ describe('OperationsService with a queueing host', () => {
     host.workers[0].send({ type: 'cancelled', summary: {} });
     host.workers[0].exit(0);
     expect(() => svc.start({ type: 'dummy' })).toThrow(/2 are pending or running/); // the child counts as active
+  });
+
+  it('an experiment resumed after a restart keeps its children still on workers (not failed, not rerun)', async () => {
+    const SLOTS = ['a', 'b', 'c'];
+    const kind: ExperimentKind = {
+      next: (ctx) => {
+        const slot = SLOTS.find((x) => !ctx.slots.has(x) && !ctx.running.has(x));
+        return slot ? { slot, type: 'training', params: { slot }, metadata: {} } : null;
+      },
+      extract: (_slot, r) => ({ value: r.value }),
+      done: (ctx) => SLOTS.every((x) => ctx.slots.has(x)),
+      progress: (ctx) => ({ current_step: `${ctx.slots.size}/3`, steps_completed: ctx.slots.size, steps_total: 3 }),
+      results: (ctx) => ({ sum: SLOTS.reduce((a, x) => a + (ctx.slots.get(x)?.data?.value ?? 0), 0) }),
+      finish: (ctx) => ({ status: 'completed', results: kind.results(ctx), summary: {} }),
+    };
+    const boot = () => {
+      const svc = make();
+      svc.reattachJobs();
+      svc.recoverInterrupted();
+      const repo = new OperationsRepository(db);
+      return { svc, sched: new ExperimentScheduler({ operations: svc, repo, slots: new ExperimentSlots(db), kinds: { walk_forward: kind, sweep: kind }, home, log: memoryLogger().log }) };
+    };
+    const first = boot();
+    const p = first.sched.start('sweep', { parameters: { max_parallel: 2 } }, 2, () => undefined);
+    for (const w of host.workers) w.send({ type: 'worker', worker: 'box:1', attempt: 1 });
+    first.sched.stop();
+    await first.svc.shutdown();
+    const started = host.workers.length;
+    // Restarted: a and b are still on workers; the host takes them back, the scheduler keeps them.
+    const second = boot();
+    expect(second.sched.resumeAll()).toBe(1);
+    expect(host.reattached.map((r) => r.operationId)).toHaveLength(2);
+    expect(host.workers.length - started).toBe(2); // the two re-attached, no new child
+    const finish = async (slot: string, value: number) => {
+      const w = host.workers.filter((x) => x.alive && x.spec.operationId && new OperationsRepository(db).getRow(x.spec.operationId)?.params_json?.includes(`"${slot}"`)).pop()!;
+      w.send({ type: 'result', results: { value }, summary: {} });
+      w.exit(0);
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    await finish('a', 1);
+    await finish('b', 2);
+    await finish('c', 3);
+    expect(second.svc.get(p.operation_id).status).toBe('completed');
+    expect(second.svc.results(p.operation_id).results).toEqual({ sum: 6 });
+    const kids = new OperationsRepository(db).children(p.operation_id);
+    expect(kids.map((k) => k.status)).toEqual(['completed', 'completed', 'completed']);
+    second.sched.stop();
   });
 });
