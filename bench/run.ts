@@ -17,6 +17,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'ui', file: 'ui', fn: 'benchUi' },
   { name: 'experiments', file: 'experiments', fn: 'benchExperiments' },
   { name: 'scaleout', file: 'scaleout', fn: 'benchScaleout' },
+  { name: 'scaleout_faults', file: 'scaleout-faults', fn: 'benchScaleoutFaults' },
 ];
 
 async function main() {

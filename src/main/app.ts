@@ -61,7 +61,11 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<App> {
       cancelGraceMs: config.cancelGraceMs,
       // Scale-out: BullMQ queues the jobs and the workers' concurrency limits them (unless a limit is set).
       maxWorkers: config.redisUrl && !opts.jobHost && !process.env.KTRDR_MAX_WORKERS ? 100_000 : config.maxWorkers,
+      maxActive: config.maxActive,
     });
+    // Scale-out: jobs a previous server process left on the queue are taken back, not failed.
+    const reattached = operations.reattachJobs();
+    if (reattached) log.warn(`${reattached} operation(s) left on the job queue by the last server are taken back`);
     const recovered = operations.recoverInterrupted();
     if (recovered) log.warn(`${recovered} operation(s) were interrupted by the last shutdown and are now failed`);
     const experiments = createExperimentScheduler({ operations, repo, db, home: config.home, log: log.child({ component: 'experiments' }) });

@@ -19,6 +19,8 @@ export interface AppConfig {
   rendererDir: string;
   /** Operations running at once (KTRDR_MAX_WORKERS). */
   maxWorkers: number;
+  /** Operations pending or running at once, all clients together; more are refused with 429 (KTRDR_MAX_ACTIVE_OPERATIONS). */
+  maxActive: number;
   /** Largest CSV import: request body, file on disk, inflated .gz (KTRDR_IMPORT_LIMIT, bytes). */
   importLimit: number;
   /** Extra folders /data/import `path` and csv data loads may read from (KTRDR_IMPORT_DIRS). */
@@ -55,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const ttlSeconds = numberFromEnv(env, 'OPERATIONS_CACHE_TTL', 1.0, (n) => n >= 0 && n <= 60, 'seconds, 0–60');
   const graceSeconds = numberFromEnv(env, 'KTRDR_CANCEL_GRACE', 5, (n) => n >= 0 && n <= 600, 'seconds, 0–600');
   const maxWorkers = numberFromEnv(env, 'KTRDR_MAX_WORKERS', Math.max(4, cpus().length), (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'an integer 1–256');
+  const maxActive = numberFromEnv(env, 'KTRDR_MAX_ACTIVE_OPERATIONS', 256, (n) => Number.isInteger(n) && n >= 1 && n <= 1_000_000, 'an integer 1–1000000');
   const importLimit = numberFromEnv(env, 'KTRDR_IMPORT_LIMIT', DEFAULT_IMPORT_LIMIT, (n) => Number.isInteger(n) && n >= 1024 && n <= 2 ** 31, 'bytes, 1024–2147483648');
   const bodyLimit = numberFromEnv(env, 'KTRDR_BODY_LIMIT', 64 * 1024 * 1024, (n) => Number.isInteger(n) && n >= 1 && n <= 2 ** 31, 'bytes, 1–2147483648');
   oneOf(env, 'LOG_LEVEL', LOG_LEVELS);
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     bodyLimit,
     rendererDir: resolve(env.KTRDR_RENDERER_DIR || join(__dirname, '..', 'renderer')),
     maxWorkers,
+    maxActive,
     importLimit,
     importDirs,
     testMode: env.KTRDR_TEST_MODE === '1',

@@ -77,8 +77,11 @@ function describe(err: z.ZodError, prefix?: string): string {
 
 /** What a worker hands back when a job ends (BullMQ's return value). */
 export interface JobReturn {
-  outcome: 'result' | 'cancelled';
+  /** `error`: the job failed (stored in the result record; BullMQ sees an UnrecoverableError). */
+  outcome: 'result' | 'cancelled' | 'error';
   results?: Record<string, unknown>;
+  /** Why it failed (outcome `error`). */
+  message?: string;
   summary: Record<string, unknown>;
   /** Files the job wrote into its home, uploaded as blobs. */
   outputs: FileRef[];

@@ -28,5 +28,14 @@ export type WorkerToMain =
   | { type: 'result'; results: Record<string, unknown>; summary: Record<string, unknown> }
   | { type: 'cancelled'; summary: Record<string, unknown> }
   | { type: 'error'; message: string; detail?: string }
-  /** Which worker runs the job (`host:pid`), sent by hosts whose workers are not this server's children. */
-  | { type: 'worker'; worker: string };
+  /**
+   * Which worker runs the job (`host:pid`), sent by hosts whose workers are not this server's children;
+   * the first one also says the job has left the queue. `attempt`: which run of the job it is (1, 2 after a takeover…).
+   */
+  | { type: 'worker'; worker: string; attempt?: number }
+  /**
+   * A new attempt replaces the previous one (its worker was lost and another took the job over): the
+   * metrics recorded so far are dropped and the new attempt's replace them, progress may go down again,
+   * and `reason` is kept as a warning. Sent by scale-out hosts only.
+   */
+  | { type: 'restart'; attempt: number; worker: string | null; reason: string };

@@ -25,6 +25,8 @@ export function freePort(): Promise<number> {
 export interface TestRedis {
   url: string;
   port: number;
+  /** The redis-server process id (tests SIGSTOP/SIGCONT it to pause Redis). */
+  pid(): number;
   /** Stops it (data is lost: no persistence). */
   stop(): Promise<void>;
   /** Starts it again on the same port (after stop). */
@@ -66,6 +68,7 @@ export async function startRedis(opts: { password?: string; tls?: { cert: string
   return {
     url: `${opts.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     port,
+    pid: () => (proc as ChildProcess | null)?.pid ?? 0,
     start,
     async stop() {
       await stop();
@@ -87,9 +90,12 @@ export interface TestWorker {
   kill(): Promise<void>;
 }
 
-/** Starts `ktrdr worker --redis URL --home <own temp dir>` from the sources (or the built bundle). */
-export async function startWorker(url: string, opts: { concurrency?: number; env?: Record<string, string>; built?: boolean } = {}): Promise<TestWorker> {
-  const home = mkdtempSync(join(tmpdir(), 'ktrdr-worker-'));
+/**
+ * Starts `ktrdr worker --redis URL --home <own temp dir>` from the sources (or the built bundle).
+ * `home`: use this folder instead, and leave it in place when the worker ends.
+ */
+export async function startWorker(url: string, opts: { concurrency?: number; env?: Record<string, string>; built?: boolean; home?: string } = {}): Promise<TestWorker> {
+  const home = opts.home ?? mkdtempSync(join(tmpdir(), 'ktrdr-worker-'));
   const entry = opts.built ? [join(REPO, 'out', 'main', 'cli.js')] : ['--import', 'tsx', join(REPO, 'src', 'cli', 'index.ts')];
   const proc = spawn(process.execPath, [...entry, 'worker', '--redis', url, '--home', home, '--concurrency', String(opts.concurrency ?? 1)], {
     cwd: REPO,
@@ -111,7 +117,7 @@ export async function startWorker(url: string, opts: { concurrency?: number; env
     const force = setTimeout(() => proc.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(force);
-    rmSync(home, { recursive: true, force: true });
+    if (!opts.home) rmSync(home, { recursive: true, force: true });
   };
   return { proc, pid: proc.pid!, home, output: () => out, stop: () => finish('SIGTERM'), kill: () => finish('SIGKILL') };
 }

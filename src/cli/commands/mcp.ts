@@ -27,7 +27,9 @@ export function registerMcpCommand(program: Command): void {
     .option('--max-concurrent <n>', 'operations this session may run at once (env KTRDR_MCP_MAX_CONCURRENT)', process.env.KTRDR_MCP_MAX_CONCURRENT ?? '2')
     .option('--max-training-minutes <m>', 'total training minutes per session (env KTRDR_MCP_MAX_TRAINING_MINUTES)', process.env.KTRDR_MCP_MAX_TRAINING_MINUTES ?? '60')
     .option('--http <port>', 'serve Streamable HTTP on 127.0.0.1:<port>/mcp instead of stdio')
-    .action(async (o: { home?: string; maxConcurrent: string; maxTrainingMinutes: string; http?: string }) => {
+    .option('--max-sessions <n>', '--http: sessions open at once; a new one closes the least recently used (env KTRDR_MCP_MAX_SESSIONS)', process.env.KTRDR_MCP_MAX_SESSIONS ?? '32')
+    .option('--session-idle <s>', '--http: seconds an unused session lives (env KTRDR_MCP_SESSION_IDLE_S)', process.env.KTRDR_MCP_SESSION_IDLE_S ?? '1800')
+    .action(async (o: { home?: string; maxConcurrent: string; maxTrainingMinutes: string; http?: string; maxSessions: string; sessionIdle: string }) => {
       const url: string = program.opts().url;
       const opts: McpOptions = {
         url,
@@ -36,7 +38,13 @@ export function registerMcpCommand(program: Command): void {
         maxTrainingMinutes: positive('max-training-minutes', o.maxTrainingMinutes),
       };
       const run = await import('../mcp/run');
-      if (o.http !== undefined) return run.serveHttp(opts, Math.floor(positive('http', o.http)));
+      if (o.http !== undefined) {
+        const maxSessions = Math.floor(positive('max-sessions', o.maxSessions));
+        const idle = positive('session-idle', o.sessionIdle);
+        if (maxSessions < 1) throw new Error(`--max-sessions must be at least 1 (got '${o.maxSessions}')`);
+        await run.serveHttp(opts, Math.floor(positive('http', o.http)), { maxSessions, idleMs: Math.max(1, idle) * 1000 });
+        return;
+      }
       await run.serveStdio(opts);
     });
 }

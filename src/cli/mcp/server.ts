@@ -21,7 +21,7 @@ import { sweepStartBody, walkForwardStartBody } from '../../shared/experiment-re
 import { parseExperimentResults } from '../../shared/results/experiment-read';
 import { APP_VERSION } from '../../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from '../http';
-import { checkName, checkPathInHome, GuardError, SessionBudget, type BudgetLimits, type OperationState } from './guards';
+import { checkName, checkPathInHome, EXPERIMENT_TYPES, GuardError, SessionBudget, type BudgetLimits, type OperationState } from './guards';
 import { metricDefinitions } from './metric-definitions';
 
 export interface McpOptions extends BudgetLimits {
@@ -75,7 +75,12 @@ export interface KtrdrMcp {
 
 export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
   const api = new KtrdrHttpClient(opts.url, { [CLIENT_HEADER]: 'mcp' });
-  const budget = new SessionBudget(opts, async (id) => (await api.get<{ data: OperationState }>(`/operations/${seg(id)}`)).data);
+  const budget = new SessionBudget(
+    opts,
+    async (id) => (await api.get<{ data: OperationState }>(`/operations/${seg(id)}`)).data,
+    Date.now,
+    async (id) => (await api.get<{ data: OperationState[] }>(`/operations/${seg(id)}/children`)).data,
+  );
   const server = new McpServer(
     { name: 'ktrdr', title: 'KTRDR Workstation', version: APP_VERSION },
     {
@@ -95,13 +100,29 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
       }
     }) as never);
 
-  const start = async (type: string, path: string, body: unknown) => {
-    await budget.admit(type);
-    const r = await api.post<{ operation_id?: string; task_id?: string; data?: { operation_id?: string } }>(path, body);
-    const id = r.operation_id ?? r.task_id ?? r.data?.operation_id;
-    if (!id) throw new Error(`the server answered without an operation id: ${JSON.stringify(r).slice(0, 300)}`);
-    budget.record(id, type);
+  /** Every start: budget reserved first (so parallel calls cannot all pass), recorded with the id, released on failure. */
+  const start = async (type: string, path: string, body: Record<string, unknown>, want: number | ((free: number) => number) = 1) => {
+    const seat = await budget.admit(type, want);
+    // An experiment runs `max_parallel` children at once: it holds that many slots, and without a
+    // max_parallel of its own it gets the slots the session has free (the server's default could be more).
+    const sent = EXPERIMENT_TYPES.has(type) && body.max_parallel === undefined ? { ...body, max_parallel: seat.weight } : body;
+    let id: string | undefined;
+    try {
+      const r = await api.post<{ operation_id?: string; task_id?: string; data?: { operation_id?: string } }>(path, sent);
+      id = r.operation_id ?? r.task_id ?? r.data?.operation_id;
+      if (!id) throw new Error(`the server answered without an operation id: ${JSON.stringify(r).slice(0, 300)}`);
+    } catch (err) {
+      seat.release();
+      throw err;
+    }
+    seat.commit(id);
     return { operation_id: id, status: 'started', next: `poll get_operation {"operation_id":"${id}"} (and get_metrics with a cursor) until status is completed, failed or cancelled`, budget: budget.summary() };
+  };
+
+  /** Slots an experiment holds: its max_parallel (capped by its trials), or the free slots when it names none. */
+  const experimentSlots = (a: Record<string, unknown>) => {
+    const children = typeof a.trials === 'number' && a.trials > 0 ? a.trials : Number.POSITIVE_INFINITY;
+    return typeof a.max_parallel === 'number' ? Math.min(a.max_parallel, children) : (free: number) => Math.min(free, children);
   };
 
   // ── data ──
@@ -204,12 +225,18 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     return start('backtesting', '/backtests/start', { ...a, strategy_name: checkName(a.strategy_name) });
   });
 
-  tool('start_walk_forward', 'Start a walk-forward experiment (train on each window, backtest the next with the instrument’s costs unless backtest.commission/slippage/costs override them; returns operation_id at once).', walkForwardTool, async (a) =>
-    start('walk_forward', '/experiments/walk-forward/start', { ...a, strategy_name: checkName(a.strategy_name) }),
+  tool(
+    'start_walk_forward',
+    'Start a walk-forward experiment (train on each window, backtest the next with the instrument’s costs unless backtest.commission/slippage/costs override them; returns operation_id at once). It holds max_parallel of the session\'s concurrent slots (default: the slots still free), and its trainings spend training minutes.',
+    walkForwardTool,
+    async (a) => start('walk_forward', '/experiments/walk-forward/start', { ...a, strategy_name: checkName(a.strategy_name) }, experimentSlots(a)),
   );
 
-  tool('start_sweep', 'Start a parameter sweep: trials ranked on a selection window, the chosen one backtested once on an untouched final holdout (returns operation_id at once).', sweepTool, async (a) =>
-    start('sweep', '/experiments/sweeps/start', { ...a, strategy_name: checkName(a.strategy_name) }),
+  tool(
+    'start_sweep',
+    'Start a parameter sweep: trials ranked on a selection window, the chosen one backtested once on an untouched final holdout (returns operation_id at once). It holds min(trials, max_parallel) of the session\'s concurrent slots (default max_parallel: the slots still free), and every trial\'s training spends training minutes.',
+    sweepTool,
+    async (a) => start('sweep', '/experiments/sweeps/start', { ...a, strategy_name: checkName(a.strategy_name) }, experimentSlots(a)),
   );
 
   // ── following operations ──

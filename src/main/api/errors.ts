@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers, e.g. Retry-After on 429/503. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -63,7 +65,7 @@ export function makeErrorHandler(log: Logger) {
       return reply.status(422).send(validationBody(details));
     }
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ detail: error.message, ...error.extra });
+      return reply.status(error.statusCode).headers(error.headers).send({ detail: error.message, ...error.extra });
     }
     const fe = error as FastifyError;
     if (fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {

@@ -99,8 +99,15 @@ export class ExperimentScheduler {
     if (!isParentType(row.operation_type)) throw new HttpError(409, `Operation ${id} is a ${row.operation_type}: only experiments (walk_forward, sweep) can be resumed here; use retry to run it again`);
     if (row.status !== 'running' && row.status !== 'pending' && row.status !== 'failed') throw new HttpError(409, `Operation ${id} cannot be resumed (status: ${row.status})`);
     // Children still marked active belonged to a dead server (or a stopped run): they end failed and their slot reruns.
+    // Those the job host took back (scale-out: still on a worker) keep running and count as running.
+    const adopted: Array<{ slot: string; childId: string }> = [];
     for (const child of this.o.repo.children(id)) {
       if (child.status === 'pending' || child.status === 'running') {
+        const slot = child.metadata.experiment_slot;
+        if (this.o.operations.isLive(child.operation_id) && typeof slot === 'string') {
+          adopted.push({ slot, childId: child.operation_id });
+          continue;
+        }
         this.o.repo.finish(child.operation_id, { status: 'failed', at: new Date().toISOString(), progress: child.progress, error_message: 'Interrupted: the server stopped; the experiment reruns this step' });
       }
     }
@@ -108,8 +115,8 @@ export class ExperimentScheduler {
     const type = row.operation_type as 'walk_forward' | 'sweep';
     const request = info.metadata.parameters ?? {};
     this.recoverFinishedChildren(id, type);
-    this.activate(id, type, request, Number(request.max_parallel) || this.o.operations.maxWorkers);
-    this.o.log.info({ operation_id: id }, `Resumed experiment ${id}`);
+    this.activate(id, type, request, Number(request.max_parallel) || this.o.operations.maxWorkers, adopted);
+    this.o.log.info({ operation_id: id }, `Resumed experiment ${id}${adopted.length ? ` (${adopted.length} child(ren) still running on workers)` : ''}`);
     return this.o.operations.get(id);
   }
 
@@ -175,9 +182,13 @@ export class ExperimentScheduler {
     throw new ResultSchemaError(`results do not match their schema (${where})`);
   }
 
-  private activate(id: string, type: 'walk_forward' | 'sweep', request: Record<string, any>, maxParallel: number): void {
+  private activate(id: string, type: 'walk_forward' | 'sweep', request: Record<string, any>, maxParallel: number, adopted: Array<{ slot: string; childId: string }> = []): void {
     const e: ActiveExperiment = { id, type, kind: this.o.kinds[type], request, maxParallel: Math.max(1, maxParallel), running: new Map(), cancelled: false };
     this.active.set(id, e);
+    for (const { slot, childId } of adopted) {
+      e.running.set(slot, childId);
+      void this.o.operations.waitForTerminal(childId).then(() => this.onChildTerminal(e, slot, childId));
+    }
     this.pump(e);
   }
 

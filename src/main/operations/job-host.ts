@@ -11,6 +11,11 @@ export interface WorkerEvents {
 
 export interface WorkerHandle {
   readonly pid: number | undefined;
+  /**
+   * Set by hosts that queue jobs for workers elsewhere: the queue the job waits on. The operation
+   * stays `pending` ("waiting for a worker") until the host reports a worker with a `worker` message.
+   */
+  readonly queue?: string;
   send(message: MainToWorker): void;
   /** Ends the process at once (SIGKILL). */
   kill(): void;
@@ -30,6 +35,29 @@ export interface WorkerDescription {
   running: number;
   /** ISO time it was last heard from. */
   last_seen: string;
+  /** Not heard from lately (missed heartbeats, or its Redis is unreachable): it may be gone. */
+  stale?: boolean;
+}
+
+/** A job a restarted server asks its host to take back (scale-out: the job may still be on a worker). */
+export interface ReattachSpec {
+  operationId: string;
+  jobType: JobSpec['jobType'];
+  /** The attempt whose metrics the operation holds (null: none recorded). */
+  attempt: number | null;
+  /** Metrics the operation already holds. */
+  metricsSeen: number;
+  /** Warnings it already holds (not repeated). */
+  warnings: string[];
+}
+
+/** Whether the host can take new jobs now, and why not. */
+export interface HostHealth {
+  status: 'ok' | 'degraded';
+  /** What is wrong (null when ok). */
+  reason: string | null;
+  /** Host-specific facts (scale-out: redis, queue, workers). */
+  details: Record<string, unknown>;
 }
 
 /** Runs each operation in its own process: `child_process.fork` headless, Electron's utilityProcess in the app. */
@@ -41,6 +69,20 @@ export interface JobHost {
   describeWorkers?(): WorkerDescription[];
   /** Releases the host's connections (scale-out hosts); called once when the server stops. */
   close?(): Promise<void>;
+  /**
+   * Jobs keep running without this server (scale-out): a stopping server leaves them alone instead of
+   * killing them, and the next start takes them back with `reattach`.
+   */
+  readonly jobsOutliveServer?: boolean;
+  /**
+   * Takes back a job a previous server process left running. The host answers through `events` as for
+   * `start`: progress and the outcome if the job is still held (or finished meanwhile), else an error
+   * naming why it is lost. Called before any new start.
+   */
+  reattach?(spec: ReattachSpec, events: WorkerEvents): WorkerHandle;
+  /** Why a start must be refused now (e.g. Redis unreachable), or null. */
+  refuseStart?(): string | null;
+  health?(): HostHealth;
 }
 
 export interface WorkerEntry {

@@ -117,6 +117,11 @@ export class OperationsRepository {
     this.stmts.metadata.run(toJson(metadata), id);
   }
 
+  /** Drops the records from index `from` on (a new attempt of the job replaces them). */
+  truncateMetrics(id: string, from: number): void {
+    this.db.prepare('DELETE FROM operation_metrics WHERE operation_id = ? AND seq >= ?').run(id, from);
+  }
+
   appendMetrics(id: string, from: number, records: MetricRecord[]): void {
     if (records.length === 0) return;
     this.db.transaction(() => {

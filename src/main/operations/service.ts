@@ -14,7 +14,7 @@ import { HttpError } from '../api/errors';
 import type { Logger } from '../logger';
 import { currentClient } from '../request-context';
 import { newOperationId } from './ids';
-import type { JobHost, WorkerDescription, WorkerHandle } from './job-host';
+import type { HostHealth, JobHost, WorkerDescription, WorkerHandle } from './job-host';
 import { metricsKey, toSummary, type ListFilter, type OperationsRepository } from './repository';
 
 export interface StartOperationRequest {
@@ -41,6 +41,12 @@ export interface OperationsServiceOptions {
   cacheTtlMs: number;
   cancelGraceMs: number;
   maxWorkers: number;
+  /**
+   * Operations that may be pending or running at once, from every client (REST, CLI, MCP, UI) together;
+   * a start beyond it answers 429 with Retry-After. Experiment children are not counted against it
+   * separately: their experiment was admitted and bounds them by its max_parallel.
+   */
+  maxActive?: number;
   /** Monotonic milliseconds; injectable so tests can step through the TTL. */
   clock?: () => number;
 }
@@ -71,6 +77,10 @@ interface LiveOperation {
 }
 
 const nowIso = () => new Date().toISOString();
+/** Which run of the job the metrics history belongs to (1 unless a scale-out takeover replaced it). */
+const attemptOf = (m: OperationMetadata) => (typeof m.attempt === 'number' ? m.attempt : 1);
+/** Seconds a refused client is told to wait (Retry-After). */
+export const RETRY_AFTER_S = 5;
 const PROGRESS_PERSIST_MS = 1000;
 const TERMINAL_JSON_CACHE = 500;
 
@@ -98,6 +108,7 @@ export class OperationsService {
     let n = 0;
     for (const row of this.o.repo.activeRows()) {
       if (isParentType(row.operation_type)) continue; // experiments resume (src/main/experiments)
+      if (this.live.has(row.operation_id)) continue; // taken back by the job host (reattachJobs)
       const progress = JSON.parse(row.progress_json) as OperationProgress;
       const checkpoint = (progress.context as Record<string, unknown> | undefined)?.checkpoint_path;
       const message = checkpoint
@@ -109,8 +120,72 @@ export class OperationsService {
     return n;
   }
 
-  start(req: StartOperationRequest): OperationInfo {
+  /**
+   * Scale-out restart: operations a previous server process left on a queue (metadata.queue) are
+   * handed back to the host, which still holds their jobs or their results in Redis; it reports
+   * their progress and outcome as for a fresh start, or fails the ones Redis no longer has. Runs
+   * before recoverInterrupted, which then leaves them alone. Returns how many were taken back.
+   */
+  reattachJobs(): number {
+    const host = this.o.host;
+    if (!host.reattach) return 0;
+    let n = 0;
+    for (const row of this.o.repo.activeRows()) {
+      if (isParentType(row.operation_type) || this.live.has(row.operation_id)) continue;
+      const info = this.o.repo.get(row.operation_id);
+      if (!info || typeof info.metadata.queue !== 'string') continue;
+      const op = this.liveEntry(info, this.o.repo.params(row.operation_id) ?? {});
+      op.history = [...((info.metrics[metricsKey(info.operation_type)] as MetricRecord[] | undefined) ?? [])];
+      op.visibleMetrics = op.history.length;
+      this.live.set(info.operation_id, op);
+      this.running++;
+      const id = info.operation_id;
+      op.handle = host.reattach(
+        { operationId: id, jobType: info.operation_type, attempt: typeof info.metadata.attempt === 'number' ? info.metadata.attempt : null, metricsSeen: op.history.length, warnings: [...info.warnings] },
+        { onMessage: (m) => this.onWorkerMessage(id, m), onExit: (code, signal) => this.onWorkerExit(id, code, signal) },
+      );
+      n++;
+    }
+    return n;
+  }
+
+  /** Whether this server process holds the operation (running, queued, or taken back after a restart). */
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  /** The job host's view of its own health (scale-out: Redis and workers); null for the embedded host. */
+  hostHealth(): HostHealth | null {
+    return this.o.host.health?.() ?? null;
+  }
+
+  /** Operations pending or running now (experiments' own rows excluded: they run no job). */
+  activeJobs(): number {
+    let n = 0;
+    for (const op of this.live.values()) if (!op.controller && !isTerminal(op.info.status)) n++;
+    return n;
+  }
+
+  /** Refuses a client's start when the host cannot take jobs (503) or the admission limit is reached (429). */
+  private admit(req: StartOperationRequest): void {
     if (this.closed) throw new HttpError(503, 'Server is shutting down');
+    // Children of an admitted experiment are bounded by its max_parallel and fail as operations instead.
+    if (req.parent_id) return;
+    const refusal = this.o.host.refuseStart?.();
+    if (refusal) throw new HttpError(503, refusal, { reason: 'job_host_unavailable' }, { 'retry-after': String(RETRY_AFTER_S) });
+    const limit = this.o.maxActive ?? Number.POSITIVE_INFINITY;
+    const active = this.activeJobs();
+    if (active >= limit)
+      throw new HttpError(
+        429,
+        `Too many operations: ${active} are pending or running and this server admits ${limit} at once (KTRDR_MAX_ACTIVE_OPERATIONS); retry when one has finished`,
+        { reason: 'admission_limit', active, limit },
+        { 'retry-after': String(RETRY_AFTER_S) },
+      );
+  }
+
+  start(req: StartOperationRequest): OperationInfo {
+    this.admit(req);
     const createdAt = nowIso();
     const id = newOperationId(req.type);
     const metadata: OperationMetadata = {
@@ -169,7 +244,7 @@ export class OperationsService {
 
   /** Creates a parent operation (walk_forward, sweep): running at once, no worker; `controller` drives it. */
   startParent(req: StartOperationRequest, controller: ParentController): OperationInfo {
-    if (this.closed) throw new HttpError(503, 'Server is shutting down');
+    this.admit(req);
     if (!isParentType(req.type)) throw new Error(`${req.type} is not a parent operation type`);
     const at = nowIso();
     const id = newOperationId(req.type);
@@ -316,12 +391,12 @@ export class OperationsService {
       const visible = op.visibleMetrics;
       const items = cursor < visible ? op.history.slice(cursor, visible) : [];
       this.o.log.debug({ operation_id: id }, `Metrics for ${id}: cursor ${cursor} → ${visible} (${items.length} new)`);
-      return { operation_type: op.info.operation_type, metrics: structuredClone(items), new_cursor: visible };
+      return { operation_type: op.info.operation_type, metrics: structuredClone(items), new_cursor: visible, attempt: attemptOf(op.info.metadata) };
     }
     const row = this.o.repo.getRow(id);
     if (!row) throw new HttpError(404, `Operation not found: ${id}`);
     const total = this.o.repo.metricCount(id);
-    return { operation_type: row.operation_type, metrics: cursor < total ? this.o.repo.metrics(id, cursor) : [], new_cursor: total };
+    return { operation_type: row.operation_type, metrics: cursor < total ? this.o.repo.metrics(id, cursor) : [], new_cursor: total, attempt: attemptOf(JSON.parse(row.metadata_json) as OperationMetadata) };
   }
 
   results(id: string) {
@@ -401,13 +476,24 @@ export class OperationsService {
     ];
   }
 
-  /** Stops every worker; operations still running end `failed` (the job could not finish). */
+  /**
+   * Stops every worker; operations still running end `failed` (the job could not finish). A host
+   * whose jobs outlive the server (scale-out) keeps them: they stay `pending`/`running` in the store
+   * and the next start takes them back (reattachJobs).
+   */
   async shutdown(): Promise<void> {
     this.closed = true;
     const exits: Promise<void>[] = [];
+    const keepJobs = this.o.host.jobsOutliveServer === true;
     for (const [id, op] of this.live) {
       if (op.controller) {
         // Experiments stay `running` in the store: the next start resumes them.
+        this.notifyTerminal(id);
+        continue;
+      }
+      if (keepJobs && op.handle && !isTerminal(op.info.status)) {
+        this.o.repo.saveProgress(id, op.mirror, nowIso());
+        this.o.log.info({ operation_id: id }, `Leaving ${id} to its worker; the next server start takes it back`);
         this.notifyTerminal(id);
         continue;
       }
@@ -438,15 +524,32 @@ export class OperationsService {
     );
     // Which machine and process runs it; scale-out hosts report theirs with a 'worker' message.
     if (op.handle.pid !== undefined) op.info.metadata.worker = `${hostname()}:${op.handle.pid}`;
+    if (op.handle.queue) {
+      // On a queue until a worker takes it: pending, saying where it waits (the 'worker' message starts it).
+      op.info.metadata.queue = op.handle.queue;
+      op.mirror = { ...op.mirror, message: `Waiting for a worker on queue ${op.handle.queue}`, current_step: 'Queued' };
+      op.info.progress = { ...op.mirror };
+      op.info.updated_at = at;
+      op.json = null;
+      this.o.repo.saveMetadata(id, op.info.metadata);
+      this.o.repo.saveProgress(id, op.info.progress, at);
+      this.o.log.info({ operation_id: id }, `Operation ${id} queued on ${op.handle.queue}, waiting for a worker`);
+      return;
+    }
+    this.markRunning(op, at);
+  }
+
+  private markRunning(op: LiveOperation, at: string): void {
+    const id = op.info.operation_id;
     op.info.status = 'running';
     op.info.started_at = at;
     op.info.updated_at = at;
     op.mirror = { ...op.mirror, message: 'Starting', current_step: 'Starting' };
     op.info.progress = { ...op.mirror };
     op.json = null;
-    this.o.repo.markStarted(id, at, op.handle.pid ?? null);
+    this.o.repo.markStarted(id, at, op.handle?.pid ?? null);
     if (op.info.metadata.worker) this.o.repo.saveMetadata(id, op.info.metadata);
-    this.o.log.info({ operation_id: id, pid: op.handle.pid }, `Registered local bridge for operation ${id} (worker pid ${op.handle.pid})`);
+    this.o.log.info({ operation_id: id, pid: op.handle?.pid }, `Registered ${op.handle?.queue ? `worker ${String(op.info.metadata.worker)}` : 'local bridge'} for operation ${id} (worker pid ${op.handle?.pid ?? 'remote'})`);
   }
 
   private onWorkerMessage(id: string, m: WorkerToMain): void {
@@ -454,8 +557,15 @@ export class OperationsService {
     if (!op) return;
     if (m.type === 'worker') {
       op.info.metadata.worker = m.worker;
+      if (m.attempt !== undefined) op.info.metadata.attempt = m.attempt;
       op.json = null;
-      this.o.repo.saveMetadata(id, op.info.metadata);
+      // A queued job's first worker: it has started.
+      if (op.info.status === 'pending' && op.handle?.queue) this.markRunning(op, nowIso());
+      else this.o.repo.saveMetadata(id, op.info.metadata);
+      return;
+    }
+    if (m.type === 'restart') {
+      this.restartHistory(op, m.attempt, m.reason);
       return;
     }
     if (m.type !== 'snapshot') {
@@ -483,6 +593,27 @@ export class OperationsService {
       op.lastPersist = t;
       this.o.repo.saveProgress(id, op.mirror, nowIso());
     }
+  }
+
+  /**
+   * A new attempt of the job replaces the lost one: its metrics replace the history (clients see
+   * `metadata.attempt` change and the cursor go back), progress may go down again, and why is a warning.
+   */
+  private restartHistory(op: LiveOperation, attempt: number, reason: string): void {
+    const id = op.info.operation_id;
+    op.history.length = 0;
+    op.visibleMetrics = 0;
+    op.info.metrics = { [metricsKey(op.info.operation_type)]: [], count: 0 };
+    this.o.repo.truncateMetrics(id, 0);
+    op.mirror = { ...op.mirror, percentage: 0, message: `Attempt ${attempt} restarting`, current_step: `Attempt ${attempt} restarting` };
+    op.info.progress = { ...op.mirror };
+    op.info.metadata.attempt = attempt;
+    op.info.warnings.push(reason);
+    op.info.updated_at = nowIso();
+    op.json = null;
+    this.o.repo.saveMetadata(id, op.info.metadata);
+    this.o.repo.saveWarnings(id, op.info.warnings, op.info.updated_at);
+    this.o.repo.saveProgress(id, op.info.progress, op.info.updated_at);
   }
 
   private onWorkerExit(id: string, code: number | null, signal: string | null): void {

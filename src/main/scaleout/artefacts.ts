@@ -2,7 +2,7 @@
 // content hash, verified (a mismatch refuses the whole result) and written into KTRDR_HOME. A model
 // version folder whose number is already taken here (two workers both trained `v1`) is stored
 // under the next free version, and the result's model_path follows it.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { FileRef } from '../../shared/job-payload';
 import { writeFileAtomic } from '../../infra/bars/atomic';
@@ -32,8 +32,30 @@ function inside(home: string, rel: string): string {
   return abs;
 }
 
-/** Fetches, verifies and stores every output; throws (storing nothing) on any mismatch. */
-export async function importArtefacts(redis: Redis, home: string, outputs: FileRef[]): Promise<ImportedArtefacts> {
+/** Where an import records the model versions it claimed, by operation id (see importArtefacts). */
+const claimFile = (home: string, claimId: string) => join(home, 'scaleout', 'imports', `${claimId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+
+function readClaims(home: string, claimId: string | undefined): Record<string, string> {
+  if (!claimId) return {};
+  try {
+    return JSON.parse(readFileSync(claimFile(home, claimId), 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+/** The operation's import is recorded as finished: its claims are no longer needed. */
+export function forgetImport(home: string, claimId: string): void {
+  rmSync(claimFile(home, claimId), { force: true });
+}
+
+/**
+ * Fetches, verifies and stores every output; throws (storing nothing) on any mismatch. With
+ * `claimId` (the operation id) the model version each folder gets is written down before it is
+ * stored, so importing the same result again (the server was killed between storing and recording
+ * it) finds its version already there instead of storing a second copy.
+ */
+export async function importArtefacts(redis: Redis, home: string, outputs: FileRef[], claimId?: string): Promise<ImportedArtefacts> {
   for (const o of outputs) {
     if (!ALLOWED_ROOTS.some((r) => o.path.startsWith(r))) throw new Error(`Artefact ${o.path} is outside ${ALLOWED_ROOTS.join(', ')}; refused`);
     inside(home, o.path);
@@ -61,10 +83,38 @@ export async function importArtefacts(redis: Redis, home: string, outputs: FileR
   }
 
   const registry = ModelRegistry.forHome(home);
+  const claims = readClaims(home, claimId);
   for (const [key, { strategy, timeframe, files }] of models) {
+    let claimed: string | undefined = claims[key];
+    if (claimed && existsSync(inside(home, claimed))) {
+      // Stored by an earlier import of this same result (same bytes; metadata.json differs only by
+      // its version): report it, store nothing twice. Other bytes: the number went to another import.
+      const same = files.every((f) => {
+        const inner = f.path.slice(key.length + 1);
+        const abs = inside(home, `${claimed}/${inner}`);
+        return inner === 'metadata.json' ? existsSync(abs) : existsSync(abs) && sha256Of(readFileSync(abs)) === f.sha256;
+      });
+      if (same) {
+        for (const f of files) {
+          const inner = f.path.slice(key.length + 1);
+          const bytes = readFileSync(inside(home, `${claimed}/${inner}`));
+          stored.push({ path: `${claimed}/${inner}`, sha256: sha256Of(bytes), bytes: bytes.length });
+        }
+        if (claimed !== key) renamed[key] = claimed;
+        continue;
+      }
+      claimed = undefined;
+    }
+    const claimedVersion = claimed ? Number(/_v(\d+)$/.exec(claimed)?.[1]) : NaN;
     // Synchronous from here to the rename: no other import can claim the same number meanwhile.
-    const version = registry.nextVersion(strategy, timeframe);
+    const version = Number.isInteger(claimedVersion) ? claimedVersion : registry.nextVersion(strategy, timeframe);
     const target = `models/${strategy}/${versionDirName(timeframe, version)}`;
+    if (claimId && claimed !== target) {
+      claims[key] = target;
+      const file = claimFile(home, claimId);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileAtomic(file, Buffer.from(JSON.stringify(claims)));
+    }
     const tmp = inside(home, `models/${strategy}/.tmp-import-${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(tmp, { recursive: true });
     try {
@@ -92,12 +142,16 @@ export async function importArtefacts(redis: Redis, home: string, outputs: FileR
   return { stored, renamed };
 }
 
-/** Rewrites `models/<s>/<tf>_vN` references (model_path, model_version) in a result after renumbering. */
+/**
+ * Rewrites `models/<s>/<tf>_vN` references after renumbering: whole values (model_path), paths below
+ * the folder, and mentions inside text ("Saved models/s/1d_v1" in the last progress message), never
+ * `_v1` inside `_v10`.
+ */
 export function applyRenames<T>(value: T, renamed: Record<string, string>): T {
   if (!Object.keys(renamed).length) return value;
   let text = JSON.stringify(value);
   for (const [from, to] of Object.entries(renamed)) {
-    text = text.split(`"${from}"`).join(`"${to}"`).split(`"${from}/`).join(`"${to}/`);
+    text = text.replace(new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`, 'g'), to);
   }
   const out = JSON.parse(text) as Record<string, unknown>;
   const first = Object.values(renamed)[0];

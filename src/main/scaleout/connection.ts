@@ -8,14 +8,41 @@ import { parseRedisUrl } from './redis-url';
 
 export { checkRedisUrl, parseRedisUrl, redactRedisUrl } from './redis-url';
 
+/** The BullMQ queue a server and its workers share (KTRDR_QUEUE); KTRDR's own keys are namespaced by it. */
 export const QUEUE_NAME = process.env.KTRDR_QUEUE || 'ktrdr-jobs';
 export const KEY_PREFIX = 'ktrdr:';
+/** Blobs are content-addressed, so queues may share them. */
 export const blobKey = (sha256: string) => `${KEY_PREFIX}blob:${sha256}`;
-export const cancelKey = (operationId: string) => `${KEY_PREFIX}cancel:${operationId}`;
-/** Pub/sub channel: `{id, reason}` when an operation is cancelled (its flag key is set too). */
-export const CANCEL_CHANNEL = `${KEY_PREFIX}cancel`;
-export const WORKERS_KEY = `${KEY_PREFIX}workers`;
-export const workerKey = (id: string) => `${KEY_PREFIX}worker:${id}`;
+
+/** KTRDR's keys for one queue: two servers on one Redis with different KTRDR_QUEUE never see each other's workers or jobs. */
+export interface QueueKeys {
+  /** Sorted set: worker id → last heartbeat (ms). */
+  workers: string;
+  worker(id: string): string;
+  /** Flag set when an operation is cancelled (its value is the reason, or `kill`). */
+  cancel(operationId: string): string;
+  /** Pub/sub channel: `{id, reason}` when an operation is cancelled (its flag key is set too). */
+  cancelChannel: string;
+  /** What a finished attempt produced (JSON ResultRecord), kept until the server has imported it. */
+  result(operationId: string): string;
+  /** Set by an attempt whose job has ended while it stores the outcome: a new attempt waits for it instead of running. */
+  finishing(operationId: string): string;
+  /** Hash of one attempt's metrics (`m:<i>`) and warnings (`w:<i>`), read by the server by index. */
+  journal(operationId: string, attempt: number): string;
+}
+
+export function queueKeys(queue: string = QUEUE_NAME): QueueKeys {
+  const base = `${KEY_PREFIX}${queue}:`;
+  return {
+    workers: `${base}workers`,
+    worker: (id) => `${base}worker:${id}`,
+    cancel: (id) => `${base}cancel:${id}`,
+    cancelChannel: `${base}cancel`,
+    result: (id) => `${base}result:${id}`,
+    finishing: (id) => `${base}finishing:${id}`,
+    journal: (id, attempt) => `${base}journal:${id}:${attempt}`,
+  };
+}
 
 /** ioredis options for `url` (host, port, user, password, db, TLS), then `extra`. */
 export function redisOptions(url: string, extra: Partial<RedisOptions> = {}): RedisOptions {

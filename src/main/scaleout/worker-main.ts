@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { numberFromEnv } from '../config';
 import { checkRedisUrl, redactRedisUrl } from './connection';
+import { lockTimingFromEnv } from './lock-timing';
 import { RemoteWorker } from './remote-worker';
 
 export interface WorkerCommandOptions {
@@ -13,11 +14,6 @@ export interface WorkerCommandOptions {
 }
 
 export class WorkerUsageError extends Error {}
-
-function intEnv(name: string): number | undefined {
-  const n = Number(process.env[name]);
-  return Number.isFinite(n) && n > 0 ? n : undefined;
-}
 
 export async function runWorkerCommand(opts: WorkerCommandOptions): Promise<RemoteWorker> {
   const url = opts.redis ?? process.env.KTRDR_REDIS_URL;
@@ -33,9 +29,7 @@ export async function runWorkerCommand(opts: WorkerCommandOptions): Promise<Remo
     url,
     home,
     concurrency,
-    lockDurationMs: intEnv('KTRDR_LOCK_DURATION_MS'),
-    stalledIntervalMs: intEnv('KTRDR_STALLED_INTERVAL_MS'),
-    maxStalledCount: intEnv('KTRDR_MAX_STALLED_COUNT'),
+    ...lockTimingFromEnv(process.env),
   });
   const slow = setTimeout(() => process.stdout.write(`Waiting for Redis at ${redactRedisUrl(url)}…\n`), 3000);
   await worker.ready();

@@ -83,8 +83,11 @@ describe.skipIf(!hasRedis)('against a password-protected redis-server', () => {
       const fake = 'b'.repeat(64);
       await c.set(blobKey(fake), Buffer.from('not what was promised'));
       await expect(getVerifiedBlob(c, { path: 'models/s/1d_v1/model.bin', sha256: fake, size: 21 })).rejects.toBeInstanceOf(ChecksumMismatchError);
+      // Refused bytes are removed, so they cannot fail the next job too (the next put stores good ones).
+      expect(await c.exists(blobKey(fake))).toBe(0);
 
       // The import stores nothing when one artefact does not match.
+      await c.set(blobKey(fake), Buffer.from('not what was promised'));
       await expect(
         importArtefacts(c, home, [
           { path: 'models/s/1d_v1/model.bin', sha256: sha, size: bytes.length },

@@ -39,11 +39,47 @@ describe('SessionBudget', () => {
   it('refuses beyond the concurrent limit and admits again once an operation ends', async () => {
     const states = { a: st('backtesting', 'running', '2026-01-01T00:09:00Z') };
     const b = budget(1, 60, states);
-    await b.admit('backtesting');
-    b.record('a', 'backtesting');
-    await expect(b.admit('backtesting')).rejects.toThrow(/allows 1 concurrent operation\(s\) and 1 are running \(a\)/);
+    (await b.admit('backtesting')).commit('a');
+    await expect(b.admit('backtesting')).rejects.toThrow(/allows 1 concurrent operation\(s\); 1 slot\(s\) are in use \(a\)/);
     states.a = st('backtesting', 'completed', '2026-01-01T00:09:00Z', '2026-01-01T00:09:30Z');
-    await expect(b.admit('backtesting')).resolves.toBeUndefined();
+    await expect(b.admit('backtesting')).resolves.toMatchObject({ weight: 1 });
+  });
+
+  it('reserves before the start request: parallel admits cannot all pass; a released seat is free again', async () => {
+    const states: Record<string, OperationState> = {};
+    // A slow server: every state read takes a moment, as the POST would.
+    const b = new SessionBudget({ maxConcurrent: 2, maxTrainingMinutes: 60 }, async (id) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return states[id];
+    });
+    const tries = await Promise.allSettled(Array.from({ length: 20 }, () => b.admit('training')));
+    const seats = tries.filter((t) => t.status === 'fulfilled');
+    expect(seats).toHaveLength(2);
+    for (const t of tries.filter((x) => x.status === 'rejected')) expect(String((t as PromiseRejectedResult).reason)).toMatch(/2 slot\(s\) are in use \(starts in flight\)/);
+    (seats[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof b.admit>>>).value.release();
+    (seats[1] as PromiseFulfilledResult<Awaited<ReturnType<typeof b.admit>>>).value.commit('x');
+    states.x = st('training', 'running', null);
+    await expect(b.admit('training')).resolves.toMatchObject({ weight: 1 });
+    await expect(b.admit('training')).rejects.toThrow(/2 slot\(s\) are in use/);
+  });
+
+  it('an experiment holds max_parallel slots (capped by its trials), or the free ones; its trials\' training adds up', async () => {
+    const states: Record<string, OperationState> = { sw: st('sweep', 'running', '2026-01-01T00:09:00Z') };
+    const kids: Record<string, OperationState[]> = {
+      sw: [st('training', 'completed', '2026-01-01T00:09:00Z', '2026-01-01T00:09:30Z'), st('training', 'running', '2026-01-01T00:09:00Z'), st('backtesting', 'running', '2026-01-01T00:09:30Z')],
+    };
+    const now = { t: Date.parse('2026-01-01T00:10:00Z') };
+    const b = new SessionBudget({ maxConcurrent: 4, maxTrainingMinutes: 60 }, async (id) => states[id], () => now.t, async (id) => kids[id] ?? []);
+    await expect(b.admit('sweep', 5)).rejects.toThrow(/would run 5 at once/);
+    const seat = await b.admit('sweep', (free) => Math.min(free, 3));
+    expect(seat.weight).toBe(3);
+    seat.commit('sw');
+    await b.refresh();
+    expect(b.slotsInUse()).toBe(3);
+    // Two trainings: 0.5 min finished + 1 min running, more than the sweep's own 1 min of wall time.
+    expect(b.trainingMinutes()).toBeCloseTo(1.5, 10);
+    await expect(b.admit('training', 2)).rejects.toThrow(/3 slot\(s\) are in use \(sw ×3\)/);
+    await expect(b.admit('training')).resolves.toMatchObject({ weight: 1 });
   });
 
   it('adds up training minutes of finished and running training (not backtests) and names what overran', async () => {
@@ -57,7 +93,7 @@ describe('SessionBudget', () => {
     await b.refresh();
     expect(b.trainingMinutes()).toBeCloseTo(5, 10);
     await expect(b.admit('training')).rejects.toThrow(/used 5\.00 of its 5 training minutes/);
-    await expect(b.admit('backtesting')).resolves.toBeUndefined(); // backtests do not spend training minutes
+    await expect(b.admit('backtesting')).resolves.toMatchObject({ weight: 1 }); // backtests do not spend training minutes
     expect(b.overBudget()).toEqual([]); // exactly at the limit, not over
     const later = budget(5, 4.5, states);
     for (const [id, s] of Object.entries(states)) later.record(id, s.operation_type);

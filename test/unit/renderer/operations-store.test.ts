@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const requests: string[] = [];
-const server: Record<string, { status: string; count: number }> = {};
+const server: Record<string, { status: string; count: number; attempt?: number }> = {};
 
 vi.mock('../../../src/renderer/src/api/client', () => {
   class ApiError extends Error {
@@ -20,8 +20,8 @@ vi.mock('../../../src/renderer/src/api/client', () => {
     if (metrics) {
       const op = server[metrics[1]];
       const cursor = Number(metrics[2]);
-      const all = Array.from({ length: op.count }, (_, i) => ({ i }));
-      return { metrics: all.slice(cursor), new_cursor: op.count };
+      const all = Array.from({ length: op.count }, (_, i) => (op.attempt ? { i, attempt: op.attempt } : { i }));
+      return { metrics: all.slice(cursor), new_cursor: op.count, ...(op.attempt ? { attempt: op.attempt } : {}) };
     }
     const one = /^\/operations\/([^/?]+)$/.exec(path);
     if (one) {
@@ -106,6 +106,22 @@ describe('operations store poller', () => {
     server.c.status = 'completed';
     await vi.advanceTimersByTimeAsync(3000);
     expect(metrics.useMetrics.getState().feeds.c.final).toBe(true);
+    unwatch();
+    unsub();
+  });
+
+  it('a new attempt of the job (scale-out takeover) replaces the records held, read again from cursor 0', async () => {
+    server.e = { status: 'running', count: 4, attempt: 1 };
+    const unsub = metrics.useMetrics.getState().subscribe('e');
+    const unwatch = ops.useOperations.getState().watch('e');
+    await vi.advanceTimersByTimeAsync(10);
+    expect(metrics.useMetrics.getState().feeds.e.records).toHaveLength(4);
+    server.e = { status: 'running', count: 2, attempt: 2 };
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(metrics.useMetrics.getState().feeds.e).toMatchObject({ cursor: 2, attempt: 2, records: [{ i: 0, attempt: 2 }, { i: 1, attempt: 2 }] });
+    server.e.count = 3;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(metrics.useMetrics.getState().feeds.e.records.map((r) => `${r.attempt}:${r.i}`)).toEqual(['2:0', '2:1', '2:2']);
     unwatch();
     unsub();
   });

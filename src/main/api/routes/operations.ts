@@ -65,7 +65,8 @@ export function operationsRoutes(ctx: AppContext) {
         // client's dict form (whole history + trend flags) under `data`.
         const all = req.query.cursor === 0 ? m : ops.metrics(id, 0);
         const data = { operation_id: id, operation_type: m.operation_type, metrics: ktrdrMetricsDict(m.operation_type, all.metrics, metricsKey(m.operation_type as OperationType)) };
-        return { success: true, operation_id: id, operation_type: m.operation_type, metrics: m.metrics, new_cursor: m.new_cursor, data };
+        // `attempt` changes when a scale-out takeover replaced the history: a reader then starts again from cursor 0.
+        return { success: true, operation_id: id, operation_type: m.operation_type, metrics: m.metrics, new_cursor: m.new_cursor, attempt: m.attempt, data };
       },
     );
 

@@ -22,7 +22,11 @@ export function workersRoutes(ctx: AppContext) {
     const workers = ctx.operations.workers();
     // Which operation each worker runs is known for the embedded pool only (one worker = this server).
     const running = workers.length === 1 && workers[0].kind === 'embedded' ? ctx.operations.list({ status: 'running', limit: 1, offset: 0, active_only: false }).items : [];
-    return workers.map((w) => ktrdrWorker(w, OPERATION_TYPES, running[0]?.operation_id ?? null));
+    // A worker whose heartbeat is late (or whose Redis is unreachable) may be gone: KTRDR's status for that.
+    return workers.map((w) => {
+      const k = ktrdrWorker(w, OPERATION_TYPES, running[0]?.operation_id ?? null);
+      return w.stale ? { ...k, status: 'temporarily_unavailable' } : k;
+    });
   }
 
   return async (root: FastifyInstance) => {

@@ -11,6 +11,8 @@ export interface MetricsFeed {
   error: string | null;
   /** The history is complete: the operation was terminal when it was last read. */
   final: boolean;
+  /** Which run of the job the records belong to (a scale-out takeover replaces the history). */
+  attempt?: number;
 }
 
 interface MetricsState {
@@ -28,6 +30,7 @@ const emptyFeed = (): MetricsFeed => ({ cursor: 0, records: [], error: null, fin
 interface MetricsAnswer {
   metrics?: MetricRecord[];
   new_cursor?: number;
+  attempt?: number;
 }
 
 export const useMetrics = create<MetricsState>((set, get) => ({
@@ -44,22 +47,30 @@ export const useMetrics = create<MetricsState>((set, get) => ({
     if (inFlight.has(id)) return;
     inFlight.add(id);
     const feed = get().feeds[id] ?? emptyFeed();
+    let replaced = false;
     try {
       const r = await api.get<MetricsAnswer>(`/operations/${encodeURIComponent(id)}/metrics?cursor=${feed.cursor}`);
       const fresh = Array.isArray(r.metrics) ? r.metrics : [];
-      set((s) => {
-        const cur = s.feeds[id] ?? emptyFeed();
-        // Another pull may have advanced the cursor meanwhile: keep only records past it.
-        const skip = Math.max(0, cur.cursor - feed.cursor);
-        const add = fresh.slice(skip);
-        const cursor = typeof r.new_cursor === 'number' ? Math.max(cur.cursor, r.new_cursor) : cur.cursor + add.length;
-        return { feeds: { ...s.feeds, [id]: { cursor, records: add.length ? cur.records.concat(add) : cur.records, error: null, final: terminal } } };
-      });
+      if (typeof r.attempt === 'number' && feed.attempt !== undefined && r.attempt !== feed.attempt) {
+        // Another attempt replaced the history: drop ours and read the new one from the start.
+        set((s) => ({ feeds: { ...s.feeds, [id]: { ...emptyFeed(), attempt: r.attempt } } }));
+        replaced = true;
+      } else {
+        set((s) => {
+          const cur = s.feeds[id] ?? emptyFeed();
+          // Another pull may have advanced the cursor meanwhile: keep only records past it.
+          const skip = Math.max(0, cur.cursor - feed.cursor);
+          const add = fresh.slice(skip);
+          const cursor = typeof r.new_cursor === 'number' ? Math.max(cur.cursor, r.new_cursor) : cur.cursor + add.length;
+          return { feeds: { ...s.feeds, [id]: { cursor, records: add.length ? cur.records.concat(add) : cur.records, error: null, final: terminal, attempt: r.attempt ?? cur.attempt } } };
+        });
+      }
     } catch (e) {
       set((s) => ({ feeds: { ...s.feeds, [id]: { ...(s.feeds[id] ?? emptyFeed()), error: (e as Error).message } } }));
     } finally {
       inFlight.delete(id);
     }
+    if (replaced) await get().pull(id, terminal);
   },
 
   async pullIfBehind(id, status, count) {
@@ -67,7 +78,8 @@ export const useMetrics = create<MetricsState>((set, get) => ({
     const feed = get().feeds[id];
     if (!feed) return get().pull(id, isTerminal(status));
     if (feed.final) return;
-    const behind = count === null ? !isTerminal(status) : count > feed.cursor;
+    // Fewer records than we hold: a new attempt of the job replaced the history (pull sees its attempt change).
+    const behind = count === null ? !isTerminal(status) : count !== feed.cursor;
     if (behind || isTerminal(status)) await get().pull(id, isTerminal(status));
   },
 }));
