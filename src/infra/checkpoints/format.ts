@@ -109,11 +109,6 @@ export function encodeCheckpoint(content: CheckpointContent<unknown>): Uint8Arra
   return out;
 }
 
-/** The sha256 (hex) of a whole checkpoint file: what a blob store or a resume request names it by. */
-export function fileSha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** Decodes and verifies a checkpoint; arrays are fresh aligned copies. Throws CorruptCheckpointError. */
 export function decodeCheckpoint<M = Record<string, unknown>>(bytes: Uint8Array): CheckpointContent<M> {
   const fail = (why: string): never => {
@@ -141,7 +136,9 @@ export function decodeCheckpoint<M = Record<string, unknown>>(bytes: Uint8Array)
     const t = DTYPES[e?.dtype];
     if (!t || typeof e.name !== 'string' || !Number.isInteger(e.length) || !Number.isInteger(e.offset) || e.length < 0 || e.offset % 8 !== 0) return fail(`bad array entry ${JSON.stringify(e)}`);
     if (e.offset < PREFIX + headerLength || e.offset + e.length * t.bytes > dataEnd) return fail(`array ${e.name} lies outside the data`);
-    const copy = bytes.slice(e.offset, e.offset + e.length * t.bytes);
+    // A copy into a fresh buffer: `bytes` may be a Buffer view into a larger (pooled) ArrayBuffer, whose slice() shares memory.
+    const copy = new Uint8Array(e.length * t.bytes);
+    copy.set(bytes.subarray(e.offset, e.offset + copy.length));
     arrays[e.name] = t.make(copy.buffer, 0, e.length);
   }
   return { meta: header.meta as M, arrays };

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { sweepLeftovers, writeFileAtomic } from '../bars/atomic';
-import { decodeCheckpoint, encodeCheckpoint, fileSha256, type CheckpointArray, type CheckpointContent } from './format';
+import { sha256Hex } from '../hash';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointArray, type CheckpointContent } from './format';
 import type { TrainingCheckpointMeta } from './meta';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
@@ -73,7 +74,7 @@ function verify(home: string, operationId: string, path: string): CheckpointRef 
     const bytes = readFileSync(path);
     const { meta } = decodeCheckpoint<TrainingCheckpointMeta>(bytes);
     if (meta.operation_id !== operationId) return null;
-    const ref: CheckpointRef = { operationId, path, relPath: relative(home, path).split(sep).join('/'), size: bytes.length, sha256: fileSha256(bytes), meta };
+    const ref: CheckpointRef = { operationId, path, relPath: relative(home, path).split(sep).join('/'), size: bytes.length, sha256: sha256Hex(bytes), meta };
     if (verified.size > 1000) verified.clear();
     verified.set(path, { key, ref });
     return ref;
@@ -100,7 +101,7 @@ export function writeCheckpoint(home: string, operationId: string, content: Chec
     const p = join(dir, f.name);
     if (later(f.at, at) > 0 || (f.name !== fileName(at[0], at[1]) && ++seen >= kept)) rmSync(p, { force: true });
   }
-  const ref: CheckpointRef = { operationId, path, relPath: relative(home, path).split(sep).join('/'), size: bytes.length, sha256: fileSha256(bytes), meta: content.meta };
+  const ref: CheckpointRef = { operationId, path, relPath: relative(home, path).split(sep).join('/'), size: bytes.length, sha256: sha256Hex(bytes), meta: content.meta };
   return ref;
 }
 
@@ -132,7 +133,7 @@ export function latestValidCheckpoint(home: string, operationId: string): Checkp
 /** Reads and verifies one checkpoint file; `sha256` (when given) must match the whole file. */
 export function readCheckpointFile(path: string, sha256?: string | null): CheckpointContent<TrainingCheckpointMeta> & { sha256: string } {
   const bytes = readFileSync(path);
-  const sum = fileSha256(bytes);
+  const sum = sha256Hex(bytes);
   if (sha256 && sum !== sha256) throw new Error(`Checkpoint ${path} has sha256 ${sum}, expected ${sha256}`);
   return { ...decodeCheckpoint<TrainingCheckpointMeta>(bytes), sha256: sum };
 }

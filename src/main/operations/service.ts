@@ -10,6 +10,7 @@ import {
   type OperationType,
 } from '../../shared/operations';
 import type { WorkerToMain } from '../../shared/worker-protocol';
+import { latestValidCheckpoint } from '../../infra/checkpoints/store';
 import { HttpError } from '../api/errors';
 import type { Logger } from '../logger';
 import { currentClient } from '../request-context';
@@ -99,9 +100,10 @@ export class OperationsService {
     for (const row of this.o.repo.activeRows()) {
       if (isParentType(row.operation_type)) continue; // experiments resume (src/main/experiments)
       const progress = JSON.parse(row.progress_json) as OperationProgress;
-      const checkpoint = (progress.context as Record<string, unknown> | undefined)?.checkpoint_path;
+      // What is on disk, verified, not what the worker last reported (it may have written one since).
+      const checkpoint = row.operation_type === 'training' ? latestValidCheckpoint(this.o.home, row.operation_id) : null;
       const message = checkpoint
-        ? `Interrupted by restart: the server stopped while this operation was ${row.status}; checkpoint available at ${String(checkpoint)}`
+        ? `Interrupted by restart: the server stopped while this operation was ${row.status}; checkpoint available (epoch ${checkpoint.meta.epoch}${checkpoint.meta.batch ? `, batch ${checkpoint.meta.batch}` : ''}, ${checkpoint.relPath}): resume it with POST /operations/${row.operation_id}/resume`
         : `Interrupted by restart: the server stopped while this operation was ${row.status}; no checkpoint available`;
       if (this.o.repo.finish(row.operation_id, { status: 'failed', at: nowIso(), progress, error_message: message })) n++;
       this.o.log.warn({ operation_id: row.operation_id }, message);
@@ -160,6 +162,49 @@ export class OperationsService {
     if (!params) throw new HttpError(409, `Operation ${id} was created before job parameters were stored; start it again instead`);
     const metadata = JSON.parse(row.metadata_json) as OperationMetadata;
     return this.start({ type: row.operation_type, params, metadata: { ...metadata, retry_of: id } });
+  }
+
+  /**
+   * Runs a failed or cancelled job again under its own id with `params` (a training resumed from a
+   * checkpoint: the caller checked the checkpoint and added `resume_from`). Metrics up to
+   * `keepMetrics` stay; the resumed job reports the rest. 409 unless failed or cancelled.
+   */
+  resumeJob(id: string, params: Record<string, unknown>, opts: { keepMetrics: number; metadata?: Record<string, unknown> }): OperationInfo {
+    if (this.closed) throw new HttpError(503, 'Server is shutting down');
+    const row = this.o.repo.getRow(id);
+    if (!row) throw new HttpError(404, `Operation not found: ${id}`);
+    if (isParentType(row.operation_type)) throw new HttpError(400, `Operation ${id} is an experiment: experiments resume through their scheduler`);
+    // A cancelled job's worker may still be writing its cancellation checkpoint: wait for it to exit.
+    if (this.live.has(id)) throw new HttpError(409, isTerminal(row.status) ? `Operation ${id} is still stopping (its worker has not exited yet); try again in a moment` : `Operation ${id} is ${row.status}: only failed or cancelled operations can be resumed`);
+    if (!this.o.repo.reopenForResume(id, nowIso(), opts.keepMetrics)) {
+      const status = this.o.repo.getRow(id)?.status ?? row.status;
+      throw new HttpError(409, `Operation ${id} cannot be resumed (status: ${status}): only failed or cancelled operations can`);
+    }
+    this.terminalJson.delete(id);
+    const info = this.o.repo.get(id)!;
+    if (opts.metadata) {
+      info.metadata = { ...info.metadata, ...opts.metadata };
+      this.o.repo.saveMetadata(id, info.metadata);
+    }
+    info.progress = { ...info.progress, message: 'Resuming', current_step: 'Resuming' };
+    const entry = this.liveEntry(info, params);
+    entry.history = [...(info.metrics[metricsKey(info.operation_type)] as MetricRecord[])];
+    entry.visibleMetrics = entry.history.length;
+    this.live.set(id, entry);
+    this.o.log.info({ operation_id: id }, `Resuming operation ${id} (${entry.history.length} metrics kept)`);
+    if (this.running < this.o.maxWorkers) this.launch(id);
+    else this.queue.push(id);
+    return structuredClone(this.live.get(id)!.info);
+  }
+
+  /** True while the operation has a worker (or is queued for one): a cancelled job may still be stopping. */
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  /** The job parameters an operation was started with (null for operations from before they were kept). */
+  params(id: string): Record<string, unknown> | null {
+    return this.o.repo.params(id);
   }
 
   /** The configured worker limit (an experiment's default max_parallel). */

@@ -4,7 +4,7 @@
 import type { CheckpointArray, CheckpointContent } from '../../infra/checkpoints/format';
 import type { CheckpointType, TrainingCheckpointMeta } from '../../infra/checkpoints/meta';
 import type { EpochMetric } from '../../shared/operations';
-import type { LoopSnapshot, LoopState, TrainerKind } from './loop';
+import type { Checkpointing, LoopSnapshot, LoopState, TrainerKind } from './loop';
 
 /** The header fields that do not come from the snapshot: who, what data, which strategy, which trainer. */
 export type CheckpointIdentity = Omit<TrainingCheckpointMeta, 'checkpoint_type' | 'created_at' | 'epoch' | 'batch' | 'batches_per_epoch' | 'loop' | 'trainer_state' | 'summary' | 'trainer'>;
@@ -71,5 +71,66 @@ export function snapshotFromCheckpoint(content: CheckpointContent<TrainingCheckp
   return {
     loop: { ...(l as Omit<LoopState, 'positions' | 'history'>), history: (l.history as EpochMetric[]).map((r) => ({ ...r })), positions: positions as Int32Array },
     trainer: { kind: kind as TrainerKind, arrays, scalars: { ...meta.trainer_state.scalars } },
+  };
+}
+
+/** A checkpoint to resume from, read and checked by the job. */
+export interface ResumePoint {
+  snapshot: LoopSnapshot;
+  meta: TrainingCheckpointMeta;
+  /** The trainer to continue with: the checkpoint's own (throws when this worker cannot run it exactly). */
+  trainerKind(backend: string, warn: (m: string) => void): TrainerKind;
+  describe(): string;
+}
+
+export function resumePoint(content: CheckpointContent<TrainingCheckpointMeta>): ResumePoint {
+  const meta = content.meta;
+  const snapshot = snapshotFromCheckpoint(content);
+  const where = `epoch ${meta.epoch}${meta.batch ? `, batch ${meta.batch}/${meta.batches_per_epoch}` : ''}`;
+  return {
+    snapshot,
+    meta,
+    describe: () => `the ${meta.checkpoint_type} checkpoint after ${where} (${meta.created_at})`,
+    trainerKind(backend, warn) {
+      const kind = snapshot.trainer.kind;
+      // The tfjs trainer's numbers depend on the backend's kernels; the fused nets' do not.
+      if (kind === 'tfjs' && meta.backend !== backend)
+        throw new Error(`The checkpoint was trained on the ${meta.backend} backend and this worker selected ${backend}: the run would not continue exactly; set KTRDR_TF_BACKEND=${meta.backend}`);
+      if (meta.backend !== backend) warn(`Resumed on the ${backend} backend (the run started on ${meta.backend}): training continues exactly; test predictions may differ in the last digits`);
+      return kind;
+    },
+  };
+}
+
+/** What the job decides about checkpoints: when, where they go, and what to resume from. */
+export interface CheckpointPlan {
+  /** 0: not by epochs. */
+  everyEpochs: number;
+  /** 0: not by time. */
+  everySeconds: number;
+  onCancel: boolean;
+  /** Hashes of the training data, per series (a resume is refused when they change). */
+  data: TrainingCheckpointMeta['data'];
+  /** Stores one checkpoint and reports it; returns a short description (e.g. its path). */
+  write(content: CheckpointContent<TrainingCheckpointMeta>): string;
+  resume: ResumePoint | null;
+}
+
+/** The loop's Checkpointing for a plan (null: write none), remembering what it wrote last. */
+export function trainingCheckpoints(
+  plan: CheckpointPlan | null,
+  identity: CheckpointIdentity,
+  learningRate: number,
+): (Checkpointing & { lastWritten(): string | null }) | null {
+  if (!plan || (plan.everyEpochs === 0 && plan.everySeconds === 0 && !plan.onCancel)) return null;
+  let last: string | null = null;
+  return {
+    everyEpochs: plan.everyEpochs,
+    everySeconds: plan.everySeconds,
+    onCancel: plan.onCancel,
+    write(snapshot, kind) {
+      last = plan.write(checkpointContent(snapshot, identity, kind, learningRate));
+    },
+    lastWritten: () => last,
   };
 }

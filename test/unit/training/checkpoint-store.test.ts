@@ -4,31 +4,14 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint, fileSha256, fromExactJson, toExactJson } from '../../../src/infra/checkpoints/format';
+import { CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint, fromExactJson, toExactJson } from '../../../src/infra/checkpoints/format';
+import { sha256Hex } from '../../../src/infra/hash';
 import type { TrainingCheckpointMeta } from '../../../src/infra/checkpoints/meta';
+import { testCheckpointMeta } from '../../helpers/checkpoints';
 import { checkpointDir, deleteCheckpoints, latestValidCheckpoint, listCheckpoints, readCheckpointFile, writeCheckpoint } from '../../../src/infra/checkpoints/store';
 
-function meta(epoch: number, batch = 0, operation_id = 'op_training_20250101_000000_abcd1234'): TrainingCheckpointMeta {
-  return {
-    kind: 'training',
-    operation_id,
-    checkpoint_type: batch ? 'cancellation' : 'periodic',
-    created_at: new Date().toISOString(),
-    epoch,
-    batch,
-    batches_per_epoch: 10,
-    total_epochs: 100,
-    strategy: { name: 's', sha256: 'a'.repeat(64) },
-    data: { sha256: 'b'.repeat(64), series: [{ symbol: 'EURUSD', timeframe: '1h', bars: 10, sha256: 'c'.repeat(64) }] },
-    trainer: 'fused-js',
-    backend: 'wasm',
-    model_type: 'lstm',
-    seed: 42,
-    loop: { epoch, lossSum: -0, best: Infinity, odd: NaN },
-    trainer_state: { kind: 'fused-js', scalars: { steps: 3 } },
-    summary: { train_loss: 0.5, val_loss: null, best_val_loss: null, best_epoch: null, learning_rate: 0.001 },
-  };
-}
+const meta = (epoch: number, batch = 0, operationId = 'op_training_20250101_000000_abcd1234') =>
+  testCheckpointMeta(operationId, epoch, batch, { loop: { epoch, lossSum: -0, best: Infinity, odd: NaN } });
 
 const arrays = () => ({ positions: Int32Array.from([3, 1, 2, 0]), 'trainer.params': Float64Array.from([Math.PI, -0, 1e-310, NaN]), 'trainer.w': Float32Array.from([0.1, 2.5]) });
 
@@ -73,8 +56,10 @@ describe('checkpoint store', () => {
     expect(readdirSync(checkpointDir(h, id)).sort()).toEqual(['e000003-b000000.ckpt', 'e000004-b000000.ckpt']);
     const latest = latestValidCheckpoint(h, id)!;
     expect(latest.relPath).toBe(`checkpoints/${id}/e000004-b000000.ckpt`);
-    expect(latest.sha256).toBe(fileSha256(readFileSync(latest.path)));
-    expect(readCheckpointFile(latest.path, latest.sha256).meta.epoch).toBe(4);
+    expect(latest.sha256).toBe(sha256Hex(readFileSync(latest.path)));
+    const read = readCheckpointFile(latest.path, latest.sha256); // read as a Buffer, whose slices share memory
+    expect(read.meta.epoch).toBe(4);
+    for (const [k, a] of Object.entries(arrays())) expect(Buffer.from(read.arrays[k].buffer, read.arrays[k].byteOffset, read.arrays[k].byteLength).equals(Buffer.from(a.buffer)), k).toBe(true);
     expect(() => readCheckpointFile(latest.path, 'f'.repeat(64))).toThrow(/expected f{64}/);
   });
 
