@@ -67,6 +67,8 @@ const ms = (iso: string | null) => (iso ? Date.parse(iso) : null);
 /** The operations one MCP session started, and what they have used of its budget. */
 export class SessionBudget {
   private readonly ops = new Map<string, Tracked>();
+  /** Training time of earlier runs of operations that were resumed since (their started_at restarts). */
+  private carriedMs = 0;
 
   constructor(
     readonly limits: BudgetLimits,
@@ -84,6 +86,14 @@ export class SessionBudget {
 
   record(id: string, type: string): void {
     this.ops.set(id, { id, type, status: 'pending', startedAt: null, completedAt: null });
+  }
+
+  /** One of this session's operations was resumed under its id: active again, the minutes it used so far still count. */
+  resumed(id: string): void {
+    const t = this.ops.get(id);
+    if (!t) return;
+    if (t.startedAt !== null && TRAINING_TYPES.has(t.type)) this.carriedMs += (t.completedAt ?? this.now()) - t.startedAt;
+    Object.assign(t, { status: 'pending', startedAt: null, completedAt: null });
   }
 
   /** Re-reads every operation of the session that had not finished. */
@@ -109,7 +119,7 @@ export class SessionBudget {
   }
 
   trainingMinutes(): number {
-    let total = 0;
+    let total = this.carriedMs / 60_000;
     for (const t of this.ops.values()) {
       if (!TRAINING_TYPES.has(t.type) || t.startedAt === null) continue;
       total += ((t.completedAt ?? this.now()) - t.startedAt) / 60_000;

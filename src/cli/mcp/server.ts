@@ -268,6 +268,20 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     return r.data;
   });
 
+  tool(
+    'resume_operation',
+    'Resume a failed, cancelled or interrupted training this session started, from its last checkpoint (the resumed run ends exactly as an uninterrupted one would). Refused when the strategy or its data changed since the checkpoint, or when there is none.',
+    operationIdParams,
+    async (a) => {
+      if (!budget.owns(a.operation_id)) throw new GuardError(`Refused: ${a.operation_id} was not started by this MCP session; an agent resumes only its own operations`);
+      const op = (await api.get<{ data: OperationState }>(`/operations/${seg(a.operation_id)}`)).data;
+      await budget.admit(op.operation_type);
+      const r = await api.post<{ data: { operation_id: string; status: string; resumed_from: unknown } }>(`/operations/${seg(a.operation_id)}/resume`);
+      budget.resumed(a.operation_id);
+      return { ...r.data, next: `poll get_operation {"operation_id":"${a.operation_id}"} until status is completed, failed or cancelled`, budget: budget.summary() };
+    },
+  );
+
   tool('get_results', 'Results of a finished operation (training metrics and model; backtest metrics, benchmark, trades count).', operationIdParams, async (a) => {
     return (await api.get<Record<string, unknown>>(`/operations/${seg(a.operation_id)}/results`)).results;
   });
