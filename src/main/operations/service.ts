@@ -73,6 +73,8 @@ interface LiveOperation {
 
 const nowIso = () => new Date().toISOString();
 const PROGRESS_PERSIST_MS = 1000;
+/** How long a stopping server lets running trainings write their shutdown checkpoint before killing them. */
+const SHUTDOWN_CHECKPOINT_MS = 3000;
 const TERMINAL_JSON_CACHE = 500;
 
 /**
@@ -435,29 +437,43 @@ export class OperationsService {
     ];
   }
 
-  /** Stops every worker; operations still running end `failed` (the job could not finish). */
+  /**
+   * Stops every worker; operations still running end `failed` (the job could not finish). A running
+   * training is first asked to stop, which writes its `shutdown` checkpoint (resumable after the next
+   * start); it is killed if it has not exited within SHUTDOWN_CHECKPOINT_MS.
+   */
   async shutdown(): Promise<void> {
     this.closed = true;
     const exits: Promise<void>[] = [];
+    const stopping: LiveOperation[] = [];
     for (const [id, op] of this.live) {
       if (op.controller) {
         // Experiments stay `running` in the store: the next start resumes them.
         this.notifyTerminal(id);
         continue;
       }
+      const running = op.info.status === 'running';
       if (!isTerminal(op.info.status)) {
-        this.o.repo.finish(id, { status: 'failed', at: nowIso(), progress: op.mirror, error_message: 'Interrupted: the server was stopped while the operation was running' });
+        const message = `Interrupted: the server was stopped while the operation was running${op.info.operation_type === 'training' && running ? `; a training saves a checkpoint as it stops: POST /operations/${id}/resume continues from it` : ''}`;
+        this.o.repo.finish(id, { status: 'failed', at: nowIso(), progress: op.mirror, error_message: message });
         op.info.status = 'failed';
         op.json = null;
         this.notifyTerminal(id);
       }
       if (op.handle) {
         exits.push(new Promise((resolve) => this.onReaped.set(id, resolve)));
-        op.handle.kill();
+        if (running && op.info.operation_type === 'training') {
+          op.handle.send({ type: 'cancel', reason: 'The server is shutting down', shutdown: true });
+          stopping.push(op);
+        } else op.handle.kill();
       }
     }
     this.queue.length = 0;
-    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000))]);
+    const all = Promise.all(exits);
+    const within = (ms: number) => Promise.race([all, new Promise((r) => setTimeout(r, ms).unref())]);
+    if (stopping.length) await within(SHUTDOWN_CHECKPOINT_MS);
+    for (const op of stopping) op.handle?.kill();
+    await within(5000);
   }
 
   private readonly onReaped = new Map<string, () => void>();

@@ -57,6 +57,8 @@ export function checkpointPlan(
     data,
     resume,
     write(content) {
+      // A stop asked because the server shuts down is KTRDR's `shutdown` checkpoint, not a user's cancel.
+      if (content.meta.checkpoint_type === 'cancellation' && bridge.shutdown) content.meta.checkpoint_type = 'shutdown';
       const ref = writeCheckpoint(home, operationId, content, settings.keep);
       const m = content.meta;
       bridge.update(0, undefined, {

@@ -1,6 +1,7 @@
 // Issue 25 end to end against real servers: a training killed with the server (SIGKILL) is failed and
 // resumable after the restart, resumes from its last checkpoint and ends with the same model and
-// metrics as an uninterrupted run; a cancelled one resumes from its cancellation checkpoint; a resume
+// metrics as an uninterrupted run; a cancelled one resumes from its cancellation checkpoint, one stopped
+// with the server from its shutdown checkpoint; a resume
 // is refused when the strategy or the data changed; KTRDR's own clients (`ktrdr resume`, `ktrdr ops
 // --resumable`, `ktrdr checkpoints show/delete`, `ktrdr list checkpoints`) read the answers they expect.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -180,6 +181,25 @@ describe('training checkpoints and resume', () => {
     expect(done.status, done.error_message).toBe('completed');
     expect(await fingerprint(id)).toEqual(reference);
     expect((await http('POST', `${s!.api}/operations/${id}/resume`)).status).toBe(409); // completed: nothing to resume
+  }, 300_000);
+
+  it('a graceful server stop lets a running training write a `shutdown` checkpoint; it resumes after the restart', async () => {
+    // No periodic checkpoints: only the one written as the server stops.
+    const id = await train({ checkpoints: { every_epochs: 0, every_seconds: 0 } });
+    await waitFor(async () => (await op(id)).progress.steps_completed >= 60, 120_000, 50);
+    expect(ckptFiles(id)).toEqual([]);
+    await s!.stop();
+    s = await startServer({ home, cleanup: false, env: ENV });
+    const failed = await op(id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error_message).toMatch(/Interrupted: the server was stopped.*resume continues from it/);
+    const shown = (await http('GET', `${s.api}/checkpoints/${id}`)).body.data;
+    expect(shown.checkpoint_type).toBe('shutdown');
+    const r = await resume(id);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const done = await waitEnd(id);
+    expect(done.status, done.error_message).toBe('completed');
+    expect(await fingerprint(id)).toEqual(reference);
   }, 300_000);
 
   it('`ktrdr checkpoints delete`: the checkpoint goes, the training is no longer resumable (404 naming retry)', async () => {
