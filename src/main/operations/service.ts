@@ -10,7 +10,7 @@ import {
   type OperationType,
 } from '../../shared/operations';
 import type { WorkerToMain } from '../../shared/worker-protocol';
-import { latestValidCheckpoint } from '../../infra/checkpoints/store';
+import { deleteCheckpoints, latestValidCheckpoint } from '../../infra/checkpoints/store';
 import { HttpError } from '../api/errors';
 import type { Logger } from '../logger';
 import { currentClient } from '../request-context';
@@ -542,6 +542,8 @@ export class OperationsService {
       if (op.killTimer) clearTimeout(op.killTimer);
       if (!isTerminal(op.info.status)) this.finishFromOutcome(id, op, code, signal);
       else if (op.outcome?.kind === 'cancelled' || op.outcome?.kind === 'result') this.o.repo.attachSummary(id, op.outcome.summary);
+      // An experiment reruns its trainings from scratch: a child's checkpoints would only take space.
+      if (op.info.parent_id && op.info.operation_type === 'training') deleteCheckpoints(this.o.home, id);
       this.live.delete(id);
       this.terminalJson.delete(id);
     }

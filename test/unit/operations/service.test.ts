@@ -6,6 +6,7 @@ import { OperationsRepository } from '../../../src/main/operations/repository';
 import { OperationsService } from '../../../src/main/operations/service';
 import { openDatabase, type Db } from '../../../src/main/store/database';
 import { OPERATION_ID_PATTERN } from '../../../src/main/operations/ids';
+import { latestValidCheckpoint } from '../../../src/infra/checkpoints/store';
 import { writeTestCheckpoint } from '../../helpers/checkpoints';
 import { FakeJobHost } from '../../helpers/fake-job-host';
 import { memoryLogger } from '../../helpers/logs';
@@ -231,5 +232,17 @@ describe('OperationsService', () => {
     expect(done.metrics.epochs).toEqual([{ epoch: 1 }, { epoch: 2 }, { epoch: 3, again: true }]);
     expect(() => svc.resumeJob(id, {}, { keepMetrics: 0 })).toThrow(/cannot be resumed \(status: completed\)/);
     expect(() => svc.resumeJob('op_training_20250101_000000_deadbeef', {}, { keepMetrics: 0 })).toThrow(/not found/);
+  });
+
+  it("an experiment's training leaves no checkpoints behind when it ends (the experiment reruns it from scratch)", () => {
+    const child = svc.start({ type: 'training', parent_id: 'op_sweep_20250101_000000_deadbeef' });
+    const own = svc.start({ type: 'training' });
+    writeTestCheckpoint(home, child.operation_id, 3, 5);
+    writeTestCheckpoint(home, own.operation_id, 3, 5);
+    svc.cancel(child.operation_id);
+    svc.cancel(own.operation_id);
+    for (const w of host.workers) w.exit(0);
+    expect(latestValidCheckpoint(home, child.operation_id)).toBeNull();
+    expect(latestValidCheckpoint(home, own.operation_id)?.meta.batch).toBe(5);
   });
 });
