@@ -216,6 +216,14 @@ describe('training checkpoints and resume', () => {
     const r = await resume(id);
     expect(r.status).toBe(404);
     expect(r.body.detail).toMatch(/No checkpoint for operation .*retry starts it again from epoch 1/);
+    // Bad checkpoint settings are refused before any operation exists, naming the field.
+    const before = (await http('GET', `${s!.api}/operations?limit=1`)).body.total_count;
+    for (const checkpoints of [{ keep: 0 }, { every: 1 }, { every_seconds: -5 }]) {
+      const bad = await http('POST', `${s!.api}/trainings/start`, { ...START, checkpoints });
+      expect(bad.status, JSON.stringify(checkpoints)).toBe(422);
+      expect(bad.body.error.details[0].field).toMatch(/^checkpoints/);
+    }
+    expect((await http('GET', `${s!.api}/operations?limit=1`)).body.total_count).toBe(before);
     // Other operation types are not resumable from checkpoints.
     const dummy = (await http('POST', `${s!.api}/dummy/start`, { duration_seconds: 0, iterations: 1 })).body.operation_id;
     await waitEnd(dummy);
