@@ -26,6 +26,33 @@ export interface EvalPass {
   accuracy: number;
 }
 
+/** One chunk of a validation pass: Σ w·CE, Σ w and Σ correct over its rows. */
+export interface EvalSums {
+  lossSum: number;
+  weightSum: number;
+  correct: number;
+}
+
+/**
+ * A validation pass over n samples in order, `chunk` rows at a time (both trainers' criterion):
+ * Σ w·CE / Σ w and accuracy; NaN for an empty set.
+ */
+export function validationPass(n: number, chunk: number, sums: (positions: Int32Array, from: number, count: number) => EvalSums): EvalPass {
+  if (n === 0) return { loss: NaN, accuracy: NaN };
+  const positions = new Int32Array(n);
+  for (let i = 0; i < n; i++) positions[i] = i;
+  let lossSum = 0;
+  let weightSum = 0;
+  let correct = 0;
+  for (let from = 0; from < n; from += chunk) {
+    const r = sums(positions, from, Math.min(chunk, n - from));
+    lossSum += r.lossSum;
+    weightSum += r.weightSum;
+    correct += r.correct;
+  }
+  return { loss: weightSum > 0 ? lossSum / weightSum : NaN, accuracy: correct / n };
+}
+
 /** Which trainer ran: a checkpoint of one can only be continued bit for bit by the same one. */
 export type TrainerKind = 'fused-js' | 'tfjs';
 

@@ -3,8 +3,8 @@
 // CrossEntropyLoss(weight), global-norm clipping, L2 weight decay added after clipping, tfjs's Adam.
 // Runs on whatever tfjs backend is active (native TensorFlow, WebGPU, wasm, cpu).
 import * as tf from '@tensorflow/tfjs';
-import { identityPositions, sampleLength } from '../../infra/models/samples';
-import type { BatchOutcome, EvalPass, StepTrainer, TrainerState } from './loop';
+import { sampleLength } from '../../infra/models/samples';
+import { validationPass, type BatchOutcome, type EvalPass, type StepTrainer, type TrainerState } from './loop';
 import { dropoutLayerCount, forwardLogits } from './model';
 import type { LabelledSamples, TrainerConfig } from './trainer';
 
@@ -35,25 +35,16 @@ function correctCount(logits: tf.Tensor2D, ys: tf.Tensor1D): tf.Scalar {
 
 /** Validation pass: weighted loss over the whole set (same criterion as training), accuracy. */
 export function evaluateLoss(model: tf.LayersModel, data: LabelledSamples, weights: Float32Array, numClasses: number, batchSize: number): EvalPass {
-  const n = data.samples.size;
-  if (n === 0) return { loss: NaN, accuracy: NaN };
-  const positions = identityPositions(n);
-  let lossSum = 0;
-  let weightSum = 0;
-  let correct = 0;
-  for (let from = 0; from < n; from += batchSize) {
-    const count = Math.min(batchSize, n - from);
+  return validationPass(data.samples.size, batchSize, (positions, from, count) => {
     const { xs, ys, ws } = batchTensors(data, positions, from, count, weights);
     const [l, c] = tf.tidy(() => {
       const logits = forwardLogits(model, xs, null);
       return [tf.sum(weightedNll(logits, ys, ws, numClasses)), correctCount(logits, ys)];
     });
-    lossSum += l.dataSync()[0];
-    correct += c.dataSync()[0];
-    weightSum += tf.tidy(() => ws.sum().dataSync()[0]);
+    const sums = { lossSum: l.dataSync()[0], correct: c.dataSync()[0], weightSum: tf.tidy(() => ws.sum().dataSync()[0]) };
     tf.dispose([xs, ys, ws, l, c]);
-  }
-  return { loss: weightSum > 0 ? lossSum / weightSum : NaN, accuracy: correct / n };
+    return sums;
+  });
 }
 
 /** The fields of tfjs 4's AdamOptimizer that hold its state (it has no exact save/restore of its own). */

@@ -3,8 +3,8 @@
 // the loop's seeds exactly as tfjs draws them, so the two trainers agree (to float32 rounding). Starts
 // from the tfjs model's weights and writes the result back into it.
 import type * as tf from '@tensorflow/tfjs';
-import { identityPositions, sampleLength } from '../../../infra/models/samples';
-import { runTrainingLoop, type BatchOutcome, type EvalPass, type LoopOptions, type StepTrainer, type TrainerState } from '../loop';
+import { sampleLength } from '../../../infra/models/samples';
+import { runTrainingLoop, validationPass, type BatchOutcome, type EvalPass, type LoopOptions, type StepTrainer, type TrainerState } from '../loop';
 import type { ModelSpec } from '../model';
 import { modelTypeDef, type FusedNetKind } from '../model-types';
 import type { LabelledSamples, TrainerConfig, TrainerHooks, TrainingOutcome } from '../trainer';
@@ -68,21 +68,10 @@ function checkLabels(data: LabelledSamples, numClasses: number, what: string): v
 
 /** Validation pass: Σ w·CE / Σ w over the whole set (the training criterion) and accuracy, no dropout. */
 export function evaluateFused<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, classWeights: Float32Array): EvalPass {
-  const n = data.samples.size;
-  if (n === 0) return { loss: NaN, accuracy: NaN };
-  const positions = identityPositions(n);
-  let lossSum = 0;
-  let weightSum = 0;
-  let correct = 0;
-  for (let from = 0; from < n; from += ws.capacity) {
-    const count = Math.min(ws.capacity, n - from);
+  return validationPass(data.samples.size, ws.capacity, (positions, from, count) => {
     fillBatch(net, ws, data, positions, from, count, classWeights);
-    const r = net.evaluateRows(ws, count);
-    lossSum += r.lossSum;
-    weightSum += r.weightSum;
-    correct += r.correct;
-  }
-  return { loss: weightSum > 0 ? lossSum / weightSum : NaN, accuracy: correct / n };
+    return net.evaluateRows(ws, count);
+  });
 }
 
 /**
