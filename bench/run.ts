@@ -11,6 +11,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'indicators', file: 'indicators', fn: 'benchIndicators' },
   { name: 'features', file: 'features', fn: 'benchFeatures' },
   { name: 'training', file: 'training', fn: 'benchTraining' },
+  { name: 'checkpoint', file: 'checkpoint', fn: 'benchCheckpoint' },
   { name: 'backtest', file: 'backtest', fn: 'benchBacktest' },
   { name: 'backtest_full', file: 'backtest-full', fn: 'benchBacktestFull' },
   { name: 'significance', file: 'significance', fn: 'benchSignificance' },

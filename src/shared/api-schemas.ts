@@ -3,6 +3,7 @@
 // Checks that need core/infra (date boundaries, strategy lookup) stay in the routes, which extend these.
 import { z } from 'zod';
 import { OPERATION_STATUSES, OPERATION_TYPES } from './operations';
+import { checkpointOverrideSchema } from './checkpoints';
 
 /** Model/strategy names usable everywhere (models/<name>/…): letters, digits, _ and -. */
 export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -18,6 +19,8 @@ export const trainingStartBody = z.object({
   end_date: z.string().max(40).nullish(),
   task_id: z.string().max(200).nullish(),
   detailed_analytics: z.boolean().optional(),
+  /** Overrides the strategy's training.checkpoints for this run (any subset of its fields). */
+  checkpoints: checkpointOverrideSchema.nullish(),
 });
 
 /** POST /backtests/start; the route refines start_date/end_date (date boundaries live in core). */

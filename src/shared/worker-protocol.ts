@@ -11,7 +11,8 @@ export interface JobSpec {
   logLevel: string;
 }
 
-export type MainToWorker = { type: 'start'; spec: JobSpec } | { type: 'cancel'; reason: string };
+/** `cancel` with `shutdown`: the server is stopping (a training's last checkpoint is then of type `shutdown`). */
+export type MainToWorker = { type: 'start'; spec: JobSpec } | { type: 'cancel'; reason: string; shutdown?: boolean };
 
 /** A coalesced snapshot: the latest progress plus the metrics appended since the previous snapshot. */
 export interface SnapshotMessage {

@@ -36,6 +36,7 @@ export class ProgressBridge {
   private dirty = false;
   private lastFlush = Number.NEGATIVE_INFINITY;
   private cancelReason: string | null = null;
+  private stoppingForShutdown = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -101,9 +102,17 @@ export class ProgressBridge {
     if (this.cancelReason !== null) throw new JobCancelledError(this.cancelReason);
   }
 
-  /** Called by the worker's channel when the host asks the job to stop. */
-  requestCancel(reason: string): void {
-    if (this.cancelReason === null) this.cancelReason = reason || 'cancelled';
+  /** Called by the worker's channel when the host asks the job to stop (`shutdown`: because the server stops). */
+  requestCancel(reason: string, shutdown = false): void {
+    if (this.cancelReason === null) {
+      this.cancelReason = reason || 'cancelled';
+      this.stoppingForShutdown = shutdown;
+    }
+  }
+
+  /** The stop was asked because the server is shutting down, not by a user. */
+  get shutdown(): boolean {
+    return this.stoppingForShutdown;
   }
 
   get metricCount(): number {

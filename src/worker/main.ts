@@ -46,7 +46,7 @@ async function run(spec: JobSpec): Promise<void> {
 
 channel.onMessage((msg: MainToWorker) => {
   if (msg.type === 'start' && !bridge) void run(msg.spec);
-  else if (msg.type === 'cancel') bridge?.requestCancel(msg.reason);
+  else if (msg.type === 'cancel') bridge?.requestCancel(msg.reason, msg.shutdown === true);
 });
 
 process.on('uncaughtException', (err) => finish({ type: 'error', message: `Uncaught error in worker: ${err.message}`, detail: err.stack }, 1));

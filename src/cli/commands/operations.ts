@@ -4,6 +4,19 @@ import { runLabel } from '../../shared/run-facts';
 import type { CliContext } from '../index';
 import { followOperation } from '../follow';
 import { printJson, table } from '../format';
+import { epochLine, printOutcome } from './train';
+
+/** POST /operations/{id}/resume's answer (KTRDR's shape). */
+interface ResumeAnswer {
+  success: boolean;
+  data: { operation_id: string; status: string; resumed_from: { checkpoint_type: string; created_at: string; epoch: number | null; batch?: number } };
+}
+
+/** "the cancellation checkpoint after epoch 12 (batch 40) of 2025-01-02T10:00:00Z". */
+export function resumePoint(from: ResumeAnswer['data']['resumed_from']): string {
+  const where = from.epoch === null ? '' : ` after epoch ${from.epoch}${from.batch ? ` (batch ${from.batch})` : ''}`;
+  return `the ${from.checkpoint_type.replace(/_/g, ' ')} checkpoint${where} of ${from.created_at}`;
+}
 
 function exitForStatus(info: OperationInfo): void {
   if (info.status === 'failed') process.exitCode = 1;
@@ -71,6 +84,27 @@ export function registerOperationsCommands(program: Command, ctx: CliContext): v
       );
       if (o.json) return printJson(res);
       process.stdout.write(`Cancelled ${res.data.operation_id} at ${res.data.cancelled_at}\n`);
+    });
+
+  ops
+    .command('resume <id>')
+    .description('Resume a failed, cancelled or interrupted training from its last checkpoint (an experiment from its stored state)')
+    .option('-f, --follow', 'follow progress until it ends (Ctrl+C cancels)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { follow?: boolean; json?: boolean }) => {
+      const res = await ctx.client().post<ResumeAnswer>(`/operations/${encodeURIComponent(id)}/resume`);
+      const line = `Resumed ${res.data.operation_id} (${res.data.status}) from ${resumePoint(res.data.resumed_from)}`;
+      if (!o.follow) {
+        if (o.json) return printJson(res);
+        process.stdout.write(`${line}\n  ktrdr follow ${res.data.operation_id}\n`);
+        return;
+      }
+      process.stderr.write(`${line}\n`);
+      const info = await followOperation(ctx.client(), res.data.operation_id, { json: o.json, intervalMs: 300, onMetric: epochLine });
+      if (o.json) return printJson(info);
+      if (info.operation_type === 'training') return printOutcome(ctx, info);
+      process.stdout.write(`${info.operation_id} ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+      exitForStatus(info);
     });
 
   program

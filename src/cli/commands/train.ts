@@ -98,7 +98,8 @@ export function baselineLines(results: Record<string, any>): string[] {
   return out;
 }
 
-async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void> {
+/** The end of a followed training: the saved model's summary, or the status and reason (exit code set). */
+export async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void> {
   if (info.status !== 'completed') {
     process.stdout.write(`Training ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
     process.exitCode = info.status === 'cancelled' ? 130 : 1;

@@ -87,6 +87,9 @@ export class SessionBudget {
   private readonly ops = new Map<string, Tracked>();
   private readonly reserved = new Set<{ type: string; weight: number }>();
 
+  /** Training time of earlier runs of operations that were resumed since (their started_at restarts). */
+  private carriedMs = 0;
+
   constructor(
     readonly limits: BudgetLimits,
     private readonly fetchState: (id: string) => Promise<OperationState>,
@@ -105,6 +108,14 @@ export class SessionBudget {
 
   record(id: string, type: string, weight = 1): void {
     this.ops.set(id, { id, type, weight, status: 'pending', startedAt: null, completedAt: null, childMinutes: 0, settled: false });
+  }
+
+  /** One of this session's operations was resumed under its id: active again, the minutes it used so far still count. */
+  resumed(id: string): void {
+    const t = this.ops.get(id);
+    if (!t) return;
+    if (t.startedAt !== null && TRAINING_TYPES.has(t.type)) this.carriedMs += (t.completedAt ?? this.now()) - t.startedAt;
+    Object.assign(t, { status: 'pending', startedAt: null, completedAt: null, settled: false });
   }
 
   /** Re-reads every operation of the session that had not finished. */
@@ -150,7 +161,7 @@ export class SessionBudget {
   }
 
   trainingMinutes(): number {
-    let total = 0;
+    let total = this.carriedMs / 60_000;
     for (const t of this.ops.values()) {
       if (!TRAINING_TYPES.has(t.type) || t.startedAt === null) continue;
       // An experiment's cost is its children's training time (parallel trials add up), at least its own wall time.

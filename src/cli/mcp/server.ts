@@ -294,6 +294,26 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     return r.data;
   });
 
+  tool(
+    'resume_operation',
+    'Resume a failed, cancelled or interrupted training this session started, from its last checkpoint (the resumed run ends exactly as an uninterrupted one would). Refused when the strategy or its data changed since the checkpoint, or when there is none.',
+    operationIdParams,
+    async (a) => {
+      if (!budget.owns(a.operation_id)) throw new GuardError(`Refused: ${a.operation_id} was not started by this MCP session; an agent resumes only its own operations`);
+      const op = (await api.get<{ data: OperationState }>(`/operations/${seg(a.operation_id)}`)).data;
+      // Reserved before the request (as every start), then handed back to the resumed operation itself.
+      const seat = await budget.admit(op.operation_type);
+      let r: { data: { operation_id: string; status: string; resumed_from: unknown } };
+      try {
+        r = await api.post<{ data: { operation_id: string; status: string; resumed_from: unknown } }>(`/operations/${seg(a.operation_id)}/resume`);
+      } finally {
+        seat.release();
+      }
+      budget.resumed(a.operation_id);
+      return { ...r.data, next: `poll get_operation {"operation_id":"${a.operation_id}"} until status is completed, failed or cancelled`, budget: budget.summary() };
+    },
+  );
+
   tool('get_results', 'Results of a finished operation (training metrics and model; backtest metrics, benchmark, trades count; experiments: folds or trials, final holdout, DSR/PBO).', operationIdParams, async (a) => {
     const r = await api.get<{ operation_type?: string; results: Record<string, unknown> }>(`/operations/${seg(a.operation_id)}/results`);
     if (r.operation_type !== 'walk_forward' && r.operation_type !== 'sweep') return r.results;

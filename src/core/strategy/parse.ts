@@ -5,6 +5,7 @@ import { IssueCollector } from './issues';
 import { migrateStrategy } from './migrate';
 import { strategySchema, type ParsedStrategy } from './schema';
 import { checkSemantics, type Resolved } from './semantic';
+import { DEFAULT_CHECKPOINT_SETTINGS } from '../../shared/checkpoints';
 import type { LabelConfig, ParseResult, StrategyConfig, StrategyIssue } from './types';
 import { readYaml } from './yaml-source';
 import { reportZodIssues } from './zod-issues';
@@ -85,6 +86,7 @@ function buildConfig(p: ParsedStrategy, r: Resolved, migratedFrom: StrategyConfi
         ? { enabled: es.enabled, patience: es.patience, min_delta: es.min_delta, monitor: es.monitor }
         : { enabled: false, patience: 10, min_delta: 0.001, monitor: 'val_loss' },
       seed: p.training.seed,
+      checkpoints: { ...DEFAULT_CHECKPOINT_SETTINGS, ...p.training.checkpoints },
     },
   };
 }

@@ -2,6 +2,7 @@
 // defaults live here; cross-references (ids, outputs, timeframes, params) are checked in semantic.ts.
 import { z } from 'zod';
 import { costOverridesSchema } from '../instruments';
+import { checkpointSettingsSchema } from '../../shared/checkpoints';
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const fraction = z.number().min(0).max(1);
@@ -109,6 +110,7 @@ const trainingSchema = z.object({
     })
     .nullish(),
   seed: int(0, 2 ** 31 - 1).default(42),
+  checkpoints: checkpointSettingsSchema.optional(),
 });
 
 export const strategySchema = z.object({

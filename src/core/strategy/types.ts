@@ -2,6 +2,7 @@
 // Field names follow the YAML keys (snake_case) so a reader can map config ⇄ file at a glance.
 import type { ParamValue } from '../indicators/types';
 import type { CostOverrides } from '../instruments';
+import type { CheckpointSettings } from '../../shared/checkpoints';
 
 export type IssueSeverity = 'error' | 'warning' | 'info';
 
@@ -138,6 +139,8 @@ export interface StrategyConfig {
     /** Runs when the YAML has `training.early_stopping` (KTRDR parses it but never runs it). */
     early_stopping: { enabled: boolean; patience: number; min_delta: number; monitor: 'val_loss' };
     seed: number;
+    /** When training writes checkpoints (defaults when the YAML has no `training.checkpoints`). */
+    checkpoints: CheckpointSettings;
   };
 }
 

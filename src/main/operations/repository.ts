@@ -243,6 +243,26 @@ export class OperationsRepository {
     return rows.map((r) => rowToInfo(r, []));
   }
 
+  /**
+   * A failed or cancelled job back to `pending` under the same id, for a resume from a checkpoint: the
+   * end fields are cleared (errors_json keeps the history), warnings restart (the job reports them
+   * again), and metrics from `keepMetrics` on are dropped (the resumed run reports those epochs anew).
+   * False when the operation is not failed or cancelled (a concurrent resume won).
+   */
+  reopenForResume(id: string, at: string, keepMetrics: number): boolean {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          `UPDATE operations SET status = 'pending', updated_at = ?, completed_at = NULL, error_message = NULL, cancel_reason = NULL, cancelled_at = NULL,
+            result_summary_json = NULL, results_json = NULL, warnings_json = '[]' WHERE operation_id = ? AND status IN ('failed','cancelled')`,
+        )
+        .run(at, id);
+      if (r.changes !== 1) return false;
+      this.db.prepare('DELETE FROM operation_metrics WHERE operation_id = ? AND seq >= ?').run(id, keepMetrics);
+      return true;
+    })();
+  }
+
   /** A failed experiment back to running (POST /operations/{id}/resume). Only `failed` reopens: `cancelled` is sticky. */
   reopen(id: string, at: string): boolean {
     const r = this.db

@@ -10,6 +10,7 @@ import {
   type OperationType,
 } from '../../shared/operations';
 import type { WorkerToMain } from '../../shared/worker-protocol';
+import { deleteCheckpoints, latestValidCheckpoint } from '../../infra/checkpoints/store';
 import { HttpError } from '../api/errors';
 import type { Logger } from '../logger';
 import { currentClient } from '../request-context';
@@ -82,6 +83,8 @@ const attemptOf = (m: OperationMetadata) => (typeof m.attempt === 'number' ? m.a
 /** Seconds a refused client is told to wait (Retry-After). */
 export const RETRY_AFTER_S = 5;
 const PROGRESS_PERSIST_MS = 1000;
+/** How long a stopping server lets running trainings write their shutdown checkpoint before killing them. */
+const SHUTDOWN_CHECKPOINT_MS = 3000;
 const TERMINAL_JSON_CACHE = 500;
 
 /**
@@ -110,9 +113,10 @@ export class OperationsService {
       if (isParentType(row.operation_type)) continue; // experiments resume (src/main/experiments)
       if (this.live.has(row.operation_id)) continue; // taken back by the job host (reattachJobs)
       const progress = JSON.parse(row.progress_json) as OperationProgress;
-      const checkpoint = (progress.context as Record<string, unknown> | undefined)?.checkpoint_path;
+      // What is on disk, verified, not what the worker last reported (it may have written one since).
+      const checkpoint = row.operation_type === 'training' ? latestValidCheckpoint(this.o.home, row.operation_id) : null;
       const message = checkpoint
-        ? `Interrupted by restart: the server stopped while this operation was ${row.status}; checkpoint available at ${String(checkpoint)}`
+        ? `Interrupted by restart: the server stopped while this operation was ${row.status}; checkpoint available (epoch ${checkpoint.meta.epoch}${checkpoint.meta.batch ? `, batch ${checkpoint.meta.batch}` : ''}, ${checkpoint.relPath}): resume it with POST /operations/${row.operation_id}/resume`
         : `Interrupted by restart: the server stopped while this operation was ${row.status}; no checkpoint available`;
       if (this.o.repo.finish(row.operation_id, { status: 'failed', at: nowIso(), progress, error_message: message })) n++;
       this.o.log.warn({ operation_id: row.operation_id }, message);
@@ -149,7 +153,7 @@ export class OperationsService {
     return n;
   }
 
-  /** Whether this server process holds the operation (running, queued, or taken back after a restart). */
+  /** Whether this server process holds the operation (running, queued, taken back after a restart); a cancelled job may still be stopping. */
   isLive(id: string): boolean {
     return this.live.has(id);
   }
@@ -235,6 +239,45 @@ export class OperationsService {
     if (!params) throw new HttpError(409, `Operation ${id} was created before job parameters were stored; start it again instead`);
     const metadata = JSON.parse(row.metadata_json) as OperationMetadata;
     return this.start({ type: row.operation_type, params, metadata: { ...metadata, retry_of: id } });
+  }
+
+  /**
+   * Runs a failed or cancelled job again under its own id with `params` (a training resumed from a
+   * checkpoint: the caller checked the checkpoint and added `resume_from`). Metrics up to
+   * `keepMetrics` stay; the resumed job reports the rest. 409 unless failed or cancelled.
+   */
+  resumeJob(id: string, params: Record<string, unknown>, opts: { keepMetrics: number; metadata?: Record<string, unknown> }): OperationInfo {
+    const row = this.o.repo.getRow(id);
+    if (!row) throw new HttpError(404, `Operation not found: ${id}`);
+    if (isParentType(row.operation_type)) throw new HttpError(400, `Operation ${id} is an experiment: experiments resume through their scheduler`);
+    // A resumed job takes a worker like a new one: the same 503/429 admission as a start.
+    this.admit({ type: row.operation_type as StartOperationRequest['type'], parent_id: row.parent_id ?? undefined });
+    // A cancelled job's worker may still be writing its cancellation checkpoint: wait for it to exit.
+    if (this.live.has(id)) throw new HttpError(409, isTerminal(row.status) ? `Operation ${id} is still stopping (its worker has not exited yet); try again in a moment` : `Operation ${id} is ${row.status}: only failed or cancelled operations can be resumed`);
+    if (!this.o.repo.reopenForResume(id, nowIso(), opts.keepMetrics)) {
+      const status = this.o.repo.getRow(id)?.status ?? row.status;
+      throw new HttpError(409, `Operation ${id} cannot be resumed (status: ${status}): only failed or cancelled operations can`);
+    }
+    this.terminalJson.delete(id);
+    const info = this.o.repo.get(id)!;
+    if (opts.metadata) {
+      info.metadata = { ...info.metadata, ...opts.metadata };
+      this.o.repo.saveMetadata(id, info.metadata);
+    }
+    info.progress = { ...info.progress, message: 'Resuming', current_step: 'Resuming' };
+    const entry = this.liveEntry(info, params);
+    entry.history = [...(info.metrics[metricsKey(info.operation_type)] as MetricRecord[])];
+    entry.visibleMetrics = entry.history.length;
+    this.live.set(id, entry);
+    this.o.log.info({ operation_id: id }, `Resuming operation ${id} (${entry.history.length} metrics kept)`);
+    if (this.running < this.o.maxWorkers) this.launch(id);
+    else this.queue.push(id);
+    return structuredClone(this.live.get(id)!.info);
+  }
+
+  /** The job parameters an operation was started with (null for operations from before they were kept). */
+  params(id: string): Record<string, unknown> | null {
+    return this.o.repo.params(id);
   }
 
   /** The configured worker limit (an experiment's default max_parallel). */
@@ -477,14 +520,17 @@ export class OperationsService {
   }
 
   /**
-   * Stops every worker; operations still running end `failed` (the job could not finish). A host
-   * whose jobs outlive the server (scale-out) keeps them: they stay `pending`/`running` in the store
-   * and the next start takes them back (reattachJobs).
+   * Stops every worker; operations still running end `failed` (the job could not finish). A running
+   * training is first asked to stop, which writes its `shutdown` checkpoint (resumable after the next
+   * start); it is killed if it has not exited within SHUTDOWN_CHECKPOINT_MS. A host whose jobs
+   * outlive the server (scale-out) keeps them: they stay `pending`/`running` in the store and the
+   * next start takes them back (reattachJobs).
    */
   async shutdown(): Promise<void> {
     this.closed = true;
     const exits: Promise<void>[] = [];
     const keepJobs = this.o.host.jobsOutliveServer === true;
+    const stopping: LiveOperation[] = [];
     for (const [id, op] of this.live) {
       if (op.controller) {
         // Experiments stay `running` in the store: the next start resumes them.
@@ -497,19 +543,28 @@ export class OperationsService {
         this.notifyTerminal(id);
         continue;
       }
+      const running = op.info.status === 'running';
       if (!isTerminal(op.info.status)) {
-        this.o.repo.finish(id, { status: 'failed', at: nowIso(), progress: op.mirror, error_message: 'Interrupted: the server was stopped while the operation was running' });
+        const message = `Interrupted: the server was stopped while the operation was running${op.info.operation_type === 'training' && running ? `; a training saves a checkpoint as it stops: POST /operations/${id}/resume continues from it` : ''}`;
+        this.o.repo.finish(id, { status: 'failed', at: nowIso(), progress: op.mirror, error_message: message });
         op.info.status = 'failed';
         op.json = null;
         this.notifyTerminal(id);
       }
       if (op.handle) {
         exits.push(new Promise((resolve) => this.onReaped.set(id, resolve)));
-        op.handle.kill();
+        if (running && op.info.operation_type === 'training') {
+          op.handle.send({ type: 'cancel', reason: 'The server is shutting down', shutdown: true });
+          stopping.push(op);
+        } else op.handle.kill();
       }
     }
     this.queue.length = 0;
-    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000))]);
+    const all = Promise.all(exits);
+    const within = (ms: number) => Promise.race([all, new Promise((r) => setTimeout(r, ms).unref())]);
+    if (stopping.length) await within(SHUTDOWN_CHECKPOINT_MS);
+    for (const op of stopping) op.handle?.kill();
+    await within(5000);
   }
 
   private readonly onReaped = new Map<string, () => void>();
@@ -623,6 +678,8 @@ export class OperationsService {
       if (op.killTimer) clearTimeout(op.killTimer);
       if (!isTerminal(op.info.status)) this.finishFromOutcome(id, op, code, signal);
       else if (op.outcome?.kind === 'cancelled' || op.outcome?.kind === 'result') this.o.repo.attachSummary(id, op.outcome.summary);
+      // An experiment reruns its trainings from scratch: a child's checkpoints would only take space.
+      if (op.info.parent_id && op.info.operation_type === 'training') deleteCheckpoints(this.o.home, id);
       this.live.delete(id);
       this.terminalJson.delete(id);
     }

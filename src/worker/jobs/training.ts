@@ -11,7 +11,11 @@ import { BarStore } from '../../infra/bars/bar-store';
 import { ModelRegistry } from '../../infra/models/registry';
 import { sweepTempDirs } from '../../infra/models/store';
 import { indicatorCatalog, parseDateBound, parseForTraining } from '../../infra/models/training-inputs';
+import { deleteCheckpoints } from '../../infra/checkpoints/store';
+import type { SeriesHash } from '../../infra/checkpoints/meta';
+import { addSeriesToHash, describeDataChange, seriesHash, trainingSeries } from '../../infra/models/training-data';
 import { JobCancelledError, yieldToHost, type ProgressBridge } from '../bridge';
+import { checkpointPlan, checkpointSettings, readResumeCheckpoint } from './training-checkpoints';
 import { selectBackend } from '../training/backend';
 import { runTrainingPipeline, TrainingCancelledError, type Normalizer, type Phase, type SymbolDataset } from '../training/pipeline';
 import type { Job } from './types';
@@ -49,11 +53,6 @@ function normalizerFor(strategy: StrategyConfig, names: string[]): Normalizer | 
   };
 }
 
-function hashBars(hash: ReturnType<typeof createHash>, bars: BarSeries): void {
-  hash.update(`${bars.symbol}|${bars.timeframe}|${bars.time.length}\n`);
-  for (const col of [bars.time, bars.open, bars.high, bars.low, bars.close, bars.volume]) hash.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
-}
-
 class Progress {
   private phaseName: Phase = 'loading';
   constructor(private readonly bridge: ProgressBridge) {}
@@ -87,15 +86,17 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
   if (!('strategy' in parsed)) throw new Error(`Strategy ${name} is not valid:\n  ${parsed.errors.join('\n  ')}`);
   const strategy = parsed.strategy;
   parsed.warnings.forEach((w) => bridge.warn(w));
-  const symbols = strategy.training_data.symbols.list;
-  const base = strategy.training_data.timeframes.base_timeframe;
-  const timeframes = [base, ...strategy.training_data.timeframes.list.filter((t) => t !== base)];
+  const { symbols, timeframes } = trainingSeries(strategy);
+  const base = timeframes[0];
+  // A resume (POST /operations/{id}/resume, or a scale-out takeover) names the checkpoint file.
+  const resume = readResumeCheckpoint(params.resume_from, home, spec.operationId, name, yaml);
 
   // Loading: every symbol × timeframe from the bar store.
   const store = new BarStore(join(home, 'data'));
   const range = { ...(start !== null ? { start } : {}), ...(end !== null ? { end } : {}) };
   const bars: Record<string, Record<string, BarSeries>> = {};
   const hash = createHash('sha256');
+  const seriesHashes: SeriesHash[] = [];
   const total = symbols.length * timeframes.length;
   let done = 0;
   for (const symbol of symbols) {
@@ -107,10 +108,17 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
       if (loaded.bars.time.length === 0) throw new Error(`No ${symbol} ${tf} bars between ${startDate ?? 'the start'} and ${endDate ?? 'the end'}`);
       if (loaded.resampled) bridge.warn(`${symbol} ${tf} was resampled from ${loaded.sourceTimeframe} bars`);
       bars[symbol][tf] = loaded.bars;
-      hashBars(hash, loaded.bars);
+      addSeriesToHash(hash, loaded.bars);
+      seriesHashes.push(seriesHash(loaded.bars, symbol, tf));
       done++;
       await yieldToHost();
     }
+  }
+
+  const dataHash = hash.digest('hex');
+  if (resume) {
+    const changed = describeDataChange(resume.meta.data.series, seriesHashes);
+    if (changed || resume.meta.data.sha256 !== dataHash) throw new Error(`The training data changed since the checkpoint: ${changed ?? 'the series differ'}; start a new training instead of resuming`);
   }
 
   // Features per symbol (each on its own base-timeframe clock), then labels from that symbol's own bars.
@@ -151,10 +159,11 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
         model: strategy.model as unknown as Record<string, unknown>,
         training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, data_split: t.data_split, early_stopping: t.early_stopping, seed: t.seed, labels: t.labels as unknown as Record<string, unknown> },
         horizon,
-        dataHash: hash.digest('hex'),
+        dataHash,
         data,
         normalizer: normalizerFor(strategy, names),
         operationId: spec.operationId,
+        checkpoints: checkpointPlan(checkpointSettings(strategy, params.checkpoints), home, spec.operationId, bridge, { sha256: dataHash, series: seriesHashes }, resume),
       },
       backend,
       {
@@ -176,6 +185,12 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
             current_item: message,
           });
         },
+        onResume: (history, batches, epochs) => {
+          // The finished epochs' metrics again, as first reported (the server kept those up to the checkpoint).
+          batchesPerEpoch = batches;
+          for (const record of history) bridge.appendMetric({ ...record, total_epochs: epochs, batches_per_epoch: batches });
+          bridge.flush();
+        },
         onEpoch: (record, epochs) => {
           bridge.appendMetric({ ...record, total_epochs: epochs, batches_per_epoch: batchesPerEpoch });
           bridge.update(10 + (85 * record.epoch) / epochs, `Epoch ${record.epoch}/${epochs} · loss ${record.train_loss.toFixed(4)} · val ${record.val_loss?.toFixed(4) ?? '-'}`, {
@@ -189,7 +204,9 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
         warn: (m) => bridge.warn(m),
       },
     );
-    bridge.update(100, `Saved ${String(out.results.model_path)}`, { context: { phase: 'saving', model_path: out.results.model_path } });
+    // The model is saved: nothing is left to resume, so the checkpoints go (as KTRDR's do on completion).
+    deleteCheckpoints(home, spec.operationId);
+    bridge.update(100, `Saved ${String(out.results.model_path)}`, { context: { phase: 'saving', model_path: out.results.model_path, checkpoint_path: null } });
     return out;
   } catch (err) {
     if (err instanceof TrainingCancelledError || bridge.isCancelled()) throw new JobCancelledError(err instanceof TrainingCancelledError ? err.message : `Training cancelled; no model version was saved`);

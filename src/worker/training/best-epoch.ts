@@ -1,9 +1,17 @@
 import type { EarlyStoppingConfig } from './trainer';
 
+/** Everything the tracker knows, as plain data (a checkpoint carries it; `bestLoss` is Infinity before any epoch). */
+export interface BestEpochState {
+  bestEpoch: number;
+  bestLoss: number;
+  sinceBest: number;
+  stopped: boolean;
+}
+
 /**
  * Which epoch has the lowest validation loss so far, and whether early stopping says to stop
- * (no improvement of at least `minDelta` for `patience` epochs). Both trainers keep a weight
- * snapshot whenever `observe` reports a new best, and put it back at the end.
+ * (no improvement of at least `minDelta` for `patience` epochs). The training loop keeps a weight
+ * snapshot whenever `observe` reports a new best, and puts it back at the end.
  */
 export class BestEpochTracker {
   bestEpoch = 0;
@@ -24,5 +32,16 @@ export class BestEpochTracker {
     this.sinceBest++;
     if (this.early && this.sinceBest >= this.early.patience) this.stopped = true;
     return false;
+  }
+
+  get state(): BestEpochState {
+    return { bestEpoch: this.bestEpoch, bestLoss: this.bestLoss, sinceBest: this.sinceBest, stopped: this.stopped };
+  }
+
+  restore(s: BestEpochState): void {
+    this.bestEpoch = s.bestEpoch;
+    this.bestLoss = s.bestLoss;
+    this.sinceBest = s.sinceBest;
+    this.stopped = s.stopped;
   }
 }

@@ -1,9 +1,15 @@
 // The neural model of a strategy (ktrdr-domain.md §4.1): an MLP over one feature row, or an LSTM/GRU
-// over a window of rows, ending in a softmax over the classes 0 BUY, 1 HOLD, 2 SELL.
+// over a window of rows, ending in a softmax over the classes 0 BUY, 1 HOLD, 2 SELL. The types
+// themselves are registered in model-types.ts.
 // Built as a tfjs Sequential so it saves/loads in the standard layers format; the trainer runs its own
 // forward pass (see forwardLogits) so dropout masks come from the run's seeded generator.
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from './random';
+import { isModelType, MODEL_TYPES, modelTypeDef } from './model-types';
+
+/** Where forwardLogits takes its dropout mask seeds from (the training loop's generator, in layer order). */
+export interface DropoutSeeds {
+  seed(): number;
+}
 
 export type ModelType = 'mlp' | 'lstm' | 'gru';
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'leaky_relu';
@@ -43,8 +49,9 @@ export function modelSpecFrom(model: Record<string, unknown> | undefined, inputS
   const arch = (m.architecture ?? {}) as Record<string, unknown>;
   const rawType = String(m.type ?? 'mlp').toLowerCase();
   let type: ModelType = 'mlp';
-  if (rawType === 'lstm' || rawType === 'gru' || rawType === 'mlp') type = rawType;
+  if (isModelType(rawType)) type = rawType;
   else warnings.push(`model.type '${rawType}' is not supported; using mlp`);
+  const windowed = MODEL_TYPES[type].windowed;
   const rawAct = String(arch.activation ?? 'relu').toLowerCase() as Activation;
   const activation: Activation = ACTIVATIONS.has(rawAct) ? rawAct : 'relu';
   if (activation !== rawAct) warnings.push(`model.architecture.activation '${rawAct}' is unknown; using relu`);
@@ -57,8 +64,8 @@ export function modelSpecFrom(model: Record<string, unknown> | undefined, inputS
   const d = arch.dropout === undefined ? 0.2 : Number(arch.dropout);
   const dropout = Number.isFinite(d) && d >= 0 && d < 1 ? d : 0.2;
   if (dropout !== d) warnings.push(`model.architecture.dropout ${String(arch.dropout)} is outside [0, 1); using 0.2`);
-  const sequenceLength = type === 'mlp' ? 1 : positiveInt(arch.sequence_length ?? m.sequence_length, 20);
-  if (type !== 'mlp' && arch.sequence_length === undefined) warnings.push(`model.architecture.sequence_length is missing for ${type}; using 20`);
+  const sequenceLength = windowed ? positiveInt(arch.sequence_length ?? m.sequence_length, 20) : 1;
+  if (windowed && arch.sequence_length === undefined) warnings.push(`model.architecture.sequence_length is missing for ${type}; using 20`);
   if (m.output_activation !== undefined || arch.output_activation !== undefined)
     warnings.push('model.architecture.output_activation is ignored: the model always ends in a softmax over BUY/HOLD/SELL');
   return {
@@ -78,45 +85,15 @@ export function modelSpecFrom(model: Record<string, unknown> | undefined, inputS
   };
 }
 
-function activationLayers(act: Activation): tf.layers.Layer[] {
-  if (act === 'leaky_relu') return [tf.layers.leakyReLU({ alpha: 0.01 })];
-  return [tf.layers.activation({ activation: act })];
-}
-
 /** Builds the model with seeded initialisers: the same spec and seed give the same initial weights. */
 export function buildModel(spec: ModelSpec): tf.Sequential {
   let seed = spec.seed;
   const nextSeed = () => (seed = (seed * 1103515245 + 12345) % 2147483647);
-  const glorot = () => tf.initializers.glorotUniform({ seed: nextSeed() });
   const model = tf.sequential();
-  if (spec.type === 'mlp') {
-    let first = true;
-    for (const units of spec.hiddenLayers) {
-      model.add(
-        tf.layers.dense({ units, kernelInitializer: glorot(), biasInitializer: 'zeros', ...(first ? { inputShape: [spec.inputSize] } : {}) }),
-      );
-      first = false;
-      for (const l of activationLayers(spec.activation)) model.add(l);
-      if (spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout }));
-    }
-    model.add(tf.layers.dense({ units: spec.numClasses, kernelInitializer: glorot(), biasInitializer: 'zeros', ...(first ? { inputShape: [spec.inputSize] } : {}) }));
-  } else {
-    const Rnn = spec.type === 'lstm' ? tf.layers.lstm : tf.layers.gru;
-    for (let i = 0; i < spec.numLayers; i++) {
-      model.add(
-        Rnn({
-          units: spec.hiddenSize,
-          returnSequences: i < spec.numLayers - 1,
-          kernelInitializer: glorot(),
-          recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed() }),
-          ...(i === 0 ? { inputShape: [spec.sequenceLength, spec.inputSize] } : {}),
-        }),
-      );
-      // Between stacked layers (as torch's dropout= argument) and after the last (KTRDR's head dropout).
-      if (spec.dropout > 0) model.add(tf.layers.dropout({ rate: spec.dropout }));
-    }
-    model.add(tf.layers.dense({ units: spec.numClasses, kernelInitializer: glorot(), biasInitializer: 'zeros' }));
-  }
+  modelTypeDef(spec.type).addLayers(model, spec, {
+    glorot: () => tf.initializers.glorotUniform({ seed: nextSeed() }),
+    orthogonal: () => tf.initializers.orthogonal({ seed: nextSeed() }),
+  });
   // Kept as its own layer so the trainer can stop one layer short and work on logits.
   model.add(tf.layers.activation({ activation: 'softmax' }));
   return model;
@@ -126,7 +103,7 @@ export function buildModel(spec: ModelSpec): tf.Sequential {
  * Logits for a batch. With `dropout` set, each Dropout layer draws its mask from a seed taken from the
  * run's generator (tfjs's own Dropout layer reuses one fixed seed, i.e. the same mask every batch).
  */
-export function forwardLogits(model: tf.LayersModel, x: tf.Tensor, dropout: Rng | null): tf.Tensor2D {
+export function forwardLogits(model: tf.LayersModel, x: tf.Tensor, dropout: DropoutSeeds | null): tf.Tensor2D {
   const layers = model.layers;
   let h = x;
   for (let i = 0; i < layers.length - 1; i++) {
@@ -147,6 +124,10 @@ export function countParameters(model: tf.LayersModel): number {
 
 /** A short human description, e.g. "mlp 36→64→32→3 (relu, dropout 0.2)". */
 export function describeArchitecture(spec: ModelSpec): string {
-  if (spec.type === 'mlp') return `mlp ${[spec.inputSize, ...spec.hiddenLayers, spec.numClasses].join('→')} (${spec.activation}, dropout ${spec.dropout})`;
-  return `${spec.type} ${spec.numLayers}×${spec.hiddenSize} over ${spec.sequenceLength} rows of ${spec.inputSize} → ${spec.numClasses} (dropout ${spec.dropout})`;
+  return modelTypeDef(spec.type).describe(spec);
+}
+
+/** Dropout layers that draw masks while training (rate > 0), in model order: one seed each per batch. */
+export function dropoutLayerCount(model: tf.LayersModel): number {
+  return model.layers.filter((l) => l.getClassName() === 'Dropout' && Number((l.getConfig() as { rate?: number }).rate ?? 0) > 0).length;
 }

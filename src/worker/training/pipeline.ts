@@ -2,9 +2,9 @@
 // results: split (per symbol, chronological, with an embargo) → normalisation fitted on train rows →
 // class weights → train → evaluate on test → save atomically. Independent of how the matrices were
 // built, so it is tested on synthetic data; the training job feeds it the real feature pipeline.
-import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
 import type { EpochMetric } from '../../shared/operations';
+import { sha256Hex } from '../../infra/hash';
 import { predictSamples } from '../../infra/models/inference';
 import type { NewModelManifest } from '../../infra/models/manifest';
 import type { ModelRegistry } from '../../infra/models/registry';
@@ -14,11 +14,13 @@ import type { BackendChoice } from './backend';
 import { constantBaseline, type SplitBaseline } from '../../core/stats/baseline';
 import { describeBaseline } from '../../shared/evaluation-text';
 import { argmaxClasses, evaluatePredictions, majorityBaseline } from './evaluate';
+import { trainingCheckpoints, type CheckpointPlan } from './checkpoint';
 import { chooseTrainer } from './fused/choice';
-import { trainFused } from './fused/trainer';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
 import { normaliseRatios, splitByTime, type SplitSource } from './split';
-import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type LabelledSamples, type TrainerConfig } from './trainer';
+import { stepTrainer } from './step-trainer';
+import { runTrainingLoop } from './loop';
+import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, type LabelledSamples, type TrainerConfig, type TrainingOutcome } from './trainer';
 
 /** One symbol's rows: features (row-major) and a label per row (0 BUY, 1 HOLD, 2 SELL, −1 unknown). */
 export interface SymbolDataset {
@@ -71,6 +73,8 @@ export interface PipelineInput {
   data: SymbolDataset[];
   normalizer?: Normalizer | null;
   operationId?: string | null;
+  /** When to write checkpoints and where, and the checkpoint to resume from; null: none (tests, benches). */
+  checkpoints?: CheckpointPlan | null;
 }
 
 export type Phase = 'loading' | 'features' | 'labels' | 'training' | 'evaluating' | 'saving';
@@ -79,6 +83,8 @@ export interface PipelineHooks {
   phase?(phase: Phase, message: string): void;
   onBatch?(epoch: number, batch: number, batches: number, totalEpochs: number): void;
   onEpoch?(record: EpochMetric, totalEpochs: number): void;
+  /** A resumed run: the epochs its checkpoint had finished (their metrics, as first reported). */
+  onResume?(history: EpochMetric[], batchesPerEpoch: number, totalEpochs: number): void;
   shouldStop?(): boolean;
   yieldToHost?(): Promise<void>;
   warn?(message: string): void;
@@ -96,9 +102,8 @@ function isoDay(ms: number | undefined): string | null {
   return ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
 }
 
-export function sha256(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** The strategy hash recorded in manifests and checkpoints (the server compares with the same function). */
+export const sha256 = sha256Hex;
 
 export async function runTrainingPipeline(
   registry: ModelRegistry,
@@ -190,8 +195,10 @@ export async function runTrainingPipeline(
   };
 
   // The fused JS loop for MLPs on wasm/cpu (see fused/choice.ts); either way the tfjs model holds the result.
-  const trainer = chooseTrainer(spec.type, backend.name);
-  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer)`);
+  // A resumed run keeps the trainer its checkpoint was written by (another would not continue it exactly).
+  const resume = input.checkpoints?.resume ?? null;
+  const trainer = resume ? resume.trainerKind(backend.name, warn) : chooseTrainer(spec.type, backend.name);
+  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer)${resume ? `, resumed from ${resume.describe()}` : ''}`);
   const model: tf.Sequential = buildModel(spec);
   try {
     const trainerHooks = {
@@ -200,8 +207,31 @@ export async function runTrainingPipeline(
       shouldStop: hooks.shouldStop,
       yieldToHost: hooks.yieldToHost,
     };
-    const outcome = trainer === 'fused-js' ? await trainFused(model, spec, train, val, cfg, trainerHooks) : await trainModel(model, train, val, cfg, trainerHooks);
-    if (outcome.cancelled) throw new TrainingCancelledError(`Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved`);
+    const step = stepTrainer(trainer, model, spec, train, val, cfg);
+    const checkpoints = trainingCheckpoints(input.checkpoints ?? null, {
+      kind: 'training',
+      operation_id: input.operationId ?? 'local',
+      total_epochs: cfg.epochs,
+      strategy: { name: input.strategyName, sha256: sha256(input.strategyYaml) },
+      data: input.checkpoints?.data ?? { sha256: input.dataHash, series: [] },
+      backend: backend.name,
+      model_type: spec.type,
+      seed: t.seed,
+    }, cfg.learningRate);
+    if (resume) hooks.onResume?.(resume.snapshot.loop.history, resume.snapshot.loop.batches, cfg.epochs);
+    let outcome: TrainingOutcome;
+    try {
+      outcome = await runTrainingLoop(step, train.labels.length, cfg, trainerHooks, { resume: resume?.snapshot ?? null, checkpoints });
+    } finally {
+      step.dispose();
+    }
+    if (outcome.cancelled) {
+      const saved = checkpoints?.lastWritten();
+      throw new TrainingCancelledError(
+        `Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved` +
+          (saved ? `; a checkpoint was saved (${saved}): POST /operations/{id}/resume continues from it` : ''),
+      );
+    }
 
     hooks.phase?.('evaluating', `Evaluating on ${test.labels.length} test samples`);
     const testProbs = test.labels.length ? predictSamples(model, test.samples, 2048) : null;

@@ -2,15 +2,25 @@
 // seed gives the same run. Math.random is never used in training.
 
 export class Rng {
-  private state: number;
+  private state_: number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    this.state_ = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** The generator's whole state (one 32-bit word): a checkpoint stores it, `restore` puts it back. */
+  get state(): number {
+    return this.state_;
+  }
+
+  restore(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new Error(`Invalid generator state ${state}`);
+    this.state_ = state;
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    let t = (this.state_ = (this.state_ + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;

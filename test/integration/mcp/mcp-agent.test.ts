@@ -75,7 +75,7 @@ describe('ktrdr mcp over stdio: the research loop', () => {
     const c = await connect();
     const tools = (await c.listTools()).tools;
     const names = tools.map((t) => t.name);
-    for (const n of ['list_data_series', 'show_data', 'data_gaps', 'list_indicators', 'validate_strategy', 'save_strategy', 'start_training', 'start_backtest', 'start_walk_forward', 'start_sweep', 'get_operation', 'get_metrics', 'cancel_operation', 'get_results', 'get_significance'])
+    for (const n of ['list_data_series', 'show_data', 'data_gaps', 'list_indicators', 'validate_strategy', 'save_strategy', 'start_training', 'start_backtest', 'start_walk_forward', 'start_sweep', 'get_operation', 'get_metrics', 'cancel_operation', 'resume_operation', 'get_results', 'get_significance'])
       expect(names).toContain(n);
     // Inputs are the REST schemas as JSON Schema: the training tool requires strategy_name, takes symbols as a string array.
     const train = tools.find((t) => t.name === 'start_training')!;
@@ -167,6 +167,28 @@ describe('ktrdr mcp guards', () => {
     await pollDone(c, long.operation_id);
     // The slot is free again (admitting after it frees is covered in test/unit/mcp/guards.test.ts).
     expect(await call(c, 'session_budget')).toMatchObject({ max_concurrent: 1, active_operations: [], operations_started: [long.operation_id] });
+  }, 120_000);
+
+  it('resumes its own cancelled training from its checkpoint (and no one else’s)', async () => {
+    const c = await connect(['--max-concurrent', '1']);
+    const long = await call(c, 'start_training', { strategy_name: 'agent_long', symbols: ['EURUSD'], timeframes: ['1d'], start_date: '2010-01-01', end_date: '2021-12-31', checkpoints: { every_epochs: 1 } });
+    for (let i = 0; i < 400 && (await call(c, 'get_metrics', { operation_id: long.operation_id })).new_cursor < 2; i++) await sleep(100);
+    await call(c, 'cancel_operation', { operation_id: long.operation_id });
+    await pollDone(c, long.operation_id);
+    let r = await call(c, 'resume_operation', { operation_id: long.operation_id });
+    for (let i = 0; i < 100 && /still stopping/.test(r.error ?? ''); i++) {
+      await sleep(200);
+      r = await call(c, 'resume_operation', { operation_id: long.operation_id });
+    }
+    expect(r.error).toBeUndefined();
+    expect(r).toMatchObject({ operation_id: long.operation_id, resumed_from: { checkpoint_type: 'cancellation' } });
+    expect(r.resumed_from.epoch).toBeGreaterThanOrEqual(2);
+    expect(['pending', 'running']).toContain((await call(c, 'get_operation', { operation_id: long.operation_id })).status);
+    expect((await call(c, 'session_budget')).active_operations).toEqual([long.operation_id]);
+    const other = await http('POST', `${s.api}/dummy/start`, { duration_seconds: 0, iterations: 1 });
+    expect((await call(c, 'resume_operation', { operation_id: other.body.operation_id })).error).toMatch(/not started by this MCP session/);
+    await call(c, 'cancel_operation', { operation_id: long.operation_id });
+    await pollDone(c, long.operation_id);
   }, 120_000);
 
   it('refuses new training once the training minutes are spent and cancels the one that overran', async () => {

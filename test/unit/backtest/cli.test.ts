@@ -1,7 +1,7 @@
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBacktestCommands, summaryTable } from '../../../src/cli/commands/backtest';
 import type { KtrdrHttpClient } from '../../../src/cli/http';
+import { runCommands } from '../../helpers/cli';
 
 function fakeClient() {
   const posts: { path: string; body: any }[] = [];
@@ -17,16 +17,7 @@ function fakeClient() {
 
 async function runCli(args: string[]) {
   const { client, posts } = fakeClient();
-  const program = new Command().exitOverride();
-  registerBacktestCommands(program, { client: () => client });
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  try {
-    await program.parseAsync(['node', 'ktrdr', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return { posts, out: out.join('') };
+  return { posts, out: await runCommands(registerBacktestCommands, client, args) };
 }
 
 afterEach(() => vi.restoreAllMocks());

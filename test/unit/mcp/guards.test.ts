@@ -100,4 +100,19 @@ describe('SessionBudget', () => {
     await later.refresh();
     expect(later.overBudget()).toEqual(['t2']);
   });
+
+  it('a resumed training is active again and keeps the minutes its first run used (cancel + resume cannot reset the budget)', async () => {
+    const now = { t: Date.parse('2026-01-01T00:10:00Z') };
+    const states = { t1: st('training', 'cancelled', '2026-01-01T00:00:00Z', '2026-01-01T00:04:00Z') }; // 4 min
+    const b = budget(1, 5, states, now);
+    b.record('t1', 'training');
+    await b.refresh();
+    expect(b.trainingMinutes()).toBeCloseTo(4, 10);
+    b.resumed('t1');
+    states.t1 = st('training', 'running', '2026-01-01T00:09:00Z'); // the server restarts started_at
+    await b.refresh();
+    expect(b.active().map((a) => a.id)).toEqual(['t1']);
+    expect(b.trainingMinutes()).toBeCloseTo(5, 10); // 4 before + 1 since the resume
+    await expect(b.admit('training')).rejects.toThrow(/allows 1 concurrent operation/);
+  });
 });

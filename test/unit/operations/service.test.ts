@@ -6,6 +6,8 @@ import { OperationsRepository } from '../../../src/main/operations/repository';
 import { OperationsService } from '../../../src/main/operations/service';
 import { openDatabase, type Db } from '../../../src/main/store/database';
 import { OPERATION_ID_PATTERN } from '../../../src/main/operations/ids';
+import { latestValidCheckpoint } from '../../../src/infra/checkpoints/store';
+import { writeTestCheckpoint } from '../../helpers/checkpoints';
 import { FakeJobHost } from '../../helpers/fake-job-host';
 import { memoryLogger } from '../../helpers/logs';
 
@@ -182,15 +184,65 @@ describe('OperationsService', () => {
 
   it('after a restart, operations that were running are failed with the reason and keep their metrics', () => {
     const { operation_id: id } = svc.start({ type: 'training' });
-    host.last().snapshot(20, 'Epoch 2/10', [{ epoch: 1 }, { epoch: 2 }], { context: { checkpoint_path: '/tmp/ck' } });
+    const { operation_id: other } = svc.start({ type: 'training' });
+    // What the worker reported is not trusted: the checkpoint store decides (verified files only).
+    host.workers[0].snapshot(20, 'Epoch 2/10', [{ epoch: 1 }, { epoch: 2 }], { context: { checkpoint_path: '/tmp/ck' } });
+    writeTestCheckpoint(home, id, 2);
     now = 5000;
     svc.get(id); // persists progress
     // A new service over the same database, as a restarted server would have.
     const next = make();
-    expect(next.recoverInterrupted()).toBe(1);
+    expect(next.recoverInterrupted()).toBe(2);
     const info = next.get(id);
     expect(info.status).toBe('failed');
-    expect(info.error_message).toMatch(/Interrupted by restart.*checkpoint available at \/tmp\/ck/);
+    expect(info.error_message).toMatch(new RegExp(`Interrupted by restart.*checkpoint available \\(epoch 2, checkpoints/${id}/e000002-b000000.ckpt\\): resume it with POST /operations/${id}/resume`));
     expect(info.metrics.epochs).toEqual([{ epoch: 1 }, { epoch: 2 }]);
+    expect(next.get(other).error_message).toMatch(/Interrupted by restart.*no checkpoint available/);
+  });
+
+  it('resumeJob: a cancelled job runs again under its id with the new parameters, keeping the metrics up to the checkpoint', () => {
+    const { operation_id: id } = svc.start({ type: 'training', params: { strategy_name: 's' } });
+    const w = host.last();
+    w.snapshot(40, 'Epoch 3/10', [{ epoch: 1 }, { epoch: 2 }, { epoch: 3 }]);
+    w.send({ type: 'snapshot', progress: { ...svc.get(id).progress }, metricsFrom: 3, metrics: [], warnings: ['w1'] });
+    now = 5000;
+    svc.get(id);
+    svc.cancel(id, 'stop');
+    expect(() => svc.resumeJob(id, {}, { keepMetrics: 2 })).toThrow(/still stopping/);
+    w.exit(0);
+    const info = svc.resumeJob(id, { strategy_name: 's', resume_from: { path: 'checkpoints/x.ckpt' } }, { keepMetrics: 2, metadata: { resumed_from: { epoch: 2 } } });
+    expect(info.status).toBe('running');
+    expect(info.completed_at).toBeNull();
+    expect(info.error_message).toBeNull();
+    expect(info.warnings).toEqual([]);
+    expect(info.metadata.resumed_from).toEqual({ epoch: 2 });
+    expect(host.last()).not.toBe(w);
+    expect(host.last().spec.operationId).toBe(id);
+    expect(host.last().spec.params.resume_from).toEqual({ path: 'checkpoints/x.ckpt' });
+    expect(svc.metrics(id, 0)).toMatchObject({ metrics: [{ epoch: 1 }, { epoch: 2 }], new_cursor: 2 });
+    // Retry still uses the stored parameters, never the resume point.
+    expect(svc.params(id)).toEqual({ strategy_name: 's' });
+    expect(() => svc.resumeJob(id, {}, { keepMetrics: 0 })).toThrow(/is running: only failed or cancelled/);
+    // The resumed job reports epoch 3 again (index 2) and finishes.
+    host.last().snapshot(100, 'done', [{ epoch: 1 }, { epoch: 2 }, { epoch: 3, again: true }]);
+    host.last().send({ type: 'result', results: { ok: 1 }, summary: { ok: 1 } });
+    host.last().exit(0);
+    const done = svc.get(id);
+    expect(done.status).toBe('completed');
+    expect(done.metrics.epochs).toEqual([{ epoch: 1 }, { epoch: 2 }, { epoch: 3, again: true }]);
+    expect(() => svc.resumeJob(id, {}, { keepMetrics: 0 })).toThrow(/cannot be resumed \(status: completed\)/);
+    expect(() => svc.resumeJob('op_training_20250101_000000_deadbeef', {}, { keepMetrics: 0 })).toThrow(/not found/);
+  });
+
+  it("an experiment's training leaves no checkpoints behind when it ends (the experiment reruns it from scratch)", () => {
+    const child = svc.start({ type: 'training', parent_id: 'op_sweep_20250101_000000_deadbeef' });
+    const own = svc.start({ type: 'training' });
+    writeTestCheckpoint(home, child.operation_id, 3, 5);
+    writeTestCheckpoint(home, own.operation_id, 3, 5);
+    svc.cancel(child.operation_id);
+    svc.cancel(own.operation_id);
+    for (const w of host.workers) w.exit(0);
+    expect(latestValidCheckpoint(home, child.operation_id)).toBeNull();
+    expect(latestValidCheckpoint(home, own.operation_id)?.meta.batch).toBe(5);
   });
 });

@@ -4,16 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 const requests: string[] = [];
 const server: Record<string, { status: string; count: number; attempt?: number }> = {};
 
-vi.mock('../../../src/renderer/src/api/client', () => {
-  class ApiError extends Error {
-    constructor(
-      readonly status: number,
-      message: string,
-      readonly body: unknown,
-    ) {
-      super(message);
-    }
-  }
+vi.mock('../../../src/renderer/src/api/client', async () => {
+  const { FakeApiError: ApiError } = await import('../../helpers/renderer-api');
   const get = async (path: string) => {
     requests.push(`GET ${path}`);
     const metrics = /^\/operations\/([^/?]+)\/metrics\?cursor=(\d+)$/.exec(path);

@@ -1,73 +1,71 @@
-// KTRDR's checkpoint routes (ktrdr/api/endpoints/checkpoints.py), read by `ktrdr list checkpoints`
-// and `ktrdr checkpoints show/delete`. A checkpoint here is what an interrupted operation left in
-// progress.context.checkpoint_path (the same field recoverInterrupted reports); the list is empty,
-// not a 404, when nothing can be resumed.
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+// KTRDR's checkpoint routes (ktrdr/api/endpoints/checkpoints.py), read by `ktrdr list checkpoints`,
+// `ktrdr ops --resumable` (GET /checkpoints/{id} per operation: `data.state.epoch`) and `ktrdr
+// checkpoints show/delete`. A checkpoint here is the latest valid checkpoint file of a failed or
+// cancelled training (src/infra/checkpoints): what POST /operations/{id}/resume would continue from.
+// A running training's checkpoints are not listed (it cannot be resumed); a completed one has none.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { OperationSummary } from '../../../shared/operations';
+import { ktrdrCheckpointState } from '../../../infra/checkpoints/meta';
+import { deleteCheckpoints, latestValidCheckpoint, operationsWithCheckpoints, type CheckpointRef } from '../../../infra/checkpoints/store';
+import type { OperationInfo } from '../../../shared/operations';
 import type { AppContext } from '../../context';
 import { HttpError } from '../errors';
 
 export interface Checkpoint {
-  operation_id: string;
-  checkpoint_type: string;
-  created_at: string;
-  path: string;
-  size_bytes: number | null;
-  state: Record<string, unknown>;
+  operation: OperationInfo;
+  ref: CheckpointRef;
 }
 
-function sizeOf(path: string): number | null {
+const RESUMABLE = new Set(['failed', 'cancelled']);
+
+function operationOf(ctx: AppContext, id: string): OperationInfo | null {
   try {
-    const st = statSync(path);
-    return st.isFile() ? st.size : null;
+    return ctx.operations.get(id);
   } catch {
-    return null;
+    return null; // an operation this store does not know (deleted, or a checkpoint copied in)
   }
 }
 
-/** Failed or cancelled operations whose checkpoint file still exists under KTRDR_HOME, newest first. */
+/** The resumable checkpoint of one operation, or null (and why, for a 404). */
+export function checkpointOf(ctx: AppContext, id: string): Checkpoint | { missing: string } {
+  const op = operationOf(ctx, id);
+  if (!op) return { missing: `Operation not found: ${id}` };
+  // An experiment's trainings are its scheduler's to rerun: their checkpoints are not resumed on their own.
+  if (op.parent_id) return { missing: `No checkpoint for operation ${id}: it is part of experiment ${op.parent_id}; resume the experiment (POST /operations/${op.parent_id}/resume)` };
+  if (!RESUMABLE.has(op.status)) return { missing: `No checkpoint for operation ${id}: it is ${op.status}; only failed or cancelled trainings have checkpoints to resume from` };
+  // A cancelled training's worker writes its cancellation checkpoint as it stops: not final until it exits.
+  if (ctx.operations.isLive(id)) return { missing: `No checkpoint for operation ${id} yet: it is still stopping and writing its checkpoint; ask again in a moment` };
+  let ref: CheckpointRef | null = null;
+  try {
+    ref = latestValidCheckpoint(ctx.config.home, id);
+  } catch {
+    ref = null; // an id that cannot name a folder has none
+  }
+  if (!ref) return { missing: `No checkpoint for operation ${id}: it saved none (or none is intact) to resume from` };
+  return { operation: op, ref };
+}
+
+/** Every resumable checkpoint, newest first. */
 export function resumableCheckpoints(ctx: AppContext): Checkpoint[] {
   const out: Checkpoint[] = [];
-  for (const status of ['failed', 'cancelled'] as const) {
-    const { items } = ctx.operations.list({ status, limit: 1000, offset: 0, active_only: false });
-    for (const op of items as OperationSummary[]) {
-      const context = (op.progress?.context ?? {}) as Record<string, unknown>;
-      const raw = context.checkpoint_path;
-      if (typeof raw !== 'string' || !raw) continue;
-      const path = resolve(ctx.config.home, raw);
-      const rel = relative(ctx.config.home, path);
-      if (rel.startsWith('..') || isAbsolute(rel) || !existsSync(path)) continue;
-      out.push({
-        operation_id: op.operation_id,
-        checkpoint_type: String(context.checkpoint_type ?? (op.status === 'cancelled' ? 'cancellation' : 'failure')),
-        created_at: op.completed_at ?? op.created_at,
-        path,
-        size_bytes: sizeOf(path),
-        state: {
-          operation_type: op.operation_type,
-          status: op.status,
-          epoch: op.progress.epoch_index,
-          total_epochs: op.progress.total_epochs,
-          percentage: op.progress.percentage,
-          ...(typeof context.checkpoint_state === 'object' && context.checkpoint_state ? (context.checkpoint_state as Record<string, unknown>) : {}),
-        },
-      });
-    }
+  for (const id of operationsWithCheckpoints(ctx.config.home)) {
+    const c = checkpointOf(ctx, id);
+    if ('ref' in c) out.push(c);
   }
-  return out.sort((a, b) => b.created_at.localeCompare(a.created_at));
+  return out.sort((a, b) => b.ref.meta.created_at.localeCompare(a.ref.meta.created_at));
 }
 
+const stateOf = (c: Checkpoint) => ktrdrCheckpointState(c.ref.meta, { operation_type: c.operation.operation_type, status: c.operation.status, checkpoint_file: c.ref.relPath, checkpoint_sha256: c.ref.sha256 });
+
 const idParams = z.object({ operation_id: z.string().min(1).max(200) });
+const DAY_MS = 86_400_000;
 
 export function checkpointsRoutes(ctx: AppContext) {
-  const find = (id: string) => {
-    const cp = resumableCheckpoints(ctx).find((c) => c.operation_id === id);
-    if (!cp) throw new HttpError(404, `No checkpoint for operation ${id}: only failed or cancelled operations that saved one can be resumed`);
-    return cp;
+  const find = (id: string): Checkpoint => {
+    const c = checkpointOf(ctx, id);
+    if ('missing' in c) throw new HttpError(404, c.missing);
+    return c;
   };
 
   return async (root: FastifyInstance) => {
@@ -78,43 +76,69 @@ export function checkpointsRoutes(ctx: AppContext) {
       {
         schema: {
           tags: ['checkpoints'],
-          summary: 'Checkpoints that can be resumed (empty when none)',
+          summary: 'Checkpoints that can be resumed, newest first (empty when none)',
           querystring: z.object({ older_than_days: z.coerce.number().int().min(0).max(100_000).optional() }),
         },
       },
       async (req) => {
-        const cutoff = req.query.older_than_days === undefined ? null : Date.now() - req.query.older_than_days * 86_400_000;
-        const list = resumableCheckpoints(ctx).filter((c) => cutoff === null || Date.parse(c.created_at) < cutoff);
-        const data = list.map((c) => ({ operation_id: c.operation_id, checkpoint_type: c.checkpoint_type, created_at: c.created_at, state_summary: c.state, artifacts_size_bytes: c.size_bytes }));
+        const cutoff = req.query.older_than_days === undefined ? null : Date.now() - req.query.older_than_days * DAY_MS;
+        const list = resumableCheckpoints(ctx).filter((c) => cutoff === null || Date.parse(c.ref.meta.created_at) < cutoff);
+        const data = list.map((c) => ({
+          operation_id: c.ref.operationId,
+          checkpoint_type: c.ref.meta.checkpoint_type,
+          created_at: c.ref.meta.created_at,
+          state_summary: stateOf(c),
+          artifacts_size_bytes: c.ref.size,
+        }));
         return { success: true, data, total_count: data.length };
       },
     );
 
-    app.get('/checkpoints/stats', { schema: { tags: ['checkpoints'], summary: 'How many checkpoints and their size' } }, async () => {
+    app.get('/checkpoints/stats', { schema: { tags: ['checkpoints'], summary: 'How many resumable checkpoints and their size' } }, async () => {
       const list = resumableCheckpoints(ctx);
-      const oldest = list.length ? list[list.length - 1].created_at : null;
-      return { success: true, total_checkpoints: list.length, total_size_bytes: list.reduce((a, c) => a + (c.size_bytes ?? 0), 0), oldest_checkpoint: oldest };
+      const oldest = list.length ? list[list.length - 1].ref.meta.created_at : null;
+      return { success: true, total_checkpoints: list.length, total_size_bytes: list.reduce((a, c) => a + c.ref.size, 0), oldest_checkpoint: oldest };
     });
 
-    app.get('/checkpoints/:operation_id', { schema: { tags: ['checkpoints'], summary: 'One checkpoint', params: idParams } }, async (req) => {
+    app.get('/checkpoints/:operation_id', { schema: { tags: ['checkpoints'], summary: 'The checkpoint a resume of this operation would continue from', params: idParams } }, async (req) => {
       const c = find(req.params.operation_id);
-      return { success: true, data: { operation_id: c.operation_id, checkpoint_type: c.checkpoint_type, created_at: c.created_at, state: c.state, artifacts_path: c.path } };
+      return { success: true, data: { operation_id: c.ref.operationId, checkpoint_type: c.ref.meta.checkpoint_type, created_at: c.ref.meta.created_at, state: stateOf(c), artifacts_path: c.ref.path } };
     });
 
-    app.delete('/checkpoints/:operation_id', { schema: { tags: ['checkpoints'], summary: 'Delete a checkpoint file', params: idParams } }, async (req) => {
+    app.delete('/checkpoints/:operation_id', { schema: { tags: ['checkpoints'], summary: "Delete an operation's checkpoints (it can no longer be resumed)", params: idParams } }, async (req) => {
       const c = find(req.params.operation_id);
-      rmSync(c.path, { force: true });
-      return { success: true, message: `Checkpoint for ${c.operation_id} deleted` };
+      deleteCheckpoints(ctx.config.home, c.ref.operationId);
+      return { success: true, message: 'Checkpoint deleted' };
     });
 
     app.post(
       '/checkpoints/cleanup',
-      { schema: { tags: ['checkpoints'], summary: 'Delete checkpoints older than N days', body: z.object({ max_age_days: z.number().int().min(0).max(100_000).default(30) }).nullish() } },
+      {
+        schema: {
+          tags: ['checkpoints'],
+          summary: 'Delete checkpoints older than N days, and checkpoint folders no resumable operation owns',
+          body: z.object({ max_age_days: z.number().int().min(0).max(100_000).default(30) }).nullish(),
+        },
+      },
       async (req) => {
-        const cutoff = Date.now() - (req.body?.max_age_days ?? 30) * 86_400_000;
-        const old = resumableCheckpoints(ctx).filter((c) => Date.parse(c.created_at) < cutoff);
-        for (const c of old) rmSync(c.path, { force: true });
-        return { success: true, checkpoints_deleted: old.length, orphan_artifacts_cleaned: 0 };
+        const cutoff = Date.now() - (req.body?.max_age_days ?? 30) * DAY_MS;
+        let deleted = 0;
+        let orphans = 0;
+        for (const id of operationsWithCheckpoints(ctx.config.home)) {
+          const op = operationOf(ctx, id);
+          if (op && !RESUMABLE.has(op.status)) continue; // running (still writing them) or pending
+          const c = checkpointOf(ctx, id);
+          if ('ref' in c) {
+            if (Date.parse(c.ref.meta.created_at) < cutoff) {
+              deleteCheckpoints(ctx.config.home, id);
+              deleted++;
+            }
+          } else {
+            deleteCheckpoints(ctx.config.home, id); // unknown operation, or only damaged files
+            orphans++;
+          }
+        }
+        return { success: true, checkpoints_deleted: deleted, orphan_artifacts_cleaned: orphans };
       },
     );
   };

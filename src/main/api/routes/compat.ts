@@ -37,7 +37,7 @@ export const KTRDR_ROUTES: KtrdrRoute[] = [
   // backtesting.py
   { method: 'POST', path: '/backtests/start', fate: 'ours', note: 'backtests.ts' },
   // checkpoints.py
-  { method: 'GET', path: '/checkpoints', fate: 'implemented', note: 'checkpoints.ts: failed/cancelled operations with a checkpoint file; empty list when none' },
+  { method: 'GET', path: '/checkpoints', fate: 'implemented', note: 'checkpoints.ts: the latest valid checkpoint of each failed/cancelled training; empty list when none' },
   { method: 'POST', path: '/checkpoints/cleanup', fate: 'implemented', note: 'checkpoints.ts' },
   { method: 'GET', path: '/checkpoints/stats', fate: 'implemented', note: 'checkpoints.ts' },
   { method: 'GET', path: '/checkpoints/:operation_id', fate: 'implemented', note: 'checkpoints.ts (404 with the reason when that operation has none)' },
@@ -86,7 +86,7 @@ export const KTRDR_ROUTES: KtrdrRoute[] = [
   { method: 'GET', path: '/operations/:operation_id/children', fate: 'experiments', note: 'parent/child operations (experiments engineer)' },
   { method: 'DELETE', path: '/operations/:operation_id', fate: 'ours', note: 'operations.ts' },
   { method: 'POST', path: '/operations/:operation_id/retry', fate: 'experiments', note: 'experiments engineer' },
-  { method: 'POST', path: '/operations/:operation_id/resume', fate: 'experiments', note: 'experiments engineer' },
+  { method: 'POST', path: '/operations/:operation_id/resume', fate: 'implemented', note: 'resume.ts: trainings from their last checkpoint, experiments from their stored state' },
   { method: 'GET', path: '/operations/:operation_id/results', fate: 'ours', note: 'operations.ts' },
   { method: 'GET', path: '/operations/:operation_id/metrics', fate: 'ours', note: 'operations.ts: seed 004 cursor form at the top level + KTRDR dict form under data' },
   { method: 'POST', path: '/operations/:operation_id/metrics', fate: '501', note: 'workers report metrics over their process channel (or the job queue), never over HTTP' },

@@ -1,6 +1,7 @@
 // Experiments: walk-forward validation and parameter sweeps (parent operations whose children are
-// ordinary trainings and backtests), plus KTRDR's parent/child paths: GET /operations/{id}/children,
-// POST /operations/{id}/resume and /retry. Everything checkable is checked before the parent exists.
+// ordinary trainings and backtests), plus KTRDR's parent/child paths: GET /operations/{id}/children
+// and /retry (POST /operations/{id}/resume is routes/resume.ts, which calls resumeExperiment for
+// experiments). Everything checkable is checked before the parent exists.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -27,6 +28,12 @@ const sweepBody = sweepStartBody.extend({ backtest: backtestBody });
 
 const idParams = z.object({ operation_id: z.string().min(1).max(200) });
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** POST /operations/{id}/resume for an experiment (routes/resume.ts dispatches by operation type): finished children are kept, the rest rerun. */
+export function resumeExperiment(ctx: AppContext, id: string) {
+  const info = scheduler(ctx).resume(id);
+  return { success: true, data: { operation_id: id, status: info.status, resumed_from: { checkpoint_type: 'experiment_state', created_at: info.created_at, epoch: null } } };
+}
 
 function scheduler(ctx: AppContext): ExperimentScheduler {
   if (!ctx.experiments) throw new HttpError(503, 'Experiments are not available in this server');
@@ -255,16 +262,6 @@ export function experimentsRoutes(ctx: AppContext) {
         const { items, total } = ctx.operations.list({ parent_id: id, limit: 1000, offset: 0 });
         const data = items.reverse();
         return { success: true, data, operations: data, total_count: total, active_count: data.filter((c) => c.status === 'pending' || c.status === 'running').length };
-      },
-    );
-
-    app.post(
-      '/operations/:operation_id/resume',
-      { schema: { tags: ['operations'], summary: 'Resume a failed or interrupted experiment: finished children are kept, the rest rerun', params: idParams } },
-      async (req) => {
-        const id = req.params.operation_id;
-        const info = scheduler(ctx).resume(id);
-        return { success: true, data: { operation_id: id, status: info.status, resumed_from: { checkpoint_type: 'experiment_state', created_at: info.created_at, epoch: null } } };
       },
     );
 

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context';
 import { backtestsRoutes } from './backtests';
 import { backtestReportRoutes } from './backtest-report';
 import { checkpointsRoutes } from './checkpoints';
+import { resumeRoutes } from './resume';
 import { compatRoutes } from './compat';
 import { dataRoutes } from './data';
 import { fuzzyRoutes } from './fuzzy';
@@ -30,6 +31,7 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(modelsRoutes(ctx));
     await app.register(workersRoutes(ctx));
     await app.register(checkpointsRoutes(ctx));
+    await app.register(resumeRoutes(ctx));
     await app.register(compatRoutes(ctx));
     await app.register(schemasRoutes(ctx));
     await app.register(fuzzyRoutes(ctx));

@@ -52,6 +52,8 @@ export function trainingsRoutes(ctx: AppContext) {
           timeframes,
           start_date: b.start_date ?? null,
           end_date: b.end_date ?? null,
+          // This run's override of the strategy's training.checkpoints (the job merges them).
+          ...(b.checkpoints ? { checkpoints: b.checkpoints } : {}),
         };
         const info = ctx.operations.start({
           type: 'training',

@@ -5,6 +5,7 @@ import { fmtTime } from '../lib/format';
 import { hasResultView, openResult } from '../lib/open-result';
 import { useOperations } from '../stores/operations';
 import { CancelButton } from './CancelButton';
+import { ResumeButton } from './ResumeButton';
 import { ErrorNote } from './ErrorNote';
 import { KeyValueTable } from './KeyValueTable';
 import { MetricsPreview } from './MetricsPreview';
@@ -34,6 +35,7 @@ export function OperationDetail({ id, onClose }: { id: string; onClose?(): void 
         <StatusBadge status={op.status} testId="detail-status" />
         <StartedByTag metadata={op.metadata} testId="detail-started-by" />
         <CancelButton id={op.operation_id} status={op.status} testId="detail-cancel" />
+        <ResumeButton op={op} testId="detail-resume" />
         {hasResultView(op) && (
           <button className="btn small" onClick={() => openResult(op)} data-testid="detail-open" title="Open the result in its view">
             Open result

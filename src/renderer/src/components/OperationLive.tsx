@@ -1,5 +1,6 @@
 import { useOperation } from '../hooks/useOperation';
 import { CancelButton } from './CancelButton';
+import { ResumeButton } from './ResumeButton';
 import { OperationTiming } from './OperationTiming';
 import { ProgressBar } from './ProgressBar';
 import { StatusBadge } from './StatusBadge';
@@ -13,6 +14,7 @@ export function OperationLive({ id, testId }: { id: string; testId?: string }) {
         <span className="mono">{id}</span>
         {op && <StatusBadge status={op.status} testId="live-status" />}
         {op && <CancelButton id={id} status={op.status} testId="live-cancel" />}
+        {op && <ResumeButton op={{ ...op, operation_id: id }} testId="live-resume" />}
       </div>
       <ProgressBar value={op?.progress?.percentage ?? op?.progress_percentage ?? 0} status={op?.status} testId="live-progress" />
       <p className="step-line">

@@ -79,6 +79,17 @@ export class FusedAdam {
     this.advance();
   }
 
+  /** The step count and tfjs's β^t (float32 products), for a checkpoint; the moments are `m` and `v`. */
+  get counters(): { steps: number; accBeta1: number; accBeta2: number } {
+    return { steps: this.steps, accBeta1: this.accBeta1, accBeta2: this.accBeta2 };
+  }
+
+  restoreCounters(c: { steps: number; accBeta1: number; accBeta2: number }): void {
+    this.steps = c.steps;
+    this.accBeta1 = c.accBeta1;
+    this.accBeta2 = c.accBeta2;
+  }
+
   private advance(): void {
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(ADAM_BETA1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(ADAM_BETA2));

@@ -1,13 +1,16 @@
 // Which training loop runs a model. On the wasm and cpu backends tfjs spends most of an MLP step on
 // per-kernel overhead (100+ tiny kernels), so the fused JS loop replaces it there; the native TensorFlow
 // and WebGPU backends keep the tfjs loop (real kernels, possibly a GPU). KTRDR_TRAINER overrides:
-// `tfjs` forces the tfjs loop, `fused` the fused one. LSTM and GRU models take the fused loop only with
-// WebAssembly SIMD (the recurrent net has no JS-kernel variant) and KTRDR_FUSED_KERNELS not `js`.
+// `tfjs` forces the tfjs loop, `fused` the fused one. What a model type has is registered in
+// model-types.ts: a type without a fused net always takes the tfjs loop; LSTM and GRU take the fused one
+// only with WebAssembly SIMD (the recurrent net has no JS-kernel variant) and KTRDR_FUSED_KERNELS not `js`.
 import type { BackendName } from '../backend';
+import type { TrainerKind } from '../loop';
 import type { ModelType } from '../model';
+import { modelTypeDef } from '../model-types';
 import { simdSupported } from './simd/engine';
 
-export type TrainerKind = 'fused-js' | 'tfjs';
+export type { TrainerKind };
 
 const FUSED_BACKENDS: ReadonlySet<BackendName> = new Set(['wasm', 'cpu']);
 
@@ -16,7 +19,9 @@ export function chooseTrainer(modelType: ModelType, backend: BackendName, env: N
   if (raw !== '' && raw !== 'auto' && raw !== 'tfjs' && raw !== 'fused' && raw !== 'fused-js')
     throw new Error(`Unknown KTRDR_TRAINER '${env.KTRDR_TRAINER}'; use tfjs, fused or auto`);
   if (raw === 'tfjs') return 'tfjs';
-  if (modelType !== 'mlp' && chooseFusedKernels(simd, env) !== 'simd') return 'tfjs';
+  const fused = modelTypeDef(modelType).fused;
+  if (!fused) return 'tfjs';
+  if (fused.needsSimd && chooseFusedKernels(simd, env) !== 'simd') return 'tfjs';
   if (raw === 'fused' || raw === 'fused-js') return 'fused-js';
   return FUSED_BACKENDS.has(backend) ? 'fused-js' : 'tfjs';
 }

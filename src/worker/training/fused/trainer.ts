@@ -1,13 +1,12 @@
-// trainModel (../trainer.ts) for MLPs, LSTMs and GRUs without tfjs in the loop: same config, hooks and outcome, same
-// seeded run (per-epoch Fisher–Yates shuffle from the run's Rng, then one dropout seed per Dropout layer
-// per batch from that Rng, turned into tfjs's very mask), same loss, clipping, weight decay, Adam,
-// validation and early stopping. Starts from the tfjs model's weights and writes the result back into it.
+// The fused nets (MLP, LSTM, GRU) as StepTrainers for the one training loop (../loop.ts): no tfjs in a
+// batch step. Same loss, clipping, weight decay and Adam as the tfjs trainer, dropout masks drawn from
+// the loop's seeds exactly as tfjs draws them, so the two trainers agree (to float32 rounding). Starts
+// from the tfjs model's weights and writes the result back into it.
 import type * as tf from '@tensorflow/tfjs';
-import { BestEpochTracker } from '../best-epoch';
-import type { EpochMetric } from '../../../shared/operations';
-import { identityPositions, sampleLength } from '../../../infra/models/samples';
+import { sampleLength } from '../../../infra/models/samples';
+import { runTrainingLoop, validationPass, type BatchOutcome, type EvalPass, type LoopOptions, type StepTrainer, type TrainerState } from '../loop';
 import type { ModelSpec } from '../model';
-import { Rng } from '../random';
+import { modelTypeDef, type FusedNetKind } from '../model-types';
 import type { LabelledSamples, TrainerConfig, TrainerHooks, TrainingOutcome } from '../trainer';
 import { FusedAdam } from './adam';
 import { Vec } from './kernels';
@@ -48,8 +47,6 @@ const RNN_EVAL_CHUNK = 128;
 /** Validation rows per forward pass: big enough to amortise calls, small enough to stay in cache. */
 const EVAL_CHUNK = 512;
 
-const setImmediateYield = () => new Promise<void>((r) => setImmediate(r));
-
 /** Copies samples positions[from..from+count) into the workspace: inputs, labels, row weights. */
 function fillBatch<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, positions: Int32Array, from: number, count: number, classWeights: Float32Array): void {
   data.samples.fill(positions, from, count, ws.x32);
@@ -70,22 +67,11 @@ function checkLabels(data: LabelledSamples, numClasses: number, what: string): v
 }
 
 /** Validation pass: Σ w·CE / Σ w over the whole set (the training criterion) and accuracy, no dropout. */
-export function evaluateFused<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, classWeights: Float32Array): { loss: number; accuracy: number } {
-  const n = data.samples.size;
-  if (n === 0) return { loss: NaN, accuracy: NaN };
-  const positions = identityPositions(n);
-  let lossSum = 0;
-  let weightSum = 0;
-  let correct = 0;
-  for (let from = 0; from < n; from += ws.capacity) {
-    const count = Math.min(ws.capacity, n - from);
+export function evaluateFused<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, classWeights: Float32Array): EvalPass {
+  return validationPass(data.samples.size, ws.capacity, (positions, from, count) => {
     fillBatch(net, ws, data, positions, from, count, classWeights);
-    const r = net.evaluateRows(ws, count);
-    lossSum += r.lossSum;
-    weightSum += r.weightSum;
-    correct += r.correct;
-  }
-  return { loss: weightSum > 0 ? lossSum / weightSum : NaN, accuracy: correct / n };
+    return net.evaluateRows(ws, count);
+  });
 }
 
 /**
@@ -106,171 +92,161 @@ export interface FusedTrainerHooks extends TrainerHooks {
   kernels?: FusedKernels;
 }
 
-/**
- * Trains the MLP `model` (built by buildModel(spec)) in place with the fused loop. Contract identical to
- * trainModel: with a validation set the best-validation-loss epoch's weights are put back at the end and
- * early stopping ends the run after `patience` epochs without a `minDelta` improvement; shouldStop() is
- * honoured between batches; onEpoch receives the model holding that epoch's weights.
- */
-export async function trainFusedMlp(
-  model: tf.LayersModel,
-  spec: ModelSpec,
-  train: LabelledSamples,
-  val: LabelledSamples | null,
-  cfg: TrainerConfig,
-  hooks: FusedTrainerHooks = {},
-): Promise<TrainingOutcome> {
-  const n = train.samples.size;
-  if (n === 0) throw new Error('No training samples');
-  const started = performance.now();
-  const shape = mlpShapeOf(spec);
-  if (cfg.numClasses !== spec.numClasses) throw new Error(`numClasses ${cfg.numClasses} does not match the model's ${spec.numClasses} outputs`);
-  if (sampleLength(train.samples) !== spec.inputSize) throw new Error(`Samples have ${sampleLength(train.samples)} values, the model expects ${spec.inputSize}`);
-  const hasVal = val !== null && val.samples.size > 0;
-  checkLabels(train, cfg.numClasses, 'training set');
-  if (hasVal) checkLabels(val!, cfg.numClasses, 'validation set');
+/** A fused net under the training loop: owns the net, Adam's state, the workspaces and the best weights. */
+class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
+  readonly kind = 'fused-js' as const;
+  readonly dropoutLayers: number;
+  readonly hasValidation: boolean;
+  private readonly optimizer: FusedAdam;
+  private readonly classWeights: Float32Array;
+  private readonly ws: W;
+  private readonly evalWs: W | null;
+  private readonly best: Vec;
+  private hasBest = false;
+  private readonly result: BatchOutcome = { loss: 0, correct: 0 };
 
-  const evalCapacity = Math.max(1, Math.min(cfg.evalBatchSize, EVAL_CHUNK));
-  const engine = fusedEngine(shape, [cfg.batchSize, hasVal ? evalCapacity : 0], hooks.kernels);
-  const mlp = new FusedMlp(shape, engine);
-  return runFused(mlp, tfjsWeightShapes(mlp), evalCapacity, engine, model, train, val, cfg, hooks, started);
+  constructor(
+    readonly model: tf.LayersModel,
+    private readonly net: FusedNet<W>,
+    private readonly shapes: number[][],
+    engine: SimdEngine | null,
+    evalCapacity: number,
+    private readonly train: LabelledSamples,
+    private readonly val: LabelledSamples | null,
+    private readonly cfg: TrainerConfig,
+  ) {
+    this.hasValidation = val !== null && val.samples.size > 0;
+    loadWeights(net.params, shapes, model);
+    this.dropoutLayers = net.dropoutLayers;
+    this.classWeights = new Float32Array(cfg.classWeights ?? new Array<number>(cfg.numClasses).fill(1));
+    this.optimizer = new FusedAdam(net.params.length, cfg.learningRate, engine);
+    this.ws = net.workspace(cfg.batchSize);
+    this.evalWs = this.hasValidation ? net.workspace(evalCapacity) : null;
+    this.best = new Vec(net.params.length);
+  }
+
+  trainBatch(positions: Int32Array, from: number, count: number, dropoutSeeds: readonly number[]): BatchOutcome {
+    const { net, ws } = this;
+    fillBatch(net, ws, this.train, positions, from, count, this.classWeights);
+    // Layer l (from 1) takes seed l − 1: the order forwardLogits draws them in.
+    for (let l = 1; l <= this.dropoutLayers; l++) net.drawMask(ws, l, count, dropoutSeeds[l - 1]);
+    net.forward(ws, count, true);
+    this.result.loss = net.lossAndGradient(ws, count);
+    net.backward(ws, count, true);
+    this.optimizer.step(net.params, net.grads, this.cfg.clipNorm, this.cfg.weightDecay);
+    this.result.correct = ws.correct;
+    return this.result;
+  }
+
+  evaluate(): EvalPass | null {
+    return this.hasValidation ? evaluateFused(this.net, this.evalWs!, this.val!, this.classWeights) : null;
+  }
+
+  keepBest(): void {
+    this.best.set(this.net.params);
+    this.hasBest = true;
+  }
+
+  restoreBest(): void {
+    if (this.hasBest) this.net.params.set(this.best);
+  }
+
+  syncModel(): void {
+    storeWeights(this.net.params, this.shapes, this.model);
+  }
+
+  saveState(): TrainerState {
+    const { steps, accBeta1, accBeta2 } = this.optimizer.counters;
+    const arrays: Record<string, Float64Array> = { params: this.net.params.slice(), 'adam.m': this.optimizer.m.slice(), 'adam.v': this.optimizer.v.slice() };
+    if (this.hasBest) arrays.best = this.best.slice();
+    return { kind: this.kind, arrays, scalars: { steps, accBeta1, accBeta2 } };
+  }
+
+  loadState(state: TrainerState): void {
+    const size = this.net.params.length;
+    const take = (name: string): Float64Array => {
+      const a = state.arrays[name];
+      if (!(a instanceof Float64Array) || a.length !== size) throw new Error(`Checkpoint array ${name} does not fit this net (${a?.length ?? 'missing'} values, expected ${size})`);
+      return a;
+    };
+    this.net.params.set(take('params'));
+    this.optimizer.m.set(take('adam.m'));
+    this.optimizer.v.set(take('adam.v'));
+    this.hasBest = 'best' in state.arrays;
+    if (this.hasBest) this.best.set(take('best'));
+    const { steps, accBeta1, accBeta2 } = state.scalars;
+    this.optimizer.restoreCounters({ steps, accBeta1, accBeta2 });
+  }
+
+  dispose(): void {
+    // Buffers live in the engine's memory or plain arrays: nothing to release.
+  }
 }
 
-/** The fused LSTM/GRU trainer (needs WebAssembly SIMD): trainFusedMlp's contract for recurrent models. */
-export async function trainFusedRnn(
-  model: tf.LayersModel,
-  spec: ModelSpec,
-  train: LabelledSamples,
-  val: LabelledSamples | null,
-  cfg: TrainerConfig,
-  hooks: FusedTrainerHooks = {},
-): Promise<TrainingOutcome> {
-  const started = performance.now();
-  const shape = rnnShapeOf(spec);
+function checkSets(spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig): void {
   if (train.samples.size === 0) throw new Error('No training samples');
   if (cfg.numClasses !== spec.numClasses) throw new Error(`numClasses ${cfg.numClasses} does not match the model's ${spec.numClasses} outputs`);
-  const want = spec.sequenceLength * spec.inputSize;
-  if (sampleLength(train.samples) !== want) throw new Error(`Samples have ${sampleLength(train.samples)} values, the model expects ${spec.sequenceLength}×${spec.inputSize}`);
-  const hasVal = val !== null && val.samples.size > 0;
   checkLabels(train, cfg.numClasses, 'training set');
-  if (hasVal) checkLabels(val!, cfg.numClasses, 'validation set');
-  if (hooks.kernels === 'js') throw new Error('The fused recurrent trainer has SIMD kernels only');
+  if (val !== null && val.samples.size > 0) checkLabels(val, cfg.numClasses, 'validation set');
+}
+
+/** The fused MLP trainer for `model` (built by buildModel(spec)). */
+export function fusedMlpTrainer(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, kernels?: FusedKernels): StepTrainer {
+  const shape = mlpShapeOf(spec);
+  if (train.samples.size > 0 && sampleLength(train.samples) !== spec.inputSize) throw new Error(`Samples have ${sampleLength(train.samples)} values, the model expects ${spec.inputSize}`);
+  checkSets(spec, train, val, cfg);
+  const hasVal = val !== null && val.samples.size > 0;
+  const evalCapacity = Math.max(1, Math.min(cfg.evalBatchSize, EVAL_CHUNK));
+  const engine = fusedEngine(shape, [cfg.batchSize, hasVal ? evalCapacity : 0], kernels);
+  const mlp = new FusedMlp(shape, engine);
+  return new FusedStepTrainer(model, mlp, tfjsWeightShapes(mlp), engine, evalCapacity, train, val, cfg);
+}
+
+/** The fused LSTM/GRU trainer (needs WebAssembly SIMD). */
+export function fusedRnnTrainer(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, kernels?: FusedKernels): StepTrainer {
+  const shape = rnnShapeOf(spec);
+  const want = spec.sequenceLength * spec.inputSize;
+  if (train.samples.size > 0 && sampleLength(train.samples) !== want) throw new Error(`Samples have ${sampleLength(train.samples)} values, the model expects ${spec.sequenceLength}×${spec.inputSize}`);
+  checkSets(spec, train, val, cfg);
+  if (kernels === 'js') throw new Error('The fused recurrent trainer has SIMD kernels only');
+  const hasVal = val !== null && val.samples.size > 0;
   const evalCapacity = Math.max(1, Math.min(cfg.evalBatchSize, RNN_EVAL_CHUNK));
   let values = 2 * FusedRnn.values(shape) + RnnWorkspace.values(shape, cfg.batchSize);
   if (hasVal) values += RnnWorkspace.values(shape, evalCapacity);
   const engine = SimdEngine.create(values);
   if (!engine) throw new Error('The fused recurrent trainer needs WebAssembly SIMD, which this runtime lacks');
   const rnn = new FusedRnn(shape, engine);
-  return runFused(rnn, rnn.weightShapes(), evalCapacity, engine, model, train, val, cfg, hooks, started);
+  return new FusedStepTrainer(model, rnn, rnn.weightShapes(), engine, evalCapacity, train, val, cfg);
 }
 
-async function runFused<W extends FusedWorkspace>(
-  net: FusedNet<W>,
-  shapes: number[][],
-  evalCapacity: number,
-  engine: SimdEngine | null,
-  model: tf.LayersModel,
-  train: LabelledSamples,
-  val: LabelledSamples | null,
-  cfg: TrainerConfig,
-  hooks: TrainerHooks,
-  started: number,
-): Promise<TrainingOutcome> {
-  const n = train.samples.size;
-  const hasVal = val !== null && val.samples.size > 0;
-  loadWeights(net.params, shapes, model);
-  const params = net.params;
-  const rng = new Rng(cfg.seed);
-  const classWeights = new Float32Array(cfg.classWeights ?? new Array<number>(cfg.numClasses).fill(1));
-  const optimizer = new FusedAdam(params.length, cfg.learningRate, engine);
-  const ws = net.workspace(cfg.batchSize);
-  const evalWs = hasVal ? net.workspace(evalCapacity) : null;
-  const batches = Math.ceil(n / cfg.batchSize);
-  const positions = identityPositions(n);
-  const early = hasVal ? cfg.earlyStopping : null;
-  const yieldNow = hooks.yieldToHost ?? setImmediateYield;
-  const yieldEvery = Math.max(1, cfg.yieldEvery);
-  const dropoutLayers = net.dropoutLayers;
+const FUSED_NETS: { readonly [K in FusedNetKind]: typeof fusedMlpTrainer } = { mlp: fusedMlpTrainer, rnn: fusedRnnTrainer };
 
-  const history: EpochMetric[] = [];
-  const best = new Vec(params.length);
-  const tracker = new BestEpochTracker(early);
-  let cancelled = false;
-
-  for (let epoch = 1; epoch <= cfg.epochs && !tracker.stopped && !cancelled; epoch++) {
-    const t0 = performance.now();
-    rng.shuffle(positions);
-    let lossSum = 0;
-    let correct = 0;
-    for (let b = 0; b < batches; b++) {
-      if (hooks.shouldStop?.()) {
-        cancelled = true;
-        break;
-      }
-      const from = b * cfg.batchSize;
-      const count = Math.min(cfg.batchSize, n - from);
-      fillBatch(net, ws, train, positions, from, count, classWeights);
-      // Same draw order as forwardLogits: one seed per Dropout layer, first to last.
-      for (let l = 1; l <= dropoutLayers; l++) net.drawMask(ws, l, count, rng.seed());
-      net.forward(ws, count, true);
-      const loss = net.lossAndGradient(ws, count);
-      net.backward(ws, count, true);
-      optimizer.step(params, net.grads, cfg.clipNorm, cfg.weightDecay);
-      lossSum += loss * count;
-      correct += ws.correct;
-      hooks.onBatch?.(epoch, b + 1, batches);
-      if ((b + 1) % yieldEvery === 0) await yieldNow();
-    }
-    if (cancelled) break;
-    const valPass = hasVal ? evaluateFused(net, evalWs!, val!, classWeights) : null;
-    const record: EpochMetric = {
-      epoch,
-      train_loss: lossSum / n,
-      train_accuracy: correct / n,
-      val_loss: valPass ? valPass.loss : null,
-      val_accuracy: valPass ? valPass.accuracy : null,
-      learning_rate: cfg.learningRate,
-      duration: (performance.now() - t0) / 1000,
-      timestamp: new Date().toISOString(),
-    };
-    history.push(record);
-    if (valPass) {
-      if (tracker.observe(epoch, valPass.loss)) best.set(params);
-    }
-    if (hooks.onEpoch) {
-      storeWeights(params, shapes, model);
-      hooks.onEpoch(record, model);
-    }
-    await yieldNow();
-  }
-
-  let restoredBest = false;
-  if (tracker.bestEpoch > 0 && !cancelled && tracker.bestEpoch !== history.length) {
-    params.set(best);
-    restoredBest = true;
-  }
-  storeWeights(params, shapes, model);
-  return {
-    history,
-    epochsTrained: history.length,
-    bestEpoch: hasVal ? tracker.bestEpoch : history.length,
-    bestValLoss: hasVal && tracker.bestEpoch > 0 ? history[tracker.bestEpoch - 1].val_loss : null,
-    earlyStopped: tracker.stopped,
-    cancelled,
-    restoredBest,
-    trainingTime: (performance.now() - started) / 1000,
-  };
+/** The fused trainer of the net registered for spec.type (model-types.ts); an error for a type that has none. */
+export function fusedTrainer(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, kernels?: FusedKernels): StepTrainer {
+  const fused = modelTypeDef(spec.type).fused;
+  if (!fused) throw new Error(`Model type ${spec.type} has no fused trainer; it trains on the tfjs loop`);
+  return FUSED_NETS[fused.net](model, spec, train, val, cfg, kernels);
 }
 
-/** The fused trainer for any model it covers (chooseTrainer decides which do): MLP, LSTM, GRU. */
-export function trainFused(
-  model: tf.LayersModel,
-  spec: ModelSpec,
-  train: LabelledSamples,
-  val: LabelledSamples | null,
-  cfg: TrainerConfig,
-  hooks: FusedTrainerHooks = {},
-): Promise<TrainingOutcome> {
-  if (spec.type === 'mlp') return trainFusedMlp(model, spec, train, val, cfg, hooks);
-  return trainFusedRnn(model, spec, train, val, cfg, hooks);
+async function runFused(trainer: StepTrainer, train: LabelledSamples, cfg: TrainerConfig, hooks: TrainerHooks, opts: LoopOptions): Promise<TrainingOutcome> {
+  try {
+    return await runTrainingLoop(trainer, train.samples.size, cfg, hooks, opts);
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** Trains the MLP `model` in place with the fused net: trainModel's contract (best epoch restored, early stopping, cancellation). */
+export async function trainFusedMlp(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, hooks: FusedTrainerHooks = {}, opts: LoopOptions = {}): Promise<TrainingOutcome> {
+  return runFused(fusedMlpTrainer(model, spec, train, val, cfg, hooks.kernels), train, cfg, hooks, opts);
+}
+
+/** The fused LSTM/GRU trainer (needs WebAssembly SIMD): trainFusedMlp's contract for recurrent models. */
+export async function trainFusedRnn(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, hooks: FusedTrainerHooks = {}, opts: LoopOptions = {}): Promise<TrainingOutcome> {
+  return runFused(fusedRnnTrainer(model, spec, train, val, cfg, hooks.kernels), train, cfg, hooks, opts);
+}
+
+/** The fused trainer for any model type that has one (chooseTrainer decides which do). */
+export async function trainFused(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, hooks: FusedTrainerHooks = {}, opts: LoopOptions = {}): Promise<TrainingOutcome> {
+  return runFused(fusedTrainer(model, spec, train, val, cfg, hooks.kernels), train, cfg, hooks, opts);
 }
