@@ -1,4 +1,5 @@
-import { describeSignificance, formatP, type Significance } from '../../../shared/significance';
+import { formatMetric } from '../../../shared/metrics-catalog';
+import { describeSignificance, type Significance } from '../../../shared/significance';
 
 /**
  * Whether the backtest beats chance: the one-sentence verdict against random-entry runs and the
@@ -22,7 +23,7 @@ export function SignificanceNote({ results }: { results: Record<string, unknown>
         {hasSig && (
           <>
             Random entries (same trades, holding times, sizing and costs): median return {(s.random_return_p50 * 100).toFixed(2)} %, 5–95 % {(s.random_return_p5 * 100).toFixed(2)} % … {(s.random_return_p95 * 100).toFixed(2)} %. Sharpe beats{' '}
-            {Math.round(s.sharpe_percentile)} % (p = {formatP(s.p_value_sharpe)}).{' '}
+            {formatMetric('sharpe_percentile', s.sharpe_percentile)} (p = {formatMetric('p_value_sharpe', s.p_value_sharpe)}).{' '}
           </>
         )}
         {hasCi && (
