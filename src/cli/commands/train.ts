@@ -4,10 +4,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { describeBaseline, describeBaselineScores, isBaselineLike } from '../../shared/evaluation-text';
+import { describeBaseline, describeBaselineScores } from '../../shared/evaluation-text';
 import type { OperationInfo } from '../../shared/operations';
+import { resultsPath } from '../../shared/results/envelope';
+import { presentTraining } from '../../shared/results/present';
+import { parseTrainingResult, type TrainingResult } from '../../shared/results/training';
 import { followOperation } from '../follow';
-import { printJson, table } from '../format';
+import { printJson, sectionsText, table } from '../format';
 import type { CliContext } from '../index';
 
 interface StartAnswer {
@@ -83,19 +86,25 @@ async function startTraining(ctx: CliContext, body: Record<string, unknown>): Pr
 }
 
 /** The model against the best constant predictor on each evaluated split, in plain words. */
-export function baselineLines(results: Record<string, any>): string[] {
-  const b = results.baseline;
-  if (!b || typeof b !== 'object') return [];
+export function baselineLines(results: Pick<TrainingResult, 'baseline' | 'beats_baseline'>): string[] {
   const out: string[] = [];
   for (const split of ['validation', 'test'] as const) {
-    if (!isBaselineLike(b[split])) continue;
-    out.push(`  vs constant      ${describeBaseline(split, b[split])}`);
-    const scores = describeBaselineScores(b[split]);
+    const b = results.baseline[split];
+    if (!b) continue;
+    out.push(`  vs constant      ${describeBaseline(split, b)}`);
+    const scores = describeBaselineScores(b);
     if (scores) out.push(`                   ${scores}`);
   }
   if (results.beats_baseline === false) out.push('  verdict          the model does NOT beat a constant predictor out of sample');
   else if (results.beats_baseline === true) out.push('  verdict          the model beats the best constant predictor on the test split (p < 0.05)');
   return out;
+}
+
+/** A finished training in the terminal: the model, the epochs, the baseline verdict and every metric the presenter shows. */
+export function trainingSummary(r: TrainingResult, maxEpochs: number | null): string {
+  const lines = [`Model saved: ${r.model_path}`, `  epochs trained   ${epochsSummary(r.training_metrics, maxEpochs)}`, ...baselineLines(r)];
+  if (typeof r.model_info.backend === 'string') lines.push(`  backend          ${r.model_info.backend}`);
+  return `${lines.join('\n')}\n\n${sectionsText(presentTraining(r))}`;
 }
 
 async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void> {
@@ -104,19 +113,8 @@ async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void>
     process.exitCode = info.status === 'cancelled' ? 130 : 1;
     return;
   }
-  const { results } = await ctx.client().get<{ results: Record<string, any> }>(`/operations/${info.operation_id}/results`);
-  const tm = results.training_metrics ?? {};
-  const test = results.test_metrics ?? {};
-  const lines = [
-    `Model saved: ${results.model_path}`,
-    `  epochs trained   ${epochsSummary(tm, maxEpochsOf(info))}`,
-    `  final loss       ${fmt(tm.final_train_loss)} (val ${fmt(tm.final_val_loss)})`,
-    `  val accuracy     ${pct(tm.best_val_accuracy)} at the best epoch`,
-    `  test accuracy    ${pct(test.test_accuracy)}  F1 ${fmt(test.f1_score, 3)}`,
-  ];
-  lines.push(...baselineLines(results));
-  if (results.model_info?.backend) lines.push(`  backend          ${results.model_info.backend}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const { results } = await ctx.client().get<{ results: unknown }>(resultsPath(info.operation_id));
+  process.stdout.write(`${trainingSummary(parseTrainingResult(results), maxEpochsOf(info))}\n`);
 }
 
 export function registerTrainCommands(program: Command, ctx: CliContext): void {

@@ -17,6 +17,9 @@ import {
   strategyValidateBody,
   trainingStartBody,
 } from '../../shared/api-schemas';
+import { operationResultsResponseSchema, parseOperationResult, resultsPath } from '../../shared/results';
+import { flattenSections, presentResult } from '../../shared/results/present';
+import { significanceVerdict } from '../../shared/significance';
 import { APP_VERSION } from '../../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from '../http';
 import { checkName, checkPathInHome, GuardError, SessionBudget, type BudgetLimits, type OperationState } from './guards';
@@ -268,15 +271,33 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     return r.data;
   });
 
-  tool('get_results', 'Results of a finished operation (training metrics and model; backtest metrics, benchmark, trades count).', operationIdParams, async (a) => {
-    return (await api.get<Record<string, unknown>>(`/operations/${seg(a.operation_id)}/results`)).results;
-  });
+  /** The result in the contract form, parsed by its kind's schema (null values carry their reason in null_reasons). */
+  const resultOf = async (id: string) => {
+    const r = operationResultsResponseSchema.parse(await api.get<unknown>(resultsPath(id)));
+    return { response: r, typed: r.status === 'completed' ? parseOperationResult(r.operation_type, r.results) : null };
+  };
 
-  tool('get_significance', 'The significance block of a finished backtest (is the Sharpe ratio distinguishable from luck?).', operationIdParams, async (a) => {
-    const r = await api.get<{ operation_type: string; results: Record<string, unknown> }>(`/operations/${seg(a.operation_id)}/results`);
-    if (r.operation_type !== 'backtesting') throw new GuardError(`${a.operation_id} is a ${r.operation_type} operation; significance belongs to backtests`);
-    if (r.results.significance === undefined) return { significance: null, note: 'This server’s backtest results carry no significance block (a workstation version without it).' };
-    return { significance: r.results.significance };
+  tool(
+    'get_results',
+    'Results of a finished operation: `results` (training metrics and model; backtest metrics, benchmarks, costs, significance; a null value has its reason in the null_reasons beside it) and `shown`, every value the app shows with its label, unit and text ("—" with the reason when undefined).',
+    operationIdParams,
+    async (a) => {
+      const { response, typed } = await resultOf(a.operation_id);
+      return { operation_type: response.operation_type, status: response.status, results: typed?.result ?? response.results, ...(typed ? { shown: flattenSections(presentResult(typed)) } : {}) };
+    },
+  );
+
+  tool('get_significance', 'The significance block of a finished backtest (is the return distinguishable from random entries?), with the verdict in words.', operationIdParams, async (a) => {
+    const { response, typed } = await resultOf(a.operation_id);
+    if (!typed || typed.type !== 'backtesting') throw new GuardError(`${a.operation_id} is a ${response.operation_type} operation; significance belongs to backtests`);
+    const r = typed.result;
+    return {
+      significance: r.significance,
+      verdict: significanceVerdict(r.significance, r.null_reasons.significance),
+      sharpe_ci95: r.sharpe_ci95,
+      null_reasons: r.null_reasons,
+      shown: flattenSections(presentResult(typed).filter((s) => s.id === 'significance')),
+    };
   });
 
   tool(

@@ -49,3 +49,4 @@ export function parseOperationResult(type: string, raw: unknown): TypedResult | 
 }
 
 export * from './present';
+export * from './ktrdr';

@@ -209,3 +209,21 @@ export function presentResult(t: TypedResult): ResultSection[] {
 export function cellText(c: MetricCell): string {
   return c.reason ? `${c.text} (${c.reason})` : c.text;
 }
+
+/** One line per shown value, for readers that hand over data rather than tables (the MCP server). */
+export interface FlatMetric {
+  section: string;
+  column: string | null;
+  key: string;
+  label: string;
+  unit: MetricUnit;
+  value: unknown;
+  text: string;
+  reason: string | null;
+}
+
+export function flattenSections(sections: readonly ResultSection[]): FlatMetric[] {
+  return sections.flatMap((s) =>
+    s.rows.flatMap((r) => r.cells.map((c, i) => ({ section: s.title, column: s.columns[i] ?? null, key: r.key, label: r.label, unit: r.unit, value: c.value, text: c.text, reason: c.reason }))),
+  );
+}
