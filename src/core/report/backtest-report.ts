@@ -5,8 +5,8 @@
 // the same labels, units, precision and null reasons as the app, the CLI and the MCP server.
 import { downsampleIndices } from '../backtest/downsample';
 import { escapeHtml as e } from '../../common/escape';
-import { exitReasons, monthlyReturns, tradeReturn, yearlyFromMonthly } from '../../common/equity-stats';
-import { histogram, lineChart, scatter } from '../../common/svg-charts';
+import { lineChart } from '../../common/svg-charts';
+import { EXCURSION_NOTE, exitReasonsHtml, MONTHLY_RETURNS_NOTE, monthlyReturnsHtml, TRADE_RETURN_NOTE, tradeChartsHtml } from '../../common/trade-charts';
 import { formatMetric } from '../../shared/metrics-catalog';
 import type { BacktestEquityDoc, BacktestResult, BacktestTrade } from '../../shared/results/backtest';
 import { backtestCurrency, presentBacktest, type MetricCell, type ResultSection } from '../../shared/results/present';
@@ -84,53 +84,21 @@ function chartsSection(eq: BacktestReportInput['equity'], currency: string): str
 }
 
 function monthlySection(eq: BacktestReportInput['equity']): string {
-  const months = monthlyReturns(eq.time, eq.values, eq.initial_capital);
-  if (!months.length) return '';
-  const years = yearlyFromMonthly(months);
-  const byKey = new Map(months.map((m) => [`${m.year}-${m.month}`, m.return]));
-  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  let html = `<section><h2>Monthly returns</h2><table class="monthly"><thead><tr><th>Year</th>${names.map((n) => `<th>${n}</th>`).join('')}<th>Year</th></tr></thead><tbody>`;
-  for (const [y, total] of years) {
-    html += `<tr><th scope="row">${y}</th>`;
-    for (let m = 1; m <= 12; m++) {
-      const v = byKey.get(`${y}-${m}`);
-      html += v === undefined ? '<td></td>' : `<td class="num ${v > 0 ? 'pos' : v < 0 ? 'neg' : ''}">${e(pct(v, 1))}</td>`;
-    }
-    html += `<td class="num ${total > 0 ? 'pos' : total < 0 ? 'neg' : ''}"><strong>${e(pct(total, 1))}</strong></td></tr>`;
-  }
-  return html + '</tbody></table><p class="def">A month’s return is its last equity ÷ the previous month’s last equity − 1 (UTC months); the year column compounds them.</p></section>';
-}
-
-/** The trade-return histogram, MFE against MAE and the exit reasons: the same markup the app shows. */
-export function tradeChartsHtml(trades: readonly BacktestTrade[], currency: string): { histogram: string; excursions: string } {
-  const rets = trades.map(tradeReturn);
-  const mean = rets.length ? rets.reduce((a, b) => a + b, 0) / rets.length : 0;
-  return {
-    histogram: histogram({ values: rets, label: 'Histogram of trade returns', fmt: (v) => pct(v), marker: rets.length ? { value: mean, label: `mean ${pct(mean)}` } : undefined }),
-    excursions: scatter({
-      points: trades.map((t) => ({ x: t.max_adverse_excursion, y: t.max_favorable_excursion, win: t.net_pnl > 0 })),
-      label: 'MFE against MAE per trade',
-      xLabel: 'MAE',
-      yLabel: 'MFE',
-      fmt: (v) => formatMetric('net_pnl', v, { currency }),
-    }),
-  };
+  const table = monthlyReturnsHtml(eq.time, eq.values, eq.initial_capital);
+  return table ? `<section><h2>Monthly returns</h2>${table}<p class="def">${e(MONTHLY_RETURNS_NOTE)}</p></section>` : '';
 }
 
 function tradesSection(trades: readonly BacktestTrade[], currency: string): string {
   const charts = tradeChartsHtml(trades, currency);
-  const reasons = exitReasons(trades);
-  const reasonRows = reasons
-    .map((x) => `<tr><th scope="row">${e(x.reason.replace(/_/g, ' '))}</th><td class="num">${e(formatMetric('total_trades', x.trades))}</td><td class="num">${e(formatMetric('win_rate', x.winners / x.trades))}</td><td class="num">${e(formatMetric('net_pnl', x.net_pnl, { currency }))}</td></tr>`)
-    .join('');
+  const reasons = exitReasonsHtml(trades, currency);
   return (
     `<section><h2>Trades</h2><h3>Distribution of trade returns (${trades.length} ${trades.length === 1 ? 'trade' : 'trades'})</h3>` +
     charts.histogram +
-    '<p class="def">Trade return = net PnL ÷ entry notional (pnl_percent).</p>' +
+    `<p class="def">${e(TRADE_RETURN_NOTE)}</p>` +
     '<h3>Maximum favourable vs adverse excursion</h3>' +
     charts.excursions +
-    '<p class="def">Per trade: the worst (MAE, x) and best (MFE, y) unrealised PnL while it was open, from the bars’ lows and highs, in money. Green: winners, red: losers.</p>' +
-    (reasons.length ? `<h3>Exit reasons</h3><table class="metrics"><thead><tr><th>Reason</th><th>Trades</th><th>Winners</th><th>Net PnL</th></tr></thead><tbody>${reasonRows}</tbody></table>` : '') +
+    `<p class="def">${e(EXCURSION_NOTE)}</p>` +
+    (reasons ? `<h3>Exit reasons</h3>${reasons}` : '') +
     '</section>'
   );
 }

@@ -298,3 +298,17 @@ export const backtestEquityDocSchema = z.looseObject({
   position: z.array(z.number()).optional(),
 });
 export type BacktestEquityDoc = z.output<typeof backtestEquityDocSchema>;
+
+/** GET /backtests/{id}/equity_curve: ISO bar times, equity at each close, drawdown fractions. */
+export const equityCurveResponseSchema = z.object({
+  initial_capital: z.number(),
+  total_points: z.number().int(),
+  timestamps: z.array(isoTime),
+  values: z.array(z.number()),
+  drawdowns: z.array(z.number()),
+  positions: z.array(z.number()).nullable(),
+});
+export type EquityCurveResponse = z.output<typeof equityCurveResponseSchema>;
+
+/** GET /backtests/{id}/trades (JSON). */
+export const tradesResponseSchema = z.object({ total_count: z.number().int(), trades: z.array(backtestTradeSchema) });
