@@ -193,7 +193,7 @@ export function registerTrainCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { strategy?: string; json?: boolean }) => {
       const q = o.strategy ? `?strategy=${encodeURIComponent(o.strategy)}` : '';
-      const res = await ctx.client().get<{ models: Record<string, any>[] }>(`/models${q}`);
+      const res = await ctx.client().get<{ models: { model_path: string; symbols?: string[]; created_at: string | null; validation_accuracy?: number | null; test_accuracy?: number | null }[] }>(`/models${q}`);
       if (o.json) return printJson(res);
       if (!res.models.length) return void process.stdout.write('No trained models.\n');
       process.stdout.write(

@@ -17,7 +17,7 @@ import {
   strategyValidateBody,
   trainingStartBody,
 } from '../../shared/api-schemas';
-import { operationResultsResponseSchema, parseOperationResult, resultsPath } from '../../shared/results';
+import { operationEnvelopeSchema, operationListSchema, operationPath, operationResultsResponseSchema, parseOperationResult, resultsPath } from '../../shared/results';
 import { flattenSections, presentResult } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
 import { APP_VERSION } from '../../shared/version';
@@ -218,18 +218,18 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
 
   // ── following operations ──
   tool('get_operation', 'Status and progress of an operation (poll this; it never blocks).', operationIdParams, async (a) => {
-    const d = (await api.get<{ data: Record<string, any> }>(`/operations/${seg(a.operation_id)}`)).data;
+    const d = await operationOf(a.operation_id);
     return {
       operation_id: d.operation_id,
       operation_type: d.operation_type,
       status: d.status,
-      percentage: d.progress?.percentage,
-      current_step: d.progress?.current_step,
+      percentage: d.progress.percentage,
+      current_step: d.progress.current_step,
       started_at: d.started_at,
       completed_at: d.completed_at,
       error_message: d.error_message,
       warnings: d.warnings,
-      started_by: d.metadata?.started_by ?? null,
+      started_by: d.metadata.started_by ?? null,
       result_summary: d.result_summary,
     };
   });
@@ -242,13 +242,13 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
       const end = Date.now() + a.timeout_seconds * 1000;
       const token = extra._meta?.progressToken;
       for (;;) {
-        const d = (await api.get<{ data: Record<string, any> }>(`/operations/${seg(a.operation_id)}`)).data;
-        const pct = Number(d.progress?.percentage ?? 0);
+        const d = await operationOf(a.operation_id);
+        const pct = d.progress.percentage;
         if (token !== undefined)
-          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: pct, total: 100, message: d.progress?.current_step ?? d.status } }).catch(() => undefined);
+          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: pct, total: 100, message: d.progress.current_step ?? d.status } }).catch(() => undefined);
         const done = ['completed', 'failed', 'cancelled'].includes(d.status);
         if (done || Date.now() >= end || extra.signal.aborted)
-          return { operation_id: d.operation_id, status: d.status, percentage: pct, current_step: d.progress?.current_step, error_message: d.error_message, finished: done };
+          return { operation_id: d.operation_id, status: d.status, percentage: pct, current_step: d.progress.current_step, error_message: d.error_message, finished: done };
         await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, end - Date.now()))));
       }
     },
@@ -270,6 +270,9 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     const r = await api.delete<{ data: unknown }>(`/operations/${seg(a.operation_id)}`, { reason: a.reason ?? 'Cancelled by an agent (MCP)' });
     return r.data;
   });
+
+  /** One operation, read through the envelope schema (its result_summary in the contract form). */
+  const operationOf = async (id: string) => operationEnvelopeSchema.parse(await api.get<unknown>(operationPath(id))).data;
 
   /** The result in the contract form, parsed by its kind's schema (null values carry their reason in null_reasons). */
   const resultOf = async (id: string) => {
@@ -305,12 +308,10 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     'Operations, newest first; mine=true keeps those this session started.',
     operationsListQuery.omit({ active_only: true }).extend({ active_only: z.boolean().optional(), mine: z.boolean().default(false) }),
     async (a) => {
-      const r = await api.get<{ data: Record<string, any>[]; total_count: number }>(
-        `/operations${query({ status: a.status, operation_type: a.operation_type, limit: a.limit, offset: a.offset, active_only: a.active_only })}`,
-      );
+      const r = operationListSchema.parse(await api.get<unknown>(`/operations${query({ status: a.status, operation_type: a.operation_type, limit: a.limit, offset: a.offset, active_only: a.active_only })}`));
       const items = r.data
         .filter((o) => !a.mine || budget.owns(o.operation_id))
-        .map((o) => ({ operation_id: o.operation_id, operation_type: o.operation_type, status: o.status, percentage: o.progress_percentage ?? o.progress?.percentage, created_at: o.created_at, started_by: o.metadata?.started_by ?? null }));
+        .map((o) => ({ operation_id: o.operation_id, operation_type: o.operation_type, status: o.status, percentage: o.progress_percentage, created_at: o.created_at, started_by: o.metadata.started_by ?? null }));
       return { total_count: r.total_count, operations: items };
     },
   );

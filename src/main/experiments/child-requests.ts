@@ -1,5 +1,6 @@
 // Child operations of experiments, with exactly the params and metadata the REST routes give the
 // same jobs (POST /trainings/start, POST /backtests/start), so a child is an ordinary run.
+import type { TrainingResult } from '../../shared/results/training';
 import type { ChildRequest } from './types';
 
 export interface TrainingChild {
@@ -84,7 +85,8 @@ export function extractTraining(r: Record<string, any>) {
     val_accuracy: tm.best_val_accuracy ?? null,
     val_loss: tm.best_val_loss ?? null,
     test_accuracy: r.test_metrics?.test_accuracy ?? null,
-    beats_baseline: r.baseline?.beats_baseline ?? null,
+    // Read through the contract's type: a field that is not in the training result is a compile error.
+    beats_baseline: (r as Pick<TrainingResult, 'beats_baseline'>).beats_baseline ?? null,
   };
 }
 

@@ -67,6 +67,14 @@ void _sameShape;
 
 export const operationEnvelopeSchema = z.object({ success: z.literal(true), data: operationInfoSchema });
 
+/** One row of GET /operations (OperationSummary in src/shared/operations.ts). */
+export const operationSummarySchema = operationInfoSchema
+  .pick({ operation_id: true, operation_type: true, parent_id: true, status: true, created_at: true, started_at: true, completed_at: true, progress: true, metadata: true, error_message: true })
+  .extend({ progress_percentage: z.number(), current_step: z.string().nullable(), symbol: z.string().nullable(), duration_seconds: z.number().nullable() });
+
+/** GET /operations. */
+export const operationListSchema = z.object({ success: z.literal(true), data: z.array(operationSummarySchema), total_count: z.number().int(), active_count: z.number().int() });
+
 /** GET /operations/{id}/results: the result is left unparsed here (index.ts parses it by kind). */
 export const operationResultsResponseSchema = z.object({
   success: z.literal(true),

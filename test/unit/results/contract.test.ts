@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelRegistry } from '../../../src/infra/models/registry';
+import { extractTraining } from '../../../src/main/experiments/child-requests';
 import { METRICS } from '../../../src/shared/metrics-catalog';
 import {
   backtestMetricsSchema,
@@ -126,6 +127,12 @@ describe('a renamed result field fails the contract test (the type check fails t
 });
 
 describe('readers', () => {
+  it('experiments keep beats_baseline of a training child (it was always null: read from the wrong place)', () => {
+    expect(extractTraining(trainingResultFixture()).beats_baseline).toBe(false);
+    expect(extractTraining(trainingResultFixture({ beats_baseline: true })).beats_baseline).toBe(true);
+    expect(extractTraining(trainingResultFixture({ beats_baseline: null, null_reasons: { beats_baseline: 'no test split' } })).beats_baseline).toBeNull();
+  });
+
   it('refuse a version they do not know', () => {
     expect(() => parseBacktestResult({ ...bt.result, schema_version: 2 })).toThrow(/schema_version/);
   });

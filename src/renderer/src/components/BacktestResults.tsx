@@ -61,7 +61,7 @@ function useIndicatorOverlays(strategy: string | null, symbol: string | null, ti
         for (let i = 0; i < time.length; i++) index.set(Math.round(time[i]), i);
         const next: Record<string, (number | null)[]> = {};
         for (const [key, vals] of Object.entries(r.indicators ?? {})) {
-          const col: (number | null)[] = new Array(time.length).fill(null);
+          const col = new Array<number | null>(time.length).fill(null);
           (r.dates ?? []).forEach((d, k) => {
             const i = index.get(Math.round(toUnixSeconds(d)));
             if (i !== undefined) col[i] = vals[k] ?? null;
