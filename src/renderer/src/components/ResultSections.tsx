@@ -68,7 +68,7 @@ export function SectionTable({ section, testId, heading = true }: { section: Res
           })}
         </tbody>
       </table>
-      {section.note && <p className="note small">{section.note}</p>}
+      {section.note && <p className="muted small">{section.note}</p>}
     </div>
   );
 }
