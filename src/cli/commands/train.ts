@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
 import { describeBaseline, describeBaselineScores } from '../../shared/evaluation-text';
+import { formatMetric, metricLabel } from '../../shared/metrics-catalog';
 import type { OperationInfo } from '../../shared/operations';
 import { resultsPath } from '../../shared/results/envelope';
 import { presentTraining } from '../../shared/results/present';
@@ -32,14 +33,14 @@ export function strategyNameOf(fileOrName: string): string {
   return basename(fileOrName).replace(/\.(ya?ml)$/i, '');
 }
 
-const fmt = (v: unknown, digits = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '-');
-const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '-');
+/** A number from an epoch record as the metric catalogue writes it ("—" when absent). */
+const metric = (key: string, v: unknown) => formatMetric(key, typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** One line per epoch for --follow: epoch, losses, accuracies, time. */
+/** One line per epoch for --follow: epoch, losses, accuracies, time (units and precision of the catalogue). */
 export function epochLine(m: Record<string, unknown>): string | null {
   if (typeof m.epoch !== 'number') return null;
   const of = typeof m.total_epochs === 'number' ? `/${m.total_epochs}` : '';
-  return `Epoch ${m.epoch}${of}  loss ${fmt(m.train_loss)}  acc ${pct(m.train_accuracy)}  val_loss ${fmt(m.val_loss)}  val_acc ${pct(m.val_accuracy)}  (${fmt(m.duration, 2)} s)`;
+  return `Epoch ${m.epoch}${of}  loss ${metric('train_loss', m.train_loss)}  acc ${metric('train_accuracy', m.train_accuracy)}  val_loss ${metric('val_loss', m.val_loss)}  val_acc ${metric('val_accuracy', m.val_accuracy)}  (${metric('training_time', m.duration)})`;
 }
 
 /** The most epochs the run was allowed (the operation's metadata), or null. */
@@ -198,8 +199,8 @@ export function registerTrainCommands(program: Command, ctx: CliContext): void {
       if (!res.models.length) return void process.stdout.write('No trained models.\n');
       process.stdout.write(
         `${table(
-          ['MODEL', 'SYMBOLS', 'CREATED', 'VAL ACC', 'TEST ACC'],
-          res.models.map((m) => [m.model_path, (m.symbols ?? []).join(','), m.created_at, pct(m.validation_accuracy), pct(m.test_accuracy)]),
+          ['MODEL', 'SYMBOLS', 'CREATED', metricLabel('best_val_accuracy').toUpperCase(), metricLabel('test_accuracy').toUpperCase()],
+          res.models.map((m) => [m.model_path, (m.symbols ?? []).join(','), m.created_at, metric('best_val_accuracy', m.validation_accuracy), metric('test_accuracy', m.test_accuracy)]),
         )}\n`,
       );
     });
