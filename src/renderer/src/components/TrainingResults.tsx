@@ -30,9 +30,13 @@ export function TrainingResults({ op }: { op: OperationView }) {
       <h2>Results</h2>
       <ErrorNote error={error} />
       <Warnings operation={op.warnings} results={results?.warnings} testId="training-warnings" />
-      <p>
-        Model: <span className="mono" data-testid="model-path">{results?.model_path ?? '—'}</span>
-      </p>
+      {results ? (
+        <p>
+          Model: <span className="mono" data-testid="model-path">{results.model_path}</span>
+        </p>
+      ) : (
+        !error && <p className="empty">Loading results…</p>
+      )}
       {verdicts.length > 0 && (
         <div className={`banner ${results?.beats_baseline === true ? 'good' : 'warn'}`} data-testid="baseline-verdict">
           <strong>Against the best constant predictor</strong>
