@@ -255,7 +255,9 @@ function sweepResults(ctx: KindContext): Record<string, unknown> {
       completed.map((t) => ({ number: t.trial, params: t.params ?? {}, objective: t.objective! })),
       paths,
     ),
-    overfitting: overfitting(ctx, completed.map((t) => t.trial), best?.trial ?? null),
+    // Every trial that ran counts for the deflation (N = trials tried), also one whose objective is
+    // undefined (no trades on the holdout): it cannot be picked, but it was tried.
+    overfitting: overfitting(ctx, rows.filter((t) => t.status === 'completed').map((t) => t.trial), best?.trial ?? null),
   };
 }
 

@@ -7,7 +7,7 @@
 //      null with a reason when undefined (no trades); out_of_sample null when unknown.
 //   (none)  results written before the contract: upgraded on read by `upgradeLegacyBacktest`.
 import { z } from 'zod';
-import { everyNullExplained, maybeNumber, NOT_RECORDED, nullReasons, parseWith, validateProduced, type NullReasons } from './common';
+import { everyNullExplained, maybeNumber, NOT_RECORDED, nullReasons, parseWith, storedArtefacts, validateProduced, type NullReasons } from './common';
 
 export const BACKTEST_RESULT_VERSION = 1 as const;
 
@@ -159,6 +159,7 @@ export const backtestResultSchema = z
     inference: z.enum(['fused-js', 'tfjs']).optional(),
     inference_backend: z.string().optional(),
     artifacts: z.object({ trades: z.string(), equity_curve: z.string() }).nullable(),
+    artefacts: storedArtefacts,
     null_reasons: nullReasons,
   })
   .superRefine(everyNullExplained);

@@ -47,6 +47,12 @@ export function everyNullExplained(o: Record<string, unknown> & { null_reasons?:
   }
 }
 
+/**
+ * Files a scale-out worker sent back with a result, verified and stored by the server
+ * (src/main/scaleout/artefacts.ts): added to the result on import, absent in embedded mode.
+ */
+export const storedArtefacts = z.array(z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().min(0) })).optional();
+
 /** "not recorded by the version that ran this": the reason for a field an older result lacks. */
 export const NOT_RECORDED = 'not recorded by the version that made this result';
 

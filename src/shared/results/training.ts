@@ -6,7 +6,7 @@
 //      empty; test_metrics null with a reason when there is no test split.
 //   (none)  results written before the contract: upgraded on read.
 import { z } from 'zod';
-import { everyNullExplained, maybeNumber, NOT_RECORDED, nullReasons, parseWith, validateProduced, type NullReasons } from './common';
+import { everyNullExplained, maybeNumber, NOT_RECORDED, nullReasons, parseWith, storedArtefacts, validateProduced, type NullReasons } from './common';
 
 export const TRAINING_RESULT_VERSION = 1 as const;
 
@@ -99,6 +99,7 @@ export const trainingResultSchema = z
     session_info: z.looseObject({}),
     resource_usage: z.looseObject({}),
     warnings: z.array(z.string()),
+    artefacts: storedArtefacts,
     null_reasons: nullReasons,
   })
   .superRefine(everyNullExplained);
