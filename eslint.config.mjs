@@ -1,6 +1,42 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Files that produce or read operation results (the no-`any` rule below applies to them). */
+export const RESULT_READERS = [
+  'src/shared/results/**/*.ts',
+  'src/shared/metrics-catalog.ts',
+  'src/shared/significance.ts',
+  'src/shared/evaluation-text.ts',
+  'src/common/**/*.ts',
+  'src/core/report/**/*.ts',
+  'src/worker/jobs/backtest.ts',
+  'src/worker/jobs/training.ts',
+  'src/main/api/routes/operations.ts',
+  'src/main/api/routes/backtests.ts',
+  'src/main/api/routes/backtest-report.ts',
+  'src/cli/format.ts',
+  'src/cli/commands/backtest.ts',
+  'src/cli/commands/train.ts',
+  'src/cli/commands/operations.ts',
+  'src/cli/mcp/server.ts',
+  'src/renderer/src/hooks/useResults.ts',
+  'src/renderer/src/lib/shapes.ts',
+  'src/renderer/src/lib/format.ts',
+  'src/renderer/src/lib/backtest.ts',
+  'src/renderer/src/lib/backtest-evaluation.ts',
+  'src/renderer/src/lib/training-results.ts',
+  'src/renderer/src/lib/compare.ts',
+  'src/renderer/src/components/BacktestResults.tsx',
+  'src/renderer/src/components/TrainingResults.tsx',
+  'src/renderer/src/components/RunComparison.tsx',
+  'src/renderer/src/components/ResultSections.tsx',
+  'src/renderer/src/components/TradeAnalysis.tsx',
+  'src/renderer/src/components/SignificanceNote.tsx',
+  'src/renderer/src/components/TradesTable.tsx',
+  'src/renderer/src/components/KeyValueTable.tsx',
+  'src/renderer/src/components/tearsheet-slot.tsx',
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-output/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -12,6 +48,21 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  // Result readers and producers (issue 23): no `any`, and nothing untyped flowing through them. A
+  // result is read through its zod schema (src/shared/results), never as a loose record. Type-aware,
+  // so it is limited to these files.
+  {
+    files: RESULT_READERS,
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unsafe-assignment': 'error',
+      '@typescript-eslint/no-unsafe-member-access': 'error',
+      '@typescript-eslint/no-unsafe-call': 'error',
+      '@typescript-eslint/no-unsafe-return': 'error',
+      '@typescript-eslint/no-unsafe-argument': 'error',
     },
   },
 );

@@ -73,7 +73,7 @@ export async function benchSignificance(n = 25_000, repeats = 3): Promise<Signif
     bootstrapSharpeCI(barReturns(result.equity.values), metrics.bars_per_year, { seed: k, resamples: BOOTSTRAP_RESAMPLES });
     const t3 = performance.now();
     trades = result.trades.length;
-    block = out.sharpe_ci_method.mean_block_length;
+    block = out.sharpe_ci_method?.mean_block_length ?? NaN;
     best = { loop: Math.min(best.loop, l1 - l0), backtest: Math.min(best.backtest, t1 - t0), total: Math.min(best.total, t2 - t1), boot: Math.min(best.boot, t3 - t2), cpu: Math.min(best.cpu, (c2.user + c2.system) / 1000) };
   }
   // Each random run timed on its own (the job's code path, one run per step).

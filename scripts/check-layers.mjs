@@ -8,14 +8,18 @@ const SRC = join(ROOT, 'src');
 // layer → layers it may import (besides itself)
 const ALLOWED = {
   shared: [],
-  core: ['shared'],
+  // Pure logic that core and the renderer both need (binary search, membership functions, equity
+  // statistics, the report's charts): VS Code's `common`. Above shared (it may use the contracts and
+  // the metric catalogue), below everything else.
+  common: ['shared'],
+  core: ['common', 'shared'],
   // Node-side I/O that both processes need (bar files, model artifacts, strategy files).
-  infra: ['core', 'shared'],
-  worker: ['infra', 'core', 'shared'],
-  main: ['infra', 'core', 'shared'],
-  cli: ['shared'],
+  infra: ['core', 'common', 'shared'],
+  worker: ['infra', 'core', 'common', 'shared'],
+  main: ['infra', 'core', 'common', 'shared'],
+  cli: ['common', 'shared'],
   preload: ['shared'],
-  renderer: ['shared'],
+  renderer: ['common', 'shared'],
 };
 // The CLI hosts `ktrdr serve`, which starts the main process, and `ktrdr worker`, which runs a
 // scale-out worker (main/scaleout): those entries may reach into main.
@@ -24,7 +28,7 @@ const EXCEPTIONS = [
   { from: 'cli/commands/worker.ts', to: 'main' },
 ];
 // Modules that must stay free of I/O and platform APIs.
-const PURE_LAYERS = new Set(['core', 'shared']);
+const PURE_LAYERS = new Set(['common', 'core', 'shared']);
 const IMPURE = /^(node:)?(fs|fs\/promises|child_process|net|http|https|os|worker_threads|cluster|dgram|electron|better-sqlite3|fastify)$/;
 
 function walk(dir, out = []) {
@@ -61,4 +65,4 @@ if (problems.length) {
   console.error(`Layer check failed (${problems.length}):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
-console.log('Layer check passed: imports point down only (renderer/preload/cli → shared; main, worker → infra → core → shared).');
+console.log('Layer check passed: imports point down only (renderer/preload/cli → common, shared; main, worker → infra → core → common, shared).');

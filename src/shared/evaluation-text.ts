@@ -1,4 +1,6 @@
 // Plain-words verdicts shared by the worker (warnings), the CLI and the UI, so all three say the same.
+// Numbers are written by the metric catalogue (one precision everywhere).
+import { formatMetric } from './metrics-catalog';
 
 export interface BaselineLike {
   best_constant_class: string;
@@ -8,12 +10,12 @@ export interface BaselineLike {
   beats: boolean;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const pct = (x: number) => formatMetric('model_accuracy', x);
 
+/** "p = 0.338", "p < 0.001". */
 export function formatP(p: number): string {
-  if (!Number.isFinite(p)) return 'p = ?';
-  if (p < 0.001) return 'p < 0.001';
-  return `p = ${p.toFixed(p < 0.1 ? 3 : 2)}`;
+  const text = formatMetric('p_value', p);
+  return text.startsWith('<') ? `p ${text}` : `p = ${text}`;
 }
 
 /** "test: 47.0 % vs always-SELL 69.8 % → worse than a constant (p = 0.93)". */
@@ -37,7 +39,8 @@ export function describeBaselineScores(b: object): string | null {
   if (ba === null || f1 === null) return null;
   const cba = n('best_constant_balanced_accuracy');
   const cf1 = n('best_constant_macro_f1');
-  return `balanced accuracy ${pct(ba)}${cba !== null ? ` (constant ${pct(cba)})` : ''} · macro-F1 ${f1.toFixed(3)}${cf1 !== null ? ` (constant ${cf1.toFixed(3)})` : ''}`;
+  const f = (v: number) => formatMetric('macro_f1', v);
+  return `balanced accuracy ${pct(ba)}${cba !== null ? ` (constant ${pct(cba)})` : ''} · macro-F1 ${f(f1)}${cf1 !== null ? ` (constant ${f(cf1)})` : ''}`;
 }
 
 export function isBaselineLike(v: unknown): v is BaselineLike {

@@ -1,15 +1,17 @@
-// The one catalogue of metric keys the product shows: label, unit, one-line definition and direction.
-// UI tables, tooltips, CLI tables, the HTML report and MCP resources read it; `formatMetric` is the
-// only place a metric value becomes text (fractions → percent, currency, hours, bars, p-values).
+// The one catalogue of metric keys the product shows: label, unit, precision, one-line definition,
+// direction and (for money) that the amount is in the account currency. UI tables, tooltips, CLI
+// tables, the HTML report and the MCP server read it; `formatMetric` is the only place a metric value
+// becomes text (fractions → percent, money with its currency, hours, bars, p-values). A key that is
+// not here is an error (UnknownMetricError), never a guessed entry: add it here first.
 //
 // Units:
 //   fraction  a share stored as a fraction (0.0841 shown as 8.41%)
 //   percent   a number already in percent (8.41 shown as 8.41 %)
-//   currency  account money (2 decimals, thousands separators, optional currency code)
+//   currency  account money (2 decimals, thousands separators, the result's currency code)
 //   ratio     unitless ratio (Sharpe, profit factor…), 2 decimals
 //   count     whole number
 //   bars, hours, seconds, epochs  durations / counts in that unit
-//   p_value   a probability (4 decimals, "< 0.0001" below)
+//   p_value   a probability (3 decimals, "< 0.001" below)
 //   loss      a loss value (4 decimals)
 //   boolean   yes / no
 //   interval  a [low, high] pair of the inner unit (`intervalOf`)
@@ -50,6 +52,7 @@ const defs: MetricDef[] = [
   { key: 'recovery_factor', label: 'Recovery factor', unit: 'ratio', group: 'performance', higherIsBetter: true, definition: 'Total return ÷ maximum drawdown (money).' },
   { key: 'final_equity', label: 'Final equity', unit: 'currency', group: 'performance', definition: 'Cash plus open position value at the last bar close.' },
   { key: 'exposure', label: 'Time in market', unit: 'fraction', group: 'performance', definition: 'Share of bars with an open position.' },
+  { key: 'capital_invested', label: 'Avg equity invested', unit: 'fraction', group: 'benchmark', definition: 'Mean over bars of |position value| ÷ equity: the share of equity at work (what the exposure-matched benchmark matches).' },
   { key: 'bars', label: 'Bars', unit: 'count', group: 'data', definition: 'Bars in the tested range (after indicator warm-up).' },
   { key: 'bars_per_year', label: 'Bars per year', unit: 'number', digits: 0, group: 'data', definition: 'Bar count ÷ years spanned: the annualisation factor used for Sharpe, Sortino and volatility.' },
   { key: 'years', label: 'Years', unit: 'number', digits: 2, group: 'data', definition: 'Time from the first bar open to the last bar close, in years.' },
@@ -58,13 +61,12 @@ const defs: MetricDef[] = [
   { key: 'winning_trades', label: 'Winning trades', unit: 'count', group: 'trades', definition: 'Trades with a positive net PnL.' },
   { key: 'losing_trades', label: 'Losing trades', unit: 'count', group: 'trades', definition: 'Trades with a negative net PnL.' },
   { key: 'win_rate', label: 'Win rate', unit: 'fraction', group: 'trades', higherIsBetter: true, definition: 'Winning trades ÷ all trades.' },
-  { key: 'profit_factor', label: 'Profit factor', unit: 'ratio', group: 'trades', higherIsBetter: true, definition: 'Sum of winning trades’ PnL ÷ |sum of losing trades’ PnL| (999,999 when nothing lost).' },
+  { key: 'profit_factor', label: 'Profit factor', unit: 'ratio', group: 'trades', higherIsBetter: true, definition: 'Sum of winning trades’ PnL ÷ |sum of losing trades’ PnL|; undefined (—) when no trade lost.' },
   { key: 'avg_win', label: 'Average win', unit: 'currency', group: 'trades', higherIsBetter: true, definition: 'Mean net PnL of the winning trades.' },
   { key: 'avg_loss', label: 'Average loss', unit: 'currency', group: 'trades', higherIsBetter: true, definition: 'Mean net PnL of the losing trades (negative).' },
   { key: 'largest_win', label: 'Largest win', unit: 'currency', group: 'trades', definition: 'Best single trade’s net PnL.' },
   { key: 'largest_loss', label: 'Largest loss', unit: 'currency', group: 'trades', definition: 'Worst single trade’s net PnL.' },
   { key: 'avg_holding_period_hours', label: 'Average holding time', unit: 'hours', group: 'trades', definition: 'Mean time a trade stays open, in hours.' },
-  { key: 'avg_holding_period', label: 'Average holding time', unit: 'hours', group: 'trades', aliasOf: 'avg_holding_period_hours', definition: 'KTRDR’s name for the mean holding time in hours.' },
   { key: 'avg_holding_period_bars', label: 'Average holding (bars)', unit: 'bars', digits: 1, group: 'trades', definition: 'Mean number of bars a trade stays open.' },
   { key: 'avg_win_holding_period', label: 'Average holding, winners', unit: 'hours', group: 'trades', definition: 'Mean holding time of the winning trades, in hours.' },
   { key: 'avg_loss_holding_period', label: 'Average holding, losers', unit: 'hours', group: 'trades', definition: 'Mean holding time of the losing trades, in hours.' },
@@ -77,6 +79,8 @@ const defs: MetricDef[] = [
   { key: 'net_pnl', label: 'Net PnL', unit: 'currency', group: 'costs', higherIsBetter: true, definition: 'Gross PnL minus commission, spread and slippage.' },
   { key: 'total_commission', label: 'Total commission', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'Sum of commissions over all trades.' },
   { key: 'total_slippage', label: 'Total slippage', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'Sum of slippage costs over all trades.' },
+  { key: 'total_spread_cost', label: 'Total spread cost', unit: 'currency', group: 'costs', higherIsBetter: false, definition: 'Sum over all trades of the half-spread paid on entry and on exit.' },
+  { key: 'quantity', label: 'Units held', unit: 'number', digits: 4, group: 'benchmark', definition: 'Units the benchmark bought at the first close and sold at the last.' },
   // ── backtest settings ──
   { key: 'initial_capital', label: 'Initial capital', unit: 'currency', group: 'settings', definition: 'Cash at the start of the backtest.' },
   { key: 'position_size', label: 'Position size', unit: 'fraction', group: 'settings', definition: 'Share of available cash committed per position.' },
@@ -90,7 +94,9 @@ const defs: MetricDef[] = [
   { key: 'random_return_p5', label: 'Random return, 5th pct', unit: 'fraction', group: 'significance', definition: '5th percentile of the random-entry runs’ total return.' },
   { key: 'random_return_p50', label: 'Random return, median', unit: 'fraction', group: 'significance', definition: 'Median of the random-entry runs’ total return.' },
   { key: 'random_return_p95', label: 'Random return, 95th pct', unit: 'fraction', group: 'significance', definition: '95th percentile of the random-entry runs’ total return.' },
-  { key: 'sharpe_ci95', label: 'Sharpe 95 % interval', unit: 'interval', intervalOf: 'ratio', group: 'significance', definition: '95 % confidence interval of the Sharpe ratio.' },
+  { key: 'random_runs', label: 'Random-entry runs', unit: 'count', group: 'significance', definition: 'Random-entry strategies run with the same trade count, holding times, long/short mix, sizing and costs.' },
+  { key: 'random_min_trades', label: 'Fewest random trades', unit: 'count', group: 'significance', definition: 'Fewest trades a random-entry run made (below the strategy’s only when an entry was refused near ruin).' },
+  { key: 'sharpe_ci95', label: 'Sharpe 95 % interval', unit: 'interval', intervalOf: 'ratio', group: 'significance', definition: '95 % stationary-bootstrap percentile interval of the Sharpe ratio (block length by Politis–White).' },
   { key: 'deflated_sharpe_ratio', label: 'Deflated Sharpe ratio', unit: 'fraction', group: 'significance', higherIsBetter: true, definition: 'Probability that the true Sharpe is above 0 after correcting for the number of trials, skew and kurtosis (Bailey & López de Prado).' },
   { key: 'p_value', label: 'p-value', unit: 'p_value', group: 'significance', higherIsBetter: false, definition: 'Probability of a result at least this good by chance under the null hypothesis.' },
   // ── robustness (walk-forward, sweeps) ──
@@ -99,6 +105,7 @@ const defs: MetricDef[] = [
   { key: 'degradation_ratio', label: 'Degradation ratio', unit: 'ratio', group: 'robustness', higherIsBetter: true, definition: 'Out-of-sample performance ÷ in-sample performance (1 = no decay).' },
   { key: 'profitable_fold_share', label: 'Profitable folds', unit: 'fraction', group: 'robustness', higherIsBetter: true, definition: 'Share of walk-forward folds with a positive out-of-sample return.' },
   { key: 'out_of_sample', label: 'Out of sample', unit: 'boolean', group: 'data', definition: 'Whether the backtest range lies entirely after the model’s training data.' },
+  { key: 'warmup_bars', label: 'Warm-up bars', unit: 'count', group: 'data', definition: 'Bars before the tested range that only fed the indicators.' },
   { key: 'in_sample_bars', label: 'In-sample bars', unit: 'count', group: 'data', higherIsBetter: false, definition: 'Bars of the backtest range the model saw in training (0 for a clean test).' },
   // ── training (src/worker/training/pipeline.ts) ──
   { key: 'epochs_trained', label: 'Epochs trained', unit: 'epochs', group: 'training', definition: 'Epochs run before the end or early stopping.' },
@@ -133,10 +140,13 @@ const defs: MetricDef[] = [
   { key: 'samples', label: 'Test rows', unit: 'count', group: 'test', definition: 'Rows in the test split.' },
   // ── baseline (does the model beat a constant answer?) ──
   { key: 'best_constant_accuracy', label: 'Constant-answer accuracy', unit: 'fraction', group: 'baseline', definition: 'Accuracy of always answering the training split’s most common class.' },
+  { key: 'best_constant_balanced_accuracy', label: 'Constant-answer balanced accuracy', unit: 'fraction', group: 'baseline', definition: 'Balanced accuracy of the best constant answer on the same split (1 ÷ classes present).' },
+  { key: 'best_constant_macro_f1', label: 'Constant-answer F1 (macro)', unit: 'fraction', group: 'baseline', definition: 'Macro-F1 of the best constant answer on the same split.' },
+  { key: 'best_constant_class', label: 'Best constant answer', unit: 'text', group: 'baseline', definition: 'The class that, answered for every sample of the split, scores best there.' },
   { key: 'majority_accuracy', label: 'Majority-class accuracy', unit: 'fraction', group: 'baseline', definition: 'Accuracy of always answering the training split’s most common class.' },
   { key: 'split_majority_accuracy', label: 'Split majority share', unit: 'fraction', group: 'baseline', definition: 'Share of the evaluated split’s most common label (the best constant answer in hindsight).' },
   { key: 'model_accuracy', label: 'Model accuracy', unit: 'fraction', group: 'baseline', higherIsBetter: true, definition: 'The saved model’s accuracy on the same split as the baseline.' },
-  { key: 'beats_baseline', label: 'Beats the baseline', unit: 'boolean', group: 'baseline', definition: 'The model’s accuracy is above the constant answer’s.' },
+  { key: 'beats_baseline', label: 'Beats the baseline', unit: 'boolean', group: 'baseline', definition: 'The model is more accurate than the best constant answer on the same split and the one-sided McNemar test gives p < 0.05.' },
   { key: 'majority_class', label: 'Majority class', unit: 'text', group: 'baseline', definition: 'The training split’s most common label.' },
   { key: 'split_majority_class', label: 'Split majority class', unit: 'text', group: 'baseline', definition: 'The evaluated split’s most common label.' },
   { key: 'split', label: 'Split', unit: 'text', group: 'baseline', definition: 'Which split the baseline comparison uses.' },
@@ -147,42 +157,42 @@ const defs: MetricDef[] = [
 
 export const METRICS: Readonly<Record<string, MetricDef>> = Object.freeze(Object.fromEntries(defs.map((d) => [d.key, d])));
 
-const DEFAULT_DIGITS: Partial<Record<MetricUnit, number>> = { fraction: 2, percent: 2, currency: 2, ratio: 2, hours: 1, seconds: 1, bars: 1, loss: 4, number: 4 };
+const DEFAULT_DIGITS: Partial<Record<MetricUnit, number>> = { fraction: 2, percent: 2, currency: 2, ratio: 2, hours: 1, seconds: 1, bars: 1, loss: 4, number: 4, p_value: 3 };
 
 /** The last part of a dotted path ("benchmark.total_return" → "total_return"). */
 function leaf(key: string): string {
   return key.slice(key.lastIndexOf('.') + 1);
 }
 
-/** A key not in the catalogue still gets a sensible unit from its name. */
-function guess(key: string): MetricDef {
-  const k = leaf(key);
-  const unit: MetricUnit = /(accuracy|precision|recall|f1|_rate|_share|percentile)/.test(k)
-    ? 'fraction'
-    : /(_pnl|_cost|equity|capital)$/.test(k)
-      ? 'currency'
-      : /_ratio$/.test(k)
-        ? 'ratio'
-        : /(_count|_trades|^n_|_bars$)/.test(k)
-          ? 'count'
-          : /_hours$/.test(k)
-            ? 'hours'
-            : /^p_value/.test(k)
-              ? 'p_value'
-              : /_loss$/.test(k)
-                ? 'loss'
-                : 'number';
-  const label = k.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-  return { key: k, label, unit, group: 'performance', definition: '' };
+/** A key the catalogue does not have: add an entry (label, unit, definition) instead of guessing. */
+export class UnknownMetricError extends Error {
+  constructor(readonly key: string) {
+    super(`Metric '${key}' is not in the metric catalogue (src/shared/metrics-catalog.ts): add its label, unit and definition there`);
+    this.name = 'UnknownMetricError';
+  }
 }
 
-/** The catalogue entry for a key (dotted paths use their last part); unknown keys get a guessed entry. */
+/** The catalogue entry for a key (dotted paths use their last part), or null. */
+export function findMetric(key: string): MetricDef | null {
+  return METRICS[key] ?? METRICS[leaf(key)] ?? null;
+}
+
+/** The catalogue entry for a key (dotted paths use their last part); an unknown key throws UnknownMetricError. */
 export function metricDef(key: string): MetricDef {
-  return METRICS[key] ?? METRICS[leaf(key)] ?? guess(key);
+  const d = findMetric(key);
+  if (!d) throw new UnknownMetricError(key);
+  return d;
 }
 
 export function isKnownMetric(key: string): boolean {
-  return key in METRICS || leaf(key) in METRICS;
+  return findMetric(key) !== null;
+}
+
+/** Decimals a metric is shown with (its own, else its unit's default). */
+export function metricPrecision(key: string): number {
+  const d = metricDef(key);
+  const unit = d.unit === 'interval' ? (d.intervalOf ?? 'number') : d.unit;
+  return d.digits ?? DEFAULT_DIGITS[unit] ?? 0;
 }
 
 /** "Total return %" and, for "benchmark.x", "Buy & hold: x's label". */
@@ -226,7 +236,7 @@ function formatUnit(unit: MetricUnit, v: number, digits: number | undefined, opt
     case 'currency':
       return money(v, d, opts.currency);
     case 'ratio':
-      return Math.abs(v) >= 999_999 ? '∞' : fixed(v, d);
+      return fixed(v, d);
     case 'count':
     case 'epochs':
       return Math.round(v).toLocaleString('en-US');
@@ -236,8 +246,10 @@ function formatUnit(unit: MetricUnit, v: number, digits: number | undefined, opt
       return `${fixed(v, d)} h`;
     case 'seconds':
       return `${fixed(v, d)} s`;
-    case 'p_value':
-      return v > 0 && v < 0.0001 ? '< 0.0001' : fixed(v, 4);
+    case 'p_value': {
+      const floor = 10 ** -d;
+      return v > 0 && v < floor ? `< ${fixed(floor, d)}` : fixed(v, d);
+    }
     case 'boolean':
       return v ? 'yes' : 'no';
     default:
@@ -245,7 +257,10 @@ function formatUnit(unit: MetricUnit, v: number, digits: number | undefined, opt
   }
 }
 
-/** The one way a metric value becomes text. Null/undefined/NaN → "—"; ±∞ → "∞"/"−∞". */
+/**
+ * The one way a metric value becomes text. Null/undefined → "—" (the reader shows the reason beside
+ * it, from the result's null_reasons); NaN/±∞ never reach a result and are shown as "—" / "∞".
+ */
 export function formatMetric(key: string, value: unknown, opts: FormatOptions = {}): string {
   const def = metricDef(key);
   if (value === null || value === undefined) return '—';

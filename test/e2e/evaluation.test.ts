@@ -47,7 +47,7 @@ describe.skipIf(!!skipReason)('honest evaluation in the UI (browser)', () => {
     await page.getByTestId('recent-training').selectOption({ value: trainingId });
     const verdict = page.getByTestId('baseline-verdict');
     await verdict.waitFor({ timeout: 15_000 });
-    expect(await verdict.textContent()).toMatch(/test: \d+\.\d % vs always-(BUY|HOLD|SELL) \d+\.\d % → .*\(p [=<] /);
+    expect(await verdict.textContent()).toMatch(/test: \d+\.\d\d% vs always-(BUY|HOLD|SELL) \d+\.\d\d% → .*\(p [=<] /);
     await screenshot(page, 'training-baseline-verdict');
   });
 
@@ -61,12 +61,21 @@ describe.skipIf(!!skipReason)('honest evaluation in the UI (browser)', () => {
     expect(await banner.textContent()).toMatch(/In-sample backtest\. \d+ of \d+ bars lie inside the model's training data \(2010-\d\d-\d\d \.\. 2019-12-\d\d\)/);
     const heads = await page.locator('[data-testid="bt-benchmarks"] thead th').allTextContents();
     expect(heads).toEqual(['', 'Strategy', 'Buy & hold', 'B&H at same exposure']);
-    const exposure = await page.locator('[data-testid="bt-benchmarks"] tr[data-key="exposure"] td').allTextContents();
-    expect(exposure[1]).toBe('100.00 %');
+    const exposure = await page.locator('[data-testid="bt-benchmarks"] tr[data-key="capital_invested"] td').allTextContents();
+    expect(exposure[1]).toBe('100.00%');
     // The strategy's average equity invested is what the third column matches.
     expect(exposure[0]).toBe(exposure[2]);
     const costs = await page.getByTestId('bt-costs').textContent();
-    expect(costs).toMatch(/Gross PnL \(before costs\).*Commission.*Spread.*Slippage.*Net PnL/);
+    expect(costs).toMatch(/Gross PnL.*USD.*Commission.*Spread cost.*Slippage cost.*Net PnL/);
+    // Definitions are reachable by keyboard: the label is a button; Enter opens it, Escape closes it.
+    const term = page.getByTestId('bt-costs').getByTestId('metric-term-net_pnl');
+    await term.focus();
+    await page.keyboard.press('Enter');
+    expect(await page.getByTestId('metric-definition-net_pnl').textContent()).toMatch(/Gross PnL minus commission/);
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('metric-definition-net_pnl').count()).toBe(0);
+    // The report's trade analysis is in the app too.
+    for (const t of ['bt-monthly-returns', 'bt-return-histogram', 'bt-excursions', 'bt-exit-reasons']) await page.getByTestId(t).waitFor({ timeout: 15_000 });
     expect(await page.locator('h3', { hasText: 'Costs (USD, fx:EURUSD)' }).count()).toBe(1);
     await screenshot(page, 'backtest-in-sample-costs');
   });

@@ -220,12 +220,13 @@ describe.skipIf(!!skipReason)('user flows (browser)', () => {
     expect(await barIsFull(page, 'live-progress')).toBe(true);
     expect((await legendOf(page, 'final-equity-chart')).text).toContain('equity');
     expect((await legendOf(page, 'drawdown-chart')).text).toMatch(/drawdown from peak:?\s*-?\d+\.\d\d%/);
-    // Metrics: money with 2 decimals and separators, fractions as %, ratios with 2 decimals.
+    // Metrics: money with 2 decimals, separators and its currency, fractions as %, ratios with 2
+    // decimals; an undefined value is "—" followed by its reason, never a placeholder.
     const metric = async (key: string) => (await page.locator(`[data-testid="bt-metrics"] tr[data-key="${key}"] td`).textContent()) ?? '';
     await page.locator('[data-testid="bt-metrics"] tr[data-key="total_return"]').waitFor();
-    for (const k of ['total_return', 'max_drawdown', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss']) expect(await metric(k), k).toMatch(/^-?\d{1,3}(,\d{3})*\.\d\d$/);
-    for (const k of ['total_return_pct', 'win_rate', 'max_drawdown_pct', 'volatility', 'annualized_return']) expect(await metric(k), k).toMatch(/^-?\d+\.\d\d%$/);
-    for (const k of ['sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'profit_factor']) expect(await metric(k), k).toMatch(/^(-?\d+\.\d\d|∞)$/);
+    for (const k of ['total_return', 'max_drawdown', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss']) expect(await metric(k), k).toMatch(/^(-?\d{1,3}(,\d{3})*\.\d\d [A-Z]{3}|—.+)$/);
+    for (const k of ['total_return_pct', 'win_rate', 'max_drawdown_pct', 'volatility', 'annualized_return']) expect(await metric(k), k).toMatch(/^(-?\d+\.\d\d%|—.+)$/);
+    for (const k of ['sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'profit_factor']) expect(await metric(k), k).toMatch(/^(-?\d+\.\d\d|—.+)$/);
     // Sortable headers are buttons.
     expect(await page.getByTestId('trades-sort-pnl').getByRole('button', { name: /PnL/ }).count()).toBe(1);
     await screenshot(page, 'backtest-results');

@@ -82,6 +82,9 @@ describe.skipIf(!!skipReason)('backtest report and exports (browser)', () => {
     const report = await grab('report');
     expect(report.name).toBe(`${id}_report.html`);
     expect(report.text).toMatch(/^<!DOCTYPE html>/);
+    const metrics = await grab('metrics');
+    expect(metrics.name).toBe(`${id}_report.csv`);
+    expect(metrics.text.split('\r\n')[0]).toBe('section,column,key,label,value,text,unit,currency,null_reason');
     const trades = await grab('trades');
     expect(trades.name).toBe(`${id}_trades.csv`);
     expect(trades.text.split('\r\n')[0]).toMatch(/^trade_id,symbol,side,/);

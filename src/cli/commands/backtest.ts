@@ -1,9 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { describeSignificance } from '../../shared/significance';
+import { significanceVerdict } from '../../shared/significance';
 import type { OperationInfo } from '../../shared/operations';
+import { parseBacktestResult, type BacktestResult } from '../../shared/results/backtest';
+import { resultsPath } from '../../shared/results/envelope';
+import { presentBacktest } from '../../shared/results/present';
 import { followOperation } from '../follow';
-import { printJson, table } from '../format';
+import { printJson, sectionsText } from '../format';
 import type { CliContext } from '../index';
 
 interface StartOptions extends CostFlags {
@@ -26,63 +29,25 @@ interface StartResponse {
   warnings?: string[];
 }
 
-const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(2)}%` : '-');
-const fixed = (x: unknown, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '-');
-const money = (x: unknown) => (typeof x === 'number' ? x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : '-');
-
-/** The key metrics of a finished backtest: strategy vs buy & hold (fully invested, and at the strategy's exposure). */
-export function summaryTable(results: Record<string, any>): string {
-  const m = results.metrics ?? {};
-  const b = results.benchmark ?? {};
-  const e = b.exposure_matched ?? {};
-  const rows: (string | number)[][] = [
-    ['Total return', money(m.total_return), money(b.total_return), money(e.total_return)],
-    ['Return', pct(m.total_return_pct), pct(b.total_return_pct), pct(e.total_return_pct)],
-    ['Annualised return', pct(m.annualized_return), pct(b.annualized_return), pct(e.annualized_return)],
-    ['Volatility (ann.)', pct(m.volatility), pct(b.volatility), pct(e.volatility)],
-    ['Sharpe ratio', fixed(m.sharpe_ratio), fixed(b.sharpe_ratio), fixed(e.sharpe_ratio)],
-    ['Sortino ratio', fixed(m.sortino_ratio), fixed(b.sortino_ratio), fixed(e.sortino_ratio)],
-    ['Max drawdown', pct(m.max_drawdown_pct), pct(b.max_drawdown_pct), pct(e.max_drawdown_pct)],
-    ['Calmar ratio', fixed(m.calmar_ratio), '-', '-'],
-    ['Trades', m.total_trades ?? '-', '-', '-'],
-    ['Win rate', pct(m.win_rate), '-', '-'],
-    ['Profit factor', fixed(m.profit_factor), '-', '-'],
-    ['Avg holding (bars)', fixed(m.avg_holding_period_bars, 1), '-', '-'],
-    ['Time in market', pct(m.exposure), '100.00%', e.exposure !== undefined ? '100.00%' : '-'],
-    ['Avg equity invested', pct(e.exposure), pct(b.exposure ?? 1), pct(e.exposure)],
-    ['Final equity', money(m.final_equity), money(b.final_equity), money(e.final_equity)],
-  ];
-  const head = `${results.strategy_name} on ${results.symbol} ${results.timeframe}, ${results.start_time} .. ${results.end_time} (${results.equity_curve_length} bars, model ${results.model_path})`;
-  const lines = [...inSampleLines(results), head, table(['METRIC', 'STRATEGY', 'BUY & HOLD', 'B&H AT SAME EXPOSURE'], rows)];
-  const c = results.costs;
-  if (c && typeof c === 'object') {
-    lines.push(
-      `Costs (${c.currency}, ${c.model}): gross ${money(c.gross_pnl)} − commission ${money(c.commission)} − spread ${money(c.spread_cost)} − slippage ${money(c.slippage_cost)} = net ${money(c.net_pnl)}`,
-    );
-  }
-  return lines.join('\n');
+/**
+ * A finished backtest in the terminal: the in-sample guard, what was tested, every metric the
+ * presenter shows (src/shared/results/present.ts: the same labels, units and precision as the app
+ * and the report) and the verdict against random entries.
+ */
+export function backtestSummary(r: BacktestResult): string {
+  const head = `${r.strategy_name} on ${r.symbol} ${r.timeframe}, ${r.start_time} .. ${r.end_time} (${r.equity_curve_length} bars, model ${r.model_path})`;
+  const verdict = significanceVerdict(r.significance, r.null_reasons.significance);
+  return [...inSampleLines(r), head, '', sectionsText(presentBacktest(r)), '', verdict].join('\n');
 }
 
-/** The in-sample guard, impossible to miss unless the request acknowledged it (allow_in_sample). */
-export function inSampleLines(results: Record<string, any>): string[] {
-  if (results.out_of_sample !== false) return [];
-  const range = results.model_data_range ? ` (model data ${String(results.model_data_range.start).slice(0, 10)} .. ${String(results.model_data_range.end).slice(0, 10)})` : '';
-  if (results.allow_in_sample) return [`in-sample (acknowledged): ${results.in_sample_bars} of ${results.equity_curve_length} bars inside the model's data${range}`];
+/** The in-sample guard, impossible to miss unless the request acknowledged it (allow_in_sample); "unknown" said as such. */
+export function inSampleLines(r: BacktestResult): string[] {
+  if (r.out_of_sample === null) return [`in-sample check: unknown (${r.null_reasons.out_of_sample ?? 'not recorded'})`];
+  if (r.out_of_sample) return [];
+  const range = r.model_data_range ? ` (model data ${r.model_data_range.start.slice(0, 10)} .. ${r.model_data_range.end.slice(0, 10)})` : '';
+  if (r.allow_in_sample) return [`in-sample (acknowledged): ${r.in_sample_bars} of ${r.equity_curve_length} bars inside the model's data${range}`];
   const bar = '!'.repeat(72);
-  return [bar, `!! IN-SAMPLE: ${results.in_sample_bars} of ${results.equity_curve_length} bars lie inside the model's training data${range}.`, '!! These results are not out of sample.', bar];
-}
-
-/** "Return beats 66 % of 200 random-entry runs (p = 0.34) → indistinguishable from chance" and the Sharpe interval. */
-export function significanceLines(results: Record<string, any>): string {
-  const lines: string[] = [];
-  const s = results.significance;
-  if (s && typeof s.random_runs === 'number' && s.random_runs > 0) {
-    lines.push(describeSignificance(s));
-    lines.push(`Random entries' return: median ${pct(s.random_return_p50)}, 5–95 % ${pct(s.random_return_p5)} .. ${pct(s.random_return_p95)}; Sharpe beats ${Math.round(s.sharpe_percentile)} % (p = ${fixed(s.p_value_sharpe)})`);
-  }
-  const ci = results.sharpe_ci95;
-  if (Array.isArray(ci) && ci.length === 2) lines.push(`Sharpe ratio 95 % interval (stationary bootstrap): [${fixed(ci[0])}, ${fixed(ci[1])}]`);
-  return lines.join('\n');
+  return [bar, `!! IN-SAMPLE: ${r.in_sample_bars} of ${r.equity_curve_length} bars lie inside the model's training data${range}.`, '!! These results are not out of sample.', bar];
 }
 
 async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown>, follow: boolean, json: boolean): Promise<void> {
@@ -105,11 +70,10 @@ async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown
     process.exitCode = info.status === 'cancelled' ? 130 : 1;
     return;
   }
-  const { results } = await client.get<{ results: Record<string, any> }>(`/operations/${res.operation_id}/results`);
+  const { results: raw } = await client.get<{ results: unknown }>(resultsPath(res.operation_id));
+  const results = parseBacktestResult(raw);
   if (json) return printJson(results);
-  process.stdout.write(`${summaryTable(results)}\n`);
-  const sig = significanceLines(results);
-  if (sig) process.stdout.write(`${sig}\n`);
+  process.stdout.write(`${backtestSummary(results)}\n`);
   process.stdout.write(`Trades and equity curve: GET /api/v1/backtests/${res.operation_id}/trades and /equity_curve\n`);
   process.stdout.write(`Report: ktrdr backtest report ${res.operation_id} -o report.html\n`);
 }

@@ -4,10 +4,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve as resolvePath } from 'node:path';
 import type { Command } from 'commander';
-import { describeBaseline, describeBaselineScores, isBaselineLike } from '../../shared/evaluation-text';
+import { describeBaseline, describeBaselineScores } from '../../shared/evaluation-text';
+import { formatMetric, metricLabel } from '../../shared/metrics-catalog';
 import type { OperationInfo } from '../../shared/operations';
+import { resultsPath } from '../../shared/results/envelope';
+import { presentTraining } from '../../shared/results/present';
+import { parseTrainingResult, type TrainingResult } from '../../shared/results/training';
 import { followOperation } from '../follow';
-import { printJson, table } from '../format';
+import { printJson, sectionsText, table } from '../format';
 import type { CliContext } from '../index';
 
 interface StartAnswer {
@@ -29,14 +33,14 @@ export function strategyNameOf(fileOrName: string): string {
   return basename(fileOrName).replace(/\.(ya?ml)$/i, '');
 }
 
-const fmt = (v: unknown, digits = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '-');
-const pct = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '-');
+/** A number from an epoch record as the metric catalogue writes it ("—" when absent). */
+const metric = (key: string, v: unknown) => formatMetric(key, typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** One line per epoch for --follow: epoch, losses, accuracies, time. */
+/** One line per epoch for --follow: epoch, losses, accuracies, time (units and precision of the catalogue). */
 export function epochLine(m: Record<string, unknown>): string | null {
   if (typeof m.epoch !== 'number') return null;
   const of = typeof m.total_epochs === 'number' ? `/${m.total_epochs}` : '';
-  return `Epoch ${m.epoch}${of}  loss ${fmt(m.train_loss)}  acc ${pct(m.train_accuracy)}  val_loss ${fmt(m.val_loss)}  val_acc ${pct(m.val_accuracy)}  (${fmt(m.duration, 2)} s)`;
+  return `Epoch ${m.epoch}${of}  loss ${metric('train_loss', m.train_loss)}  acc ${metric('train_accuracy', m.train_accuracy)}  val_loss ${metric('val_loss', m.val_loss)}  val_acc ${metric('val_accuracy', m.val_accuracy)}  (${metric('training_time', m.duration)})`;
 }
 
 /** The most epochs the run was allowed (the operation's metadata), or null. */
@@ -83,19 +87,25 @@ async function startTraining(ctx: CliContext, body: Record<string, unknown>): Pr
 }
 
 /** The model against the best constant predictor on each evaluated split, in plain words. */
-export function baselineLines(results: Record<string, any>): string[] {
-  const b = results.baseline;
-  if (!b || typeof b !== 'object') return [];
+export function baselineLines(results: Pick<TrainingResult, 'baseline' | 'beats_baseline'>): string[] {
   const out: string[] = [];
   for (const split of ['validation', 'test'] as const) {
-    if (!isBaselineLike(b[split])) continue;
-    out.push(`  vs constant      ${describeBaseline(split, b[split])}`);
-    const scores = describeBaselineScores(b[split]);
+    const b = results.baseline[split];
+    if (!b) continue;
+    out.push(`  vs constant      ${describeBaseline(split, b)}`);
+    const scores = describeBaselineScores(b);
     if (scores) out.push(`                   ${scores}`);
   }
   if (results.beats_baseline === false) out.push('  verdict          the model does NOT beat a constant predictor out of sample');
   else if (results.beats_baseline === true) out.push('  verdict          the model beats the best constant predictor on the test split (p < 0.05)');
   return out;
+}
+
+/** A finished training in the terminal: the model, the epochs, the baseline verdict and every metric the presenter shows. */
+export function trainingSummary(r: TrainingResult, maxEpochs: number | null): string {
+  const lines = [`Model saved: ${r.model_path}`, `  epochs trained   ${epochsSummary(r.training_metrics, maxEpochs)}`, ...baselineLines(r)];
+  if (typeof r.model_info.backend === 'string') lines.push(`  backend          ${r.model_info.backend}`);
+  return `${lines.join('\n')}\n\n${sectionsText(presentTraining(r))}`;
 }
 
 /** The end of a followed training: the saved model's summary, or the status and reason (exit code set). */
@@ -105,19 +115,8 @@ export async function printOutcome(ctx: CliContext, info: OperationInfo): Promis
     process.exitCode = info.status === 'cancelled' ? 130 : 1;
     return;
   }
-  const { results } = await ctx.client().get<{ results: Record<string, any> }>(`/operations/${info.operation_id}/results`);
-  const tm = results.training_metrics ?? {};
-  const test = results.test_metrics ?? {};
-  const lines = [
-    `Model saved: ${results.model_path}`,
-    `  epochs trained   ${epochsSummary(tm, maxEpochsOf(info))}`,
-    `  final loss       ${fmt(tm.final_train_loss)} (val ${fmt(tm.final_val_loss)})`,
-    `  val accuracy     ${pct(tm.best_val_accuracy)} at the best epoch`,
-    `  test accuracy    ${pct(test.test_accuracy)}  F1 ${fmt(test.f1_score, 3)}`,
-  ];
-  lines.push(...baselineLines(results));
-  if (results.model_info?.backend) lines.push(`  backend          ${results.model_info.backend}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  const { results } = await ctx.client().get<{ results: unknown }>(resultsPath(info.operation_id));
+  process.stdout.write(`${trainingSummary(parseTrainingResult(results), maxEpochsOf(info))}\n`);
 }
 
 export function registerTrainCommands(program: Command, ctx: CliContext): void {
@@ -196,13 +195,13 @@ export function registerTrainCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { strategy?: string; json?: boolean }) => {
       const q = o.strategy ? `?strategy=${encodeURIComponent(o.strategy)}` : '';
-      const res = await ctx.client().get<{ models: Record<string, any>[] }>(`/models${q}`);
+      const res = await ctx.client().get<{ models: { model_path: string; symbols?: string[]; created_at: string | null; validation_accuracy?: number | null; test_accuracy?: number | null }[] }>(`/models${q}`);
       if (o.json) return printJson(res);
       if (!res.models.length) return void process.stdout.write('No trained models.\n');
       process.stdout.write(
         `${table(
-          ['MODEL', 'SYMBOLS', 'CREATED', 'VAL ACC', 'TEST ACC'],
-          res.models.map((m) => [m.model_path, (m.symbols ?? []).join(','), m.created_at, pct(m.validation_accuracy), pct(m.test_accuracy)]),
+          ['MODEL', 'SYMBOLS', 'CREATED', metricLabel('best_val_accuracy').toUpperCase(), metricLabel('test_accuracy').toUpperCase()],
+          res.models.map((m) => [m.model_path, (m.symbols ?? []).join(','), m.created_at, metric('best_val_accuracy', m.validation_accuracy), metric('test_accuracy', m.test_accuracy)]),
         )}\n`,
       );
     });

@@ -19,6 +19,9 @@ import {
 } from '../../shared/api-schemas';
 import { sweepStartBody, walkForwardStartBody } from '../../shared/experiment-requests';
 import { parseExperimentResults } from '../../shared/results/experiment-read';
+import { operationEnvelopeSchema, operationListSchema, operationPath, operationResultsResponseSchema, parseOperationResult, resultsPath } from '../../shared/results';
+import { flattenSections, presentResult } from '../../shared/results/present';
+import { significanceVerdict } from '../../shared/significance';
 import { APP_VERSION } from '../../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from '../http';
 import { checkName, checkPathInHome, EXPERIMENT_TYPES, GuardError, SessionBudget, type BudgetLimits, type OperationState } from './guards';
@@ -241,18 +244,18 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
 
   // ── following operations ──
   tool('get_operation', 'Status and progress of an operation (poll this; it never blocks).', operationIdParams, async (a) => {
-    const d = (await api.get<{ data: Record<string, any> }>(`/operations/${seg(a.operation_id)}`)).data;
+    const d = await operationOf(a.operation_id);
     return {
       operation_id: d.operation_id,
       operation_type: d.operation_type,
       status: d.status,
-      percentage: d.progress?.percentage,
-      current_step: d.progress?.current_step,
+      percentage: d.progress.percentage,
+      current_step: d.progress.current_step,
       started_at: d.started_at,
       completed_at: d.completed_at,
       error_message: d.error_message,
       warnings: d.warnings,
-      started_by: d.metadata?.started_by ?? null,
+      started_by: d.metadata.started_by ?? null,
       result_summary: d.result_summary,
     };
   });
@@ -265,13 +268,13 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
       const end = Date.now() + a.timeout_seconds * 1000;
       const token = extra._meta?.progressToken;
       for (;;) {
-        const d = (await api.get<{ data: Record<string, any> }>(`/operations/${seg(a.operation_id)}`)).data;
-        const pct = Number(d.progress?.percentage ?? 0);
+        const d = await operationOf(a.operation_id);
+        const pct = d.progress.percentage;
         if (token !== undefined)
-          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: pct, total: 100, message: d.progress?.current_step ?? d.status } }).catch(() => undefined);
+          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: pct, total: 100, message: d.progress.current_step ?? d.status } }).catch(() => undefined);
         const done = ['completed', 'failed', 'cancelled'].includes(d.status);
         if (done || Date.now() >= end || extra.signal.aborted)
-          return { operation_id: d.operation_id, status: d.status, percentage: pct, current_step: d.progress?.current_step, error_message: d.error_message, finished: done };
+          return { operation_id: d.operation_id, status: d.status, percentage: pct, current_step: d.progress.current_step, error_message: d.error_message, finished: done };
         await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, end - Date.now()))));
       }
     },
@@ -314,20 +317,42 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     },
   );
 
-  tool('get_results', 'Results of a finished operation (training metrics and model; backtest metrics, benchmark, trades count; experiments: folds or trials, final holdout, DSR/PBO).', operationIdParams, async (a) => {
-    const r = await api.get<{ operation_type?: string; results: Record<string, unknown> }>(`/operations/${seg(a.operation_id)}/results`);
-    if (r.operation_type !== 'walk_forward' && r.operation_type !== 'sweep') return r.results;
-    // Experiments: read with their result schema; a mismatch is said, never passed on as if valid.
-    const parsed = parseExperimentResults(r.results);
-    if (parsed.kind === 'unreadable') throw new GuardError(parsed.message);
-    return parsed.kind === 'none' ? r.results : parsed.results;
-  });
+  /** One operation, read through the envelope schema (its result_summary in the contract form). */
+  const operationOf = async (id: string) => operationEnvelopeSchema.parse(await api.get<unknown>(operationPath(id))).data;
 
-  tool('get_significance', 'The significance block of a finished backtest (is the Sharpe ratio distinguishable from luck?).', operationIdParams, async (a) => {
-    const r = await api.get<{ operation_type: string; results: Record<string, unknown> }>(`/operations/${seg(a.operation_id)}/results`);
-    if (r.operation_type !== 'backtesting') throw new GuardError(`${a.operation_id} is a ${r.operation_type} operation; significance belongs to backtests`);
-    if (r.results.significance === undefined) return { significance: null, note: 'This server’s backtest results carry no significance block (a workstation version without it).' };
-    return { significance: r.results.significance };
+  /** The result in the contract form, parsed by its kind's schema (null values carry their reason in null_reasons). */
+  const resultOf = async (id: string) => {
+    const r = operationResultsResponseSchema.parse(await api.get<unknown>(resultsPath(id)));
+    return { response: r, typed: r.status === 'completed' ? parseOperationResult(r.operation_type, r.results) : null };
+  };
+
+  tool(
+    'get_results',
+    'Results of a finished operation: `results` (training metrics and model; backtest metrics, benchmarks, costs, significance; experiments: folds or trials, final holdout, DSR/PBO; a null value has its reason in the null_reasons beside it) and `shown`, every value the app shows with its label, unit and text ("—" with the reason when undefined).',
+    operationIdParams,
+    async (a) => {
+      const { response, typed } = await resultOf(a.operation_id);
+      if (EXPERIMENT_TYPES.has(response.operation_type)) {
+        // Experiments: read with their result schema; a mismatch is said, never passed on as if valid.
+        const parsed = parseExperimentResults(response.results);
+        if (parsed.kind === 'unreadable') throw new GuardError(parsed.message);
+        return { operation_type: response.operation_type, status: response.status, results: parsed.kind === 'none' ? response.results : parsed.results };
+      }
+      return { operation_type: response.operation_type, status: response.status, results: typed?.result ?? response.results, ...(typed ? { shown: flattenSections(presentResult(typed)) } : {}) };
+    },
+  );
+
+  tool('get_significance', 'The significance block of a finished backtest (is the return distinguishable from random entries?), with the verdict in words.', operationIdParams, async (a) => {
+    const { response, typed } = await resultOf(a.operation_id);
+    if (!typed || typed.type !== 'backtesting') throw new GuardError(`${a.operation_id} is a ${response.operation_type} operation; significance belongs to backtests`);
+    const r = typed.result;
+    return {
+      significance: r.significance,
+      verdict: significanceVerdict(r.significance, r.null_reasons.significance),
+      sharpe_ci95: r.sharpe_ci95,
+      null_reasons: r.null_reasons,
+      shown: flattenSections(presentResult(typed).filter((s) => s.id === 'significance')),
+    };
   });
 
   tool(
@@ -335,12 +360,10 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     'Operations, newest first; mine=true keeps those this session started.',
     operationsListQuery.omit({ active_only: true }).extend({ active_only: z.boolean().optional(), mine: z.boolean().default(false) }),
     async (a) => {
-      const r = await api.get<{ data: Record<string, any>[]; total_count: number }>(
-        `/operations${query({ status: a.status, operation_type: a.operation_type, limit: a.limit, offset: a.offset, active_only: a.active_only })}`,
-      );
+      const r = operationListSchema.parse(await api.get<unknown>(`/operations${query({ status: a.status, operation_type: a.operation_type, limit: a.limit, offset: a.offset, active_only: a.active_only })}`));
       const items = r.data
         .filter((o) => !a.mine || budget.owns(o.operation_id))
-        .map((o) => ({ operation_id: o.operation_id, operation_type: o.operation_type, status: o.status, percentage: o.progress_percentage ?? o.progress?.percentage, created_at: o.created_at, started_by: o.metadata?.started_by ?? null }));
+        .map((o) => ({ operation_id: o.operation_id, operation_type: o.operation_type, status: o.status, percentage: o.progress_percentage, created_at: o.created_at, started_by: o.metadata.started_by ?? null }));
       return { total_count: r.total_count, operations: items };
     },
   );

@@ -2,11 +2,18 @@
 // validated and tested on (its manifest's first_row_time .. last_row_time). Any such bar makes the
 // backtest partly in sample: the model has seen those bars' features and labels (or chose its
 // epochs on them), so results there flatter it.
+//
+// A manifest that does not record the range (older models, or a training without dates whose rows
+// were not recorded) leaves the answer unknown: out_of_sample and in_sample_bars are null with a
+// reason and a warning, never "out of sample" by default.
 import { parseDateBoundary } from './dates';
 
+export const UNKNOWN_MODEL_RANGE = "the model's manifest records no range of training rows: whether the backtest overlaps its training data is unknown";
+
 export interface InSampleResult {
-  in_sample_bars: number;
-  out_of_sample: boolean;
+  /** null when the model's data range is unknown (reason: UNKNOWN_MODEL_RANGE). */
+  in_sample_bars: number | null;
+  out_of_sample: boolean | null;
   /** ISO bounds of the model's data, or null when the manifest does not record them. */
   model_data_range: { start: string; end: string } | null;
   warning: string | null;
@@ -19,7 +26,7 @@ export function inSampleCheck(time: Float64Array, range: { start: string | null;
   const start = range?.start ? parseDateBoundary(range.start, 'start') : null;
   const end = range?.end ? parseDateBoundary(range.end, 'end') : null;
   if (start === null || end === null) {
-    return { in_sample_bars: 0, out_of_sample: true, model_data_range: null, warning: null };
+    return { in_sample_bars: null, out_of_sample: null, model_data_range: null, warning: `In-sample check unknown: ${UNKNOWN_MODEL_RANGE}; retrain the model to record it, or judge the dates yourself.` };
   }
   let count = 0;
   let first = NaN;

@@ -11,13 +11,14 @@
 // every bar size, which overstates Sharpe on intraday bars by √(bars per day). A caller that knows
 // better (or has a very short series, where weekends distort the estimate) passes bars_per_year.
 //
-// Not finite results (no trades, zero variance, no losses) are reported as KTRDR does: 0 for
-// undefined ratios, 999999 for an unbounded profit factor.
+// A value that is not defined (no trades, zero variance, no losses, no drawdown) is null, and the
+// object carries null_reasons[field] = why (src/shared/results/common.ts). KTRDR's 0 / 999999 are
+// applied only by the KTRDR adapter on the KTRDR-compatible routes (src/shared/results/ktrdr.ts).
 
+import { defined, undefinedBecause, withNullReasons, type Defined, type NullReasons } from '../../shared/results/common';
 import type { Trade } from './types';
 
 export const YEAR_MS = 365.25 * 86_400_000;
-export const UNBOUNDED = 999_999;
 
 export interface MetricsInput {
   /** Bar open times (ms). */
@@ -37,11 +38,17 @@ export interface MetricsInput {
 
 export interface ReturnStats {
   total_return_pct: number;
-  annualized_return: number;
-  volatility: number;
-  sharpe_ratio: number;
-  sortino_ratio: number;
+  /** null: no time spanned, or growth too large to annualise. */
+  annualized_return: number | null;
+  /** null: fewer than two bars. */
+  volatility: number | null;
+  /** null: the returns do not vary (no trades, a flat curve) or there are fewer than two bars. */
+  sharpe_ratio: number | null;
+  /** null: no bar lost (downside deviation 0) or fewer than two bars. */
+  sortino_ratio: number | null;
   max_drawdown_pct: number;
+  /** Why the null fields above are null. */
+  null_reasons: NullReasons;
 }
 
 export interface BenchmarkMetrics extends ReturnStats {
@@ -52,26 +59,32 @@ export interface BenchmarkMetrics extends ReturnStats {
   max_drawdown: number;
 }
 
+/** Every field that may be null carries its reason in null_reasons (one object for the whole record). */
 export interface PerformanceMetrics extends ReturnStats {
   total_return: number;
-  calmar_ratio: number;
+  /** null: no drawdown, or no annualised return. */
+  calmar_ratio: number | null;
   max_drawdown: number;
   total_trades: number;
   winning_trades: number;
   losing_trades: number;
-  win_rate: number;
-  profit_factor: number;
-  avg_win: number;
-  avg_loss: number;
-  largest_win: number;
-  largest_loss: number;
-  /** Hours (KTRDR's key and unit). */
-  avg_holding_period: number;
-  avg_holding_period_hours: number;
-  avg_holding_period_bars: number;
-  avg_win_holding_period: number;
-  avg_loss_holding_period: number;
-  recovery_factor: number;
+  /** null: no trades. */
+  win_rate: number | null;
+  /** null: no trades, or no losing trade (unbounded). */
+  profit_factor: number | null;
+  /** null: no winning (losing) trade. */
+  avg_win: number | null;
+  avg_loss: number | null;
+  largest_win: number | null;
+  largest_loss: number | null;
+  /** Hours; null without trades. (KTRDR's `avg_holding_period` is added by its adapter.) */
+  avg_holding_period_hours: number | null;
+  avg_holding_period_bars: number | null;
+  /** Hours; null without winning (losing) trades. */
+  avg_win_holding_period: number | null;
+  avg_loss_holding_period: number | null;
+  /** null: no drawdown. */
+  recovery_factor: number | null;
   /** Fraction of bars with an open position. */
   exposure: number;
   total_commission: number;
@@ -82,7 +95,6 @@ export interface PerformanceMetrics extends ReturnStats {
   bars: number;
   bars_per_year: number;
   years: number;
-  benchmark: BenchmarkMetrics;
 }
 
 /** Years covered by the bars: first open to last close. */
@@ -99,7 +111,15 @@ export function estimateBarsPerYear(time: Float64Array, barMs: number): number {
   return time.length / years;
 }
 
-const ratio = (num: number, den: number) => (den > 1e-12 && Number.isFinite(num / den) ? num / den : 0);
+const EPS = 1e-12;
+
+/** num / den, or null with `reason` when the denominator is ~0 (or either side is undefined). */
+function ratioOf(num: Defined<number>, den: Defined<number>, zeroReason: string): Defined<number> {
+  if (num.value === null) return num;
+  if (den.value === null) return den;
+  const q = num.value / den.value;
+  return Math.abs(den.value) > EPS && Number.isFinite(q) ? defined(q) : undefinedBecause(zeroReason);
+}
 
 /** Per-bar return statistics of an equity curve starting at `initial`. */
 export function returnStats(values: Float64Array, initial: number, barsPerYear: number, years: number): ReturnStats & { max_drawdown: number } {
@@ -134,16 +154,21 @@ export function returnStats(values: Float64Array, initial: number, barsPerYear: 
   }
   const last = n > 0 ? values[n - 1] : initial;
   const growth = last / initial;
-  const annualized = years > 0 && growth > 0 ? Math.pow(growth, 1 / years) - 1 : growth <= 0 ? -1 : 0;
-  return {
-    total_return_pct: growth - 1,
-    annualized_return: Number.isFinite(annualized) ? annualized : UNBOUNDED,
-    volatility: std * annual,
-    sharpe_ratio: std > 1e-12 ? (mean / std) * annual : 0,
-    sortino_ratio: downside > 1e-12 ? (mean / downside) * annual : 0,
-    max_drawdown_pct: maxDdPct,
-    max_drawdown: maxDd,
-  };
+  const tooFew = 'fewer than two bars: no returns';
+  let annualized: Defined<number>;
+  if (growth <= 0) annualized = defined(-1);
+  else if (!(years > 0)) annualized = undefinedBecause('the bars span no time');
+  else {
+    const a = Math.pow(growth, 1 / years) - 1;
+    annualized = Number.isFinite(a) ? defined(a) : undefinedBecause('the range is too short to annualise this growth');
+  }
+  const stats = withNullReasons({
+    annualized_return: annualized,
+    volatility: count > 0 ? defined(std * annual) : undefinedBecause(tooFew),
+    sharpe_ratio: count === 0 ? undefinedBecause(tooFew) : std > EPS ? defined((mean / std) * annual) : undefinedBecause('the returns do not vary (flat equity)'),
+    sortino_ratio: count === 0 ? undefinedBecause(tooFew) : downside > EPS ? defined((mean / downside) * annual) : undefinedBecause('no bar lost money: the downside deviation is 0'),
+  });
+  return { total_return_pct: growth - 1, max_drawdown_pct: maxDdPct, max_drawdown: maxDd, ...stats };
 }
 
 export function buyAndHold(close: Float64Array, initial: number, barsPerYear: number, years: number): BenchmarkMetrics {
@@ -156,10 +181,11 @@ export function buyAndHold(close: Float64Array, initial: number, barsPerYear: nu
   return { kind: 'buy_and_hold', ...s, total_return: final - initial, final_equity: final };
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const meanOf = (xs: number[]): Defined<number> => (xs.length ? defined(xs.reduce((a, b) => a + b, 0) / xs.length) : undefinedBecause('no trades'));
+const orBecause = (d: Defined<number>, reason: string): Defined<number> => (d.value === null ? undefinedBecause(reason) : d);
 
 export function computeMetrics(input: MetricsInput): PerformanceMetrics {
-  const { time, equity, initial_capital: initial, trades, position, close, bar_ms } = input;
+  const { time, equity, initial_capital: initial, trades, position, bar_ms } = input;
   const n = equity.length;
   const years = yearsSpanned(time, bar_ms);
   const bpy = input.bars_per_year ?? estimateBarsPerYear(time, bar_ms);
@@ -171,38 +197,50 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
   const losses = trades.filter((t) => t.net_pnl < 0);
   const grossWin = wins.reduce((a, t) => a + t.net_pnl, 0);
   const grossLoss = losses.reduce((a, t) => a + t.net_pnl, 0);
-  const profitFactor = losses.length ? grossWin / -grossLoss : wins.length ? UNBOUNDED : 0;
+  const noTrades = trades.length === 0;
+  const profitFactor: Defined<number> = noTrades
+    ? undefinedBecause('no trades')
+    : losses.length
+      ? defined(grossWin / -grossLoss)
+      : undefinedBecause('no losing trade: unbounded');
 
   let inMarket = 0;
   for (let t = 0; t < position.length; t++) if (position[t] !== 0) inMarket++;
-  const hours = (ts: readonly Trade[]) => mean(ts.map((t) => t.holding_period_hours));
-  const avgHours = hours(trades);
+  const hours = (ts: readonly Trade[]) => meanOf(ts.map((t) => t.holding_period_hours));
+  const orNoTrades = (d: Defined<number>) => (noTrades && d.value === null ? undefinedBecause('no trades') : d);
+  const maxDd = defined(stats.max_drawdown);
+  const fromStats = (k: 'annualized_return' | 'volatility' | 'sharpe_ratio' | 'sortino_ratio'): Defined<number> => {
+    const v = stats[k];
+    return v === null ? undefinedBecause(noTrades ? 'no trades' : (stats.null_reasons[k] ?? 'not computed')) : defined(v);
+  };
+
+  const nullable = withNullReasons({
+    annualized_return: fromStats('annualized_return'),
+    volatility: fromStats('volatility'),
+    sharpe_ratio: fromStats('sharpe_ratio'),
+    sortino_ratio: fromStats('sortino_ratio'),
+    calmar_ratio: orNoTrades(ratioOf(fromStats('annualized_return'), defined(stats.max_drawdown_pct), 'no drawdown')),
+    win_rate: noTrades ? undefinedBecause('no trades') : defined(wins.length / trades.length),
+    profit_factor: profitFactor,
+    avg_win: orBecause(meanOf(wins.map((t) => t.net_pnl)), noTrades ? 'no trades' : 'no winning trade'),
+    avg_loss: orBecause(meanOf(losses.map((t) => t.net_pnl)), noTrades ? 'no trades' : 'no losing trade'),
+    largest_win: wins.length ? defined(Math.max(...wins.map((t) => t.net_pnl))) : undefinedBecause(noTrades ? 'no trades' : 'no winning trade'),
+    largest_loss: losses.length ? defined(Math.min(...losses.map((t) => t.net_pnl))) : undefinedBecause(noTrades ? 'no trades' : 'no losing trade'),
+    avg_holding_period_hours: hours(trades),
+    avg_holding_period_bars: meanOf(trades.map((t) => t.holding_period_bars)),
+    avg_win_holding_period: orBecause(hours(wins), noTrades ? 'no trades' : 'no winning trade'),
+    avg_loss_holding_period: orBecause(hours(losses), noTrades ? 'no trades' : 'no losing trade'),
+    recovery_factor: orNoTrades(ratioOf(defined(totalReturn), maxDd, 'no drawdown')),
+  });
 
   return {
     total_return: totalReturn,
     total_return_pct: stats.total_return_pct,
-    annualized_return: stats.annualized_return,
-    volatility: stats.volatility,
-    sharpe_ratio: stats.sharpe_ratio,
-    sortino_ratio: stats.sortino_ratio,
     max_drawdown_pct: stats.max_drawdown_pct,
-    calmar_ratio: ratio(stats.annualized_return, stats.max_drawdown_pct),
     max_drawdown: stats.max_drawdown,
     total_trades: trades.length,
     winning_trades: wins.length,
     losing_trades: losses.length,
-    win_rate: trades.length ? wins.length / trades.length : 0,
-    profit_factor: profitFactor,
-    avg_win: mean(wins.map((t) => t.net_pnl)),
-    avg_loss: mean(losses.map((t) => t.net_pnl)),
-    largest_win: wins.length ? Math.max(...wins.map((t) => t.net_pnl)) : 0,
-    largest_loss: losses.length ? Math.min(...losses.map((t) => t.net_pnl)) : 0,
-    avg_holding_period: avgHours,
-    avg_holding_period_hours: avgHours,
-    avg_holding_period_bars: mean(trades.map((t) => t.holding_period_bars)),
-    avg_win_holding_period: hours(wins),
-    avg_loss_holding_period: hours(losses),
-    recovery_factor: ratio(totalReturn, stats.max_drawdown),
     exposure: position.length ? inMarket / position.length : 0,
     total_commission: trades.reduce((a, t) => a + t.commission, 0),
     total_slippage: trades.reduce((a, t) => a + t.slippage, 0),
@@ -211,23 +249,6 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
     bars: n,
     bars_per_year: bpy,
     years,
-    benchmark: buyAndHold(close, initial, bpy, years),
+    ...nullable,
   };
-}
-
-/** NaN → 0, ±∞ → ±999999 (KTRDR's JSON rule), recursively over plain objects. */
-export function sanitizeForJson<T>(value: T): T {
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 0 as T;
-    if (value === Infinity) return UNBOUNDED as T;
-    if (value === -Infinity) return -UNBOUNDED as T;
-    return value;
-  }
-  if (Array.isArray(value)) return value.map((v) => sanitizeForJson(v)) as T;
-  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = sanitizeForJson(v);
-    return out as T;
-  }
-  return value;
 }

@@ -1,4 +1,5 @@
 // Column-wise operations on bar series: building, ordering, merging and range search.
+import { lowerBound, upperBound } from '../../common/search';
 import { emptyBars, sliceBars, type BarSeries } from './types';
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -134,29 +135,8 @@ export function mergeBars(stored: BarSeries, incoming: BarSeries): MergeResult {
   return { bars: out.finish(stored.symbol, stored.timeframe), added, replaced, unchanged };
 }
 
-/** First index whose time is ≥ t (time ascending). */
-export function lowerBound(time: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose time is > t. */
-export function upperBound(time: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+// Binary search lives in the common layer (the renderer's charts use the same one).
+export { lowerBound, upperBound };
 
 export interface TimeRange {
   /** Inclusive, UTC ms. */

@@ -147,7 +147,9 @@ export function* randomEntryRunsStepwise(bars: EngineBars, cfg: EngineConfig, tr
     const res = new BacktestEngine(bars, { action, confidence }, runCfg).finishEquityOnly();
     const s = returnStats(res.equity, cfg.initial_capital, opts.bars_per_year, opts.years);
     returns[r] = s.total_return_pct;
-    sharpes[r] = s.sharpe_ratio;
+    // A random run whose equity never moved has no Sharpe ratio; for ranking it sits where a
+    // zero-return run belongs (above losers, below winners), i.e. at 0.
+    sharpes[r] = s.sharpe_ratio ?? 0;
     if (res.trade_count < minTrades) minTrades = res.trade_count;
     if ((r + 1) % chunk === 0 && r + 1 < opts.runs) yield r + 1;
   }

@@ -1,7 +1,12 @@
 // The significance block of a backtest's results: where the strategy's total return and Sharpe
 // ratio sit among random-entry runs (random-entry.ts) and a stationary-bootstrap 95 % interval of
 // its Sharpe ratio (bootstrap.ts). Definitions of percentile and p-value: percentile.ts.
+//
+// Without trades there is nothing to judge: random entries with zero trades are as flat as the
+// strategy, so a percentile (50 %) and a p-value (1.0) would be placeholders. The block is then null
+// with the reason "no trades: no verdict", and so is the Sharpe interval (the equity never moved).
 import { mulberry32 } from '../random';
+import { defined, undefinedBecause, withNullReasons, type NullReasons } from '../../shared/results/common';
 import type { PerformanceMetrics } from '../backtest/metrics';
 import type { EngineBars, EngineConfig, EngineResult } from '../backtest/types';
 import { barReturns, bootstrapSharpeCI } from './bootstrap';
@@ -16,12 +21,23 @@ export const MAX_RANDOM_RUNS = 5000;
 export const DEFAULT_RANDOM_SEED = 42;
 export const BOOTSTRAP_RESAMPLES = 1000;
 
+export const NO_TRADES_NO_VERDICT = 'no trades: no verdict';
+
+export interface SharpeCiMethod {
+  kind: 'stationary_bootstrap';
+  mean_block_length: number;
+  resamples: number;
+  seed: number;
+}
+
 export interface SignificanceResult {
-  /** null when random_runs is 0. */
+  /** null when random_runs is 0 or the strategy made no trade (reason in null_reasons). */
   significance: Significance | null;
-  sharpe_ci95: [number, number];
-  /** How the interval was made (block length chosen by Politis–White). */
-  sharpe_ci_method: { kind: 'stationary_bootstrap'; mean_block_length: number; resamples: number; seed: number };
+  /** null when the strategy made no trade or its returns do not vary (reason in null_reasons). */
+  sharpe_ci95: [number, number] | null;
+  /** How the interval was made (block length chosen by Politis–White); null with the interval. */
+  sharpe_ci_method: SharpeCiMethod | null;
+  null_reasons: NullReasons;
 }
 
 export interface SignificanceInput {
@@ -32,7 +48,8 @@ export interface SignificanceInput {
   /** The strategy's equity at each bar's close. */
   equity: Float64Array;
   total_return_pct: number;
-  sharpe_ratio: number;
+  /** null when undefined (flat returns): the Sharpe comparison is then null too. */
+  sharpe_ratio: number | null;
   bars_per_year: number;
   years: number;
   random_runs: number;
@@ -61,11 +78,29 @@ export function significanceInput(bars: EngineBars, cfg: EngineConfig, result: E
  */
 export function* significanceSteps(input: SignificanceInput): Generator<{ done: number; total: number }, SignificanceResult> {
   const { random_runs: runs, seed } = input;
+  const noTrades = input.trades.length === 0;
   // Independent streams for the random runs and the bootstrap, both from the one seed.
-  const ci = bootstrapSharpeCI(barReturns(input.equity), input.bars_per_year, { seed: (seed ^ 0x9e3779b9) >>> 0, resamples: BOOTSTRAP_RESAMPLES });
-  const sharpe_ci95: [number, number] = [ci.lo, ci.hi];
-  const sharpe_ci_method = { kind: 'stationary_bootstrap' as const, mean_block_length: ci.mean_block_length, resamples: ci.resamples, seed };
-  if (runs <= 0) return { significance: null, sharpe_ci95, sharpe_ci_method };
+  const returns = barReturns(input.equity);
+  const interval = (): { ci: [number, number]; method: SharpeCiMethod } | string => {
+    if (noTrades) return 'no trades: the equity never moved';
+    if (returns.length < 2) return 'fewer than three bars: too few returns to resample';
+    if (input.sharpe_ratio === null) return 'the returns do not vary: the Sharpe ratio is undefined';
+    const ci = bootstrapSharpeCI(returns, input.bars_per_year, { seed: (seed ^ 0x9e3779b9) >>> 0, resamples: BOOTSTRAP_RESAMPLES });
+    return { ci: [ci.lo, ci.hi], method: { kind: 'stationary_bootstrap', mean_block_length: ci.mean_block_length, resamples: ci.resamples, seed } };
+  };
+  const iv = interval();
+  const ciFields = withNullReasons({
+    sharpe_ci95: typeof iv === 'string' ? undefinedBecause(iv) : defined(iv.ci),
+    sharpe_ci_method: typeof iv === 'string' ? undefinedBecause(iv) : defined(iv.method),
+  });
+  const done = (significance: Significance | null, reason: string | null): SignificanceResult => ({
+    significance,
+    sharpe_ci95: ciFields.sharpe_ci95,
+    sharpe_ci_method: ciFields.sharpe_ci_method,
+    null_reasons: { ...ciFields.null_reasons, ...(reason ? { significance: reason } : {}) },
+  });
+  if (runs <= 0) return done(null, 'random_runs = 0: no random-entry comparison was asked for');
+  if (noTrades) return done(null, NO_TRADES_NO_VERDICT);
   const steps = randomEntryRunsStepwise(input.bars, input.cfg, input.trades, { runs, rng: mulberry32(seed), bars_per_year: input.bars_per_year, years: input.years });
   let step = steps.next();
   while (!step.done) {
@@ -74,24 +109,27 @@ export function* significanceSteps(input: SignificanceInput): Generator<{ done: 
   }
   const sim = step.value;
   const ret = rankAgainst(sim.returns, input.total_return_pct);
-  const shp = rankAgainst(sim.sharpes, input.sharpe_ratio);
+  const shp = input.sharpe_ratio === null ? null : rankAgainst(sim.sharpes, input.sharpe_ratio);
   const sorted = Float64Array.from(sim.returns).sort();
-  return {
-    significance: {
+  const sharpeReason = "the strategy's Sharpe ratio is undefined (its returns do not vary)";
+  const sharpeRank = withNullReasons({
+    sharpe_percentile: shp ? defined(shp.percentile) : undefinedBecause(sharpeReason),
+    p_value_sharpe: shp ? defined(shp.p_value) : undefinedBecause(sharpeReason),
+  });
+  return done(
+    {
       random_runs: runs,
       seed,
       return_percentile: ret.percentile,
-      sharpe_percentile: shp.percentile,
       p_value_return: ret.p_value,
-      p_value_sharpe: shp.p_value,
       random_return_p5: quantileSorted(sorted, 0.05),
       random_return_p50: quantileSorted(sorted, 0.5),
       random_return_p95: quantileSorted(sorted, 0.95),
       random_min_trades: sim.min_trades,
+      ...sharpeRank,
     },
-    sharpe_ci95,
-    sharpe_ci_method,
-  };
+    null,
+  );
 }
 
 /** The whole computation at once (significanceSteps drained). */

@@ -1,16 +1,7 @@
-// Membership functions, vectorised over Float64Array. NaN in → NaN out.
-//
-// triangular / trapezoidal / gaussian follow KTRDR's scalar path exactly (ktrdr/fuzzy/membership.py),
-// because that is what its engine evaluates and what trained models expect:
-//   triangular [a,b,c]: x==b → 1 (checked first); x≤a or x≥c → 0; rising (x-a)/(b-a); falling (c-x)/(c-b).
-//     So there are NO saturating shoulders: [70,100,100] is 0 at 105 and [0,0,30] is 0 below 0.
-//   trapezoidal [a,b,c,d]: x≤a or x≥d → 0 (checked first, so [0,0,10,20] is 0 at 0); b≤x≤c → 1; linear sides.
-//   gaussian [μ,σ]: exp(-½((x-μ)/σ)²).
-// left_shoulder / right_shoulder are additions for the saturating case KTRDR cannot express:
-//   left_shoulder [a,b]: 1 for x≤a, falls linearly to 0 at b, 0 beyond.   right_shoulder [a,b]: mirror image.
+// Membership functions, vectorised over Float64Array (NaN in → NaN out). The scalar definition of each
+// type, KTRDR's exact semantics included, lives in src/common/fuzzy.ts, shared with the renderer's plots.
+import { gaussianAt, leftShoulderAt, rightShoulderAt, trapezoidalAt, triangularAt } from '../../common/fuzzy';
 import type { MembershipType } from '../strategy/types';
-
-const EPS = 2.220446049250313e-16; // numpy float eps, KTRDR's guard against a zero-width side
 
 export interface MembershipInfo {
   type: MembershipType;
@@ -48,56 +39,23 @@ export function membershipType(name: string): MembershipType | undefined {
 }
 
 function triangular(x: Float64Array, [a, b, c]: readonly number[], out: Float64Array): void {
-  const up = Math.max(b - a, EPS);
-  const down = Math.max(c - b, EPS);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v !== v) out[i] = NaN;
-    else if (v === b) out[i] = 1;
-    else if (v <= a || v >= c) out[i] = 0;
-    else if (v < b) out[i] = (v - a) / up;
-    else out[i] = (c - v) / down;
-  }
+  for (let i = 0; i < x.length; i++) out[i] = triangularAt(a, b, c, x[i]);
 }
 
 function trapezoidal(x: Float64Array, [a, b, c, d]: readonly number[], out: Float64Array): void {
-  const up = Math.max(b - a, EPS);
-  const down = Math.max(d - c, EPS);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v !== v) out[i] = NaN;
-    else if (v <= a || v >= d) out[i] = 0;
-    else if (v < b) out[i] = (v - a) / up;
-    else if (v <= c) out[i] = 1;
-    else out[i] = (d - v) / down;
-  }
+  for (let i = 0; i < x.length; i++) out[i] = trapezoidalAt(a, b, c, d, x[i]);
 }
 
 function gaussian(x: Float64Array, [mu, sigma]: readonly number[], out: Float64Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const z = (x[i] - mu) / sigma;
-    out[i] = Math.exp(-0.5 * z * z); // NaN propagates
-  }
+  for (let i = 0; i < x.length; i++) out[i] = gaussianAt(mu, sigma, x[i]);
 }
 
 function leftShoulder(x: Float64Array, [a, b]: readonly number[], out: Float64Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v !== v) out[i] = NaN;
-    else if (v <= a) out[i] = 1;
-    else if (v >= b) out[i] = 0;
-    else out[i] = (b - v) / (b - a);
-  }
+  for (let i = 0; i < x.length; i++) out[i] = leftShoulderAt(a, b, x[i]);
 }
 
 function rightShoulder(x: Float64Array, [a, b]: readonly number[], out: Float64Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v !== v) out[i] = NaN;
-    else if (v >= b) out[i] = 1;
-    else if (v <= a) out[i] = 0;
-    else out[i] = (v - a) / (b - a);
-  }
+  for (let i = 0; i < x.length; i++) out[i] = rightShoulderAt(a, b, x[i]);
 }
 
 const IMPL: Record<MembershipType, (x: Float64Array, p: readonly number[], out: Float64Array) => void> = {

@@ -26,18 +26,90 @@ export const undefinedBecause = (reason: string): Defined<never> => ({ value: nu
  * Splits `{field: Defined}` into the plain object (`field: value | null`) and its `null_reasons`,
  * so a producer states the reason at the place it finds the value undefined.
  */
-export function withNullReasons<K extends string, T>(fields: Record<K, Defined<T>>): Record<K, T | null> & { null_reasons: NullReasons } {
-  const out = {} as Record<K, T | null>;
+export function withNullReasons<F extends Record<string, Defined<unknown>>>(fields: F): { [K in keyof F]: F[K]['value'] } & { null_reasons: NullReasons } {
+  const out: Record<string, unknown> = {};
   const reasons: NullReasons = {};
-  for (const k of Object.keys(fields) as K[]) {
+  for (const k of Object.keys(fields)) {
     const f = fields[k];
     out[k] = f.value;
     if (f.value === null) reasons[k] = f.reason ?? 'not computed';
   }
-  return Object.assign(out, { null_reasons: reasons });
+  return Object.assign(out, { null_reasons: reasons }) as { [K in keyof F]: F[K]['value'] } & { null_reasons: NullReasons };
+}
+
+/**
+ * Refinement for a result object with `null_reasons`: every field that is null has its reason, so a
+ * producer cannot write a bare null (nor a reader meet one).
+ */
+export function everyNullExplained(o: Record<string, unknown> & { null_reasons?: NullReasons }, ctx: z.core.$RefinementCtx): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null && !o.null_reasons?.[k]) ctx.addIssue({ code: 'custom', path: [k], message: `${k} is null without a reason in null_reasons` });
+  }
+}
+
+/**
+ * Files a scale-out worker sent back with a result, verified and stored by the server
+ * (src/main/scaleout/artefacts.ts): added to the result on import, absent in embedded mode.
+ */
+export const storedArtefacts = z.array(z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().min(0) })).optional();
+
+/** "not recorded by the version that ran this": the reason for a field an older result lacks. */
+export const NOT_RECORDED = 'not recorded by the version that made this result';
+
+/** The paths of `input` that `parsed` dropped (keys no schema declares): a producer must not write them. */
+export function undeclaredPaths(input: unknown, parsed: unknown, path = ''): string[] {
+  if (!input || typeof input !== 'object' || !parsed || typeof parsed !== 'object') return [];
+  if (Array.isArray(input)) {
+    if (!Array.isArray(parsed)) return [];
+    return input.flatMap((v, i) => undeclaredPaths(v, parsed[i], `${path}[${i}]`));
+  }
+  const out: string[] = [];
+  const p = parsed as Record<string, unknown>;
+  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+    const here = path ? `${path}.${k}` : k;
+    if (v === undefined) continue;
+    if (!(k in p)) out.push(here);
+    else out.push(...undeclaredPaths(v, p[k], here));
+  }
+  return out;
 }
 
 /** The reason a reader shows next to "—" for a null field (null when the field has a value). */
 export function reasonFor(obj: { null_reasons?: NullReasons } | null | undefined, field: string): string | null {
   return obj?.null_reasons?.[field] ?? null;
+}
+
+/** A result that does not match its schema: names every field that is wrong. */
+export class ResultContractError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly problems: string[],
+  ) {
+    super(`The ${kind} result does not match its schema (src/shared/results): ${problems.slice(0, 12).join('; ')}${problems.length > 12 ? `; … ${problems.length - 12} more` : ''}`);
+    this.name = 'ResultContractError';
+  }
+}
+
+function issuesOf(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+}
+
+/**
+ * What a producer (the worker) calls before it writes a result: the value must parse, and must hold
+ * no field the schema does not declare (a renamed or new field fails here, not in a reader).
+ * Returns the parsed value, which is what gets written.
+ */
+export function validateProduced<S extends z.ZodType>(kind: string, schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ResultContractError(kind, issuesOf(r.error));
+  const extra = undeclaredPaths(value, r.data);
+  if (extra.length) throw new ResultContractError(kind, extra.map((p) => `${p}: not declared in the schema`));
+  return r.data;
+}
+
+/** What a reader calls: the parsed value, or an error naming what is wrong (never a silent blank). */
+export function parseWith<S extends z.ZodType>(kind: string, schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ResultContractError(kind, issuesOf(r.error));
+  return r.data;
 }

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
-import { computeMetrics, sanitizeForJson, type PerformanceMetrics } from '../../core/backtest/metrics';
+import { computeMetrics, type PerformanceMetrics } from '../../core/backtest/metrics';
 import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, significanceInput, significanceSteps } from '../../core/evaluation/significance';
 import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
 import { averageExposure, holdBenchmark } from '../../core/backtest/benchmark';
 import { costBreakdown } from '../../core/backtest/costs';
-import { inSampleCheck } from '../../core/backtest/in-sample';
+import { inSampleCheck, UNKNOWN_MODEL_RANGE } from '../../core/backtest/in-sample';
 import { costOverrides, resolveCosts, type CostOverrides } from '../../core/instruments';
 import { sliceBars, type BarSeries } from '../../core/bars/types';
 import { applyNormalization, buildFeatureMatrix, type FeatureMatrix, type NormalizationStats } from '../../core/features';
@@ -34,6 +34,7 @@ import { ModelRegistry, readManifestIfAny } from '../../infra/models/registry';
 import { retargetStrategy } from '../../core/strategy/retarget';
 import { selectBackend } from '../training/backend';
 import { fusedInferenceFor } from '../training/fused/infer';
+import { BACKTEST_RESULT_VERSION, validateBacktestResult, type BacktestResult } from '../../shared/results/backtest';
 import { yieldToHost, type ProgressBridge } from '../bridge';
 import type { Job } from './types';
 
@@ -174,7 +175,7 @@ export interface BacktestRunContext {
   operationId: string;
 }
 
-export async function runBacktestJob({ params: p, deps, bridge, home, operationId }: BacktestRunContext): Promise<Record<string, unknown>> {
+export async function runBacktestJob({ params: p, deps, bridge, home, operationId }: BacktestRunContext): Promise<BacktestResult> {
   const started = performance.now();
   const label = `${p.symbol} ${p.timeframe}`;
   const barMs = timeframeMs(p.timeframe);
@@ -271,8 +272,8 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: barMs });
   // Like-for-like benchmarks: buy & hold with the same costs, fully invested and at the strategy's exposure.
   const exposure = averageExposure(result.trades, bars.close, result.equity.values);
-  const buyAndHold = { kind: 'buy_and_hold' as const, ...holdBenchmark(bars.close, p.initial_capital, 1, costModel.costs, metrics.bars_per_year, metrics.years) };
-  const exposureMatched = { kind: 'exposure_matched_buy_and_hold' as const, ...holdBenchmark(bars.close, p.initial_capital, exposure, costModel.costs, metrics.bars_per_year, metrics.years) };
+  const buyAndHold = holdBenchmark(bars.close, p.initial_capital, 1, costModel.costs, metrics.bars_per_year, metrics.years);
+  const exposureMatched = holdBenchmark(bars.close, p.initial_capital, exposure, costModel.costs, metrics.bars_per_year, metrics.years);
   // In-sample guard: backtest bars inside the range the model was trained/validated/tested on.
   const inSample = inSampleCheck(bars.time, model.manifest.data_range ?? null);
   const warnings: string[] = [];
@@ -286,7 +287,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   const dir = backtestArtifactsDir(home, operationId);
   mkdirSync(dir, { recursive: true });
   const trades = result.trades.map((t) => ({ ...t, symbol: p.symbol }));
-  writeJsonAtomic(join(dir, 'trades.json'), sanitizeForJson({ operation_id: operationId, symbol: p.symbol, timeframe: p.timeframe, trades }));
+  writeJsonAtomic(join(dir, 'trades.json'), { operation_id: operationId, symbol: p.symbol, timeframe: p.timeframe, trades });
   writeJsonAtomic(join(dir, 'equity.json'), {
     operation_id: operationId,
     initial_capital: p.initial_capital,
@@ -297,8 +298,10 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     position: Array.from(result.position),
   });
 
-  const { benchmark: _costFree, ...rest } = metrics;
-  const results = {
+  // The result contract (src/shared/results/backtest.ts): typed here, validated before it is written.
+  const { null_reasons: sigReasons, ...sig } = significance;
+  const results: BacktestResult = {
+    schema_version: BACKTEST_RESULT_VERSION,
     strategy_name: p.strategy_name,
     symbol: p.symbol,
     timeframe: p.timeframe,
@@ -315,25 +318,27 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
       end_date: iso(reqEnd),
       decisions,
     },
-    metrics: rest satisfies Omit<PerformanceMetrics, 'benchmark'>,
-    // The flat fields are the fully-invested buy & hold (as before, now with the same costs).
-    benchmark: { ...buyAndHold, buy_and_hold: buyAndHold, exposure_matched: exposureMatched },
+    metrics,
+    // Like for like: both buy & hold benchmarks pay the strategy's costs.
+    benchmark: { buy_and_hold: buyAndHold, exposure_matched: exposureMatched },
     costs: costBreakdown(result.trades, costModel.currency, costModel.model),
     in_sample_bars: inSample.in_sample_bars,
     out_of_sample: inSample.out_of_sample,
     model_data_range: inSample.model_data_range,
     allow_in_sample: p.allow_in_sample,
     warnings,
-    ...significance,
+    ...sig,
     trade_count: result.trades.length,
     equity_curve_length: n,
     effective_range: { start: iso(bars.time[0]), end: iso(bars.time[n - 1]), bars: n, clipped: range.clipped, warmup_bars: i0 },
     model_path: resolved.model_path,
     ...(model.inference ? { inference: model.inference.engine, inference_backend: model.inference.backend } : {}),
     artifacts: { trades: join(dir, 'trades.json'), equity_curve: join(dir, 'equity.json') },
+    null_reasons: { ...sigReasons, ...(inSample.out_of_sample === null ? { out_of_sample: UNKNOWN_MODEL_RANGE, in_sample_bars: UNKNOWN_MODEL_RANGE, model_data_range: UNKNOWN_MODEL_RANGE } : {}) },
   };
   bridge.update(100, `Backtest complete: ${result.trades.length} ${result.trades.length === 1 ? 'trade' : 'trades'}, return ${(metrics.total_return_pct * 100).toFixed(2)}%`, { context: { phase: 'completed' } });
-  return sanitizeForJson(results);
+  // A result that does not match its schema (a NaN, a renamed field) fails the job here, by name.
+  return validateBacktestResult(results);
 }
 
 /**
@@ -359,7 +364,7 @@ async function significanceStep(
   }
   const out = step.value;
   bridge.throwIfCancelled();
-  return { significance: out.significance, sharpe_ci95: out.sharpe_ci95, sharpe_ci_method: out.sharpe_ci_method };
+  return { significance: out.significance, sharpe_ci95: out.sharpe_ci95, sharpe_ci_method: out.sharpe_ci_method, null_reasons: out.null_reasons };
 }
 
 function notWired(piece: string, needs: string): never {

@@ -18,6 +18,7 @@ import { JobCancelledError, yieldToHost, type ProgressBridge } from '../bridge';
 import { checkpointPlan, checkpointSettings, readResumeCheckpoint } from './training-checkpoints';
 import { selectBackend } from '../training/backend';
 import { runTrainingPipeline, TrainingCancelledError, type Normalizer, type Phase, type SymbolDataset } from '../training/pipeline';
+import { TRAINING_RESULT_VERSION, validateTrainingResult, type TrainingResult } from '../../shared/results/training';
 import type { Job } from './types';
 
 function str(v: unknown): string | null {
@@ -204,12 +205,28 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
         warn: (m) => bridge.warn(m),
       },
     );
+    const results = trainingResultOf(out.results);
     // The model is saved: nothing is left to resume, so the checkpoints go (as KTRDR's do on completion).
     deleteCheckpoints(home, spec.operationId);
-    bridge.update(100, `Saved ${String(out.results.model_path)}`, { context: { phase: 'saving', model_path: out.results.model_path, checkpoint_path: null } });
-    return out;
+    bridge.update(100, `Saved ${results.model_path}`, { context: { phase: 'saving', model_path: results.model_path, checkpoint_path: null } });
+    return { results, summary: out.summary };
   } catch (err) {
     if (err instanceof TrainingCancelledError || bridge.isCancelled()) throw new JobCancelledError(err instanceof TrainingCancelledError ? err.message : `Training cancelled; no model version was saved`);
     throw err;
   }
 };
+
+/**
+ * The pipeline's results as the result contract (src/shared/results/training.ts): the version, and
+ * for every null the reason (an empty validation split, no test split). A result that does not
+ * match its schema fails the job here, naming the field.
+ */
+export function trainingResultOf(results: Record<string, unknown>): TrainingResult {
+  const tm = (results.training_metrics ?? {}) as Record<string, unknown>;
+  const tmReasons: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tm)) if (v === null) tmReasons[k] = 'the validation split is empty: no validation metrics';
+  const reasons: Record<string, string> = {};
+  if (results.test_metrics === null) reasons.test_metrics = 'no test split (data_split.test = 0): backtest later dates to judge the model';
+  if (results.beats_baseline === null) reasons.beats_baseline = 'no test split: the verdict is the test split’s';
+  return validateTrainingResult({ ...results, schema_version: TRAINING_RESULT_VERSION, training_metrics: { ...tm, null_reasons: tmReasons }, null_reasons: reasons });
+}

@@ -36,6 +36,8 @@ beforeAll(async () => {
   mkdirSync(join(home, 'strategies'), { recursive: true });
   const base = readFileSync(join(REPO, 'strategies', 'test_e2e_local_pull.yaml'), 'utf8');
   writeFileSync(join(home, 'strategies', 'eval_sig.yaml'), base.replace('name: test_e2e_local_pull', 'name: eval_sig').replace('epochs: 15', 'epochs: 5').replace('confidence_threshold: 0.5', 'confidence_threshold: 0.3'));
+  // The same model's strategy with a threshold no prediction reaches: a backtest without trades.
+  writeFileSync(join(home, 'strategies', 'eval_flat.yaml'), base.replace('name: test_e2e_local_pull', 'name: eval_flat').replace('epochs: 15', 'epochs: 5').replace('confidence_threshold: 0.5', 'confidence_threshold: 0.9999'));
   s = await startServer({ home, cleanup: true, env: { KTRDR_TF_BACKEND: 'wasm', LOG_LEVEL: 'warn' } });
   await runToEnd('/trainings/start', { symbols: ['EURUSD'], timeframes: ['1d'], strategy_name: 'eval_sig', start_date: '2015-01-01', end_date: '2019-12-31' });
 }, 200_000);
@@ -132,5 +134,60 @@ describe('significance on every completed backtest', () => {
 
   it('report of an unknown backtest → 404', async () => {
     expect((await http('GET', `${s.api}/backtests/op_backtesting_nope/report`)).status).toBe(404);
+  });
+});
+
+describe('one result contract on the wire; KTRDR’s placeholders only in KTRDR’s form', () => {
+  let id = '';
+  let flatId = '';
+  beforeAll(async () => {
+    ({ id } = await backtest({ random_seed: 3 }));
+    ({ id: flatId } = await runToEnd('/backtests/start', { strategy_name: 'eval_flat', model_path: 'models/eval_sig/1d_latest', symbol: 'EURUSD', timeframe: '1d', start_date: '2020-01-01', end_date: '2020-12-31' }));
+  }, 200_000);
+
+  it('?form=contract: null with its reason; default (KTRDR’s clients): 0 and 999999, reasons kept; result_summary alike', async () => {
+    const contract = (await http('GET', `${s.api}/operations/${flatId}/results?form=contract`)).body.results;
+    expect(contract.schema_version).toBe(1);
+    expect(contract.trade_count).toBe(0);
+    expect(contract.metrics.sharpe_ratio).toBeNull();
+    expect(contract.metrics.null_reasons.sharpe_ratio).toBe('no trades');
+    expect(contract.significance).toBeNull();
+    expect(contract.null_reasons.significance).toBe('no trades: no verdict');
+    expect(contract.sharpe_ci95).toBeNull();
+    const ktrdr = (await http('GET', `${s.api}/operations/${flatId}/results`)).body.results;
+    for (const k of ['sharpe_ratio', 'sortino_ratio', 'win_rate', 'profit_factor', 'avg_win', 'avg_holding_period']) expect(ktrdr.metrics[k], k).toBe(0);
+    expect(ktrdr.metrics.null_reasons.sharpe_ratio).toBe('no trades');
+    const env = (await http('GET', `${s.api}/operations/${flatId}`)).body.data;
+    expect(env.result_summary.metrics.sharpe_ratio).toBe(0);
+    const envC = (await http('GET', `${s.api}/operations/${flatId}?form=contract`)).body.data;
+    expect(envC.result_summary.metrics.sharpe_ratio).toBeNull();
+    expect((await http('GET', `${s.api}/operations/${flatId}/results?form=other`)).status).toBe(422);
+  });
+
+  it('the trades CSV (with a spread column) and the report’s CSV reconcile with the JSON to the cent', async () => {
+    const results = (await http('GET', `${s.api}/operations/${id}/results?form=contract`)).body.results;
+    const c = results.costs;
+    const csv = (await (await fetch(`${s.api}/backtests/${id}/trades?format=csv`)).text()).trimEnd().split('\r\n');
+    const head = csv[0].split(',');
+    const col = (name: string) => csv.slice(1).reduce((a, l) => a + Number(l.split(',')[head.indexOf(name)]), 0);
+    const cents = (v: number) => Math.round(v * 100);
+    expect(head).toContain('spread_cost');
+    for (const [k, ck] of [['gross_pnl', 'gross_pnl'], ['commission', 'commission'], ['spread_cost', 'spread_cost'], ['slippage_cost', 'slippage_cost'], ['net_pnl', 'net_pnl']] as const) expect(cents(col(k)), k).toBe(cents(c[ck]));
+
+    const report = await fetch(`${s.api}/backtests/${id}/report?format=csv`);
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/^text\/csv/);
+    const text = await report.text();
+    expect(text).not.toMatch(/<!DOCTYPE|<html/i);
+    const line = text.split('\r\n').find((l) => l.startsWith('costs,,net_pnl,'))!;
+    expect(cents(Number(line.split(',')[4]))).toBe(cents(c.net_pnl));
+    const sharpe = text.split('\r\n').find((l) => l.startsWith('performance,,sharpe_ratio,'))!;
+    expect(Number(sharpe.split(',')[4])).toBe(results.metrics.sharpe_ratio);
+  });
+
+  it('the zero-trade report reads "No trades: no verdict"', async () => {
+    const html = await (await fetch(`${s.api}/backtests/${flatId}/report`)).text();
+    expect(html).toContain('No trades: no verdict');
+    expect(html).not.toMatch(/beats 50 %/);
   });
 });

@@ -175,7 +175,13 @@ describe('GET /backtests/:id/trades and /equity_curve', () => {
   beforeAll(() => {
     const dir = join(home, 'backtests', id);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'trades.json'), JSON.stringify({ symbol: 'EURUSD', timeframe: '1d', trades: [{ trade_id: 1, side: 'LONG', net_pnl: 12.5 }] }));
+    // A trade as the worker writes it (the result contract's trade, src/shared/results/backtest.ts).
+    const trade = { trade_id: 1, side: 'LONG', entry_time: '2024-01-02T00:00:00.000Z', exit_time: '2024-01-05T00:00:00.000Z', entry_bar: 1, exit_bar: 4, entry_price: 1.1, exit_price: 1.11, quantity: 1250 };
+    const money = { gross_pnl: 12.5, commission: 0, slippage: 0, spread_cost: 0, net_pnl: 12.5, pnl: 12.5, pnl_percent: 0.91, holding_period_bars: 3, holding_period_hours: 72, max_favorable_excursion: 20, max_adverse_excursion: -3 };
+    writeFileSync(join(dir, 'trades.json'), JSON.stringify({ symbol: 'EURUSD', timeframe: '1d', trades: [{ ...trade, ...money, entry_confidence: 0.7, exit_confidence: 0.6, exit_reason: 'signal' }] }));
+    const broken = join(home, 'backtests', `${id}x`);
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, 'trades.json'), JSON.stringify({ trades: [{ ...trade, ...money, net_pnl: undefined, pnl: 12.5, exit_reason: 'signal' }] }));
     const n = 1000;
     const values = Array.from({ length: n }, (_, i) => 100_000 + 1000 * Math.sin(i / 30) - (i === 600 ? 5000 : 0));
     let peak = 100_000;
@@ -191,6 +197,10 @@ describe('GET /backtests/:id/trades and /equity_curve', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ success: true, backtest_id: id, total_count: 1 });
     expect(r.body.trades[0]).toMatchObject({ trade_id: 1, side: 'LONG', net_pnl: 12.5 });
+    // A trades file that does not match the contract is an error naming the field, not a blank row.
+    const bad = await call('GET', `/backtests/${id}x/trades`);
+    expect(bad.status).toBe(500);
+    expect(JSON.stringify(bad.body)).toMatch(/net_pnl/);
   });
 
   it('serves the whole equity curve with ISO timestamps', async () => {

@@ -132,9 +132,15 @@ describe('ktrdr mcp over stdio: the research loop', () => {
     expect(bt.operation_id).toMatch(/^op_backtesting_/);
     expect((await pollDone(c, bt.operation_id)).status).toBe('completed');
     const results = await call(c, 'get_results', { operation_id: bt.operation_id });
-    expect(typeof results.metrics.sharpe_ratio).toBe('number');
+    // The contract form: a number, or null with its reason; `shown` says it as the app does.
+    const sharpe = results.results.metrics.sharpe_ratio;
+    if (sharpe === null) expect(results.results.metrics.null_reasons.sharpe_ratio).toBeTruthy();
+    else expect(typeof sharpe).toBe('number');
+    const shownSharpe = results.shown.find((x: { key: string; section: string }) => x.key === 'sharpe_ratio' && x.section === 'Performance');
+    expect(shownSharpe).toMatchObject({ label: 'Sharpe ratio', unit: 'ratio', value: sharpe, text: sharpe === null ? '—' : sharpe.toFixed(2) });
     const sig = await call(c, 'get_significance', { operation_id: bt.operation_id });
-    if (sig.significance === null) console.log(`[mcp] backtest results have no significance block in this branch (arrives with eval-sig): ${sig.note}`);
+    expect(typeof sig.verdict).toBe('string');
+    if (sig.significance === null) expect(sig.null_reasons.significance).toBeTruthy();
     else expect(sig.significance).toBeTypeOf('object');
 
     const schema = await c.readResource({ uri: 'ktrdr://strategy-schema' });

@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { registerBacktestCommands, summaryTable } from '../../../src/cli/commands/backtest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { backtestSummary, registerBacktestCommands } from '../../../src/cli/commands/backtest';
+import { formatMetric } from '../../../src/shared/metrics-catalog';
+import { produceBacktest, type ProducedBacktest } from '../../helpers/results';
 import type { KtrdrHttpClient } from '../../../src/cli/http';
 import { runCommands } from '../../helpers/cli';
 
@@ -21,6 +23,14 @@ async function runCli(args: string[]) {
 }
 
 afterEach(() => vi.restoreAllMocks());
+
+let run: ProducedBacktest;
+let flat: ProducedBacktest;
+beforeAll(async () => {
+  run = await produceBacktest();
+  flat = await produceBacktest({ trades: false });
+});
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('ktrdr backtest', () => {
   it('`backtest NAME --start --end` posts KTRDR’s request without symbol/timeframe (taken from the strategy)', async () => {
@@ -56,49 +66,38 @@ describe('ktrdr backtest', () => {
     await expect(runCli(['backtest', 'x', '--start', '2024-01-01', '--end', '2024-02-01', '--capital', 'lots'])).rejects.toThrow(/--capital must be a number/);
   });
 
-  it('prints the key metrics next to buy-and-hold', () => {
-    const text = summaryTable({
-      strategy_name: 's',
-      symbol: 'EURUSD',
-      timeframe: '1d',
-      start_time: 'a',
-      end_time: 'b',
-      equity_curve_length: 10,
-      model_path: 'models/s/1d_v1',
-      metrics: { total_return_pct: 0.0123, sharpe_ratio: 1.234, max_drawdown_pct: 0.05, total_trades: 3, win_rate: 2 / 3 },
-      benchmark: { total_return_pct: -0.03, sharpe_ratio: -0.5 },
-    });
-    expect(text).toMatch(/Return\s+1\.23%\s+-3\.00%/);
-    expect(text).toMatch(/Sharpe ratio\s+1\.23\s+-0\.50/);
-    expect(text).toMatch(/Win rate\s+66\.67%/);
-    expect(text).toMatch(/Trades\s+3/);
+  it('prints every metric with the catalogue’s label and text, strategy beside both benchmarks, and the cost split', () => {
+    const r = run.result;
+    const text = backtestSummary(r);
+    const m = r.metrics;
+    const b = r.benchmark!;
+    const f = (k: string, v: unknown) => formatMetric(k, v, { currency: 'USD' });
+    expect(text).toMatch(new RegExp(`Total return %\\s+${esc(f('total_return_pct', m.total_return_pct))}\\s+${esc(f('total_return_pct', b.buy_and_hold.total_return_pct))}\\s+${esc(f('total_return_pct', b.exposure_matched.total_return_pct))}`));
+    expect(text).toMatch(new RegExp(`Avg equity invested\\s+${esc(f('capital_invested', b.exposure_matched.exposure))}\\s+100\\.00%\\s+${esc(f('capital_invested', b.exposure_matched.exposure))}`));
+    expect(text).toMatch(new RegExp(`Spread cost\\s+${esc(f('spread_cost', r.costs!.spread_cost))}`));
+    expect(text).toContain(' USD');
+    expect(text).toMatch(/Win rate\s+\d+\.\d\d%/);
+    expect(text).not.toMatch(/999999|NaN|undefined/);
+    // p-values with the catalogue's precision, never two decimals.
+    expect(text).toMatch(/p-value \(return\)\s+(0\.\d{3}|< 0\.001)\b/);
   });
 
-  it('prints the exposure-matched buy & hold, the cost split and an in-sample banner', () => {
-    const base = {
-      strategy_name: 's',
-      symbol: 'EURUSD',
-      timeframe: '1h',
-      start_time: 'a',
-      end_time: 'b',
-      equity_curve_length: 1000,
-      model_path: 'models/s/1h_v1',
-      metrics: { total_return_pct: -0.117, exposure: 0.4 },
-      benchmark: { total_return_pct: 0.05, exposure: 1, exposure_matched: { exposure: 0.1, total_return_pct: 0.005 } },
-      costs: { gross_pnl: 929, commission: 0, spread_cost: 500, slippage_cost: 100, net_pnl: 329, currency: 'USD', model: 'fx:EURUSD' },
-      in_sample_bars: 250,
-      out_of_sample: false,
-      model_data_range: { start: '2007-01-01T00:00:00.000Z', end: '2014-12-31T23:00:00.000Z' },
-    };
-    const text = summaryTable(base);
-    expect(text).toMatch(/Return\s+-11\.70%\s+5\.00%\s+0\.50%/);
-    expect(text).toMatch(/Time in market\s+40\.00%\s+100\.00%\s+100\.00%/);
-    expect(text).toMatch(/Avg equity invested\s+10\.00%\s+100\.00%\s+10\.00%/);
-    expect(text).toMatch(/Costs \(USD, fx:EURUSD\): gross 929\.00 − commission 0\.00 − spread 500\.00 − slippage 100\.00 = net 329\.00/);
-    expect(text).toMatch(/!! IN-SAMPLE: 250 of 1000 bars lie inside the model's training data \(model data 2007-01-01 \.\. 2014-12-31\)/);
-    const ack = summaryTable({ ...base, allow_in_sample: true });
+  it('undefined values read "— (reason)"; a zero-trade run says "No trades: no verdict"', () => {
+    const text = backtestSummary(flat.result);
+    expect(text).toMatch(/Profit factor\s+— \(no trades\)/);
+    expect(text).toMatch(/Sharpe 95 % interval\s+— \(no trades: the equity never moved\)/);
+    expect(text.trim().split('\n').pop()).toBe('No trades: no verdict');
+    expect(text).not.toMatch(/beats 50 %|p = 1\.0/);
+  });
+
+  it('an in-sample banner, acknowledged note, or "unknown"', () => {
+    const base = { ...run.result, in_sample_bars: 250, out_of_sample: false, equity_curve_length: 1000, model_data_range: { start: '2007-01-01T00:00:00.000Z', end: '2014-12-31T23:00:00.000Z' } };
+    expect(backtestSummary(base)).toMatch(/!! IN-SAMPLE: 250 of 1000 bars lie inside the model's training data \(model data 2007-01-01 \.\. 2014-12-31\)/);
+    const ack = backtestSummary({ ...base, allow_in_sample: true });
     expect(ack).not.toMatch(/!! IN-SAMPLE/);
     expect(ack).toMatch(/in-sample \(acknowledged\): 250 of 1000 bars/);
-    expect(summaryTable({ ...base, out_of_sample: true, in_sample_bars: 0 })).not.toMatch(/in-sample/i);
+    expect(backtestSummary({ ...base, out_of_sample: true, in_sample_bars: 0 })).not.toMatch(/IN-SAMPLE|in-sample \(acknowledged|in-sample check/);
+    const unknown = { ...base, out_of_sample: null, in_sample_bars: null, null_reasons: { ...base.null_reasons, out_of_sample: 'no range recorded' } };
+    expect(backtestSummary(unknown)).toMatch(/^in-sample check: unknown \(no range recorded\)/);
   });
 });

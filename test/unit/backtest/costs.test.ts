@@ -138,7 +138,7 @@ describe('like-for-like benchmarks', () => {
     // Curve 5000 + q·[100, 110, 99] then the final cash: Sharpe, drawdown as for any equity curve.
     const curve = new Float64Array([5000 + q * 100, 5000 + q * 110, 5000 + q * 99, final]);
     const s = returnStats(curve, 10_000, 252, 4 / 252);
-    expect(b.sharpe_ratio).toBeCloseTo(s.sharpe_ratio, 12);
+    expect(b.sharpe_ratio).toBeCloseTo(s.sharpe_ratio!, 12);
     // Max drawdown from the 110 peak to 99: q·11 (in currency).
     expect(b.max_drawdown).toBeCloseTo(q * 11, 8);
     // Fully invested doubles the exposure: about twice the gain.
@@ -155,8 +155,12 @@ describe('in-sample check', () => {
     expect(r).toMatchObject({ in_sample_bars: 2, out_of_sample: false, model_data_range: { start: '2019-01-01T00:00:00.000Z', end: '2020-01-02T23:59:59.999Z' } });
     expect(r.warning).toMatch(/^In-sample backtest: 2 of 5 bars \(2020-01-01 \.\. 2020-01-02\)/);
   });
-  it('bars after the range are out of sample; no range recorded → no claim', () => {
+  it('bars after the range are out of sample; no range recorded → unknown (null), never out of sample', () => {
     expect(inSampleCheck(t, { start: '2019-01-01T00:00:00.000Z', end: '2019-12-31T23:00:00.000Z' })).toMatchObject({ in_sample_bars: 0, out_of_sample: true, warning: null });
-    expect(inSampleCheck(t, null)).toMatchObject({ in_sample_bars: 0, out_of_sample: true, model_data_range: null });
+    for (const range of [null, { start: null, end: null }, { start: '2019-01-01', end: null }]) {
+      const r = inSampleCheck(t, range);
+      expect(r).toMatchObject({ in_sample_bars: null, out_of_sample: null, model_data_range: null });
+      expect(r.warning).toMatch(/^In-sample check unknown: the model's manifest records no range/);
+    }
   });
 });

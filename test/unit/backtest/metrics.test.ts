@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyProbabilities, DEFAULT_DECISIONS } from '../../../src/core/backtest/decisions';
 import { engineConfig, runBacktest } from '../../../src/core/backtest/engine';
-import { computeMetrics, estimateBarsPerYear, sanitizeForJson, UNBOUNDED, YEAR_MS } from '../../../src/core/backtest/metrics';
+import { buyAndHold, computeMetrics, estimateBarsPerYear, YEAR_MS } from '../../../src/core/backtest/metrics';
 import { barsFrom, DAY, HOUR, randomBars, randomProbabilities, script, T0 } from './helpers';
 
 /** A deliberately plain re-implementation, to cross-check the engine's statistics. */
@@ -61,8 +61,7 @@ describe('metrics of the hand-computed long-only run', () => {
     expect(m.largest_win).toBeCloseTo(net1, 9);
     expect(m.largest_loss).toBeCloseTo(net2, 9);
     expect(m.profit_factor).toBeCloseTo(net1 / -net2, 9);
-    expect(m.avg_holding_period).toBe(60); // (72 h + 48 h) / 2
-    expect(m.avg_holding_period_hours).toBe(60);
+    expect(m.avg_holding_period_hours).toBe(60); // (72 h + 48 h) / 2
     expect(m.avg_holding_period_bars).toBe(2.5);
     expect(m.avg_win_holding_period).toBe(72);
     expect(m.avg_loss_holding_period).toBe(48);
@@ -81,7 +80,8 @@ describe('metrics of the hand-computed long-only run', () => {
     expect(trough).toBeCloseTo(10_102.063717, 6);
     expect(m.max_drawdown).toBeCloseTo(peak - trough, 6); // 79.952475
     expect(m.max_drawdown_pct).toBeCloseTo((peak - trough) / peak, 12);
-    expect(m.calmar_ratio).toBeCloseTo(m.annualized_return / m.max_drawdown_pct, 9);
+    expect(m.calmar_ratio).toBeCloseTo(m.annualized_return! / m.max_drawdown_pct, 9);
+    expect(m.null_reasons).toEqual({});
     expect(m.recovery_factor).toBeCloseTo((final - 10_000) / (peak - trough), 6);
   });
 
@@ -94,12 +94,13 @@ describe('metrics of the hand-computed long-only run', () => {
   });
 
   it('buy-and-hold benchmark on the same bars (bought at the first close, no costs)', () => {
-    expect(m.benchmark.total_return_pct).toBeCloseTo(97 / 100 - 1, 12);
-    expect(m.benchmark.total_return).toBeCloseTo(-300, 9);
-    expect(m.benchmark.max_drawdown_pct).toBeCloseTo((107 - 96) / 107, 12);
+    const bh = buyAndHold(bars.close, 10_000, m.bars_per_year, m.years);
+    expect(bh.total_return_pct).toBeCloseTo(97 / 100 - 1, 12);
+    expect(bh.total_return).toBeCloseTo(-300, 9);
+    expect(bh.max_drawdown_pct).toBeCloseTo((107 - 96) / 107, 12);
     const b = naiveStats([100, 102, 105, 107, 104, 99, 96, 97].map((c) => c * 100), 10_000, 365.25);
-    expect(m.benchmark.sharpe_ratio).toBeCloseTo(b.sharpe, 9);
-    expect(m.benchmark.max_drawdown).toBeCloseTo(1100, 9);
+    expect(bh.sharpe_ratio).toBeCloseTo(b.sharpe, 9);
+    expect(bh.max_drawdown).toBeCloseTo(1100, 9);
   });
 });
 
@@ -160,12 +161,12 @@ describe('bars per year', () => {
     const base = { ...r, equity: r.equity.values, time: bars.time, close: bars.close, bar_ms: DAY };
     const a = computeMetrics({ ...base, bars_per_year: 252 });
     const b = computeMetrics({ ...base, bars_per_year: 252 * 4 });
-    expect(b.sharpe_ratio).toBeCloseTo(a.sharpe_ratio * 2, 9);
+    expect(b.sharpe_ratio).toBeCloseTo(a.sharpe_ratio! * 2, 9);
   });
 });
 
 describe('degenerate cases', () => {
-  it('no trades: zero ratios, profit factor 0, all fractions finite', () => {
+  it('no trades: undefined ratios are null with "no trades", never 0 or 999999', () => {
     const bars = barsFrom([
       [1, 1, 1, 1],
       [1, 1, 1, 1],
@@ -173,16 +174,32 @@ describe('degenerate cases', () => {
     const r = runBacktest(bars, script('..'), engineConfig({ bar_ms: DAY }));
     const m = computeMetrics({ ...r, equity: r.equity.values, time: bars.time, close: bars.close, bar_ms: DAY });
     expect(m.total_trades).toBe(0);
-    expect(m.win_rate).toBe(0);
-    expect(m.profit_factor).toBe(0);
-    expect(m.sharpe_ratio).toBe(0);
-    expect(m.sortino_ratio).toBe(0);
-    expect(m.calmar_ratio).toBe(0);
+    for (const k of ['win_rate', 'profit_factor', 'sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'recovery_factor', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss', 'avg_holding_period_hours', 'avg_holding_period_bars'] as const) {
+      expect(m[k], k).toBeNull();
+      expect(m.null_reasons[k], k).toBe('no trades');
+    }
+    // Defined even without trades: the equity did not move.
     expect(m.total_return_pct).toBe(0);
     expect(m.annualized_return).toBe(0);
+    expect(m.max_drawdown_pct).toBe(0);
   });
 
-  it('sanitises for JSON like KTRDR: NaN → 0, ±∞ → ±999999', () => {
-    expect(sanitizeForJson({ a: NaN, b: Infinity, c: [-Infinity, 1], d: 'x' })).toEqual({ a: 0, b: UNBOUNDED, c: [-UNBOUNDED, 1], d: 'x' });
+  it('no losing trade: profit factor is null (unbounded) with the reason, the losers’ averages too', () => {
+    const bars = barsFrom([
+      [100, 101, 99, 100],
+      [100, 103, 99, 102],
+      [102, 106, 101, 105],
+      [105, 108, 104, 107],
+    ]);
+    const r = runBacktest(bars, script('BS..', [0.9, 0.9, 0.9, 0.9]), engineConfig({ initial_capital: 10_000, bar_ms: DAY, decisions: { ...DEFAULT_DECISIONS, min_signal_separation: 0 } }));
+    const m = computeMetrics({ ...r, equity: r.equity.values, time: bars.time, close: bars.close, bar_ms: DAY });
+    expect(m.winning_trades).toBe(1);
+    expect(m.losing_trades).toBe(0);
+    expect(m.profit_factor).toBeNull();
+    expect(m.null_reasons.profit_factor).toBe('no losing trade: unbounded');
+    expect(m.avg_loss).toBeNull();
+    expect(m.null_reasons.avg_loss).toBe('no losing trade');
+    expect(m.win_rate).toBe(1);
+    expect(m.avg_win).toBeCloseTo(m.total_return, 9);
   });
 });

@@ -104,7 +104,7 @@ describe('Sharpe ratio and its bootstrap interval', () => {
     eq[0] = 100_000;
     for (let i = 0; i < 500; i++) eq[i + 1] = eq[i] * (1 + r[i]);
     const viaMetrics = returnStats(eq, 100_000, 6200, 1).sharpe_ratio;
-    expect(sharpeOf(barReturns(eq), 6200)).toBeCloseTo(viaMetrics, 10);
+    expect(sharpeOf(barReturns(eq), 6200)).toBeCloseTo(viaMetrics!, 10);
   });
 
   it('same seed → identical interval; different seed → a different one', () => {

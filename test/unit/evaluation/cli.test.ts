@@ -2,12 +2,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { registerBacktestCommands, significanceLines } from '../../../src/cli/commands/backtest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerBacktestCommands } from '../../../src/cli/commands/backtest';
+import { describeSignificance } from '../../../src/shared/significance';
+import { produceBacktest, type ProducedBacktest } from '../../helpers/results';
 import type { KtrdrHttpClient } from '../../../src/cli/http';
 
 const dir = mkdtempSync(join(tmpdir(), 'ktrdr-cli-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let run: ProducedBacktest;
+beforeAll(async () => {
+  run = await produceBacktest();
+});
 
 async function runCli(args: string[]) {
   const gets: string[] = [];
@@ -17,16 +24,7 @@ async function runCli(args: string[]) {
       gets.push(path);
       if (path === '/operations/op_backtesting_x') return { data: { operation_id: 'op_backtesting_x', status: 'completed', progress: { percentage: 100, current_step: 'done' }, error_message: null } };
       if (path.startsWith('/operations/op_backtesting_x/metrics')) return { metrics: [], new_cursor: 0 };
-      if (path === '/operations/op_backtesting_x/results')
-        return {
-          results: {
-            strategy_name: 's',
-            metrics: { total_return_pct: -0.117 },
-            benchmark: {},
-            significance: { random_runs: 200, return_percentile: 66, p_value_return: 0.3383, sharpe_percentile: 60, p_value_sharpe: 0.4, random_return_p5: -0.2, random_return_p50: -0.125, random_return_p95: 0.01 },
-            sharpe_ci95: [-1.2, 0.3],
-          },
-        };
+      if (path === '/operations/op_backtesting_x/results?form=contract') return { success: true, operation_id: 'op_backtesting_x', operation_type: 'backtesting', status: 'completed', results: run.result };
       if (path.endsWith('/report')) return '<!DOCTYPE html><html>report</html>';
       if (path.includes('format=csv')) return 'trade_id,symbol\r\n1,EURUSD\r\n';
       return { success: true, trades: [] };
@@ -51,22 +49,13 @@ async function runCli(args: string[]) {
 }
 
 describe('ktrdr backtest: significance and exports', () => {
-  it('prints the significance sentence and the Sharpe interval', () => {
-    const text = significanceLines({
-      significance: { random_runs: 200, return_percentile: 66.4, p_value_return: 0.3383, sharpe_percentile: 61, p_value_sharpe: 0.39, random_return_p5: -0.2, random_return_p50: -0.125, random_return_p95: 0.01 },
-      sharpe_ci95: [-0.81, 0.42],
-    });
-    expect(text).toContain('Return beats 66 % of 200 random-entry runs (p = 0.34) → indistinguishable from chance');
-    expect(text).toContain('median -12.50%');
-    expect(text).toContain('[-0.81, 0.42]');
-    expect(significanceLines({ significance: null })).toBe('');
-  });
-
-  it('`backtest NAME --follow` prints the verdict after the summary table', async () => {
-    const { out } = await runCli(['backtest', 'strat', '--start', '2024-01-01', '--end', '2024-02-01', '--follow']);
-    expect(out).toContain('Return beats 66 % of 200 random-entry runs (p = 0.34) → indistinguishable from chance');
-    expect(out).toContain('Sharpe ratio 95 % interval (stationary bootstrap): [-1.20, 0.30]');
-    expect(out.indexOf('METRIC')).toBeLessThan(out.indexOf('Return beats'));
+  it('`backtest NAME --follow` reads the contract form and prints the verdict after the tables', async () => {
+    const { out, gets } = await runCli(['backtest', 'strat', '--start', '2024-01-01', '--end', '2024-02-01', '--follow']);
+    expect(gets).toContain('/operations/op_backtesting_x/results?form=contract');
+    const verdict = describeSignificance(run.result.significance!);
+    expect(out).toContain(verdict);
+    expect(out).toMatch(/Sharpe 95 % interval\s+\[-?\d+\.\d\d, -?\d+\.\d\d\]/);
+    expect(out.indexOf('METRIC')).toBeLessThan(out.indexOf(verdict));
   });
 
   it('--random-runs and --random-seed go into the request', async () => {

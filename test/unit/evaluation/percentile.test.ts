@@ -39,7 +39,7 @@ describe('quantile (type 7, as numpy/R default)', () => {
 describe('describeSignificance', () => {
   it('says it in plain words', () => {
     expect(describeSignificance({ random_runs: 200, return_percentile: 66.2, p_value_return: 0.3383 })).toBe(
-      'Return beats 66 % of 200 random-entry runs (p = 0.34) → indistinguishable from chance',
+      'Return beats 66 % of 200 random-entry runs (p = 0.338) → indistinguishable from chance',
     );
     expect(describeSignificance({ random_runs: 200, return_percentile: 100, p_value_return: 1 / 201 })).toMatch(/p = 0.005\) → significant at the 1 % level/);
     expect(describeSignificance({ random_runs: 200, return_percentile: 2, p_value_return: 0.985 })).toMatch(/worse than most random entries/);

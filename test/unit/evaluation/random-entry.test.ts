@@ -134,23 +134,30 @@ describe('significance against random entries', () => {
     expect(s.random_return_p5).toBeLessThan(s.random_return_p50);
     expect(s.random_return_p50).toBeLessThan(s.random_return_p95);
     expect(s.random_return_p95).toBeLessThan(stats.total_return_pct);
-    expect(out.sharpe_ci95[0]).toBeLessThan(stats.sharpe_ratio);
-    expect(out.sharpe_ci95[1]).toBeGreaterThan(stats.sharpe_ratio);
+    expect(out.sharpe_ci95![0]).toBeLessThan(stats.sharpe_ratio!);
+    expect(out.sharpe_ci95![1]).toBeGreaterThan(stats.sharpe_ratio!);
     // Reproducible.
     expect(computeSignificance({ bars, cfg: oCfg, trades: res.trades, equity: res.equity.values, total_return_pct: stats.total_return_pct, sharpe_ratio: stats.sharpe_ratio, bars_per_year: bpy, years, random_runs: 200, seed: 42 })).toEqual(out);
   });
 
-  it('random_runs = 0 gives no significance block but still the Sharpe interval', () => {
-    const out = computeSignificance({ bars, cfg, trades: [], equity: Float64Array.from({ length: N }, (_, i) => 100_000 + i), total_return_pct: 0, sharpe_ratio: 0, bars_per_year: bpy, years, random_runs: 0, seed: 1 });
+  it('random_runs = 0 gives no significance block (with the reason) but still the Sharpe interval', () => {
+    const action = new Uint8Array(N).map((_, t) => (t % 40 === 1 ? BUY : t % 40 === 21 ? SELL : HOLD));
+    const res = new BacktestEngine(bars, { action, confidence: new Float32Array(N) }, cfg).finish();
+    expect(res.trades.length).toBeGreaterThan(2);
+    const st = returnStats(res.equity.values, cfg.initial_capital, bpy, years);
+    const out = computeSignificance({ bars, cfg, trades: res.trades, equity: res.equity.values, total_return_pct: st.total_return_pct, sharpe_ratio: st.sharpe_ratio, bars_per_year: bpy, years, random_runs: 0, seed: 1 });
     expect(out.significance).toBeNull();
-    expect(out.sharpe_ci95[0]).toBeLessThanOrEqual(out.sharpe_ci95[1]);
+    expect(out.null_reasons.significance).toMatch(/^random_runs = 0/);
+    expect(out.sharpe_ci95![0]).toBeLessThanOrEqual(out.sharpe_ci95![1]);
   });
 
-  it('a strategy with no trades ties every random run: p = 1', () => {
+  it('a strategy with no trades gets no verdict and no Sharpe interval, never "beats 50 %, p = 1"', () => {
     const flat = new Float64Array(N).fill(100_000);
-    const out = computeSignificance({ bars, cfg, trades: [], equity: flat, total_return_pct: 0, sharpe_ratio: 0, bars_per_year: bpy, years, random_runs: 50, seed: 1 });
-    expect(out.significance!.p_value_return).toBe(1);
-    expect(out.significance!.return_percentile).toBe(50);
-    expect(out.sharpe_ci95).toEqual([0, 0]);
+    const out = computeSignificance({ bars, cfg, trades: [], equity: flat, total_return_pct: 0, sharpe_ratio: null, bars_per_year: bpy, years, random_runs: 50, seed: 1 });
+    expect(out.significance).toBeNull();
+    expect(out.null_reasons.significance).toBe('no trades: no verdict');
+    expect(out.sharpe_ci95).toBeNull();
+    expect(out.sharpe_ci_method).toBeNull();
+    expect(out.null_reasons.sharpe_ci95).toBe('no trades: the equity never moved');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateCandles, candlesFromApi, lowerBound, visibleRange } from '../../../src/renderer/src/lib/candles';
+import { lowerBound } from '../../../src/common/search';
+import { aggregateCandles, candlesFromApi, visibleRange } from '../../../src/renderer/src/lib/candles';
 import { toUnixSeconds } from '../../../src/renderer/src/lib/format';
 
 function series(n: number) {

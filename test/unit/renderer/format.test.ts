@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { flattenMetrics, fmtMetric, metricKind, shortOpId } from '../../../src/renderer/src/lib/format';
+import { flattenMetrics, fmtMetric, fmtMoney, shortOpId } from '../../../src/renderer/src/lib/format';
+import { UnknownMetricError } from '../../../src/shared/metrics-catalog';
 
-describe('metric formatting (KTRDR result keys)', () => {
+describe('metric formatting (the catalogue, the only unit table)', () => {
   it('shows fractions as percentages', () => {
     expect(fmtMetric('total_return_pct', -0.08406)).toBe('-8.41%');
     expect(fmtMetric('annualized_return', -0.1641)).toBe('-16.41%');
@@ -13,33 +14,26 @@ describe('metric formatting (KTRDR result keys)', () => {
     expect(fmtMetric('macro_f1', 0.4068)).toBe('40.68%');
   });
 
-  it('shows currency with 2 decimals and thousands separators, even when small', () => {
-    expect(fmtMetric('total_return', -8406.5712)).toBe('-8,406.57');
-    expect(fmtMetric('max_drawdown', 8843.6435)).toBe('8,843.64');
-    expect(fmtMetric('avg_win', 3.5)).toBe('3.50');
-    expect(fmtMetric('avg_loss', -112.019)).toBe('-112.02');
-    expect(fmtMetric('largest_win', 1234567.891)).toBe('1,234,567.89');
-    expect(fmtMetric('largest_loss', -0.5)).toBe('-0.50');
-    expect(fmtMetric('final_equity', 91593.43)).toBe('91,593.43');
+  it('shows money with 2 decimals, thousands separators and its currency', () => {
+    expect(fmtMetric('total_return', -8406.5712, 'USD')).toBe('-8,406.57 USD');
+    expect(fmtMetric('largest_win', 1234567.891, 'JPY')).toBe('1,234,567.89 JPY');
+    expect(fmtMetric('total_spread_cost', 12.5, 'USD')).toBe('12.50 USD');
+    expect(fmtMoney(-0.5, 'EUR')).toBe('-0.50 EUR');
+    expect(fmtMoney(null, 'EUR')).toBe('—');
   });
 
-  it('shows ratios with 2 decimals and counts as integers', () => {
+  it('shows ratios with 2 decimals, counts as integers, undefined as "—", never 999999', () => {
     expect(fmtMetric('sharpe_ratio', -9.42091)).toBe('-9.42');
-    expect(fmtMetric('sortino_ratio', -11.79)).toBe('-11.79');
-    expect(fmtMetric('calmar_ratio', -1.86044)).toBe('-1.86');
     expect(fmtMetric('profit_factor', 0.4567)).toBe('0.46');
-    expect(fmtMetric('profit_factor', Infinity)).toBe('∞');
+    expect(fmtMetric('profit_factor', null)).toBe('—');
     expect(fmtMetric('total_trades', 1085)).toBe('1,085');
-    expect(fmtMetric('avg_holding_period', 12.345)).toBe('12.3 h');
+    expect(fmtMetric('avg_holding_period_hours', 12.345)).toBe('12.3 h');
     expect(fmtMetric('test_loss', 0.67361)).toBe('0.6736');
   });
 
-  it('classifies nested keys by their last part, and flattens one level', () => {
-    expect(metricKind('benchmark.total_return')).toBe('money');
-    expect(metricKind('total_spread_cost')).toBe('money');
-    expect(metricKind('costs.gross_pnl')).toBe('money');
-    expect(metricKind('benchmark.sharpe_ratio')).toBe('ratio');
-    expect(flattenMetrics({ a: 1, benchmark: { total_return: 2, kind: 'buy_and_hold' } })).toEqual({ a: 1, 'benchmark.total_return': 2, 'benchmark.kind': 'buy_and_hold' });
+  it('refuses a key the catalogue does not have instead of guessing its unit', () => {
+    expect(() => fmtMetric('mystery_ratio', 1)).toThrow(UnknownMetricError);
+    expect(flattenMetrics({ a: 1, benchmark: { total_return: 2 } })).toEqual({ a: 1, 'benchmark.total_return': 2 });
   });
 
   it('shortens operation ids to their random suffix', () => {

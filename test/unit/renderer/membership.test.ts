@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateMembership } from '../../../src/core/fuzzy/membership';
-import { membershipAt, plotRange } from '../../../src/renderer/src/lib/membership';
+import { membershipAt } from '../../../src/common/fuzzy';
+import { plotRange } from '../../../src/renderer/src/lib/membership';
 
 describe('renderer membership curves', () => {
   it('match the core membership functions point by point', () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { equityFromRecords, sortTrades, tradeMarkers, tradeWindow } from '../../../src/renderer/src/lib/backtest';
 import { parseEquityCurve, parseGaps, parseModels, parseStrategies, parseSymbols, parseTrades, parseValidation } from '../../../src/renderer/src/lib/shapes';
-import { epochSeries, findConfusionMatrix, modelPath, testMetrics } from '../../../src/renderer/src/lib/training-results';
+import { epochSeries } from '../../../src/renderer/src/lib/training-results';
+
+/** A trade as the trades route serves it (the contract's fields). */
+function trade(id: number, side: string, entry: string, exit: string, pnl: number) {
+  const base = { entry_price: 1, exit_price: 1.1, quantity: 10, commission: 0, slippage: 0, spread_cost: 0, pnl_percent: pnl / 10, holding_period_bars: 1, holding_period_hours: 24 };
+  return { ...base, trade_id: id, side, entry_time: entry, exit_time: exit, gross_pnl: pnl, net_pnl: pnl, max_favorable_excursion: 1, max_adverse_excursion: -1, exit_reason: 'signal' };
+}
 
 describe('REST answer readers', () => {
   it('reads /symbols with available_timeframes and optional per-timeframe ranges', () => {
@@ -37,11 +43,14 @@ describe('REST answer readers', () => {
     expect(parseValidation({ issues: [{ severity: 'warning', message: 'w' }] }).valid).toBe(true);
   });
 
-  it('reads trades and the equity curve', () => {
-    const t = parseTrades({ trades: [{ trade_id: 't1', side: 'buy', entry_time: '2024-01-02T00:00:00', exit_time: '2024-01-05T00:00:00', entry_price: 1, exit_price: 2, net_pnl: 10 }] });
-    expect(t[0]).toMatchObject({ id: 't1', side: 'BUY', pnl: 10 });
-    expect(parseEquityCurve({ success: true, timestamps: ['a'], values: [1], drawdowns: [0] })).toEqual({ timestamps: ['a'], values: [1], drawdowns: [0] });
-    expect(parseEquityCurve({ data: { timestamps: ['a'], values: [1], drawdowns: [] } }).values).toEqual([1]);
+  it('reads trades and the equity curve by the result contract: a renamed field is an error, not a blank', () => {
+    const t = parseTrades({ total_count: 1, trades: [trade(1, 'buy', '2024-01-02T00:00:00Z', '2024-01-05T00:00:00Z', 10)] });
+    expect(t[0]).toMatchObject({ id: '1', side: 'BUY', pnl: 10 });
+    expect(t[0].raw?.exit_reason).toBe('signal');
+    const curve = { success: true, initial_capital: 100, total_points: 1, timestamps: ['2024-01-01T00:00:00.000Z'], values: [1], drawdowns: [0], positions: [0] };
+    expect(parseEquityCurve(curve).values).toEqual([1]);
+    expect(() => parseEquityCurve({ ...curve, values: undefined, equity: [1] })).toThrow(/values/);
+    expect(() => parseTrades({ total_count: 1, trades: [{ ...trade(1, 'buy', 'a', 'b', 1), net_pnl: undefined, pnl: 1 }] })).toThrow(/net_pnl/);
   });
 });
 
@@ -59,12 +68,7 @@ describe('backtest helpers', () => {
   });
 
   it('sorts trades by any column both ways, and windows the chart around one trade', () => {
-    const trades = parseTrades({
-      trades: [
-        { trade_id: '2', side: 'BUY', entry_time: '2024-01-03T00:00:00Z', exit_time: '2024-01-04T00:00:00Z', entry_price: 1, exit_price: 1.1, pnl: -5 },
-        { trade_id: '10', side: 'SELL', entry_time: '2024-01-01T00:00:00Z', exit_time: '2024-01-02T00:00:00Z', entry_price: 2, exit_price: 1.9, pnl: 7 },
-      ],
-    });
+    const trades = parseTrades({ total_count: 2, trades: [trade(2, 'BUY', '2024-01-03T00:00:00Z', '2024-01-04T00:00:00Z', -5), trade(10, 'SELL', '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z', 7)] });
     expect(sortTrades(trades, 'pnl', -1).map((t) => t.id)).toEqual(['10', '2']);
     expect(sortTrades(trades, 'entry_time', 1).map((t) => t.id)).toEqual(['10', '2']);
     expect(sortTrades(trades, 'id', 1).map((t) => t.id)).toEqual(['2', '10']);
@@ -76,14 +80,6 @@ describe('backtest helpers', () => {
 });
 
 describe('training results', () => {
-  const results = { model_path: 'models/s/1h_v3', test_metrics: { test_accuracy: 0.9, precision: 0.8, confusion_matrix: [[5, 1, 0], [1, 6, 1], [0, 2, 4]] } };
-  it('finds the model path, the test metrics and the confusion matrix', () => {
-    expect(modelPath(results)).toBe('models/s/1h_v3');
-    expect(testMetrics(results)).toEqual({ test_accuracy: 0.9, precision: 0.8 });
-    expect(findConfusionMatrix(results)).toEqual([[5, 1, 0], [1, 6, 1], [0, 2, 4]]);
-    expect(findConfusionMatrix({ evaluation: { confusion: { matrix: [[1]] } } })).toEqual([[1]]);
-    expect(findConfusionMatrix({})).toBeNull();
-  });
   it('turns epoch records into chart columns', () => {
     const s = epochSeries([{ epoch: 1, train_loss: 1, val_loss: 1.2, train_accuracy: 0.5, val_accuracy: null }, { train_loss: 0.8 }]);
     expect(s.epoch).toEqual([1, 2]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resultsTradeCount, tradesHeading } from '../../../src/renderer/src/lib/backtest';
 
 describe('trades heading of a backtest result', () => {
-  const results = { trade_count: 88, metrics: { total_trades: 88, final_equity: 94_815.37 } };
+  const results = { trade_count: 88 };
   it('gives the results’ count while the list is on its way, never a placeholder 0', () => {
     expect(tradesHeading(null, results)).toEqual({ text: 'Trades (88)', mismatch: null });
     expect(tradesHeading(null, null).text).toBe('Trades (…)');
@@ -13,11 +13,8 @@ describe('trades heading of a backtest result', () => {
     expect(tradesHeading(6, results)).toEqual({ text: 'Trades (6)', mismatch: 'The trade list has 6 trades but the results count 88' });
     expect(tradesHeading(6, null)).toEqual({ text: 'Trades (6)', mismatch: null });
   });
-  it('reads trade_count, else metrics.total_trades (older results), ignoring what is not a count', () => {
-    expect(resultsTradeCount({ metrics: { total_trades: 3 } })).toBe(3);
-    expect(resultsTradeCount({ trade_count: 0, metrics: { total_trades: 3 } })).toBe(0);
-    expect(resultsTradeCount({ trade_count: '5' })).toBeNull();
-    expect(resultsTradeCount({ metrics: { total_trades: -1 } })).toBeNull();
+  it('reads the parsed result’s trade_count', () => {
+    expect(resultsTradeCount({ trade_count: 0 })).toBe(0);
     expect(resultsTradeCount(null)).toBeNull();
   });
 });

@@ -1,30 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { baselineLines } from '../../../src/cli/commands/train';
 import { baselineVerdicts } from '../../../src/renderer/src/lib/training-results';
+import { trainingResultFixture } from '../../helpers/results';
 
-const results = {
-  baseline: {
-    validation: null,
-    test: { best_constant_class: 'SELL', best_constant_accuracy: 0.698, model_accuracy: 0.47, balanced_accuracy: 0.4, macro_f1: 0.3, p_value: 0.93, beats: false },
-  },
-  beats_baseline: false,
-};
+const results = trainingResultFixture();
 
 describe('baseline verdicts in plain words', () => {
-  it('UI: one line per evaluated split', () => {
+  it('UI: one line per evaluated split, numbers as the catalogue writes them', () => {
     expect(baselineVerdicts(results)).toEqual([
-      { split: 'test', text: 'test: 47.0 % vs always-SELL 69.8 % → worse than a constant (p = 0.93)', scores: 'balanced accuracy 40.0 % · macro-F1 0.300', beats: false },
+      { split: 'validation', text: 'validation: 52.00% vs always-SELL 50.00% → not significantly better than a constant (p = 0.310)', scores: 'balanced accuracy 40.00% (constant 50.00%) · macro-F1 30.00% (constant 27.44%)', beats: false },
+      { split: 'test', text: 'test: 47.00% vs always-SELL 69.80% → worse than a constant (p = 0.930)', scores: 'balanced accuracy 40.00% (constant 50.00%) · macro-F1 30.00% (constant 27.44%)', beats: false },
     ]);
-    expect(baselineVerdicts({})).toEqual([]);
   });
-  it('CLI: the same sentence and the verdict', () => {
+  it('CLI: the same sentences and the verdict', () => {
     const lines = baselineLines(results);
-    expect(lines[0]).toContain('test: 47.0 % vs always-SELL 69.8 % → worse than a constant (p = 0.93)');
-    expect(lines[1].trim()).toBe('balanced accuracy 40.0 % · macro-F1 0.300');
-    expect(lines[2]).toMatch(/does NOT beat a constant/);
-    const withConstant = { ...results, baseline: { test: { ...results.baseline.test, best_constant_balanced_accuracy: 0.5, best_constant_macro_f1: 0.2744 } } };
-    expect(baselineLines(withConstant)[1].trim()).toBe('balanced accuracy 40.0 % (constant 50.0 %) · macro-F1 0.300 (constant 0.274)');
-    // Old results (before the per-split baseline) print nothing misleading.
-    expect(baselineLines({ baseline: { majority_class: 'BUY', majority_accuracy: 0, beats_baseline: true } })).toEqual([]);
+    expect(lines[2]).toContain('test: 47.00% vs always-SELL 69.80% → worse than a constant (p = 0.930)');
+    expect(lines[3].trim()).toBe('balanced accuracy 40.00% (constant 50.00%) · macro-F1 30.00% (constant 27.44%)');
+    expect(lines[4]).toMatch(/does NOT beat a constant/);
+    // No test split: no test line and no verdict.
+    expect(baselineLines({ baseline: { validation: null, test: null }, beats_baseline: null })).toEqual([]);
   });
 });

@@ -1,11 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../../src/common/escape';
+import { exitReasons, histogramBins, monthlyReturns, yearlyFromMonthly } from '../../../src/common/equity-stats';
 import { renderBacktestReport, type BacktestReportInput } from '../../../src/core/report/backtest-report';
-import { equityCsv, toCsv, tradesCsv } from '../../../src/core/report/csv';
-import { escapeHtml } from '../../../src/core/report/escape';
-import { monthlyReturns, yearlyFromMonthly } from '../../../src/core/report/monthly';
+import { equityCsv, resultCsv, toCsv, tradesCsv } from '../../../src/core/report/csv';
+import { backtestTradeSchema, type BacktestResult } from '../../../src/shared/results/backtest';
+import { backtestCurrency, presentBacktest } from '../../../src/shared/results/present';
+import { produceBacktest, type ProducedBacktest } from '../../helpers/results';
 
 const DAY = 86_400_000;
 const t = (iso: string) => Date.parse(iso);
+const cents = (v: number) => Math.round(v * 100);
+
+/** RFC 4180 rows (quoted fields with commas and doubled quotes; no line breaks inside fields here). */
+function rows(csv: string): Record<string, string>[] {
+  const split = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => (m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]));
+  const [head, ...lines] = csv.trim().split('\r\n');
+  const cols = split(head);
+  return lines.map((l) => Object.fromEntries(split(l).map((v, i) => [cols[i], v])));
+}
 
 describe('monthlyReturns', () => {
   it('chains month-end equities from the initial capital (hand values)', () => {
@@ -22,97 +34,117 @@ describe('monthlyReturns', () => {
     expect(m[2].return).toBeCloseTo(0.1, 12); // 108.9 / 99 − 1
     expect(yearlyFromMonthly(m).get(2024)).toBeCloseTo(0.089, 12); // 108.9 / 100 − 1
   });
+
+  it('histogram bins and exit reasons by hand', () => {
+    expect(histogramBins([0, 1, 2, 3], 2)).toEqual([
+      { lo: 0, hi: 1.5, count: 2 },
+      { lo: 1.5, hi: 3, count: 2 },
+    ]);
+    expect(histogramBins([], 5)).toEqual([]);
+    expect(exitReasons([{ exit_reason: 'signal', net_pnl: 5 }, { exit_reason: 'end_of_data', net_pnl: -2 }, { exit_reason: 'signal', net_pnl: -1 }])).toEqual([
+      { reason: 'signal', trades: 2, net_pnl: 4, winners: 1 },
+      { reason: 'end_of_data', trades: 1, net_pnl: -2, winners: 0 },
+    ]);
+  });
 });
+
+let run: ProducedBacktest;
+let flat: ProducedBacktest;
+beforeAll(async () => {
+  run = await produceBacktest();
+  flat = await produceBacktest({ trades: false });
+});
+
+const trades = (p: ProducedBacktest) => p.trades.map((x) => backtestTradeSchema.parse(x));
+function input(p: ProducedBacktest, over: Partial<BacktestResult> = {}): BacktestReportInput {
+  return { backtest_id: p.id, generated_at: '2026-12-01T00:00:00.000Z', results: { ...p.result, ...over }, trades: trades(p), equity: p.equity, manifest: null };
+}
 
 describe('CSV', () => {
   it('quotes commas, quotes and newlines, defuses formulas, leaves numbers alone', () => {
     expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', -1.5], ['=cmd()', null]])).toBe('a,b\r\n"x,y","say ""hi"""\r\n"line\nbreak",-1.5\r\n\'=cmd(),\r\n');
-  });
-
-  it('trades and equity in a fixed column order with a header row', () => {
-    const csv = tradesCsv([{ trade_id: 1, symbol: 'EURUSD', side: 'LONG', net_pnl: 12.5, exit_confidence: null }]);
-    const [head, row] = csv.split('\r\n');
-    expect(head.split(',')[0]).toBe('trade_id');
-    expect(row.split(',')[head.split(',').indexOf('net_pnl')]).toBe('12.5');
     expect(equityCsv({ time: [0, DAY], values: [100, 101], drawdowns: [0, 0], position: [0, 1] })).toBe(
       'timestamp,equity,drawdown,position\r\n1970-01-01T00:00:00.000Z,100,0,0\r\n1970-01-02T00:00:00.000Z,101,0,1\r\n',
     );
   });
-});
 
-function input(results: Record<string, unknown>): BacktestReportInput {
-  const n = 90;
-  const time = Array.from({ length: n }, (_, i) => t('2024-01-01') + i * DAY);
-  const values = time.map((_, i) => 100_000 * (1 + 0.001 * i - (i > 40 && i < 60 ? 0.02 : 0)));
-  let peak = 100_000;
-  const drawdowns = values.map((v) => ((peak = Math.max(peak, v)), (peak - v) / peak));
-  return {
-    backtest_id: 'op_backtesting_x',
-    generated_at: '2026-12-01T00:00:00.000Z',
-    results: { strategy_name: 's', symbol: 'EURUSD', timeframe: '1d', metrics: { total_return_pct: 0.089, sharpe_ratio: 1.2, total_trades: 2 }, ...results },
-    trades: [
-      { trade_id: 1, pnl_percent: 1.5, net_pnl: 150, max_favorable_excursion: 200, max_adverse_excursion: -50 },
-      { trade_id: 2, pnl_percent: -0.7, net_pnl: -70, max_favorable_excursion: 10, max_adverse_excursion: -90 },
-    ],
-    equity: { time, values, drawdowns, initial_capital: 100_000 },
-    manifest: null,
-  };
-}
+  it('the trades CSV has a spread column and reconciles with results.costs to the cent, row by row and in total', () => {
+    const csv = rows(tradesCsv(trades(run)));
+    const c = run.result.costs!;
+    expect(csv.length).toBe(run.result.trade_count);
+    expect(c.spread_cost).toBeGreaterThan(0); // EURUSD's spread: the column matters
+    const sum = (k: string) => csv.reduce((a, r) => a + Number(r[k]), 0);
+    expect(cents(sum('gross_pnl'))).toBe(cents(c.gross_pnl));
+    expect(cents(sum('commission'))).toBe(cents(c.commission));
+    expect(cents(sum('spread_cost'))).toBe(cents(c.spread_cost));
+    expect(cents(sum('slippage_cost'))).toBe(cents(c.slippage_cost));
+    expect(cents(sum('net_pnl'))).toBe(cents(c.net_pnl));
+    for (const r of csv) expect(Number(r.gross_pnl) - Number(r.commission) - Number(r.spread_cost) - Number(r.slippage_cost)).toBeCloseTo(Number(r.net_pnl), 9);
+    // The same two paths in the results agree: the metrics' cost totals are the breakdown's.
+    expect(run.result.metrics.total_commission).toBeCloseTo(c.commission, 9);
+    expect(run.result.metrics.total_spread_cost).toBeCloseTo(c.spread_cost, 9);
+    expect(run.result.metrics.total_slippage).toBeCloseTo(c.slippage_cost, 9);
+    expect(c.net_pnl).toBeCloseTo(run.result.metrics.total_return, 6);
+  });
+
+  it('the report as CSV carries every shown value at full precision: equal to the JSON at its path', () => {
+    const csv = rows(resultCsv(presentBacktest(run.result), backtestCurrency(run.result)));
+    expect(csv.length).toBeGreaterThan(50);
+    const at = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], run.result);
+    const sections = presentBacktest(run.result);
+    let i = 0;
+    for (const s of sections)
+      for (const r of s.rows)
+        for (const c of r.cells) {
+          const line = csv[i++];
+          expect(line.key).toBe(r.key);
+          const v = at(c.path);
+          if (typeof v === 'number') expect(Number(line.value), c.path).toBe(v);
+          if (r.unit === 'currency') expect(line.currency).toBe('USD');
+        }
+  });
+});
 
 describe('renderBacktestReport', () => {
   it('escapes every string it prints', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-    const html = renderBacktestReport(input({ strategy_name: '<script>alert(1)</script>', warnings: ['<b>bold</b>'] }));
+    const html = renderBacktestReport(input(run, { strategy_name: '<script>alert(1)</script>', warnings: ['<b>bold</b>'] }));
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;b&gt;bold&lt;/b&gt;');
-  });
-
-  it('counts trades in words that agree with the number (1 trade, 2 trades)', () => {
-    const two = renderBacktestReport(input({}));
-    expect(two).toContain('(2 trades)');
-    const oneInput = input({ metrics: { total_return_pct: 0.015, sharpe_ratio: 0.4, total_trades: 1 } });
-    const one = renderBacktestReport({ ...oneInput, trades: oneInput.trades.slice(0, 1) });
-    expect(one).toContain('(1 trade)');
-    expect(one).not.toMatch(/\b1 trades\b/);
-  });
-
-  it('renders without the optional blocks (old results) and says what is missing', () => {
-    const html = renderBacktestReport(input({}));
-    expect(html).toContain('No random-entry comparison was run');
-    expect(html).toContain('could not be read');
-    expect(html).not.toContain('Warnings');
     expect(html).not.toMatch(/https?:\/\/|<script|<link|<img/);
-    expect((html.match(/<svg/g) ?? []).length).toBe(4); // equity, drawdown, histogram, MFE/MAE
   });
 
-  it('prints significance, costs, both benchmarks and the in-sample warning when present', () => {
-    const html = renderBacktestReport(
-      input({
-        significance: { random_runs: 200, seed: 42, return_percentile: 66.25, sharpe_percentile: 60, p_value_return: 0.34, p_value_sharpe: 0.4, random_return_p5: -0.2, random_return_p50: -0.12, random_return_p95: 0.03, random_min_trades: 2 },
-        sharpe_ci95: [-0.5, 1.9],
-        sharpe_ci_method: { kind: 'stationary_bootstrap', mean_block_length: 3.2, resamples: 1000, seed: 42 },
-        costs: { gross_pnl: 929, commission: 0, spread_cost: 410.5, slippage_cost: 0, net_pnl: 518.5, currency: 'USD', model: 'fx' },
-        benchmark: { buy_and_hold: { total_return_pct: 0.05, sharpe_ratio: 0.4 }, exposure_matched: { total_return_pct: 0.0125, sharpe_ratio: 0.38 } },
-        out_of_sample: false,
-        in_sample_bars: 1234,
-        warnings: [{ code: 'in_sample', message: 'overlaps training' }],
-      }),
-    );
-    expect(html).toContain('Return beats 66 % of 200 random-entry runs (p = 0.34) → indistinguishable from chance');
-    expect(html).toContain('[-0.50, 1.90]');
-    expect(html).toContain('410.50 USD');
-    expect(html).toContain('Spread cost');
-    expect(html).toContain('Buy &amp; hold at the strategy’s exposure');
-    expect(html).toContain('1.25%');
-    expect(html).toContain('1234 bars of the backtest range overlap');
-    expect(html).toContain('overlaps training');
+  it('prints every value of the shared presenter, with the catalogue’s text, and both benchmarks with their costs', () => {
+    const html = renderBacktestReport(input(run));
+    for (const s of presentBacktest(run.result)) {
+      expect(html).toContain(`<h2>${escapeHtml(s.title)}</h2>`);
+      for (const r of s.rows) for (const c of r.cells) expect(html, `${r.key}`).toContain(escapeHtml(c.text));
+    }
+    expect(html).toContain('Buy &amp; hold');
+    expect(html).toContain('B&amp;H at same exposure');
+    expect(html).not.toContain('no costs');
+    expect(html).toContain('USD');
     expect(html).toContain('Monthly returns');
+    expect(html).toContain('Exit reasons');
+    expect((html.match(/<svg/g) ?? []).length).toBe(4); // equity, drawdown, histogram, MFE/MAE
+    expect(html).toContain(`(${run.result.trade_count} trades)`);
   });
 
-  it('reads the current single buy-and-hold benchmark shape too', () => {
-    const html = renderBacktestReport(input({ benchmark: { kind: 'buy_and_hold', total_return_pct: 0.031 } }));
-    expect(html).toContain('Buy &amp; hold (fully invested, no costs)');
-    expect(html).toContain('3.10%');
+  it('a zero-trade backtest reads "No trades: no verdict", never "beats 50 %, p = 1"', () => {
+    expect(flat.result.trade_count).toBe(0);
+    const html = renderBacktestReport(input(flat));
+    expect(html).toContain('<p class="verdict">No trades: no verdict</p>');
+    expect(html).not.toMatch(/beats 50 %|p = 1\.0/);
+    expect(html).toContain('no trades: the equity never moved'); // the Sharpe interval's reason
+    expect(html).toContain('(0 trades)');
+  });
+
+  it('says when the in-sample check is unknown instead of calling it out of sample', async () => {
+    const unknown = await produceBacktest({ modelRange: null, randomRuns: 0 });
+    expect(unknown.result.out_of_sample).toBeNull();
+    const html = renderBacktestReport(input(unknown));
+    expect(html).toContain('In-sample check unknown');
+    expect(html).toContain('random_runs = 0');
   });
 });

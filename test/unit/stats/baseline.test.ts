@@ -32,7 +32,7 @@ describe('constantBaseline', () => {
     expect(r.constant_only_correct).toBe(2);
     expect(r.p_value).toBeCloseTo(11 / 16, 14);
     expect(r.beats).toBe(false);
-    expect(describeBaseline('test', r)).toBe('test: 70.0 % vs always-SELL 70.0 % → no better than a constant (p = 0.69)');
+    expect(describeBaseline('test', r)).toBe('test: 70.00% vs always-SELL 70.00% → no better than a constant (p = 0.687)');
   });
 
   it('a clearly better model beats the constant with a hand-computed p', () => {
@@ -44,7 +44,7 @@ describe('constantBaseline', () => {
     expect(r.best_constant_class).toBe('HOLD');
     expect(r.p_value).toBeCloseTo(10 / 512, 14);
     expect(r.beats).toBe(true);
-    expect(describeBaseline('validation', r)).toBe('validation: 95.0 % vs always-HOLD 60.0 % → beats the best constant (p = 0.020)');
+    expect(describeBaseline('validation', r)).toBe('validation: 95.00% vs always-HOLD 60.00% → beats the best constant (p = 0.020)');
   });
 
   it('the issue’s case: 47 % against an always-SELL split of 70 % is worse than a constant', () => {
@@ -56,7 +56,7 @@ describe('constantBaseline', () => {
     expect(r.best_constant_class).toBe('SELL');
     expect(r.beats).toBe(false);
     expect(r.p_value).toBeGreaterThan(0.99);
-    expect(describeBaseline('test', r)).toMatch(/^test: 47\.0 % vs always-SELL 70\.0 % → worse than a constant \(p = 1\.00\)$/);
+    expect(describeBaseline('test', r)).toMatch(/^test: 47\.00% vs always-SELL 70\.00% → worse than a constant \(p = 0\.999\)$/);
   });
 
   it('property: beats is false whenever model accuracy ≤ the best constant’s', () => {

@@ -1,10 +1,15 @@
 // GET /backtests/{id}/report: one self-contained HTML file (src/core/report) from the operation's
-// results, its trades and equity curve and the model's manifest. `?download=1` asks the browser to
-// save it instead of showing it.
+// results (parsed by the result contract), its trades and equity curve and the model's manifest.
+// `?download=1` asks the browser to save it instead of showing it; `?format=csv` gives the report's
+// numbers as CSV (one row per shown value, at full precision: they reconcile with the JSON).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderBacktestReport } from '../../../core/report/backtest-report';
+import { resultCsv } from '../../../core/report/csv';
+import { parseBacktestResult } from '../../../shared/results/backtest';
+import { ResultContractError } from '../../../shared/results/common';
+import { backtestCurrency, presentBacktest } from '../../../shared/results/present';
 import { readManifestIfAny } from '../../../infra/models/registry';
 import type { AppContext } from '../../context';
 import { HttpError } from '../errors';
@@ -27,9 +32,9 @@ export function backtestReportRoutes(ctx: AppContext) {
       {
         schema: {
           tags: ['backtests'],
-          summary: 'A self-contained HTML report of a finished backtest (metrics, charts, significance, provenance)',
+          summary: 'A self-contained HTML report of a finished backtest (metrics, charts, significance, provenance); ?format=csv: its numbers as CSV',
           params: idParams,
-          querystring: z.object({ download: z.enum(['0', '1', 'true', 'false']).optional() }),
+          querystring: z.object({ download: z.enum(['0', '1', 'true', 'false']).optional(), format: z.enum(['html', 'csv']).default('html') }),
         },
       },
       async (req, reply) => {
@@ -38,17 +43,28 @@ export function backtestReportRoutes(ctx: AppContext) {
         const equity = readArtifact(ctx, id, 'equity.json');
         const op = ctx.operations.results(id);
         if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
-        const results = (op.results ?? {}) as Record<string, unknown>;
+        let results;
+        try {
+          results = parseBacktestResult(op.results);
+        } catch (err) {
+          if (err instanceof ResultContractError) throw new HttpError(500, `Backtest ${id}: ${err.message}`);
+          throw err;
+        }
+        const download = req.query.download === '1' || req.query.download === 'true';
+        if (req.query.format === 'csv') {
+          reply.header('content-type', 'text/csv; charset=utf-8');
+          reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${id}_report.csv"`);
+          return reply.send(resultCsv(presentBacktest(results), backtestCurrency(results)));
+        }
         const html = renderBacktestReport({
           backtest_id: id,
           generated_at: new Date().toISOString(),
           results,
-          trades: trades.trades ?? [],
+          trades: trades.trades,
           equity,
           manifest: manifestOf(ctx, results.model_path),
         });
         reply.header('content-type', 'text/html; charset=utf-8');
-        const download = req.query.download === '1' || req.query.download === 'true';
         reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${id}_report.html"`);
         return reply.send(html);
       },

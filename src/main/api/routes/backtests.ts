@@ -14,6 +14,8 @@ import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
 import { ModelNotFoundError, ModelPathError, readManifestIfAny } from '../../../infra/models/registry';
 import { backtestStartBody } from '../../../shared/api-schemas';
+import { backtestEquityDocSchema, backtestTradesDocSchema } from '../../../shared/results/backtest';
+import { parseWith, ResultContractError } from '../../../shared/results/common';
 import { formatIssue } from '../../../core/strategy/format';
 import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
@@ -55,9 +57,20 @@ function strategyDefaults(parsed: ParseResult): { symbol: string | null; timefra
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function readArtifact(ctx: AppContext, id: string, file: 'trades.json' | 'equity.json'): any {
+const ARTIFACTS = { 'trades.json': backtestTradesDocSchema, 'equity.json': backtestEquityDocSchema } as const;
+type Artifact = keyof typeof ARTIFACTS;
+
+/** A finished backtest's trades or equity curve, parsed by the result contract (a broken file is a 500 naming the fields). */
+export function readArtifact<F extends Artifact>(ctx: AppContext, id: string, file: F): z.output<(typeof ARTIFACTS)[F]> {
   const path = join(ctx.config.home, 'backtests', id, file);
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
+  if (existsSync(path)) {
+    try {
+      return parseWith(`backtest ${file}`, ARTIFACTS[file], JSON.parse(readFileSync(path, 'utf8'))) as z.output<(typeof ARTIFACTS)[F]>;
+    } catch (err) {
+      if (err instanceof ResultContractError || err instanceof SyntaxError) throw new HttpError(500, `Backtest ${id}: ${file} cannot be read: ${err.message}`);
+      throw err;
+    }
+  }
   const op = ctx.operations.get(id); // 404 when unknown
   if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
   if (op.status === 'pending' || op.status === 'running') throw new HttpError(400, `Backtest ${id} is ${op.status}; results are available when it completes`);
@@ -178,7 +191,14 @@ export function backtestsRoutes(ctx: AppContext) {
 
     app.get(
       '/backtests/:backtest_id/trades',
-      { schema: { tags: ['backtests'], summary: 'Trades of a finished backtest (?format=csv for a CSV download)', params: idParams, querystring: z.object(formatQuery) } },
+      {
+        schema: {
+          tags: ['backtests'],
+          summary: 'Trades of a finished backtest (?format=csv for a CSV download whose money columns sum to results.costs: gross − commission − spread − slippage = net)',
+          params: idParams,
+          querystring: z.object(formatQuery),
+        },
+      },
       async (req, reply) => {
         const id = req.params.backtest_id;
         const doc = readArtifact(ctx, id, 'trades.json');
@@ -199,7 +219,7 @@ export function backtestsRoutes(ctx: AppContext) {
       },
       async (req, reply) => {
         const id = req.params.backtest_id;
-        const doc = readArtifact(ctx, id, 'equity.json') as { time: number[]; values: number[]; drawdowns: number[]; position: number[]; initial_capital: number };
+        const doc = readArtifact(ctx, id, 'equity.json');
         if (req.query.format === 'csv') return sendCsv(reply, `${id}_equity.csv`, equityCsv(doc));
         const keep = req.query.max_points ? downsampleIndices(doc.values, doc.drawdowns, req.query.max_points) : null;
         const pick = <T>(xs: T[]) => (keep ? keep.map((i) => xs[i]) : xs);
@@ -211,7 +231,7 @@ export function backtestsRoutes(ctx: AppContext) {
           timestamps: pick(doc.time).map(iso),
           values: pick(doc.values),
           drawdowns: pick(doc.drawdowns),
-          positions: pick(doc.position),
+          positions: doc.position ? pick(doc.position) : null,
         };
       },
     );

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { metricsQuery, operationIdParams, operationsListQuery } from '../../../shared/api-schemas';
 import type { OperationType } from '../../../shared/operations';
 import { ktrdrMetricsDict } from '../../../shared/ktrdr-compat';
+import { resultFormQuery } from '../../../shared/results/envelope';
+import { ResultContractError } from '../../../shared/results/common';
+import { resultInForm } from '../../../shared/results/ktrdr';
+import { HttpError } from '../errors';
 import type { AppContext } from '../../context';
 import { metricsKey } from '../../operations/repository';
 
@@ -29,10 +33,29 @@ export function operationsRoutes(ctx: AppContext) {
       },
     );
 
+    /** A stored result in the form asked for; a result that does not match its schema is a 500 naming the fields. */
+    const inForm = (type: string, raw: unknown, form: 'ktrdr' | 'contract') => {
+      try {
+        return resultInForm(type, raw, form);
+      } catch (err) {
+        if (err instanceof ResultContractError) throw new HttpError(500, err.message);
+        throw err;
+      }
+    };
+
     app.get(
       '/operations/:operation_id',
-      { schema: { tags: ['operations'], summary: 'One operation with progress, metadata and metrics', params: idParams } },
-      async (req, reply) => reply.type('application/json; charset=utf-8').send(ops.getJson(req.params.operation_id)),
+      { schema: { tags: ['operations'], summary: 'One operation with progress, metadata and metrics', params: idParams, querystring: resultFormQuery } },
+      async (req, reply) => {
+        const json = ops.getJson(req.params.operation_id);
+        // KTRDR's clients read result_summary.metrics of a finished backtest: their form, by the one adapter.
+        if (req.query.form === 'ktrdr' && json.includes('"operation_type":"backtesting"') && !json.includes('"result_summary":null')) {
+          const body = JSON.parse(json) as { data: { operation_type: string; status: string; result_summary: unknown } };
+          if (body.data.status === 'completed') body.data.result_summary = inForm(body.data.operation_type, body.data.result_summary, 'ktrdr');
+          return body;
+        }
+        return reply.type('application/json; charset=utf-8').send(json);
+      },
     );
 
     app.delete(
@@ -72,11 +95,20 @@ export function operationsRoutes(ctx: AppContext) {
 
     app.get(
       '/operations/:operation_id/results',
-      { schema: { tags: ['operations'], summary: 'Results of a finished operation (400 while it runs)', params: idParams } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Results of a finished operation (400 while it runs); ?form=contract for null + null_reasons instead of KTRDR’s 0 / 999999',
+          params: idParams,
+          querystring: resultFormQuery,
+        },
+      },
       async (req) => {
         const id = req.params.operation_id;
         const r = ops.results(id);
-        return { success: true, operation_id: id, operation_type: r.operation_type, status: r.status, results: r.results };
+        // A failed or cancelled operation keeps whatever partial summary it has: only completed ones carry a contract result.
+        const results = r.status === 'completed' ? inForm(r.operation_type, r.results, req.query.form) : r.results;
+        return { success: true, operation_id: id, operation_type: r.operation_type, status: r.status, results };
       },
     );
 

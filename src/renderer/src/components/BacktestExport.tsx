@@ -4,6 +4,7 @@ import { ErrorNote } from './ErrorNote';
 
 const FILES = [
   { key: 'report', label: 'Report (HTML)', path: 'report', type: 'text/html', name: (id: string) => `${id}_report.html` },
+  { key: 'metrics', label: 'Metrics (CSV)', path: 'report?format=csv', type: 'text/csv', name: (id: string) => `${id}_report.csv` },
   { key: 'trades', label: 'Trades (CSV)', path: 'trades?format=csv', type: 'text/csv', name: (id: string) => `${id}_trades.csv` },
   { key: 'equity', label: 'Equity (CSV)', path: 'equity_curve?format=csv', type: 'text/csv', name: (id: string) => `${id}_equity.csv` },
 ] as const;
@@ -21,7 +22,7 @@ function download(text: string, name: string, type: string): void {
 }
 
 /**
- * Export a finished backtest: the self-contained HTML report and the trades / equity curve as CSV.
+ * Export a finished backtest: the self-contained HTML report, its numbers, and the trades / equity curve as CSV.
  * Fetched through the app's one API client (HTTP in a browser, IPC in Electron), saved as a download.
  */
 export function BacktestExport({ id }: { id: string }) {

@@ -2,19 +2,24 @@ import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { useBars } from '../hooks/useBars';
 import { useResults } from '../hooks/useResults';
+import type { BacktestResult, BacktestTrade } from '../../../shared/results/backtest';
+import { backtestCurrency, presentBacktest } from '../../../shared/results/present';
 import { tradeMarkers, tradesHeading, tradeWindow } from '../lib/backtest';
-import { BENCHMARK_KEYS, benchmarkColumns, costRows, inSampleNotice } from '../lib/backtest-evaluation';
+import { inSampleNotice } from '../lib/backtest-evaluation';
 import { toUnixSeconds } from '../lib/format';
-import { parseEquityCurve, parseTrades, section, type EquityCurve, type Trade } from '../lib/shapes';
+import { parseEquityCurve, parseTrades, type EquityCurve, type Trade } from '../lib/shapes';
 import type { OperationView } from '../stores/operations';
+import { BacktestExport } from './BacktestExport';
 import { CandleChart } from './CandleChart';
 import { EquityCharts } from './EquityCharts';
 import { ErrorNote } from './ErrorNote';
-import { KeyValueTable } from './KeyValueTable';
-import { BacktestExport } from './BacktestExport';
+import { SectionTable } from './ResultSections';
 import { SignificanceNote } from './SignificanceNote';
+import { BACKTEST_TEARSHEET } from './tearsheet-slot';
+import { TradeAnalysis } from './TradeAnalysis';
 import { TradesTable } from './TradesTable';
 import { Warnings } from './Warnings';
+import './results.css';
 
 const PRICE_H = 360;
 
@@ -56,7 +61,7 @@ function useIndicatorOverlays(strategy: string | null, symbol: string | null, ti
         for (let i = 0; i < time.length; i++) index.set(Math.round(time[i]), i);
         const next: Record<string, (number | null)[]> = {};
         for (const [key, vals] of Object.entries(r.indicators ?? {})) {
-          const col: (number | null)[] = new Array(time.length).fill(null);
+          const col = new Array<number | null>(time.length).fill(null);
           (r.dates ?? []).forEach((d, k) => {
             const i = index.get(Math.round(toUnixSeconds(d)));
             if (i !== undefined) col[i] = vals[k] ?? null;
@@ -75,10 +80,15 @@ function useIndicatorOverlays(strategy: string | null, symbol: string | null, ti
   return { available: available.map((a) => a.id), chosen, toggle: (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id])), lines, error };
 }
 
-/** A finished backtest: metrics, equity/drawdown, price with trade markers, sortable trades. */
+/**
+ * A finished backtest: the verdict, every metric of the shared presenter (the same labels, units and
+ * precision as the CLI and the report, "—" with the reason when undefined, money in its currency),
+ * equity/drawdown, price with trade markers, sortable trades and the report's trade analysis.
+ */
 export function BacktestResults({ op }: { op: OperationView }) {
   const id = op.operation_id;
-  const { results, error } = useResults(id, op.status);
+  const { typed, error } = useResults(id, op.status);
+  const results: BacktestResult | null = typed?.type === 'backtesting' ? typed.result : null;
   const [trades, setTrades] = useState<Trade[] | null>(null);
   const [tradesError, setTradesError] = useState<string | null>(null);
   const [curve, setCurve] = useState<EquityCurve | null>(null);
@@ -112,8 +122,8 @@ export function BacktestResults({ op }: { op: OperationView }) {
 
   const meta = op.metadata ?? null;
   const params = (meta?.parameters ?? {}) as Record<string, unknown>;
-  const symbol = (meta?.symbol ?? params.symbol ?? (results?.symbol as string | undefined) ?? null) as string | null;
-  const timeframe = (meta?.timeframe ?? params.timeframe ?? (results?.timeframe as string | undefined) ?? null) as string | null;
+  const symbol = (meta?.symbol ?? params.symbol ?? results?.symbol ?? null) as string | null;
+  const timeframe = (meta?.timeframe ?? params.timeframe ?? results?.timeframe ?? null) as string | null;
   const start = (meta?.start_date ?? params.start_date ?? null) as string | null;
   const end = (meta?.end_date ?? params.end_date ?? null) as string | null;
   const bars = useBars(done ? symbol : null, timeframe, start?.slice(0, 10), end?.slice(0, 10));
@@ -122,7 +132,11 @@ export function BacktestResults({ op }: { op: OperationView }) {
     if (!curve || curve.timestamps.length === 0) return null;
     return { time: curve.timestamps.map(toUnixSeconds), equity: curve.values, drawdown: curve.drawdowns.length ? curve.drawdowns : null };
   }, [curve]);
-  const markers = useMemo(() => tradeMarkers(trades ?? []), [trades]);
+  const currency = results ? backtestCurrency(results) : null;
+  const markers = useMemo(() => tradeMarkers(trades ?? [], currency), [trades, currency]);
+  const sections = useMemo(() => (results ? new Map(presentBacktest(results).map((x) => [x.id, x])) : null), [results]);
+  const fullTrades = useMemo(() => (trades ?? []).flatMap((t): BacktestTrade[] => (t.raw ? [t.raw] : [])), [trades]);
+  const equityMs = useMemo(() => (curve && results ? { time: curve.timestamps.map((t) => toUnixSeconds(t) * 1000), values: curve.values, initial_capital: results.config.initial_capital } : null), [curve, results]);
   const overlays = useIndicatorOverlays(done ? ((meta?.strategy_name ?? params.strategy_name ?? results?.strategy_name ?? null) as string | null) : null, symbol, timeframe, start, end, bars.candles?.time ?? null);
   const zoom = useMemo(() => {
     const t = bars.candles?.time;
@@ -130,13 +144,12 @@ export function BacktestResults({ op }: { op: OperationView }) {
     return tradeWindow(selected, (t[t.length - 1] - t[0]) / (t.length - 1));
   }, [selected, bars.candles]);
 
-  const range = section(results?.effective_range);
-  const clipped = range?.clipped ? `${String(range.start ?? '').slice(0, 10)} → ${String(range.end ?? '').slice(0, 10)} (${String(range.bars ?? '?')} bars${range.warmup_bars ? `, ${String(range.warmup_bars)} warm-up bars` : ''})` : null;
-  const settings = useMemo(() => {
-    const c = section(results?.config);
-    if (!c) return null;
-    return { model: results?.model_path ?? null, initial_capital: c.initial_capital, commission_rate: c.commission, slippage: c.slippage, position_size: c.position_size };
-  }, [results]);
+  const range = results?.effective_range ?? null;
+  const clipped = range?.clipped ? `${range.start.slice(0, 10)} → ${range.end.slice(0, 10)} (${range.bars} bars${range.warmup_bars ? `, ${range.warmup_bars} warm-up bars` : ''})` : null;
+  const section = (sid: string, testId?: string) => {
+    const s = sections?.get(sid);
+    return s ? <SectionTable section={s} testId={testId} /> : null;
+  };
 
   if (!done) return null;
   const inSample = inSampleNotice(results);
@@ -152,12 +165,11 @@ export function BacktestResults({ op }: { op: OperationView }) {
       )}
       {inSample?.level === 'note' && (
         <p className="muted" data-testid="bt-in-sample-note">
-          In sample (acknowledged): {inSample.text}
+          {results?.out_of_sample === null ? inSample.text : `In sample (acknowledged): ${inSample.text}`}
         </p>
       )}
-      <EvaluationTables results={results} />
-      <BacktestExport id={id} />
       <SignificanceNote results={results} />
+      <BacktestExport id={id} />
       <Warnings operation={op.warnings} results={results?.warnings} testId="bt-warnings" />
       {clipped && (
         <p className="note" data-testid="bt-clipped">
@@ -165,16 +177,28 @@ export function BacktestResults({ op }: { op: OperationView }) {
         </p>
       )}
       <div className="charts-2">
-        <div>
-          <h3>Performance</h3>
-          <KeyValueTable values={section(results?.metrics)} testId="bt-metrics" />
-          <h3>Settings</h3>
-          <KeyValueTable values={settings} testId="bt-settings" />
+        <div data-testid="bt-metrics">
+          {section('performance', 'bt-performance')}
+          {section('trades', 'bt-trade-stats')}
         </div>
         <div>
-          <h3>Equity and drawdown</h3>
+          <h3>Equity and drawdown{currency ? ` (${currency})` : ''}</h3>
           <ErrorNote error={curveError} />
-          {eq ? <EquityCharts time={eq.time} equity={eq.equity} drawdown={eq.drawdown} testId="final-equity-chart" /> : !curveError && <p className="empty">Loading…</p>}
+          {eq ? <EquityCharts time={eq.time} equity={eq.equity} drawdown={eq.drawdown} testId="final-equity-chart" currency={currency} /> : !curveError && <p className="empty">Loading…</p>}
+          {section('benchmark', 'bt-benchmarks')}
+          {section('costs', 'bt-costs')}
+        </div>
+      </div>
+      <div className="charts-2">
+        <div>{section('significance', 'bt-significance-table')}</div>
+        <div>
+          {section('data', 'bt-data')}
+          {section('settings', 'bt-settings')}
+          {results && (
+            <p className="small muted">
+              Model <span className="mono">{results.model_path}</span>
+            </p>
+          )}
         </div>
       </div>
       <h3>
@@ -212,74 +236,14 @@ export function BacktestResults({ op }: { op: OperationView }) {
       {trades && trades.length === 0 && <p className="empty">No trades.</p>}
       {trades && trades.length > 0 && (
         <div className="trades-fill">
-          <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} />
+          <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} currency={currency} />
         </div>
       )}
-    </div>
-  );
-}
-
-const BENCH_LABELS: Record<(typeof BENCHMARK_KEYS)[number], string> = {
-  exposure: 'Avg equity invested',
-  total_return_pct: 'Return',
-  total_return: 'Total return',
-  sharpe_ratio: 'Sharpe ratio',
-  max_drawdown_pct: 'Max drawdown',
-  final_equity: 'Final equity',
-};
-
-/** Like-for-like benchmarks and the cost split (gross → commission, spread, slippage → net). */
-function EvaluationTables({ results }: { results: Record<string, unknown> | null }) {
-  const cols = benchmarkColumns(results);
-  const costs = costRows(results);
-  if (!cols.length && !costs) return null;
-  const fmt = (k: string, v: number | null) =>
-    v === null ? '—' : k === 'exposure' || k.endsWith('_pct') ? `${(v * 100).toFixed(2)} %` : k === 'sharpe_ratio' ? v.toFixed(2) : v.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
-  return (
-    <div className="charts-2">
-      {cols.length > 0 && (
-        <div>
-          <h3>Against buy &amp; hold (same costs)</h3>
-          <table className="grid kv bench" data-testid="bt-benchmarks">
-            <thead>
-              <tr>
-                <th />
-                {cols.map((c) => (
-                  <th key={c.label}>{c.label}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {BENCHMARK_KEYS.map((k) => (
-                <tr key={k} data-key={k}>
-                  <th scope="row">{BENCH_LABELS[k]}</th>
-                  {cols.map((c) => (
-                    <td key={c.label} className="num">
-                      {fmt(k, c.values[k])}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {costs && (
-        <div>
-          <h3>
-            Costs ({costs.currency}, {costs.model})
-          </h3>
-          <table className="grid kv" data-testid="bt-costs">
-            <tbody>
-              {costs.rows.map((r) => (
-                <tr key={r.label}>
-                  <th scope="row">{r.label}</th>
-                  <td className="num">{fmt('money', r.value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {trades && currency && <TradeAnalysis trades={fullTrades} equity={equityMs} currency={currency} />}
+      {BACKTEST_TEARSHEET && results && curve && trades && (
+        <section data-testid="bt-tearsheet">
+          <BACKTEST_TEARSHEET result={results} equity={curve} trades={fullTrades} />
+        </section>
       )}
     </div>
   );

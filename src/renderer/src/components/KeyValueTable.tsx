@@ -1,10 +1,11 @@
 import { displayEntries, isKnownMetric, metricLabel, metricTooltip } from '../../../shared/metrics-catalog';
-import { flattenMetrics, fmtMetric } from '../lib/format';
+import { flattenMetrics, fmtMetric, fmtNumber } from '../lib/format';
 
 /**
- * A flat object as a two-column table; nested objects become dotted rows ("benchmark.total_return").
- * Known metric keys show the catalogue's label (definition in the tooltip) and unit; duplicates
- * (avg_holding_period next to avg_holding_period_hours) show once.
+ * A flat object as a two-column table; nested objects become dotted rows. For objects that are not a
+ * typed result (a data load's summary, a manifest): known metric keys show the catalogue's label,
+ * definition and unit; other keys show their name and the value as it is (never a guessed unit).
+ * Typed results are shown by ResultSections.
  */
 export function KeyValueTable({ values, testId, currency, raw = false }: { values: Record<string, unknown> | null | undefined; testId?: string; currency?: string | null; raw?: boolean }) {
   const flat = flattenMetrics(values ?? {});
@@ -20,7 +21,7 @@ export function KeyValueTable({ values, testId, currency, raw = false }: { value
               <th scope="row" title={known ? `${metricTooltip(k)} (${k})` : k}>
                 {known ? metricLabel(k) : k}
               </th>
-              <td className="num">{raw && typeof v !== 'number' ? String(v ?? '—') : fmtMetric(k, v, currency)}</td>
+              <td className="num">{known ? fmtMetric(k, v, currency) : typeof v === 'number' ? fmtNumber(v, Number.isInteger(v) ? 0 : 4) : String(v ?? '—')}</td>
             </tr>
           );
         })}

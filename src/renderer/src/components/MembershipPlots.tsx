@@ -3,7 +3,8 @@
 // it actually takes, so a set that never fires is visible at a glance.
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
-import { membershipAt, plotRange } from '../lib/membership';
+import { membershipAt } from '../../../common/fuzzy';
+import { plotRange } from '../lib/membership';
 import type { ChartColor } from './chart-theme';
 import { LineChart } from './LineChart';
 

@@ -8,6 +8,8 @@ import { CancelButton } from './CancelButton';
 import { ResumeButton } from './ResumeButton';
 import { ErrorNote } from './ErrorNote';
 import { KeyValueTable } from './KeyValueTable';
+import { ResultSections } from './ResultSections';
+import { presentResult } from '../../../shared/results/present';
 import { MetricsPreview } from './MetricsPreview';
 import { OperationTiming } from './OperationTiming';
 import { ProgressBar } from './ProgressBar';
@@ -20,7 +22,7 @@ export function OperationDetail({ id, onClose }: { id: string; onClose?(): void 
   const op = useOperation(id);
   const { records, error: metricsError } = useMetricsFeed(id);
   const cancelError = useOperations((s) => s.cancelErrors[id]);
-  const { results } = useResults(id, op?.status);
+  const { results, typed } = useResults(id, op?.status);
   const terminal = op ? isTerminal(op.status) : false;
 
   if (!op) return <p className="empty">Loading {id}…</p>;
@@ -82,7 +84,13 @@ export function OperationDetail({ id, onClose }: { id: string; onClose?(): void 
         {records.length > 0 ? <MetricsPreview records={records} /> : <p className="empty">No metrics yet.</p>}
       </div>
       <h3>Results</h3>
-      {terminal ? <KeyValueTable values={results ?? op.result_summary ?? null} testId="detail-results" /> : <p className="empty">Available when the operation ends.</p>}
+      {!terminal ? (
+        <p className="empty">Available when the operation ends.</p>
+      ) : typed ? (
+        <ResultSections sections={presentResult(typed)} testId="detail-results" />
+      ) : (
+        <KeyValueTable values={results ?? op.result_summary ?? null} testId="detail-results" />
+      )}
     </aside>
   );
 }

@@ -1,23 +1,30 @@
 // Two runs side by side, opened by operation ids: what each run was (strategy, data, range, settings),
-// their metrics with the difference and which is better (catalogue direction), and their curves
-// overlaid (training: validation loss and accuracy per epoch; backtests: equity as % of the start).
+// their metrics from the shared presenter (the catalogue's labels, units, precision; "—" with the
+// reason) with the difference and which is better (catalogue direction), the verdict against random
+// entries, and their curves overlaid (training: validation loss and accuracy per epoch; backtests:
+// equity as % of the start). A run that is in sample (or whose in-sample check is unknown) beside an
+// out-of-sample one is never marked better: its numbers flatter it.
 // Reusable: Operations opens it for two selected rows; the Experiments view can open it the same way.
 import { useEffect, useMemo, useState } from 'react';
 import type { MetricRecord, OperationInfo } from '../../../shared/operations';
-import { formatMetric, isKnownMetric, metricDef, metricLabel, metricTooltip } from '../../../shared/metrics-catalog';
+import { metricDef } from '../../../shared/metrics-catalog';
+import { operationEnvelopeSchema, operationResultsResponseSchema, parseOperationResult, resultsPath, type TypedResult } from '../../../shared/results';
+import { formatMetric } from '../../../shared/metrics-catalog';
 import { runFacts } from '../../../shared/run-facts';
+import { significanceVerdict } from '../../../shared/significance';
 import { api } from '../api/client';
-import { flattenMetrics, toUnixSeconds } from '../lib/format';
+import { better, comparableRows, samplingWarning, type ComparableRow } from '../lib/compare';
+import { toUnixSeconds } from '../lib/format';
 import { parseEquityCurve } from '../lib/shapes';
 import { ErrorNote } from './ErrorNote';
 import { LineChart } from './LineChart';
+import './results.css';
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
 
 export interface RunData {
   op: OperationInfo;
-  results: Obj | null;
+  typed: TypedResult | null;
   /** Training: epoch records; backtests: none (the equity curve is used). */
   epochs: MetricRecord[];
   equity: { time: number[]; pct: number[] } | null;
@@ -25,52 +32,44 @@ export interface RunData {
 
 async function loadRun(id: string): Promise<RunData> {
   const enc = encodeURIComponent(id);
-  const op = (await api.get<{ data: OperationInfo }>(`/operations/${enc}`)).data;
-  const results = op.status === 'completed' ? ((await api.get<{ results?: Obj }>(`/operations/${enc}/results`).catch(() => ({ results: undefined }))).results ?? null) : null;
+  const op = operationEnvelopeSchema.parse(await api.get<unknown>(`/operations/${enc}?form=contract`)).data as OperationInfo;
+  let typed: TypedResult | null = null;
+  if (op.status === 'completed') {
+    const r = operationResultsResponseSchema.parse(await api.get<unknown>(resultsPath(id)));
+    typed = parseOperationResult(r.operation_type, r.results);
+  }
   let epochs: MetricRecord[] = [];
   let equity: RunData['equity'] = null;
   if (op.operation_type === 'training') {
     epochs = (await api.get<{ metrics?: MetricRecord[] }>(`/operations/${enc}/metrics?cursor=0`).catch(() => ({ metrics: [] }))).metrics ?? [];
   } else if (op.operation_type === 'backtesting' && op.status === 'completed') {
-    const c = parseEquityCurve(await api.get(`/backtests/${enc}/equity_curve`).catch(() => ({})));
+    const c = parseEquityCurve(await api.get(`/backtests/${enc}/equity_curve`));
     const start = c.values[0];
     if (c.values.length && start) equity = { time: c.timestamps.map(toUnixSeconds), pct: c.values.map((v) => v / start - 1) };
   }
-  return { op, results, epochs, equity };
-}
-
-/** The metrics a run is judged by, flat (dotted keys for nested sections). */
-export function comparableMetrics(run: Pick<RunData, 'op' | 'results'>): Obj {
-  const r = run.results;
-  if (!r) return {};
-  if (run.op.operation_type === 'training') {
-    const tm = obj(r.training_metrics) ?? {};
-    const { history: _h, ...training } = tm;
-    return { ...flattenMetrics(obj(r.test_metrics) ?? {}), ...training, ...flattenMetrics({ baseline: obj(r.baseline) ?? {} }) };
-  }
-  const bench = obj(r.benchmark);
-  return { ...(obj(r.metrics) ?? {}), ...(bench ? flattenMetrics({ benchmark: Object.fromEntries(Object.entries(bench).filter(([k]) => k !== 'kind')) }) : {}) };
-}
-
-/** Which run is better on a metric: 'a', 'b', or null (equal, no direction, not numbers). */
-export function better(key: string, a: unknown, b: unknown): 'a' | 'b' | null {
-  const dir = metricDef(key).higherIsBetter;
-  if (dir === undefined || typeof a !== 'number' || typeof b !== 'number' || a === b || key.startsWith('benchmark.')) return null;
-  return (a > b) === dir ? 'a' : 'b';
+  return { op, typed, epochs, equity };
 }
 
 function settingsOf(run: RunData): Obj {
   const f = runFacts(run.op);
-  const cfg = obj(run.results?.config);
-  const p = obj(obj(run.op.metadata)?.parameters) ?? {};
+  const p = (run.op.metadata?.parameters ?? {}) as Obj;
+  const bt = run.typed?.type === 'backtesting' ? run.typed.result : null;
+  const cur = bt ? (bt.costs?.currency ?? bt.config.costs.currency) : null;
   return {
     strategy: f.strategy,
     symbols: f.symbols,
     timeframes: f.timeframes,
     range: `${f.start ?? '…'} → ${f.end ?? '…'}`,
-    model: (run.results?.model_path as string | undefined) ?? f.model,
+    model: (bt?.model_path ?? (run.typed?.type === 'training' ? run.typed.result.model_path : null)) ?? f.model,
     ...(run.op.operation_type === 'training' ? { epochs: p.total_epochs, model_type: p.model_type } : {}),
-    ...(cfg ? { initial_capital: cfg.initial_capital, commission: cfg.commission, slippage: cfg.slippage, position_size: cfg.position_size } : {}),
+    ...(bt
+      ? {
+          out_of_sample: formatMetric('out_of_sample', bt.out_of_sample),
+          initial_capital: formatMetric('initial_capital', bt.config.initial_capital, { currency: cur }),
+          costs: bt.config.costs.model,
+          position_size: formatMetric('position_size', bt.config.position_size),
+        }
+      : {}),
   };
 }
 
@@ -96,11 +95,14 @@ export function RunComparison({ ids, onClose }: { ids: [string, string]; onClose
 
   const table = useMemo(() => {
     if (!runs) return null;
-    const [ma, mb] = runs.map(comparableMetrics);
-    const keys = [...new Set([...Object.keys(ma), ...Object.keys(mb)])].filter((k) => [ma[k], mb[k]].some((v) => typeof v === 'number' || typeof v === 'boolean'));
-    keys.sort((x, y) => Number(isKnownMetric(y)) - Number(isKnownMetric(x)));
-    return { ma, mb, keys };
+    const [ra, rb] = runs.map((r) => comparableRows(r.typed));
+    const byA = new Map(ra.map((r) => [r.id, r]));
+    const byB = new Map(rb.map((r) => [r.id, r]));
+    const ids = [...new Set([...ra.map((r) => r.id), ...rb.map((r) => r.id)])];
+    const warning = samplingWarning(runs[0].typed, runs[1].typed);
+    return { byA, byB, ids, warning };
   }, [runs]);
+  const verdicts = runs?.map((r) => (r.typed?.type === 'backtesting' ? significanceVerdict(r.typed.result.significance, r.typed.result.null_reasons.significance) : null));
 
   const sameType = runs && runs[0].op.operation_type === runs[1].op.operation_type;
   return (
@@ -121,7 +123,23 @@ export function RunComparison({ ids, onClose }: { ids: [string, string]; onClose
           <h3>Settings</h3>
           <SideBySide a={settingsOf(runs[0])} b={settingsOf(runs[1])} ids={ids} testId="comparison-settings" />
           <h3>Metrics</h3>
-          {table && table.keys.length ? (
+          {table?.warning && (
+            <p className="banner warn" role="note" data-testid="comparison-sampling">
+              {table.warning}
+            </p>
+          )}
+          {verdicts?.some((v) => v !== null) && (
+            <table className="grid compare" data-testid="comparison-significance">
+              <tbody>
+                <tr>
+                  <th scope="row">Verdict against random entries</th>
+                  <td>A: {verdicts[0] ?? '—'}</td>
+                  <td>B: {verdicts[1] ?? '—'}</td>
+                </tr>
+              </tbody>
+            </table>
+          )}
+          {table && table.ids.length ? (
             <table className="grid compare" data-testid="comparison-metrics">
               <thead>
                 <tr>
@@ -136,19 +154,31 @@ export function RunComparison({ ids, onClose }: { ids: [string, string]; onClose
                 </tr>
               </thead>
               <tbody>
-                {table.keys.map((k) => {
-                  const a = table.ma[k];
-                  const b = table.mb[k];
-                  const win = better(k, a, b);
-                  const diff = typeof a === 'number' && typeof b === 'number' && metricDef(k).unit !== 'boolean' ? b - a : null;
+                {table.ids.map((rid) => {
+                  const ra = table.byA.get(rid);
+                  const rb = table.byB.get(rid);
+                  const row = (ra ?? rb)!;
+                  const a = ra?.cell.value ?? null;
+                  const b = rb?.cell.value ?? null;
+                  // A benchmark column is the market, not the run: nothing there is "better".
+                  const benchmarkColumn = /@(Buy & hold|B&H at same exposure)$/.test(rid);
+                  const win = table.warning || benchmarkColumn ? null : better(row.key, a, b);
+                  const def = metricDef(row.key);
+                  const diff = typeof a === 'number' && typeof b === 'number' && def.unit !== 'boolean' ? b - a : null;
+                  const cell = (c: ComparableRow | undefined, w: boolean) => (
+                    <td className={w ? 'num better' : 'num'}>
+                      {c ? c.cell.text : '—'}
+                      {c?.cell.reason && <span className="null-reason">{c.cell.reason}</span>}
+                    </td>
+                  );
                   return (
-                    <tr key={k} data-key={k}>
-                      <th scope="row" title={`${metricTooltip(k)} (${k})`}>
-                        {metricLabel(k)}
+                    <tr key={rid} data-key={rid}>
+                      <th scope="row" title={`${def.definition} (${row.key})`}>
+                        {row.label}
                       </th>
-                      <td className={win === 'a' ? 'num better' : 'num'}>{formatMetric(k, a)}</td>
-                      <td className={win === 'b' ? 'num better' : 'num'}>{formatMetric(k, b)}</td>
-                      <td className="num muted">{diff === null ? '' : `${diff > 0 ? '+' : ''}${formatMetric(k, diff)}`}</td>
+                      {cell(ra, win === 'a')}
+                      {cell(rb, win === 'b')}
+                      <td className="num muted">{diff === null ? '' : `${diff > 0 ? '+' : ''}${formatMetric(row.key, diff)}`}</td>
                     </tr>
                   );
                 })}

@@ -1,35 +1,34 @@
-import { describeSignificance, formatP, type Significance } from '../../../shared/significance';
+import { formatMetric } from '../../../shared/metrics-catalog';
+import type { BacktestResult } from '../../../shared/results/backtest';
+import { significanceVerdict } from '../../../shared/significance';
 
 /**
- * Whether the backtest beats chance: the one-sentence verdict against random-entry runs and the
- * bootstrap interval of the Sharpe ratio (results.significance, results.sharpe_ci95).
+ * Whether the backtest beats chance: the one-sentence verdict against random-entry runs (or why there
+ * is none: "No trades: no verdict") and the bootstrap interval of the Sharpe ratio (or why it is
+ * undefined). Every number is written by the metric catalogue.
  */
-export function SignificanceNote({ results }: { results: Record<string, unknown> | null | undefined }) {
-  const s = results?.significance as Significance | null | undefined;
-  const ci = results?.sharpe_ci95 as [number, number] | undefined;
-  const hasSig = !!s && typeof s.random_runs === 'number' && s.random_runs > 0;
-  const hasCi = Array.isArray(ci) && ci.length === 2;
-  if (!hasSig && !hasCi) return null;
-  const significant = hasSig && s.p_value_return < 0.05;
+export function SignificanceNote({ results }: { results: BacktestResult | null }) {
+  if (!results) return null;
+  const s = results.significance;
+  const ci = results.sharpe_ci95;
+  const significant = !!s && s.p_value_return < 0.05;
+  const ciReason = results.null_reasons.sharpe_ci95;
   return (
     <div className={`significance ${significant ? 'significant' : 'chance'}`} data-testid="bt-significance">
-      {hasSig && (
-        <p className="verdict" data-testid="bt-significance-verdict">
-          {describeSignificance(s)}
-        </p>
-      )}
+      <p className="verdict" data-testid="bt-significance-verdict">
+        {significanceVerdict(s, results.null_reasons.significance)}
+      </p>
       <p className="sig-detail">
-        {hasSig && (
+        {s && (
           <>
-            Random entries (same trades, holding times, sizing and costs): median return {(s.random_return_p50 * 100).toFixed(2)} %, 5–95 % {(s.random_return_p5 * 100).toFixed(2)} % … {(s.random_return_p95 * 100).toFixed(2)} %. Sharpe beats{' '}
-            {Math.round(s.sharpe_percentile)} % (p = {formatP(s.p_value_sharpe)}).{' '}
+            Random entries (same trades, holding times, sizing and costs): median return {formatMetric('random_return_p50', s.random_return_p50)}, 5–95 % {formatMetric('random_return_p5', s.random_return_p5)} …{' '}
+            {formatMetric('random_return_p95', s.random_return_p95)}. Sharpe beats {formatMetric('sharpe_percentile', s.sharpe_percentile)}
+            {s.sharpe_percentile === null ? ` (${s.null_reasons.sharpe_percentile})` : ` (p = ${formatMetric('p_value_sharpe', s.p_value_sharpe)})`}.{' '}
           </>
         )}
-        {hasCi && (
-          <span data-testid="bt-sharpe-ci">
-            Sharpe 95 % interval (stationary bootstrap): [{ci[0].toFixed(2)}, {ci[1].toFixed(2)}]
-          </span>
-        )}
+        <span data-testid="bt-sharpe-ci">
+          Sharpe 95 % interval (stationary bootstrap): {ci ? formatMetric('sharpe_ci95', ci) : `— (${ciReason ?? 'not computed'})`}
+        </span>
       </p>
     </div>
   );

@@ -11,14 +11,14 @@ const COLUMNS: { key: TradeSortKey; label: string }[] = [
   { key: 'exit_time', label: 'Exit' },
   { key: 'exit_price', label: 'Exit price' },
   { key: 'quantity', label: 'Qty' },
-  { key: 'pnl', label: 'PnL' },
+  { key: 'pnl', label: 'Net PnL' },
   { key: 'pnl_percent', label: 'PnL %' },
 ];
 
 const NUMERIC = new Set<TradeSortKey>(['id', 'entry_price', 'exit_price', 'quantity', 'pnl', 'pnl_percent']);
 
 /** Sortable trades; clicking (or Enter on) a row asks the chart to zoom to that trade. */
-export function TradesTable({ trades, selected, onSelect }: { trades: Trade[]; selected: string | null; onSelect(t: Trade): void }) {
+export function TradesTable({ trades, selected, onSelect, currency = null }: { trades: Trade[]; selected: string | null; onSelect(t: Trade): void; currency?: string | null }) {
   const [sort, setSort] = useState<{ key: TradeSortKey; dir: 1 | -1 }>({ key: 'entry_time', dir: 1 });
   const rows = useMemo(() => sortTrades(trades, sort.key, sort.dir), [trades, sort]);
   return (
@@ -62,7 +62,7 @@ export function TradesTable({ trades, selected, onSelect }: { trades: Trade[]; s
               <td>{fmtTime(t.exit_time)}</td>
               <td className="num">{fmtNumber(t.exit_price, 4)}</td>
               <td className="num">{fmtNumber(t.quantity, 2)}</td>
-              <td className={`num ${(t.pnl ?? 0) >= 0 ? 'pos' : 'neg'}`}>{fmtMoney(t.pnl)}</td>
+              <td className={`num ${(t.pnl ?? 0) >= 0 ? 'pos' : 'neg'}`}>{fmtMoney(t.pnl, currency)}</td>
               <td className={`num ${(t.pnl_percent ?? 0) >= 0 ? 'pos' : 'neg'}`}>{t.pnl_percent === null ? '—' : `${fmtNumber(t.pnl_percent, 2)}%`}</td>
             </tr>
           ))}

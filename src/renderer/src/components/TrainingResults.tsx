@@ -1,31 +1,42 @@
+import { useMemo } from 'react';
+import { presentTraining } from '../../../shared/results/present';
+import type { TrainingResult } from '../../../shared/results/training';
 import { useResults } from '../hooks/useResults';
-import { baselineVerdicts, findConfusionMatrix, modelPath, testMetrics } from '../lib/training-results';
+import { baselineVerdicts } from '../lib/training-results';
 import type { OperationView } from '../stores/operations';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ErrorNote } from './ErrorNote';
-import { KeyValueTable } from './KeyValueTable';
+import { SectionTable } from './ResultSections';
 import { Warnings } from './Warnings';
+import './results.css';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
-
-/** Final test metrics, the constant-answer baseline, training summary, confusion matrix, warnings and model path. */
+/**
+ * Final test metrics, the constant-answer baseline, the training summary, the confusion matrix,
+ * warnings and the model path: the result contract through the shared presenter (the same labels,
+ * units and precision as the CLI; "—" with the reason for what is undefined).
+ */
 export function TrainingResults({ op }: { op: OperationView }) {
-  const { results, error } = useResults(op.operation_id, op.status);
+  const { typed, error } = useResults(op.operation_id, op.status);
+  const results: TrainingResult | null = typed?.type === 'training' ? typed.result : null;
+  const sections = useMemo(() => (results ? new Map(presentTraining(results).map((s) => [s.id, s])) : null), [results]);
   if (op.status !== 'completed') return null;
-  const matrix = findConfusionMatrix(results);
-  const path = modelPath(results);
   const verdicts = baselineVerdicts(results);
-  const tm = obj(results?.training_metrics);
-  const summary = tm ? Object.fromEntries(Object.entries(tm).filter(([k]) => k !== 'history')) : null;
+  const section = (id: string, testId: string) => {
+    const s = sections?.get(id);
+    return s ? <SectionTable section={s} testId={testId} heading={false} /> : null;
+  };
   return (
     <div className="panel" data-testid="training-results">
       <h2>Results</h2>
       <ErrorNote error={error} />
       <Warnings operation={op.warnings} results={results?.warnings} testId="training-warnings" />
-      <p>
-        Model: <span className="mono" data-testid="model-path">{path ?? '—'}</span>
-      </p>
+      {results ? (
+        <p>
+          Model: <span className="mono" data-testid="model-path">{results.model_path}</span>
+        </p>
+      ) : (
+        !error && <p className="empty">Loading results…</p>
+      )}
       {verdicts.length > 0 && (
         <div className={`banner ${results?.beats_baseline === true ? 'good' : 'warn'}`} data-testid="baseline-verdict">
           <strong>Against the best constant predictor</strong>
@@ -42,13 +53,15 @@ export function TrainingResults({ op }: { op: OperationView }) {
       <div className="charts-2">
         <div>
           <h3>Test metrics</h3>
-          <KeyValueTable values={testMetrics(results)} testId="test-metrics" />
+          {section('test', 'test-metrics')}
+          <h3>Against the best constant predictor</h3>
+          {section('baseline', 'baseline-metrics')}
         </div>
         <div>
           <h3>Training</h3>
-          <KeyValueTable values={summary} testId="training-summary" />
+          {section('training', 'training-summary')}
           <h3>Confusion matrix</h3>
-          {matrix ? <ConfusionMatrix matrix={matrix} /> : <p className="empty">Not in the results.</p>}
+          {results?.test_metrics ? <ConfusionMatrix matrix={results.test_metrics.confusion_matrix} /> : <p className="empty">{results?.null_reasons.test_metrics ?? 'Not in the results.'}</p>}
         </div>
       </div>
     </div>

@@ -1,6 +1,7 @@
 // Backtest helpers: live equity from metric records, trade markers, trade sorting and zoom windows.
 import type { MetricRecord } from '../../../shared/operations';
 import { formatMetric } from '../../../shared/metrics-catalog';
+import type { BacktestResult } from '../../../shared/results/backtest';
 import { toUnixSeconds } from './format';
 import type { Trade } from './shapes';
 
@@ -51,31 +52,28 @@ export function tradeWindow(t: Trade, barSeconds: number): { min: number; max: n
 }
 
 /** "Trade 3 LONG: entry 1.10230 → exit 1.10810, PnL 56.20 (0.52%), held 14.0 h". */
-export function tradeLabel(t: Trade): string {
+export function tradeLabel(t: Trade, currency: string | null = null): string {
   const a = toUnixSeconds(t.entry_time);
   const b = t.exit_time ? toUnixSeconds(t.exit_time) : null;
   const held = b !== null && Number.isFinite(b) ? `, held ${formatMetric('avg_holding_period_hours', (b - a) / 3600)}` : '';
   const price = (v: number | null) => (v === null ? '—' : v.toPrecision(6));
-  const pnl = t.pnl === null ? '' : `, PnL ${formatMetric('net_pnl', t.pnl)}${t.pnl_percent === null ? '' : ` (${t.pnl_percent.toFixed(2)}%)`}`;
+  const pnl = t.pnl === null ? '' : `, PnL ${formatMetric('net_pnl', t.pnl, { currency })}${t.pnl_percent === null ? '' : ` (${t.pnl_percent.toFixed(2)}%)`}`;
   return `Trade ${t.id} ${t.side}: entry ${price(t.entry_price)} → exit ${price(t.exit_price)}${pnl}${held}`;
 }
 
-export function tradeMarkers(trades: Trade[]) {
+export function tradeMarkers(trades: Trade[], currency: string | null = null) {
   const out: { time: number; price: number; kind: 'entry' | 'exit'; side: string; label: string; tradeId: string }[] = [];
   for (const t of trades) {
-    const label = tradeLabel(t);
+    const label = tradeLabel(t, currency);
     if (t.entry_price !== null) out.push({ time: toUnixSeconds(t.entry_time), price: t.entry_price, kind: 'entry', side: t.side, label, tradeId: t.id });
     if (t.exit_time && t.exit_price !== null) out.push({ time: toUnixSeconds(t.exit_time), price: t.exit_price, kind: 'exit', side: t.side, label, tradeId: t.id });
   }
   return out;
 }
 
-/** The run's own trade count from its results (`trade_count`, else `metrics.total_trades`), or null. */
-export function resultsTradeCount(results: Record<string, unknown> | null): number | null {
-  if (!results) return null;
-  const m = results.metrics && typeof results.metrics === 'object' ? (results.metrics as Record<string, unknown>) : {};
-  const n = typeof results.trade_count === 'number' ? results.trade_count : m.total_trades;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
+/** The run's own trade count from its (parsed) results, or null while they are on their way. */
+export function resultsTradeCount(results: Pick<BacktestResult, 'trade_count'> | null): number | null {
+  return results ? results.trade_count : null;
 }
 
 /**
@@ -85,7 +83,7 @@ export function resultsTradeCount(results: Record<string, unknown> | null): numb
  * equity that moved reads as "money moved without trades". A list whose length differs from the
  * results' count is said, not hidden.
  */
-export function tradesHeading(loaded: number | null, results: Record<string, unknown> | null): { text: string; mismatch: string | null } {
+export function tradesHeading(loaded: number | null, results: Pick<BacktestResult, 'trade_count'> | null): { text: string; mismatch: string | null } {
   const expected = resultsTradeCount(results);
   const count = loaded ?? expected;
   const mismatch = loaded !== null && expected !== null && loaded !== expected ? `The trade list has ${loaded} trades but the results count ${expected}` : null;

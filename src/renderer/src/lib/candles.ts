@@ -1,6 +1,7 @@
 // Candle series in columns (uPlot's data layout) and the per-pixel aggregation that keeps a chart of
 // 100k+ bars fast: only the visible index range is drawn, and when there are more bars than pixel
 // columns, neighbouring bars merge into one candle (first open, max high, min low, last close).
+import { lowerBound } from '../../../common/search';
 
 export interface CandleColumns {
   /** Unix seconds, ascending. */
@@ -20,18 +21,6 @@ export interface Candle {
   high: number;
   low: number;
   close: number;
-}
-
-/** First index with time >= t (binary search; `time` ascending). */
-export function lowerBound(time: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = time.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (time[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Index range [i0, i1] (inclusive) of the bars inside [tMin, tMax]; i1 < i0 when none. */

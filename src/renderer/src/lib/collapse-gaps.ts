@@ -1,7 +1,7 @@
 // "Collapse non-trading time": the chart's x scale becomes the bar index (an ordinal axis), so
 // weekends, holidays and overnight breaks take no space. These pure helpers map time ↔ index and
 // choose the axis ticks, whose labels are the bars' real times.
-import { lowerBound } from './candles';
+import { lowerBound } from '../../../common/search';
 
 /**
  * True when some step between bars is clearly longer than the usual one (a session gap): more than

@@ -33,35 +33,16 @@ export function toUnixSeconds(v: string | number): number {
   return Date.parse(s) / 1000;
 }
 
-/** Money amounts: 2 decimals with thousands separators ("-8,406.57"); no symbol (KTRDR has no account currency). */
-export function fmtMoney(v: unknown): string {
-  return fmtNumber(v, 2);
+/** Money: 2 decimals with thousands separators and the currency code when known ("-8,406.57 USD"). */
+export function fmtMoney(v: unknown, currency?: string | null): string {
+  const text = fmtNumber(v, 2);
+  return currency && typeof v === 'number' && Number.isFinite(v) ? `${text} ${currency}` : text;
 }
 
-export type MetricKind = 'pct' | 'money' | 'ratio' | 'count' | 'hours' | 'plain';
-
-// KTRDR's result keys by meaning (reference: backtest PerformanceMetrics, training test_metrics).
-// Fractions: 0.0841 means 8.41 %. Money: account units. Ratios: unitless, 2 decimals.
-const PCT_KEYS = new Set(['total_return_pct', 'annualized_return', 'volatility', 'max_drawdown_pct', 'win_rate', 'exposure']);
-const MONEY_KEYS = new Set(['total_return', 'max_drawdown', 'avg_win', 'avg_loss', 'largest_win', 'largest_loss', 'final_equity', 'initial_capital', 'final_value', 'total_pnl', 'net_pnl', 'total_commission', 'total_slippage', 'total_spread_cost', 'gross_pnl', 'spread_cost', 'slippage_cost']);
-const RATIO_KEYS = new Set(['sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'profit_factor', 'recovery_factor']);
-const COUNT_KEYS = new Set(['total_trades', 'winning_trades', 'losing_trades', 'bars', 'bars_per_year', 'epochs', 'iterations']);
-const HOUR_KEYS = new Set(['avg_holding_period', 'avg_holding_period_hours', 'avg_win_holding_period', 'avg_loss_holding_period']);
-/** Classification scores (accuracy, precision, recall, f1…) are fractions too. */
-const SCORE_KEY = /(accuracy|precision|recall|f1)/;
-
-/** How a metric is shown, from its key (a dotted path's last part counts: "benchmark.total_return"). */
-export function metricKind(key: string): MetricKind {
-  const k = key.slice(key.lastIndexOf('.') + 1);
-  if (PCT_KEYS.has(k) || SCORE_KEY.test(k)) return 'pct';
-  if (MONEY_KEYS.has(k)) return 'money';
-  if (RATIO_KEYS.has(k) || /_ratio$/.test(k)) return 'ratio';
-  if (COUNT_KEYS.has(k) || /(_count|_trades)$/.test(k)) return 'count';
-  if (HOUR_KEYS.has(k)) return 'hours';
-  return 'plain';
-}
-
-/** The metric catalogue's formatter (src/shared/metrics-catalog.ts): one place for units and currency. */
+/**
+ * A metric value as text: the metric catalogue (src/shared/metrics-catalog.ts) is the one place for
+ * units, precision and currency; a key it does not know throws (add it there).
+ */
 export function fmtMetric(key: string, v: unknown, currency?: string | null): string {
   return formatMetric(key, v, { currency });
 }

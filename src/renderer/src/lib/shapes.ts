@@ -1,6 +1,9 @@
-// Tolerant readers of the REST answers the views use (DESIGN.md §4, KTRDR shapes). Each accepts the
-// documented shape plus the small variations KTRDR itself has, and never throws on a missing field:
-// a view that gets an unexpected answer shows an empty state, not a crash.
+// Readers of the REST answers the views use (DESIGN.md §4, KTRDR shapes). Answers about data,
+// strategies and models are read tolerantly (the documented shape plus KTRDR's small variations; a
+// missing field gives an empty state). RESULTS are not: a backtest's trades and equity curve are
+// parsed by the result contract (src/shared/results), so a renamed field is an error, not a blank.
+import { equityCurveResponseSchema, tradesResponseSchema, type BacktestTrade, type EquityCurveResponse } from '../../../shared/results/backtest';
+import { parseWith } from '../../../shared/results/common';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -234,6 +237,7 @@ export function parseModels(body: unknown): ModelInfo[] {
     .filter((m): m is ModelInfo => !!m);
 }
 
+/** A trade as the trades table shows it (the contract's trade plus a string id for selection). */
 export interface Trade {
   id: string;
   side: string;
@@ -244,37 +248,31 @@ export interface Trade {
   quantity: number | null;
   pnl: number | null;
   pnl_percent: number | null;
+  /** The full trade (excursions, costs, exit reason); absent only in hand-made test rows. */
+  raw?: BacktestTrade;
 }
 
-/** `GET /backtests/{id}/trades` → `{trades:[…]}`. */
+/** `GET /backtests/{id}/trades` → the contract's trades (throws a ResultContractError naming what is wrong). */
 export function parseTrades(body: unknown): Trade[] {
-  return listIn(body, 'trades').map((t, i) => {
-    const o = obj(t);
-    return {
-      id: str(o.trade_id) ?? String(i + 1),
-      side: (str(o.side) ?? '').toUpperCase(),
-      entry_time: str(o.entry_time) ?? '',
-      exit_time: str(o.exit_time),
-      entry_price: num(o.entry_price),
-      exit_price: num(o.exit_price),
-      quantity: num(o.quantity),
-      pnl: num(o.pnl) ?? num(o.net_pnl),
-      pnl_percent: num(o.pnl_percent) ?? num(o.return_pct),
-    };
-  });
+  return parseWith('backtest trades', tradesResponseSchema, body).trades.map((t) => ({
+    id: String(t.trade_id),
+    side: t.side.toUpperCase(),
+    entry_time: t.entry_time,
+    exit_time: t.exit_time,
+    entry_price: t.entry_price,
+    exit_price: t.exit_price,
+    quantity: t.quantity,
+    pnl: t.net_pnl,
+    pnl_percent: t.pnl_percent,
+    raw: t,
+  }));
 }
 
-export interface EquityCurve {
-  timestamps: string[];
-  values: number[];
-  drawdowns: number[];
-}
+export type EquityCurve = EquityCurveResponse;
 
-/** `GET /backtests/{id}/equity_curve` → `{timestamps[], values[], drawdowns[]}` (maybe inside `data`). */
+/** `GET /backtests/{id}/equity_curve` → the curve (throws a ResultContractError naming what is wrong). */
 export function parseEquityCurve(body: unknown): EquityCurve {
-  const b = obj(body);
-  const d = Array.isArray(b.timestamps) ? b : obj(b.data);
-  return { timestamps: arr(d.timestamps).map(String), values: arr(d.values) as number[], drawdowns: arr(d.drawdowns) as number[] };
+  return parseWith('backtest equity curve', equityCurveResponseSchema, body);
 }
 
 /** A value as a plain object (for result sections), or null. */

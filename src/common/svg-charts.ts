@@ -1,6 +1,9 @@
-// Small inline SVG charts for the HTML report: drawn here as markup, so the report needs no script
-// and no network. Every text goes through escapeHtml; coordinates are rounded to 0.1 px.
+// Small inline SVG charts drawn as markup: the HTML report embeds them (no script, no network) and the
+// app's Backtests view shows the very same markup, so both draw one chart. Every text goes through
+// escapeHtml; coordinates are rounded to 0.1 px. Class names (equity, dd, pos, neg, grid, base,
+// marker) are styled by the page that shows them.
 import { escapeHtml } from './escape';
+import { histogramBins } from './equity-stats';
 
 const W = 860;
 const PAD = { l: 70, r: 16, t: 14, b: 30 };
@@ -86,26 +89,18 @@ function yTicksInverted(axis: Axis, h: number, fmt: (v: number) => string, count
 /** Histogram with `bins` equal-width bins; bars below zero and above zero coloured apart. */
 export function histogram(opts: { values: ArrayLike<number>; bins?: number; label: string; fmt: (v: number) => string; height?: number; marker?: { value: number; label: string } }): string {
   const h = opts.height ?? 220;
-  const n = opts.values.length;
-  if (n === 0) return frame(h, `<text x="${W / 2}" y="${h / 2}" text-anchor="middle">no trades</text>`, opts.label);
-  const ax = extent(opts.marker ? [...Array.from(opts.values), opts.marker.value] : opts.values);
-  const bins = Math.max(1, Math.min(opts.bins ?? 30, n));
-  const counts = new Array<number>(bins).fill(0);
-  const width = (ax.max - ax.min) / bins;
-  for (let i = 0; i < n; i++) {
-    const v = opts.values[i];
-    if (!Number.isFinite(v)) continue;
-    counts[Math.min(bins - 1, Math.max(0, Math.floor((v - ax.min) / width)))]++;
-  }
-  const top = Math.max(...counts);
-  const bw = (W - PAD.l - PAD.r) / bins;
+  const bins = histogramBins(opts.values, opts.bins ?? 30, opts.marker ? [opts.marker.value] : []);
+  if (bins.length === 0) return frame(h, `<text x="${W / 2}" y="${h / 2}" text-anchor="middle">no trades</text>`, opts.label);
+  const ax = { min: bins[0].lo, max: bins[bins.length - 1].hi };
+  const top = Math.max(...bins.map((b) => b.count));
+  const bw = (W - PAD.l - PAD.r) / bins.length;
   const x = (v: number) => PAD.l + ((W - PAD.l - PAD.r) * (v - ax.min)) / (ax.max - ax.min);
   let body = yTicks({ min: 0, max: top }, h, (v) => String(Math.round(v)));
-  for (let b = 0; b < bins; b++) {
-    const bh = ((h - PAD.t - PAD.b) * counts[b]) / top;
-    const mid = ax.min + (b + 0.5) * width;
-    body += `<rect class="${mid < 0 ? 'neg' : 'pos'}" x="${r1(PAD.l + b * bw + 1)}" y="${r1(h - PAD.b - bh)}" width="${r1(Math.max(1, bw - 2))}" height="${r1(bh)}"><title>${escapeHtml(`${opts.fmt(ax.min + b * width)} … ${opts.fmt(ax.min + (b + 1) * width)}: ${counts[b]}`)}</title></rect>`;
-  }
+  bins.forEach((bin, b) => {
+    const bh = ((h - PAD.t - PAD.b) * bin.count) / top;
+    const mid = (bin.lo + bin.hi) / 2;
+    body += `<rect class="${mid < 0 ? 'neg' : 'pos'}" x="${r1(PAD.l + b * bw + 1)}" y="${r1(h - PAD.b - bh)}" width="${r1(Math.max(1, bw - 2))}" height="${r1(bh)}"><title>${escapeHtml(`${opts.fmt(bin.lo)} … ${opts.fmt(bin.hi)}: ${bin.count}`)}</title></rect>`;
+  });
   if (opts.marker) {
     const mx = r1(x(opts.marker.value));
     body += `<line class="marker" x1="${mx}" x2="${mx}" y1="${PAD.t}" y2="${h - PAD.b}"/><text x="${mx}" y="${PAD.t + 10}" dx="4">${escapeHtml(opts.marker.label)}</text>`;
