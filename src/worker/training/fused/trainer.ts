@@ -15,6 +15,9 @@ import { chooseFusedKernels, type FusedKernels } from './choice';
 import { FusedMlp, mlpShapeOf, mlpValues, MlpWorkspace, type MlpShape } from './mlp';
 import { FusedRnn, rnnShapeOf, RnnWorkspace } from './rnn';
 import { SimdEngine, simdSupported } from './simd/engine';
+import { startBatchRunner } from './parallel';
+import type { ShardableNet } from './shard-net';
+import { threadsFromEnv } from './threads/config';
 import { loadWeights, storeWeights, tfjsWeightShapes } from './weights';
 
 /** What the fused training loop needs of a net (FusedMlp, FusedRnn). */
@@ -50,42 +53,12 @@ const EVAL_CHUNK = 512;
 
 const setImmediateYield = () => new Promise<void>((r) => setImmediate(r));
 
-/** Copies samples positions[from..from+count) into the workspace: inputs, labels, row weights. */
-function fillBatch<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, positions: Int32Array, from: number, count: number, classWeights: Float32Array): void {
-  data.samples.fill(positions, from, count, ws.x32);
-  net.loadInputs(ws, count);
-  for (let k = 0; k < count; k++) {
-    const label = data.labels[positions[from + k]];
-    ws.labels[k] = label;
-    ws.rowWeights[k] = classWeights[label];
-  }
-}
-
 function checkLabels(data: LabelledSamples, numClasses: number, what: string): void {
   if (data.labels.length !== data.samples.size) throw new Error(`${what}: ${data.labels.length} labels for ${data.samples.size} samples`);
   for (let i = 0; i < data.labels.length; i++) {
     const y = data.labels[i];
     if (!(y >= 0 && y < numClasses)) throw new Error(`${what}: label ${y} at sample ${i} is outside 0..${numClasses - 1}`);
   }
-}
-
-/** Validation pass: Σ w·CE / Σ w over the whole set (the training criterion) and accuracy, no dropout. */
-export function evaluateFused<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, classWeights: Float32Array): { loss: number; accuracy: number } {
-  const n = data.samples.size;
-  if (n === 0) return { loss: NaN, accuracy: NaN };
-  const positions = identityPositions(n);
-  let lossSum = 0;
-  let weightSum = 0;
-  let correct = 0;
-  for (let from = 0; from < n; from += ws.capacity) {
-    const count = Math.min(ws.capacity, n - from);
-    fillBatch(net, ws, data, positions, from, count, classWeights);
-    const r = net.evaluateRows(ws, count);
-    lossSum += r.lossSum;
-    weightSum += r.weightSum;
-    correct += r.correct;
-  }
-  return { loss: weightSum > 0 ? lossSum / weightSum : NaN, accuracy: correct / n };
 }
 
 /**
@@ -101,9 +74,11 @@ export function fusedEngine(shape: MlpShape, capacities: number[], kernels?: Fus
   return SimdEngine.create(values);
 }
 
-/** Trainer hooks plus the fused engine's kernel choice (tests compare the two). */
+/** Trainer hooks plus the fused engine's kernel choice (tests compare the two) and its thread count. */
 export interface FusedTrainerHooks extends TrainerHooks {
   kernels?: FusedKernels;
+  /** Threads computing each batch (default threads/config.ts: KTRDR_THREADS, else one per core). */
+  threads?: number;
 }
 
 /**
@@ -165,7 +140,7 @@ export async function trainFusedRnn(
 }
 
 async function runFused<W extends FusedWorkspace>(
-  net: FusedNet<W>,
+  net: ShardableNet<W>,
   shapes: number[][],
   evalCapacity: number,
   engine: SimdEngine | null,
@@ -173,7 +148,7 @@ async function runFused<W extends FusedWorkspace>(
   train: LabelledSamples,
   val: LabelledSamples | null,
   cfg: TrainerConfig,
-  hooks: TrainerHooks,
+  hooks: FusedTrainerHooks,
   started: number,
 ): Promise<TrainingOutcome> {
   const n = train.samples.size;
@@ -185,6 +160,8 @@ async function runFused<W extends FusedWorkspace>(
   const optimizer = new FusedAdam(params.length, cfg.learningRate, engine);
   const ws = net.workspace(cfg.batchSize);
   const evalWs = hasVal ? net.workspace(evalCapacity) : null;
+  const runner = await startBatchRunner(net, ws, evalWs, { threads: hooks.threads ?? threadsFromEnv(), batchSize: cfg.batchSize, evalRows: evalCapacity });
+  const seeds = new Array<number>(net.dropoutLayers);
   const batches = Math.ceil(n / cfg.batchSize);
   const positions = identityPositions(n);
   const early = hasVal ? cfg.earlyStopping : null;
@@ -197,51 +174,52 @@ async function runFused<W extends FusedWorkspace>(
   const tracker = new BestEpochTracker(early);
   let cancelled = false;
 
-  for (let epoch = 1; epoch <= cfg.epochs && !tracker.stopped && !cancelled; epoch++) {
-    const t0 = performance.now();
-    rng.shuffle(positions);
-    let lossSum = 0;
-    let correct = 0;
-    for (let b = 0; b < batches; b++) {
-      if (hooks.shouldStop?.()) {
-        cancelled = true;
-        break;
+  try {
+    for (let epoch = 1; epoch <= cfg.epochs && !tracker.stopped && !cancelled; epoch++) {
+      const t0 = performance.now();
+      rng.shuffle(positions);
+      let lossSum = 0;
+      let correct = 0;
+      for (let b = 0; b < batches; b++) {
+        if (hooks.shouldStop?.()) {
+          cancelled = true;
+          break;
+        }
+        const from = b * cfg.batchSize;
+        const count = Math.min(cfg.batchSize, n - from);
+        // Same draw order as forwardLogits: one seed per Dropout layer, first to last.
+        for (let l = 0; l < dropoutLayers; l++) seeds[l] = rng.seed();
+        const r = runner.gradient(train, positions, from, count, classWeights, seeds);
+        optimizer.step(params, net.grads, cfg.clipNorm, cfg.weightDecay);
+        lossSum += r.loss * count;
+        correct += r.correct;
+        hooks.onBatch?.(epoch, b + 1, batches);
+        if ((b + 1) % yieldEvery === 0) await yieldNow();
       }
-      const from = b * cfg.batchSize;
-      const count = Math.min(cfg.batchSize, n - from);
-      fillBatch(net, ws, train, positions, from, count, classWeights);
-      // Same draw order as forwardLogits: one seed per Dropout layer, first to last.
-      for (let l = 1; l <= dropoutLayers; l++) net.drawMask(ws, l, count, rng.seed());
-      net.forward(ws, count, true);
-      const loss = net.lossAndGradient(ws, count);
-      net.backward(ws, count, true);
-      optimizer.step(params, net.grads, cfg.clipNorm, cfg.weightDecay);
-      lossSum += loss * count;
-      correct += ws.correct;
-      hooks.onBatch?.(epoch, b + 1, batches);
-      if ((b + 1) % yieldEvery === 0) await yieldNow();
+      if (cancelled) break;
+      const valPass = hasVal ? runner.evaluate(val!, classWeights) : null;
+      const record: EpochMetric = {
+        epoch,
+        train_loss: lossSum / n,
+        train_accuracy: correct / n,
+        val_loss: valPass ? valPass.loss : null,
+        val_accuracy: valPass ? valPass.accuracy : null,
+        learning_rate: cfg.learningRate,
+        duration: (performance.now() - t0) / 1000,
+        timestamp: new Date().toISOString(),
+      };
+      history.push(record);
+      if (valPass) {
+        if (tracker.observe(epoch, valPass.loss)) best.set(params);
+      }
+      if (hooks.onEpoch) {
+        storeWeights(params, shapes, model);
+        hooks.onEpoch(record, model);
+      }
+      await yieldNow();
     }
-    if (cancelled) break;
-    const valPass = hasVal ? evaluateFused(net, evalWs!, val!, classWeights) : null;
-    const record: EpochMetric = {
-      epoch,
-      train_loss: lossSum / n,
-      train_accuracy: correct / n,
-      val_loss: valPass ? valPass.loss : null,
-      val_accuracy: valPass ? valPass.accuracy : null,
-      learning_rate: cfg.learningRate,
-      duration: (performance.now() - t0) / 1000,
-      timestamp: new Date().toISOString(),
-    };
-    history.push(record);
-    if (valPass) {
-      if (tracker.observe(epoch, valPass.loss)) best.set(params);
-    }
-    if (hooks.onEpoch) {
-      storeWeights(params, shapes, model);
-      hooks.onEpoch(record, model);
-    }
-    await yieldNow();
+  } finally {
+    await runner.close();
   }
 
   let restoredBest = false;
