@@ -3,7 +3,9 @@
 # interleave PyTorch epochs with its own and the ratio stays fair on a loaded machine.
 #   {"cmd":"setup","samples":N,"features":F,"seq":T,"seed":S}   -> {"ok":true,"torch":"1.13"}
 #   {"cmd":"epoch","model":"mlp"|"lstm"|"gru","batch":B}         -> {"seconds":s}
-# One thread (torch.set_num_threads(1)), the KTRDR recipe: class-weighted cross-entropy, Adam(lr 1e-3,
+#   {"cmd":"threads","n":N}                                        -> {"threads":N}  (intra-op threads)
+# Starts on one thread (torch.set_num_threads(1)); the bench asks for more to find PyTorch's best count.
+# The KTRDR recipe: class-weighted cross-entropy, Adam(lr 1e-3,
 # weight_decay 1e-4), clip_grad_norm_(1.0), dropout 0.2; batches taken by indexing tensors that are
 # already in memory (no DataLoader: the fastest form of PyTorch's loop, so the ratio is conservative).
 import json
@@ -109,7 +111,10 @@ def main():
                 setup(c)
                 out = {"ok": True, "torch": torch.__version__, "threads": torch.get_num_threads()}
             elif c["cmd"] == "epoch":
-                out = {"seconds": epoch(c)}
+                out = {"seconds": epoch(c), "threads": torch.get_num_threads()}
+            elif c["cmd"] == "threads":
+                torch.set_num_threads(int(c["n"]))
+                out = {"threads": torch.get_num_threads()}
             else:
                 out = {"error": "unknown command " + str(c["cmd"])}
         except Exception as e:  # reported to the bench, which records it
