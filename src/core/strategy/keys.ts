@@ -83,6 +83,7 @@ export const STRATEGY_KEYS: KeySpec = {
         data_split: { keys: { train: leaf, validation: leaf, test: leaf } },
         early_stopping: { keys: { enabled: leaf, patience: leaf, min_delta: leaf, monitor: leaf } },
         seed: leaf,
+        threads: leaf,
       },
       ignored: {
         method: 'training is always supervised',

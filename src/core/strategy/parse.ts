@@ -85,6 +85,7 @@ function buildConfig(p: ParsedStrategy, r: Resolved, migratedFrom: StrategyConfi
         ? { enabled: es.enabled, patience: es.patience, min_delta: es.min_delta, monitor: es.monitor }
         : { enabled: false, patience: 10, min_delta: 0.001, monitor: 'val_loss' },
       seed: p.training.seed,
+      threads: p.training.threads ?? null,
     },
   };
 }

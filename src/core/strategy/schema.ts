@@ -109,6 +109,7 @@ const trainingSchema = z.object({
     })
     .nullish(),
   seed: int(0, 2 ** 31 - 1).default(42),
+  threads: int(1, 256).optional(),
 });
 
 export const strategySchema = z.object({

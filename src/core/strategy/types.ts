@@ -138,6 +138,8 @@ export interface StrategyConfig {
     /** Runs when the YAML has `training.early_stopping` (KTRDR parses it but never runs it). */
     early_stopping: { enabled: boolean; patience: number; min_delta: number; monitor: 'val_loss' };
     seed: number;
+    /** Threads the training computes on (its result depends on the count); null: KTRDR_THREADS, else one per core. */
+    threads: number | null;
   };
 }
 

@@ -15,6 +15,8 @@ import { constantBaseline, type SplitBaseline } from '../../core/stats/baseline'
 import { describeBaseline } from '../../shared/evaluation-text';
 import { argmaxClasses, evaluatePredictions, majorityBaseline } from './evaluate';
 import { chooseTrainer } from './fused/choice';
+import { shardCount } from './fused/parallel';
+import { trainingThreads } from './fused/threads/config';
 import { trainFused } from './fused/trainer';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
 import { normaliseRatios, splitWithEmbargo, type SplitRows } from './split';
@@ -46,6 +48,8 @@ export interface TrainingSettings {
   data_split?: { train?: number; validation?: number; test?: number };
   early_stopping?: { enabled: boolean; patience: number; min_delta: number } | null;
   seed: number;
+  /** Threads of the fused trainer (null/absent: KTRDR_THREADS, else one per core). */
+  threads?: number | null;
   labels: Record<string, unknown>;
 }
 
@@ -177,7 +181,9 @@ export async function runTrainingPipeline(
 
   // The fused JS loop for MLPs on wasm/cpu (see fused/choice.ts); either way the tfjs model holds the result.
   const trainer = chooseTrainer(spec.type, backend.name);
-  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer)`);
+  // The fused trainer's batches are split over this many threads (the result depends on the count).
+  const threads = trainer === 'fused-js' ? shardCount(trainingThreads(t.threads), t.batch_size) : 1;
+  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer${threads > 1 ? `, ${threads} threads` : ''})`);
   const model: tf.Sequential = buildModel(spec);
   try {
     const trainerHooks = {
@@ -185,6 +191,7 @@ export async function runTrainingPipeline(
       onEpoch: (rec: EpochMetric) => hooks.onEpoch?.(rec, cfg.epochs),
       shouldStop: hooks.shouldStop,
       yieldToHost: hooks.yieldToHost,
+      threads,
     };
     const outcome = trainer === 'fused-js' ? await trainFused(model, spec, train, val, cfg, trainerHooks) : await trainModel(model, train, val, cfg, trainerHooks);
     if (outcome.cancelled) throw new TrainingCancelledError(`Training cancelled during epoch ${outcome.epochsTrained + 1}; no model version was saved`);
@@ -284,7 +291,7 @@ export async function runTrainingPipeline(
         label_distribution: labelDistribution,
       },
       seed: t.seed,
-      training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, class_weights: classWeights, clip_norm: cfg.clipNorm, weight_decay: cfg.weightDecay, early_stopping: cfg.earlyStopping, data_split: ratios, optimizer: 'adam' },
+      training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, class_weights: classWeights, clip_norm: cfg.clipNorm, weight_decay: cfg.weightDecay, early_stopping: cfg.earlyStopping, data_split: ratios, optimizer: 'adam', threads },
       backend: { name: backend.name, versions: backend.versions, details: { ...backend.details, trainer } },
       library_versions: { ...backend.versions, node: process.versions.node },
       training_metrics: trainingMetrics,
