@@ -134,6 +134,13 @@ describe('data-parallel fused training', () => {
     }
   });
 
+  it('threads that cannot start fail the training with what to do (never silently fewer threads: results depend on the count)', async () => {
+    const mlp = new FusedMlp({ sizes: [4, 5, 3], activation: 'relu', dropout: 0 }, null);
+    await expect(startBatchRunner(mlp, mlp.workspace(16), null, { threads: 2, batchSize: 16, evalRows: 16, entry: { file: join(__dirname, 'no-such-thread.js') } })).rejects.toThrow(
+      /Could not start 1 compute thread\(s\) for training .*set KTRDR_THREADS=1/,
+    );
+  });
+
   it('a thread that fails stops the training with its message', async () => {
     const tsx = createRequire(__filename).resolve('tsx/cjs');
     const entry = { file: join(__dirname, 'fixtures/failing-compute-thread.ts'), tsx };

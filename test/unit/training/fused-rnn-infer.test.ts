@@ -207,6 +207,9 @@ describe('recurrent prediction on compute threads', () => {
     ).rejects.toThrow('cancelled by the test');
     expect(calls).toBe(2);
     expect(await threaded.predictAsync(matrix)).toEqual(one); // the predictor still works after a stop
+    // Threads that cannot start cost speed, not results: the calling thread predicts instead.
+    const noThreads = fusedRnnPredictorFrom(model, { threads: 2, chunkRows: 1000, threadedMinWindows: 2000, entry: { file: join(__dirname, 'no-such-thread.js') } })!;
+    expect(await noThreads.predictAsync(matrix)).toEqual(one);
     model.dispose();
   }, 60_000);
 });

@@ -179,10 +179,13 @@ class RnnPredictor implements FusedRnnPredictor {
   async predictAsync(matrix: InferenceMatrix, onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
     const out = this.check(matrix);
     const total = this.windowCount(matrix);
-    if (this.threads > 1 && total >= (this.opts.threadedMinWindows ?? THREADED_MIN_WINDOWS)) {
-      await this.onThreads(matrix, total, out, onProgress);
-      return out;
-    }
+    if (this.threads > 1 && total >= (this.opts.threadedMinWindows ?? THREADED_MIN_WINDOWS)) await this.onThreads(matrix, total, out, onProgress);
+    else await this.onThisThread(matrix, total, out, onProgress);
+    return out;
+  }
+
+  /** Chunk by chunk on the calling thread, giving the event loop a turn after each. */
+  private async onThisThread(matrix: InferenceMatrix, total: number, out: Float32Array, onProgress?: (done: number, total: number) => void): Promise<void> {
     for (let from = 0; from < total; ) {
       const to = Math.min(total, from + this.chunkRows);
       this.windows(matrix, from, to, out);
@@ -190,7 +193,6 @@ class RnnPredictor implements FusedRnnPredictor {
       onProgress?.(from, total);
       await new Promise((r) => setImmediate(r));
     }
-    return out;
   }
 
   /**
@@ -200,7 +202,9 @@ class RnnPredictor implements FusedRnnPredictor {
   private async onThreads(matrix: InferenceMatrix, total: number, out: Float32Array, onProgress?: (done: number, total: number) => void): Promise<void> {
     const { seq: T, inputSize: F, classes: C } = this.rnn.shape;
     const chunk = this.chunkRows;
-    const pool = await ComputeThread.startMany(Math.min(this.threads, Math.ceil(total / chunk)), this.opts.entry);
+    // Threads that cannot start cost speed, not results (every thread count gives the same numbers).
+    const pool = await ComputeThread.startMany(Math.min(this.threads, Math.ceil(total / chunk)), this.opts.entry).catch(() => null);
+    if (!pool) return this.onThisThread(matrix, total, out, onProgress);
     try {
       await Promise.all(pool.map((t) => t.request({ kind: 'infer-init', shape: this.rnn.shape, params: Float64Array.from(this.rnn.params) })));
       let next = 0;

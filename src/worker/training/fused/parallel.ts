@@ -63,7 +63,10 @@ class ParallelBatches<W extends FusedWorkspace> implements BatchRunner {
     const rows = Math.max(opts.batchSize, evalWs ? opts.evalRows : 0);
     const maskWidths = Array.from({ length: net.dropoutLayers }, (_, i) => net.maskWidth(i + 1));
     const memory = allocateShardMemory({ parameters: net.params.length, inputLength: net.inputLength, rows, maskWidths, shards });
-    const pool = await ComputeThread.startMany(shards - 1, opts.entry);
+    const pool = await ComputeThread.startMany(shards - 1, opts.entry).catch((err: Error) => {
+      // Never silently fewer: the result depends on the thread count.
+      throw new Error(`Could not start ${shards - 1} compute thread(s) for training (${err.message}); set KTRDR_THREADS=1 (or training.threads: 1) to train on one thread`);
+    });
     const capacity = Math.ceil(rows / shards);
     const spec = net.spec();
     const loops = pool.map((t, i) => t.request({ kind: 'train', net: spec, capacity, index: i + 1, shards, memory }).catch((err: Error) => err));
