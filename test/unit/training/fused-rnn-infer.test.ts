@@ -69,7 +69,7 @@ describe('batched float32 recurrent inference ≡ the float64 path (1e-6)', () =
       const T = 20;
       const spec = modelSpecFrom(strategy.model, m.cols, 42).spec;
       expect([spec.type, spec.hiddenSize, spec.numLayers, spec.sequenceLength]).toEqual([type, 64, 2, T]);
-      const ends = Int32Array.from({ length: 1200 }, (_, i) => 400 + i).filter((e) => labels[e] >= 0);
+      const ends = Int32Array.from({ length: 800 }, (_, i) => 400 + i).filter((e) => labels[e] >= 0);
       const train = { samples: windowSamples(m.values, m.cols, ends, T), labels: Int32Array.from(ends, (e) => labels[e]) };
       const model = buildModel(spec);
       const cfg = { ...DEFAULT_TRAINER_CONFIG, numClasses: 3, epochs: 2, batchSize: 32, learningRate: 0.01, classWeights: classWeightsFrom(train.labels, 3), earlyStopping: null };
