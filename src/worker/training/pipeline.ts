@@ -15,7 +15,7 @@ import { constantBaseline, type SplitBaseline } from '../../core/stats/baseline'
 import { describeBaseline } from '../../shared/evaluation-text';
 import { argmaxClasses, evaluatePredictions, majorityBaseline } from './evaluate';
 import { chooseTrainer } from './fused/choice';
-import { shardCount } from './fused/parallel';
+import { trainingShards } from './fused/parallel';
 import { trainingThreads } from './fused/threads/config';
 import { trainFused } from './fused/trainer';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
@@ -182,7 +182,7 @@ export async function runTrainingPipeline(
   // The fused JS loop for MLPs on wasm/cpu (see fused/choice.ts); either way the tfjs model holds the result.
   const trainer = chooseTrainer(spec.type, backend.name);
   // The fused trainer's batches are split over this many threads (the result depends on the count).
-  const threads = trainer === 'fused-js' ? shardCount(trainingThreads(t.threads), t.batch_size) : 1;
+  const threads = trainer === 'fused-js' ? trainingShards(spec, trainingThreads(t.threads), t.batch_size) : 1;
   hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer${threads > 1 ? `, ${threads} threads` : ''})`);
   const model: tf.Sequential = buildModel(spec);
   try {

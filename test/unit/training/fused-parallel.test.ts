@@ -9,7 +9,8 @@ import { windowSamples } from '../../../src/infra/models/samples';
 import { selectBackend } from '../../../src/worker/training/backend';
 import { SerialBatches } from '../../../src/worker/training/fused/batches';
 import { FusedMlp } from '../../../src/worker/training/fused/mlp';
-import { shardCount, startBatchRunner } from '../../../src/worker/training/fused/parallel';
+import { shardCount, startBatchRunner, trainingShards } from '../../../src/worker/training/fused/parallel';
+import { forwardMacs, netSpecOf } from '../../../src/worker/training/fused/shard-net';
 import { SimdEngine } from '../../../src/worker/training/fused/simd/engine';
 import { threadsFromEnv, trainingThreads } from '../../../src/worker/training/fused/threads/config';
 import { shardRows } from '../../../src/worker/training/fused/threads/shared';
@@ -57,19 +58,21 @@ interface Case {
   c: TrainerConfig;
 }
 
+// Models big enough that a batch really splits into 2 and 3 shards (shardCount: ≥ 60k forward
+// multiply-adds per shard): the MLP needs 14 rows a shard, the LSTM 3, the GRU 4.
 function cases(): Case[] {
-  const m = syntheticMatrix(700, 6, 3);
-  const train = labelled(m.values, 6, m.labels, 0, 497);
-  const val = labelled(m.values, 6, m.labels, 497, 700);
-  const mlp = modelSpecFrom({ architecture: { hidden_layers: [16, 8], dropout: 0.2 } }, 6, 4).spec;
+  const m = syntheticMatrix(700, 36, 3);
+  const train = labelled(m.values, 36, m.labels, 0, 482);
+  const val = labelled(m.values, 36, m.labels, 482, 700);
+  const mlp = modelSpecFrom({ architecture: { hidden_layers: [64, 32], dropout: 0.2 } }, 36, 4).spec;
   const rnnTrain = windows(260, 5, 6, 5, 0, 200);
   const rnnVal = windows(260, 5, 6, 5, 200, 255);
-  const rnn = (type: 'lstm' | 'gru') => modelSpecFrom({ type, architecture: { hidden_size: 8, num_layers: 2, dropout: 0.25, sequence_length: 6 } }, 5, 6).spec;
+  const rnn = (type: 'lstm' | 'gru') => modelSpecFrom({ type, architecture: { hidden_size: 16, num_layers: 2, dropout: 0.25, sequence_length: 6 } }, 5, 6).spec;
   return [
-    // 497 rows in batches of 33: the last batch has 2 rows, so with 3 shards the main thread's own shard is empty.
-    { name: 'mlp 6→16→8→3, dropout 0.2, batch 33', spec: mlp, train, val, c: cfg({ batchSize: 33, classWeights: classWeightsFrom(train.labels, 3) }) },
-    { name: 'lstm 2×8 over 6 rows, dropout 0.25, batch 24', spec: rnn('lstm'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 24, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
-    { name: 'gru 2×8 over 6 rows, dropout 0.25, batch 24', spec: rnn('gru'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 24, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
+    // 482 rows in batches of 48: the last batch has 2 rows, so with 3 shards the main thread's own shard is empty.
+    { name: 'mlp 36→64→32→3, dropout 0.2, batch 48', spec: mlp, train, val, c: cfg({ batchSize: 48, classWeights: classWeightsFrom(train.labels, 3) }) },
+    { name: 'lstm 2×16 over 6 rows, dropout 0.25, batch 24', spec: rnn('lstm'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 24, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
+    { name: 'gru 2×16 over 6 rows, dropout 0.25, batch 24', spec: rnn('gru'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 24, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
   ];
 }
 
@@ -86,6 +89,7 @@ describe('data-parallel fused training', () => {
     it(`${k.name}: 2 and 3 threads are reproducible bit for bit and equal 1 thread to rounding (losses 1e-9, weights 1e-6)`, async () => {
       const one = await run(k, { threads: 1 });
       for (const threads of [2, 3]) {
+        expect(trainingShards(k.spec, threads, k.c.batchSize)).toBe(threads);
         const a = await run(k, { threads });
         const b = await run(k, { threads });
         expect(b.h).toEqual(a.h);
@@ -103,9 +107,9 @@ describe('data-parallel fused training', () => {
   }
 
   it('one batch on 2 shards: the same loss, correct count and gradient as one thread (to 1e-12), and 2 threads really ran', async () => {
-    const shape = { sizes: [6, 12, 5, 3], activation: 'relu' as const, dropout: 0.3 };
+    const shape = { sizes: [6, 600, 50, 3], activation: 'relu' as const, dropout: 0.3 };
     const make = () => {
-      const mlp = new FusedMlp(shape, SimdEngine.create(50_000));
+      const mlp = new FusedMlp(shape, SimdEngine.create(400_000));
       glorotInit(mlp, 3);
       return { mlp, ws: mlp.workspace(40), evalWs: mlp.workspace(40) };
     };
@@ -135,7 +139,7 @@ describe('data-parallel fused training', () => {
   });
 
   it('threads that cannot start fail the training with what to do (never silently fewer threads: results depend on the count)', async () => {
-    const mlp = new FusedMlp({ sizes: [4, 5, 3], activation: 'relu', dropout: 0 }, null);
+    const mlp = new FusedMlp({ sizes: [4, 5000, 3], activation: 'relu', dropout: 0 }, null);
     await expect(startBatchRunner(mlp, mlp.workspace(16), null, { threads: 2, batchSize: 16, evalRows: 16, entry: { file: join(__dirname, 'no-such-thread.js') } })).rejects.toThrow(
       /Could not start 1 compute thread\(s\) for training .*set KTRDR_THREADS=1/,
     );
@@ -144,7 +148,7 @@ describe('data-parallel fused training', () => {
   it('a thread that fails stops the training with its message', async () => {
     const tsx = createRequire(__filename).resolve('tsx/cjs');
     const entry = { file: join(__dirname, 'fixtures/failing-compute-thread.ts'), tsx };
-    const mlp = new FusedMlp({ sizes: [4, 5, 3], activation: 'relu', dropout: 0 }, null);
+    const mlp = new FusedMlp({ sizes: [4, 5000, 3], activation: 'relu', dropout: 0 }, null);
     const runner = await startBatchRunner(mlp, mlp.workspace(16), null, { threads: 2, batchSize: 16, evalRows: 16, entry });
     try {
       const m = syntheticMatrix(16, 4, 1);
@@ -158,7 +162,7 @@ describe('data-parallel fused training', () => {
 });
 
 describe('thread counts', () => {
-  it('splits rows in order, as evenly as possible, never below 8 rows per shard', () => {
+  it('splits rows in order, as evenly as possible; a shard holds ≥ 60k forward multiply-adds (MLP 36→64→32→3: 14 rows, 2×64 LSTM: 1)', () => {
     expect([0, 1, 2].map((k) => shardRows(10, 3, k))).toEqual([
       [0, 3],
       [3, 6],
@@ -169,10 +173,15 @@ describe('thread counts', () => {
       [0, 1],
       [1, 2],
     ]);
-    expect(shardCount(4, 32)).toBe(4);
-    expect(shardCount(8, 32)).toBe(4);
-    expect(shardCount(2, 15)).toBe(1);
-    expect(shardCount(1, 256)).toBe(1);
+    expect(shardCount(4, 32, 10_000)).toBe(4);
+    expect(shardCount(8, 32, 10_000)).toBe(5);
+    expect(shardCount(2, 11, 10_000)).toBe(1);
+    expect(shardCount(1, 256, 1e6)).toBe(1);
+    const mlp = modelSpecFrom({ architecture: { hidden_layers: [64, 32] } }, 36, 1).spec;
+    const lstm = modelSpecFrom({ type: 'lstm', architecture: { hidden_size: 64, num_layers: 2, sequence_length: 20 } }, 36, 1).spec;
+    expect(forwardMacs(netSpecOf(mlp))).toBe(36 * 64 + 64 * 32 + 32 * 3);
+    expect(forwardMacs(netSpecOf(lstm))).toBe(20 * (36 * 256 + 64 * 256 + 2 * 64 * 256) + 64 * 3);
+    expect([trainingShards(mlp, 16, 32), trainingShards(mlp, 16, 256), trainingShards(lstm, 16, 32), trainingShards(lstm, 2, 32)]).toEqual([2, 16, 16, 2]);
   });
 
   it('KTRDR_THREADS, else one per core; training.threads wins; bad values are errors naming the setting', () => {

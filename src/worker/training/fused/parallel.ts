@@ -8,19 +8,30 @@
 // Weights, Adam's moments and the Rng never leave the main thread.
 import { Alea } from './alea';
 import { SerialBatches, type BatchResult, type BatchRunner } from './batches';
-import type { ShardableNet } from './shard-net';
+import type { ModelSpec } from '../model';
+import { forwardMacs, netSpecOf, type ShardableNet } from './shard-net';
 import { runShardRows, type ShardTotals } from './shard-worker';
 import { ComputeThread, type ComputeThreadEntry } from './threads/pool';
 import { allocateShardMemory, CTL_COUNT, CTL_DONE, CTL_GEN, CTL_MODE, CTL_PARAMS, CTL_STOP, MODE_EVAL, MODE_TRAIN, shardRows, STAT_CORRECT, STAT_LOSS, STAT_TOTAL_WEIGHT, STAT_WEIGHT, ShardViews } from './threads/shared';
 import type { LabelledSamples } from '../trainer';
 import type { FusedWorkspace } from './trainer';
 
-/** A shard smaller than this costs more in hand-offs than it saves. */
-export const MIN_SHARD_ROWS = 8;
+/**
+ * A shard whose rows' forward passes hold fewer multiply-adds than this (~50 µs of forward + backward
+ * on one core) costs more in the hand-off (~30 µs) than it saves: the MLP 36→64→32→3 needs 14 rows
+ * (batch 32 → 2 threads at most), the 2×64 LSTM one.
+ */
+export const MIN_SHARD_MACS = 60_000;
 
-/** Shards a batch of `batchSize` rows is split into with `threads` threads. */
-export function shardCount(threads: number, batchSize: number): number {
-  return Math.max(1, Math.min(Math.floor(threads), Math.floor(batchSize / MIN_SHARD_ROWS)));
+/** Shards a batch of `batchSize` rows is split into with `threads` threads, for samples costing `macsPerSample`. */
+export function shardCount(threads: number, batchSize: number, macsPerSample: number): number {
+  const minRows = Math.max(1, Math.ceil(MIN_SHARD_MACS / Math.max(1, macsPerSample)));
+  return Math.max(1, Math.min(Math.floor(threads), Math.floor(batchSize / minRows)));
+}
+
+/** The threads a training of `spec` at `batchSize` computes on when `threads` are allowed. */
+export function trainingShards(spec: ModelSpec, threads: number, batchSize: number): number {
+  return shardCount(threads, batchSize, forwardMacs(netSpecOf(spec)));
 }
 
 export interface BatchRunnerOptions {
@@ -34,7 +45,7 @@ export interface BatchRunnerOptions {
 
 /** The runner for `opts.threads`: the calling thread alone, or it and shardCount − 1 compute threads. */
 export async function startBatchRunner<W extends FusedWorkspace>(net: ShardableNet<W>, ws: W, evalWs: W | null, opts: BatchRunnerOptions): Promise<BatchRunner> {
-  const shards = shardCount(opts.threads, opts.batchSize);
+  const shards = shardCount(opts.threads, opts.batchSize, forwardMacs(net.spec()));
   if (shards <= 1) return new SerialBatches(net, ws, evalWs);
   return ParallelBatches.start(net, ws, evalWs, shards, opts);
 }

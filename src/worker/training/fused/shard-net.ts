@@ -4,8 +4,9 @@
 import type { Alea } from './alea';
 import { chooseFusedKernels, type FusedKernels } from './choice';
 import type { Vec } from './kernels';
-import { FusedMlp, MlpWorkspace, mlpValues, type MlpShape } from './mlp';
-import { FusedRnn, RnnWorkspace, type RnnShape } from './rnn';
+import type { ModelSpec } from '../model';
+import { FusedMlp, MlpWorkspace, mlpShapeOf, mlpValues, type MlpShape } from './mlp';
+import { FusedRnn, RnnWorkspace, rnnShapeOf, type RnnShape } from './rnn';
 import { SimdEngine, simdSupported } from './simd/engine';
 import type { FusedNet, FusedWorkspace } from './trainer';
 
@@ -23,6 +24,24 @@ export interface ShardableNet<W extends FusedWorkspace> extends FusedNet<W> {
 }
 
 export type NetSpec = { kind: 'mlp'; shape: MlpShape; kernels: FusedKernels } | { kind: 'rnn'; shape: RnnShape };
+
+/** The NetSpec of a model the fused trainer covers (kernels: SIMD, the default). */
+export function netSpecOf(spec: ModelSpec): NetSpec {
+  return spec.type === 'mlp' ? { kind: 'mlp', shape: mlpShapeOf(spec), kernels: 'simd' } : { kind: 'rnn', shape: rnnShapeOf(spec) };
+}
+
+/** Multiply-adds of one sample's forward pass (what a shard's row costs). */
+export function forwardMacs(spec: NetSpec): number {
+  if (spec.kind === 'mlp') {
+    const s = spec.shape.sizes;
+    let n = 0;
+    for (let l = 0; l + 1 < s.length; l++) n += s[l] * s[l + 1];
+    return n;
+  }
+  const { inputSize: F, units: H, layers: L, seq: T, classes: C } = spec.shape;
+  const GH = (spec.shape.cell === 'lstm' ? 4 : 3) * H;
+  return T * (F * GH + H * GH + (L - 1) * 2 * H * GH) + H * C;
+}
 
 /** A net built from `spec` with its own engine and a workspace of `capacity` rows (a training shard's thread). */
 export function createNet(spec: NetSpec, capacity: number): { net: ShardableNet<FusedWorkspace>; ws: FusedWorkspace } {
