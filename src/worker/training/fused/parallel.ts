@@ -51,7 +51,7 @@ export async function startBatchRunner<W extends FusedWorkspace>(net: ShardableN
 }
 
 /** A thread that has not finished its shard after this long (and ≥ 20× the main thread's shard time) is taken for lost. */
-const LOST_THREAD_MS = 60_000;
+const LOST_THREAD_MS = 300_000;
 
 class ParallelBatches<W extends FusedWorkspace> implements BatchRunner {
   private readonly v: ShardViews;
