@@ -68,18 +68,34 @@ function specOf(type: ModelType): ModelSpec {
   return modelSpecFrom({ type, architecture: arch }, FEATURES, 1).spec;
 }
 
-/** Seconds of our epochs 2..1+epochs (epoch 1 warms the JIT and starts the threads; dropped), on the trainer the pipeline would pick. */
-async function oursEpochs(type: ModelType, batchSize: number, train: LabelledSamples, backend: BackendName, threads: number, epochs = 1): Promise<{ secs: number[]; trainer: string }> {
+/** CPU seconds this process (every thread) has used. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/**
+ * Wall and CPU seconds of our epochs 2..1+epochs (epoch 1 warms the JIT and starts the threads;
+ * dropped), on the trainer the pipeline would pick. CPU seconds count every thread of the process.
+ */
+async function oursEpochs(type: ModelType, batchSize: number, train: LabelledSamples, backend: BackendName, threads: number, epochs = 1): Promise<{ secs: number[]; cpu: number[]; trainer: string }> {
   const spec = specOf(type);
   const model: tf.Sequential = buildModel(spec);
   const durations: number[] = [];
+  const cpuAt: number[] = [];
   const cfg = { ...DEFAULT_TRAINER_CONFIG, numClasses: 3, epochs: epochs + 1, batchSize, classWeights: classWeightsFrom(train.labels, 3), earlyStopping: null, yieldEvery: 64 };
-  const hooks = { threads, onEpoch: (r: { duration: number }) => void durations.push(r.duration) };
+  const hooks = {
+    threads,
+    onEpoch: (r: { duration: number }) => {
+      durations.push(r.duration);
+      cpuAt.push(cpuSeconds());
+    },
+  };
   const trainer = chooseTrainer(spec.type, backend);
   if (trainer === 'fused-js') await trainFused(model, spec, train, null, cfg, hooks);
   else await trainModel(model, train, null, cfg, hooks);
   model.dispose();
-  return { secs: durations.slice(1), trainer };
+  return { secs: durations.slice(1), cpu: cpuAt.slice(1).map((c, i) => c - cpuAt[i]), trainer };
 }
 
 /** The PyTorch worker, or why there is none. */
@@ -111,9 +127,10 @@ class Torch {
     return out;
   }
 
-  async epoch(model: ModelType, batch: number, samples: number, threads: number): Promise<number> {
+  async epoch(model: ModelType, batch: number, samples: number, threads: number): Promise<{ secs: number; cpu: number }> {
     await this.ask({ cmd: 'threads', n: threads });
-    return Number((await this.ask({ cmd: 'epoch', model, batch, samples })).seconds);
+    const out = await this.ask({ cmd: 'epoch', model, batch, samples });
+    return { secs: Number(out.seconds), cpu: Number(out.cpu_seconds) };
   }
 
   close(): void {
@@ -141,6 +158,24 @@ function best(rates: Record<string, number>): { threads: number; rate: number } 
 }
 
 const perThreads = (secs: Map<number, number[]>, n: number) => Object.fromEntries([...secs].map(([t, s]) => [String(t), Math.round(rate(n, s))]));
+
+/** Wall and CPU seconds per thread count. */
+class Timings {
+  readonly wall = new Map<number, number[]>();
+  readonly cpu = new Map<number, number[]>();
+
+  constructor(counts: number[]) {
+    for (const t of counts) {
+      this.wall.set(t, []);
+      this.cpu.set(t, []);
+    }
+  }
+
+  add(threads: number, wall: number[], cpu: number[]): void {
+    this.wall.get(threads)!.push(...wall);
+    this.cpu.get(threads)!.push(...cpu);
+  }
+}
 const epochTable = (secs: Map<number, number[]>) => Object.fromEntries([...secs].map(([t, s]) => [String(t), s.map((x) => round(x, 3))]));
 
 export async function benchTraining(): Promise<Record<string, unknown>> {
@@ -167,20 +202,24 @@ export async function benchTraining(): Promise<Record<string, unknown>> {
   for (const c of cases) {
     if (c.type === 'mlp' && !wanted.includes('fused')) continue;
     const train = samplesFor(c.type, all, c.n);
-    const ours = new Map<number, number[]>(counts.ours.map((t) => [t, []]));
-    const theirs = new Map<number, number[]>(torch ? counts.torch.map((t) => [t, []]) : []);
+    const ours = new Timings(counts.ours);
+    const theirs = new Timings(torch ? counts.torch : []);
     let trainer = '';
     if (torch) for (const t of counts.torch) await torch.epoch(c.type, c.batch, c.n, t); // PyTorch's warm-up epochs (ours drop their first)
     for (let r = 0; r < ROUNDS; r++) {
       for (const t of counts.ours) {
         const o = await oursEpochs(c.type, c.batch, train, backend, t);
         trainer = o.trainer;
-        ours.get(t)!.push(...o.secs);
+        ours.add(t, o.secs, o.cpu);
       }
-      if (torch) for (const t of counts.torch) theirs.get(t)!.push(await torch.epoch(c.type, c.batch, c.n, t));
+      if (torch)
+        for (const t of counts.torch) {
+          const e = await torch.epoch(c.type, c.batch, c.n, t);
+          theirs.add(t, [e.secs], [e.cpu]);
+        }
     }
-    const oursRates = perThreads(ours, c.n);
-    const torchRates = perThreads(theirs, c.n);
+    const oursRates = perThreads(ours.wall, c.n);
+    const torchRates = perThreads(theirs.wall, c.n);
     const ourAll = oursRates[String(cores)];
     const torchBest = torch ? best(torchRates) : null;
     const ratio = torchBest ? round(ourAll / torchBest.rate, 3) : null;
@@ -196,9 +235,12 @@ export async function benchTraining(): Promise<Record<string, unknown>> {
       batch_size: c.batch,
       samples: c.n,
       samples_per_second_by_threads: oursRates,
-      epoch_seconds_by_threads: epochTable(ours),
+      epoch_seconds_by_threads: epochTable(ours.wall),
+      // Per CPU-second of the whole process (all its threads): what a core delivers, less sensitive to a shared machine's load.
+      samples_per_cpu_second_by_threads: perThreads(ours.cpu, c.n),
       pytorch_samples_per_second_by_threads: torch ? torchRates : null,
-      pytorch_epoch_seconds_by_threads: torch ? epochTable(theirs) : null,
+      pytorch_epoch_seconds_by_threads: torch ? epochTable(theirs.wall) : null,
+      pytorch_samples_per_cpu_second_by_threads: torch ? perThreads(theirs.cpu, c.n) : null,
       pytorch_best_threads: torchBest?.threads ?? null,
       threads: cores,
       samples_per_second: ourAll,
@@ -257,15 +299,26 @@ async function benchMlpInference(): Promise<Record<string, unknown>> {
   const predictor = infer.fusedPredictorFrom(model, { type: 'mlp' })!;
   predictor.predict({ rows: 20_000, cols: FEATURES, values }); // warm-up
   const secs: number[] = [];
+  const cpu: number[] = [];
   for (let k = 0; k < 3; k++) {
     const t0 = performance.now();
+    const c0 = cpuSeconds();
     await predictor.predictAsync({ rows: MLP_INFER_BARS, cols: FEATURES, values });
     secs.push((performance.now() - t0) / 1000);
+    cpu.push(cpuSeconds() - c0);
   }
   model.dispose();
   const s = median(secs);
   console.error(`mlp inference over ${MLP_INFER_BARS} bars: ${Math.round(MLP_INFER_BARS / s)} bars/s`);
-  return { model: 'mlp 36→64→32→3', bars: MLP_INFER_BARS, path: predictor.kind, threads: 1, seconds: secs.map((x) => round(x, 3)), bars_per_second: Math.round(MLP_INFER_BARS / s) };
+  return {
+    model: 'mlp 36→64→32→3',
+    bars: MLP_INFER_BARS,
+    path: predictor.kind,
+    threads: 1,
+    seconds: secs.map((x) => round(x, 3)),
+    bars_per_second: Math.round(MLP_INFER_BARS / s),
+    bars_per_cpu_second: Math.round(MLP_INFER_BARS / median(cpu)),
+  };
 }
 
 /**
@@ -279,12 +332,15 @@ async function benchRnnInference(all: Data, cores: number): Promise<Record<strin
   const bars = Math.min(INFER_BARS, all.values.length / FEATURES);
   const matrix = { rows: bars, cols: FEATURES, values: all.values.subarray(0, bars * FEATURES) };
   const slice = (rows: number) => ({ rows, cols: FEATURES, values: all.values.subarray(0, rows * FEATURES) });
-  const timed = async (fn: () => unknown, rounds: number): Promise<number[]> => {
+  const cpu: Record<string, number[]> = {};
+  const timed = async (fn: () => unknown, rounds: number, key?: string): Promise<number[]> => {
     const secs: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const t0 = performance.now();
+      const c0 = cpuSeconds();
       await fn();
       secs.push((performance.now() - t0) / 1000);
+      if (key) (cpu[key] ??= []).push(cpuSeconds() - c0);
     }
     return secs;
   };
@@ -298,9 +354,9 @@ async function benchRnnInference(all: Data, cores: number): Promise<Record<strin
   const f64Secs = await timed(() => f64.predict(slice(f64Bars)), 1);
   const one = fusedRnnPredictorFrom(model, { threads: 1 })!;
   one.predict(slice(2000));
-  const oneSecs = await timed(() => one.predictAsync(matrix), rounds);
+  const oneSecs = await timed(() => one.predictAsync(matrix), rounds, '1');
   const many = fusedRnnPredictorFrom(model, { threads: cores })!;
-  const manySecs = await timed(() => many.predictAsync(matrix), rounds);
+  const manySecs = await timed(() => many.predictAsync(matrix), rounds, String(cores));
   model.dispose();
   const bps = (n: number, secs: number[]) => Math.round(n / median(secs));
   const out = {
@@ -309,6 +365,7 @@ async function benchRnnInference(all: Data, cores: number): Promise<Record<strin
     path: 'batched float32 (fused, f32x4 kernels)',
     bars_per_second_by_threads: { '1': bps(bars, oneSecs), [String(cores)]: bps(bars, manySecs) },
     seconds_by_threads: { '1': oneSecs.map((x) => round(x, 3)), [String(cores)]: manySecs.map((x) => round(x, 3)) },
+    bars_per_cpu_second_by_threads: Object.fromEntries(Object.entries(cpu).map(([t, c]) => [t, bps(bars, c)])),
     bars_per_second: bps(bars, manySecs),
     goal_bars_per_second: 20_000,
     goal_met: bps(bars, manySecs) >= 20_000,

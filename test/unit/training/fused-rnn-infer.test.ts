@@ -122,14 +122,16 @@ describe('batched float32 recurrent inference ≡ the float64 path (1e-6)', () =
     return out;
   }
 
-  // Widths that are not multiples of 4 or 8 (the GEMM's and cells' tails), one to three layers, T = 1,
-  // and window batches / blocks that leave remainders. Weights of ±0.9 drive small nets' gates through
+  // Widths that are not multiples of 4 or 8 (the GEMM's and cells' tails; LSTMs of width 4k take the
+  // fused lstmStep), one to three layers, T = 1, and window batches / blocks that leave remainders. Weights of ±0.9 drive small nets' gates through
   // every regime; the wide one gets ±0.25 (about twice its initialisation's scale): with ±0.9 over 100
   // inputs its pre-activations reach tens and float32 rounding grows to ~2e-6 after 20 steps.
   const shapes: [RnnShape, number, number, number][] = [
     [{ cell: 'lstm', inputSize: 7, units: 6, layers: 3, seq: 5, classes: 3, dropout: 0 }, 3, 7, 0.9],
     [{ cell: 'gru', inputSize: 7, units: 6, layers: 3, seq: 5, classes: 3, dropout: 0 }, 3, 7, 0.9],
     [{ cell: 'lstm', inputSize: 3, units: 9, layers: 1, seq: 1, classes: 2, dropout: 0 }, 5, 11, 0.9],
+    [{ cell: 'lstm', inputSize: 5, units: 8, layers: 3, seq: 4, classes: 3, dropout: 0 }, 3, 7, 0.9],
+    [{ cell: 'lstm', inputSize: 5, units: 12, layers: 1, seq: 1, classes: 3, dropout: 0 }, 5, 11, 0.9],
     [{ cell: 'gru', inputSize: 5, units: 13, layers: 2, seq: 4, classes: 3, dropout: 0 }, 64, 256, 0.9],
     [{ cell: 'lstm', inputSize: 36, units: 64, layers: 2, seq: 20, classes: 3, dropout: 0 }, 64, 256, 0.25],
     [{ cell: 'gru', inputSize: 36, units: 64, layers: 2, seq: 20, classes: 3, dropout: 0 }, 64, 256, 0.25],

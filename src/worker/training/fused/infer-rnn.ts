@@ -29,8 +29,10 @@ export interface FusedRnnPredictor {
 
 /** Windows per forward pass of the float64 path (each holds T·G·H activations). */
 const BATCH = 128;
-/** Windows per progress report / event-loop turn (and per task of a compute thread). */
+/** Windows per progress report / event-loop turn. */
 const CHUNK = 8192;
+/** Windows per task of a compute thread (~0.15 s): small enough that the threads finish together. */
+const THREAD_CHUNK = 2048;
 /** Below this many windows the threads' start-up is not worth it: the calling thread predicts. */
 export const THREADED_MIN_WINDOWS = 16_384;
 
@@ -49,7 +51,7 @@ export interface RnnPredictorOptions {
   precision?: RnnPrecision;
   /** Threads for predictAsync (default KTRDR_THREADS, else one per core); predict() uses the calling thread. */
   threads?: number;
-  /** Windows per progress report (and per thread task). */
+  /** Windows per progress report (per thread task: at most 2,048). */
   chunkRows?: number;
   /** Windows per float64 forward pass. */
   batchRows?: number;
@@ -201,7 +203,7 @@ class RnnPredictor implements FusedRnnPredictor {
    */
   private async onThreads(matrix: InferenceMatrix, total: number, out: Float32Array, onProgress?: (done: number, total: number) => void): Promise<void> {
     const { seq: T, inputSize: F, classes: C } = this.rnn.shape;
-    const chunk = this.chunkRows;
+    const chunk = Math.min(this.chunkRows, THREAD_CHUNK);
     // Threads that cannot start cost speed, not results (every thread count gives the same numbers).
     const pool = await ComputeThread.startMany(Math.min(this.threads, Math.ceil(total / chunk)), this.opts.entry).catch(() => null);
     if (!pool) return this.onThisThread(matrix, total, out, onProgress);

@@ -8,7 +8,10 @@
 //  - layers above the first multiply [input | h₋₁] by the stacked [W; U] (the parameters are stored in
 //    that order already), one GEMM with twice the depth instead of two;
 //  - float32 lanes (f32x4, twice f64x2's throughput) for the GEMMs and the gate math, with tanh as a
-//    rational approximation within a few float32 ulps (kernels.as). Logits and softmax stay float64.
+//    rational approximation within a few float32 ulps (kernels.as). Logits and softmax stay float64;
+//  - LSTMs whose width is a multiple of 4 run lstmStep, which updates the cells inside the gate
+//    product's tiles (gate columns permuted into blocks of i, f, c, o for 4 units; ~15 % faster than
+//    a GEMM then a cell pass), with h double-buffered since every tile reads all of h₋₁.
 // All layers advance one step together (layer l at step t reads layer l−1's h at step t), so a batch
 // keeps only its current states: h of every layer side by side in one row per window, c per layer.
 import { gatesOf, rnnLayout, type RnnLayout, type RnnShape } from './rnn';
@@ -29,12 +32,15 @@ export class RnnWindowsF32 {
   private readonly w: Float32Array;
   private readonly layout: RnnLayout;
   /** Head weights in float64 (the logits are summed in float64). */
-  private readonly head: Float64Array;
+  private readonly headW64: Float64Array;
   private readonly x: Float32Array;
   private readonly proj: Float32Array;
   private readonly pre: Float32Array;
-  /** [batch][L·H]: h of layer l at columns [l·H, (l+1)·H). */
+  /** [batch][L·H]: h of layer l at columns [l·H, (l+1)·H). The fused LSTM alternates with hs2 by step. */
   private readonly hs: Float32Array;
+  private readonly hs2: Float32Array;
+  /** LSTM through lstmStep (the weights' gate columns are then permuted, see permuteGates). */
+  private readonly fusedLstm: boolean;
   private readonly c: Float32Array[];
   private readonly rh: Float32Array;
   private readonly logits: Float64Array;
@@ -56,17 +62,20 @@ export class RnnWindowsF32 {
     if (params.length !== n) throw new Error(`The recurrent net has ${n} parameters, got ${params.length}`);
     if (!(Number.isInteger(batch) && batch >= 1 && Number.isInteger(span) && span >= batch)) throw new Error(`Bad window batch ${batch} / span ${span}`);
     const bars = span + T - 1;
-    const floats = n + bars * F + bars * GH + batch * GH + batch * L * H + L * batch * H + batch * H + 64 * (L + 8) + CONSTANT_FLOATS;
+    const floats = n + bars * F + bars * GH + batch * GH + 2 * batch * L * H + L * batch * H + batch * H + 64 * (L + 8) + CONSTANT_FLOATS;
     const e = SimdEngine.create(Math.ceil(floats / 2));
     if (!e) throw new Error('Batched recurrent inference needs WebAssembly SIMD, which this runtime lacks');
     this.e = e;
     this.w = e.alloc32(n);
     for (let i = 0; i < n; i++) this.w[i] = params[i];
-    this.head = Float64Array.from({ length: H * C + C }, (_, i) => params[this.layout.headW + i]);
+    this.fusedLstm = shape.cell === 'lstm' && H % 4 === 0;
+    if (this.fusedLstm) permuteGates(this.w, this.layout.headW, H);
+    this.headW64 = Float64Array.from({ length: H * C + C }, (_, i) => params[this.layout.headW + i]);
     this.x = e.alloc32(bars * F);
     this.proj = e.alloc32(bars * GH);
     this.pre = e.alloc32(batch * GH);
     this.hs = e.alloc32(batch * L * H);
+    this.hs2 = e.alloc32(this.fusedLstm ? batch * L * H : 0);
     this.c = Array.from({ length: L }, () => e.alloc32(batch * H));
     this.rh = e.alloc32(batch * H);
     this.logits = new Float64Array(C);
@@ -101,7 +110,38 @@ export class RnnWindowsF32 {
 
   /** Windows k..k+B of the current block (block-relative); window k + b's row in out is outW0 + k + b + T − 1. */
   private windows(k: number, B: number, outW0: number, out: Float32Array): void {
-    const { units: H, layers: L, seq: T, classes: C } = this.shape;
+    const hv = this.fusedLstm ? this.stepsFusedLstm(k, B) : this.steps(k, B);
+    this.head(hv, B, outW0 + k, out);
+  }
+
+  /** The T steps of every layer through lstmStep; returns the state buffer holding the last step. */
+  private stepsFusedLstm(k: number, B: number): Float32Array {
+    const { units: H, layers: L, seq: T } = this.shape;
+    const e = this.e;
+    const step = e.k.lstmStep;
+    const GH4 = 4 * H * 4;
+    const H4 = H * 4;
+    const hsRow = L * H * 4;
+    let cur = this.hs;
+    let prev = this.hs2;
+    for (let t = 0; t < T; t++) {
+      const first = t === 0;
+      const c = cur.byteOffset;
+      const p = prev.byteOffset;
+      // Layer 0: the precomputed projection of the step's bars + h₋₁·U (none at the first step).
+      step(0, 0, 0, p, hsRow, first ? 0 : H, e.at(this.w, this.layout.uOff[0]), e.at(this.proj, (k + t) * 4 * H), GH4, this.c[0].byteOffset, c, hsRow, B, H, first, this.consts);
+      for (let l = 1; l < L; l++) {
+        // b + (layer l−1's h at this step)·W + h₋₁·U
+        step(c + (l - 1) * H4, hsRow, H, p + l * H4, hsRow, first ? 0 : H, e.at(this.w, this.layout.wOff[l]), e.at(this.w, this.layout.bOff[l]), 0, this.c[l].byteOffset, c + l * H4, hsRow, B, H, first, this.consts);
+      }
+      [cur, prev] = [prev, cur];
+    }
+    return prev;
+  }
+
+  /** The T steps of every layer through sgemm and the cell kernels (GRU, and LSTMs of other widths); h lives in hs. */
+  private steps(k: number, B: number): Float32Array {
+    const { units: H, layers: L, seq: T } = this.shape;
     const e = this.e;
     const sg = e.k.sgemm;
     const GH = this.G * H;
@@ -143,10 +183,14 @@ export class RnnWindowsF32 {
         }
       }
     }
-    // Head and softmax in float64, as the float64 path: exp(z − max) / Σ; a NaN logit makes the row NaN.
-    const hv = this.hs;
+    return this.hs;
+  }
+
+  /** Logits of the top layer's last h and softmax in float64 (as the float64 path: exp(z − max) / Σ; a NaN logit makes the row NaN). */
+  private head(hv: Float32Array, B: number, outW0: number, out: Float32Array): void {
+    const { units: H, layers: L, seq: T, classes: C } = this.shape;
     const top = (L - 1) * H;
-    const head = this.head;
+    const head = this.headW64;
     const z = this.logits;
     const hb = H * C;
     for (let b = 0; b < B; b++) {
@@ -160,8 +204,21 @@ export class RnnWindowsF32 {
       for (let c = 1; c < C; c++) max = Math.max(max, z[c]);
       let sum = 0;
       for (let c = 0; c < C; c++) sum += Math.exp(z[c] - max);
-      const d = (outW0 + k + b + T - 1) * C;
+      const d = (outW0 + b + T - 1) * C;
       for (let c = 0; c < C; c++) out[d + c] = Math.exp(z[c] - max) / sum;
     }
+  }
+}
+
+/**
+ * Reorders the gate columns of every recurrent layer's [W; U] rows and bias (params[0..end), rows of
+ * 4H) for lstmStep: original column g·H + j (gate g of unit j) goes to (j div 4)·16 + 4g + (j mod 4).
+ */
+function permuteGates(w: Float32Array, end: number, H: number): void {
+  const GH = 4 * H;
+  const row = new Float32Array(GH);
+  for (let o = 0; o < end; o += GH) {
+    for (let g = 0; g < 4; g++) for (let j = 0; j < H; j++) row[(j >> 2) * 16 + 4 * g + (j & 3)] = w[o + g * H + j];
+    w.set(row, o);
   }
 }

@@ -23,6 +23,7 @@ interface Exports {
   lstmCell(pre: number, c: number, h: number, hRow: number, B: number, H: number, first: boolean, k: number): void;
   gruGates(pre: number, h: number, hRow: number, rh: number, B: number, H: number, first: boolean, k: number): void;
   gruOut(pre: number, h: number, hRow: number, B: number, H: number, first: boolean, k: number): void;
+  lstmStep(a1: number, a1Row: number, K1: number, a2: number, a2Row: number, K2: number, w: number, init: number, iRow: number, c: number, h: number, hRow: number, M: number, H: number, first: boolean, k: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

@@ -597,3 +597,99 @@ export function gruOut(pre: usize, h: usize, hRow: usize, B: i32, H: i32, first:
     }
   }
 }
+
+/**
+ * One LSTM step fused with its gate products, for weights whose columns are permuted into blocks of
+ * 16: for units u..u+3, the i, f, c and o columns of those 4 units (so a 2-row × 16-column tile holds
+ * every gate of 4 units and the cell update needs no trip through memory). Gate pre-activations =
+ * I + A1·W[0..K1) + A2·W[K1..K1+K2) (A1: the layer's input at this step, A2: its h₋₁; rows a1Row,
+ * a2Row bytes apart; I as gemm's init, iRow = 0 broadcasts a bias row), then c ← f·c + i·g (c₋₁ = 0
+ * when `first`), h = o·tanh(c) into h + m·hRow (not where A2 is read: other tiles still need h₋₁).
+ * H must be a multiple of 4.
+ */
+export function lstmStep(a1: usize, a1Row: usize, K1: i32, a2: usize, a2Row: usize, K2: i32, w: usize, init: usize, iRow: usize, c: usize, h: usize, hRow: usize, M: i32, H: i32, first: bool, k: usize): void {
+  const wRow = <usize>(4 * H) << 2;
+  const cRow = <usize>H << 2;
+  for (let q = 0; q < H; q += 4) {
+    const qw = <usize>q << 4; // the block's 16 floats in a permuted row
+    const qh = <usize>q << 2; // its 4 units in c and h
+    let m = 0;
+    for (; m + 2 <= M; m += 2) {
+      const pi0 = init + <usize>m * iRow + qw;
+      const pi1 = pi0 + iRow;
+      let i0 = v128.load(pi0), f0 = v128.load(pi0, 16), g0 = v128.load(pi0, 32), o0 = v128.load(pi0, 48);
+      let i1 = v128.load(pi1), f1 = v128.load(pi1, 16), g1 = v128.load(pi1, 32), o1 = v128.load(pi1, 48);
+      let pw = w + qw;
+      let pa = a1 + <usize>m * a1Row;
+      for (let p = 0; p < K1; p++) {
+        const wi = v128.load(pw), wf = v128.load(pw, 16), wg = v128.load(pw, 32), wo = v128.load(pw, 48);
+        let u = v128.load32_splat(pa);
+        i0 = f32x4.add(i0, f32x4.mul(u, wi));
+        f0 = f32x4.add(f0, f32x4.mul(u, wf));
+        g0 = f32x4.add(g0, f32x4.mul(u, wg));
+        o0 = f32x4.add(o0, f32x4.mul(u, wo));
+        u = v128.load32_splat(pa + a1Row);
+        i1 = f32x4.add(i1, f32x4.mul(u, wi));
+        f1 = f32x4.add(f1, f32x4.mul(u, wf));
+        g1 = f32x4.add(g1, f32x4.mul(u, wg));
+        o1 = f32x4.add(o1, f32x4.mul(u, wo));
+        pa += 4;
+        pw += wRow;
+      }
+      pa = a2 + <usize>m * a2Row;
+      for (let p = 0; p < K2; p++) {
+        const wi = v128.load(pw), wf = v128.load(pw, 16), wg = v128.load(pw, 32), wo = v128.load(pw, 48);
+        let u = v128.load32_splat(pa);
+        i0 = f32x4.add(i0, f32x4.mul(u, wi));
+        f0 = f32x4.add(f0, f32x4.mul(u, wf));
+        g0 = f32x4.add(g0, f32x4.mul(u, wg));
+        o0 = f32x4.add(o0, f32x4.mul(u, wo));
+        u = v128.load32_splat(pa + a2Row);
+        i1 = f32x4.add(i1, f32x4.mul(u, wi));
+        f1 = f32x4.add(f1, f32x4.mul(u, wf));
+        g1 = f32x4.add(g1, f32x4.mul(u, wg));
+        o1 = f32x4.add(o1, f32x4.mul(u, wo));
+        pa += 4;
+        pw += wRow;
+      }
+      lstmCell4(i0, f0, g0, o0, c + <usize>m * cRow + qh, h + <usize>m * hRow + qh, first, k);
+      lstmCell4(i1, f1, g1, o1, c + <usize>(m + 1) * cRow + qh, h + <usize>(m + 1) * hRow + qh, first, k);
+    }
+    if (m < M) {
+      const pi0 = init + <usize>m * iRow + qw;
+      let i0 = v128.load(pi0), f0 = v128.load(pi0, 16), g0 = v128.load(pi0, 32), o0 = v128.load(pi0, 48);
+      let pw = w + qw;
+      let pa = a1 + <usize>m * a1Row;
+      for (let p = 0; p < K1; p++) {
+        const u = v128.load32_splat(pa);
+        i0 = f32x4.add(i0, f32x4.mul(u, v128.load(pw)));
+        f0 = f32x4.add(f0, f32x4.mul(u, v128.load(pw, 16)));
+        g0 = f32x4.add(g0, f32x4.mul(u, v128.load(pw, 32)));
+        o0 = f32x4.add(o0, f32x4.mul(u, v128.load(pw, 48)));
+        pa += 4;
+        pw += wRow;
+      }
+      pa = a2 + <usize>m * a2Row;
+      for (let p = 0; p < K2; p++) {
+        const u = v128.load32_splat(pa);
+        i0 = f32x4.add(i0, f32x4.mul(u, v128.load(pw)));
+        f0 = f32x4.add(f0, f32x4.mul(u, v128.load(pw, 16)));
+        g0 = f32x4.add(g0, f32x4.mul(u, v128.load(pw, 32)));
+        o0 = f32x4.add(o0, f32x4.mul(u, v128.load(pw, 48)));
+        pa += 4;
+        pw += wRow;
+      }
+      lstmCell4(i0, f0, g0, o0, c + <usize>m * cRow + qh, h + <usize>m * hRow + qh, first, k);
+    }
+  }
+}
+
+/** The LSTM cell update of 4 units from their gate pre-activations (as lstmCell). */
+@inline function lstmCell4(zi: v128, zf: v128, zg: v128, zo: v128, pc: usize, ph: usize, first: bool, k: usize): void {
+  const i4 = hardSigmoid4(zi, k);
+  const g4 = tanh4(zg, k);
+  let c4 = f32x4.mul(i4, g4);
+  if (!first) c4 = f32x4.add(f32x4.mul(hardSigmoid4(zf, k), v128.load(pc)), c4);
+  v128.store(pc, c4);
+  v128.store(ph, f32x4.mul(hardSigmoid4(zo, k), tanh4(c4, k)));
+}
