@@ -15,7 +15,8 @@ import { parseStrategyWith } from '../../../src/core/strategy/parse';
 import { windowSamples } from '../../../src/infra/models/samples';
 import { indicatorCatalog } from '../../../src/infra/models/training-inputs';
 import { selectBackend } from '../../../src/worker/training/backend';
-import { fusedRnnPredictorFrom } from '../../../src/worker/training/fused/infer-rnn';
+import { fusedInferenceFor } from '../../../src/worker/training/fused/infer';
+import { fusedRnnPredictorFrom, rnnPrecisionFromEnv } from '../../../src/worker/training/fused/infer-rnn';
 import { FusedRnn, RnnWorkspace, type RnnShape } from '../../../src/worker/training/fused/rnn';
 import { CONSTANT_FLOATS, RnnWindowsF32 } from '../../../src/worker/training/fused/rnn-windows';
 import { SimdEngine } from '../../../src/worker/training/fused/simd/engine';
@@ -176,6 +177,25 @@ describe('batched float32 recurrent inference ≡ the float64 path (1e-6)', () =
     expect(Math.abs(x[4000] - 1)).toBeLessThan(3e-7);
     expect(Math.abs(x[4001] + 1)).toBeLessThan(3e-7);
     expect(x[4002]).toBeNaN();
+  });
+});
+
+describe('KTRDR_RNN_INFERENCE', () => {
+  it('f64 gives the float64 path (the backtest job reads it through fusedInferenceFor); f32 is the default; anything else is an error', () => {
+    const spec = rnnSpec('lstm', 3, 4, 8, 1);
+    const model = buildModel(spec);
+    const rng = new Rng(9);
+    const m = { rows: 60, cols: 3, values: Float32Array.from({ length: 180 }, () => rng.next() * 2 - 1) };
+    const f64 = fusedRnnPredictorFrom(model, { precision: 'f64' })!.predict(m);
+    const f32 = fusedRnnPredictorFrom(model)!.predict(m);
+    const info = { type: 'lstm', sequence_length: 4 };
+    expect(fusedInferenceFor(model, info, 'cpu', { KTRDR_RNN_INFERENCE: 'f64' })!.predict(m)).toEqual(f64);
+    expect(fusedInferenceFor(model, info, 'cpu', {})!.predict(m)).toEqual(f32);
+    expect(f32).not.toEqual(f64);
+    expect(maxDiff(f32, f64)).toBeLessThan(1e-6);
+    expect(rnnPrecisionFromEnv({ KTRDR_RNN_INFERENCE: 'F32' })).toBe('f32');
+    expect(() => rnnPrecisionFromEnv({ KTRDR_RNN_INFERENCE: 'half' })).toThrow(/KTRDR_RNN_INFERENCE=half is not valid: use f32 or f64/);
+    model.dispose();
   });
 });
 
