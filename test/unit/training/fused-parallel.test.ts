@@ -3,7 +3,6 @@
 // the shards' gradients are added); a failing thread stops the training with its message.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { windowSamples } from '../../../src/infra/models/samples';
 import { selectBackend } from '../../../src/worker/training/backend';
@@ -19,28 +18,13 @@ import { glorotInit } from '../../../src/worker/training/fused/weights';
 import { buildModel, modelSpecFrom, type ModelSpec } from '../../../src/worker/training/model';
 import { Rng } from '../../../src/worker/training/random';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, type LabelledSamples, type TrainerConfig } from '../../../src/worker/training/trainer';
-import { labelled, syntheticMatrix } from './helpers';
+import { labelled, relativeDiff, syntheticMatrix, weightsOf } from './helpers';
 
 beforeAll(async () => {
   await selectBackend({ force: 'cpu' });
 });
 
 const cfg = (over: Partial<TrainerConfig> = {}): TrainerConfig => ({ ...DEFAULT_TRAINER_CONFIG, numClasses: 3, epochs: 3, batchSize: 32, learningRate: 0.01, seed: 9, ...over });
-
-function weightsOf(model: tf.LayersModel): number[][] {
-  return model.getWeights().map((w) => Array.from(w.dataSync()));
-}
-
-/** max |a − b| over a tensor, relative to that tensor's largest magnitude. */
-function relativeDiff(a: number[], b: number[]): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
 
