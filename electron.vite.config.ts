@@ -24,6 +24,8 @@ export default defineConfig({
           worker: resolve(__dirname, 'src/worker/main.ts'),
           // Strategy YAML, CSV imports and large JSON bodies are parsed on worker threads (src/infra/threads/parse-pool.ts).
           'parse-thread': resolve(__dirname, 'src/infra/threads/parse-thread.ts'),
+          // Training shards and LSTM/GRU backtest inference run on compute threads (src/worker/training/fused/threads/pool.ts).
+          'compute-thread': resolve(__dirname, 'src/worker/training/fused/threads/compute-thread.ts'),
         },
         // Shared chunks stay next to the entries: the job host finds worker.js beside itself.
         output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },

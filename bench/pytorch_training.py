@@ -2,8 +2,10 @@
 # process driven over stdin/stdout with one JSON command per line, so the TypeScript bench can
 # interleave PyTorch epochs with its own and the ratio stays fair on a loaded machine.
 #   {"cmd":"setup","samples":N,"features":F,"seq":T,"seed":S}   -> {"ok":true,"torch":"1.13"}
-#   {"cmd":"epoch","model":"mlp"|"lstm"|"gru","batch":B}         -> {"seconds":s}
-# One thread (torch.set_num_threads(1)), the KTRDR recipe: class-weighted cross-entropy, Adam(lr 1e-3,
+#   {"cmd":"epoch","model":"mlp"|"lstm"|"gru","batch":B}         -> {"seconds":s,"cpu_seconds":c}
+#   {"cmd":"threads","n":N}                                        -> {"threads":N}  (intra-op threads)
+# Starts on one thread (torch.set_num_threads(1)); the bench asks for more to find PyTorch's best count.
+# The KTRDR recipe: class-weighted cross-entropy, Adam(lr 1e-3,
 # weight_decay 1e-4), clip_grad_norm_(1.0), dropout 0.2; batches taken by indexing tensors that are
 # already in memory (no DataLoader: the fastest form of PyTorch's loop, so the ratio is conservative).
 import json
@@ -86,6 +88,7 @@ def epoch(c):
     y = state["y"]
     n = x.shape[0] if limit is None else min(limit, x.shape[0])
     m.train()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     perm = torch.randperm(n)
     for i in range(0, n, batch):
@@ -95,7 +98,7 @@ def epoch(c):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0)
         opt.step()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main():
@@ -109,7 +112,11 @@ def main():
                 setup(c)
                 out = {"ok": True, "torch": torch.__version__, "threads": torch.get_num_threads()}
             elif c["cmd"] == "epoch":
-                out = {"seconds": epoch(c)}
+                seconds, cpu = epoch(c)
+                out = {"seconds": seconds, "cpu_seconds": cpu, "threads": torch.get_num_threads()}
+            elif c["cmd"] == "threads":
+                torch.set_num_threads(int(c["n"]))
+                out = {"threads": torch.get_num_threads()}
             else:
                 out = {"error": "unknown command " + str(c["cmd"])}
         except Exception as e:  # reported to the bench, which records it

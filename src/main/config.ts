@@ -63,6 +63,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   oneOf(env, 'LOG_LEVEL', LOG_LEVELS);
   // Job workers lower their own priority by this much (src/worker/priority.ts); validated here so a typo fails the start.
   numberFromEnv(env, 'KTRDR_WORKER_NICE', 10, (n) => Number.isInteger(n) && n >= 0 && n <= 19, 'an integer 0–19 (0 = same priority as the server)');
+  // Threads per training/backtest and LSTM/GRU inference precision (src/worker/training/fused/threads/config.ts, infer-rnn.ts).
+  numberFromEnv(env, 'KTRDR_THREADS', 1, (n) => Number.isInteger(n) && n >= 1 && n <= 256, 'an integer 1–256 (unset: one per core)');
+  oneOf(env, 'KTRDR_RNN_INFERENCE', ['f32', 'f64']);
   oneOf(env, 'KTRDR_TF_BACKEND', TF_BACKENDS);
   oneOf(env, 'KTRDR_TRAINER', ['tfjs', 'fused']);
   oneOf(env, 'KTRDR_DEFAULT_DATA_SOURCE', DATA_SOURCES);

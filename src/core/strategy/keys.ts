@@ -84,6 +84,8 @@ export const STRATEGY_KEYS: KeySpec = {
         early_stopping: { keys: { enabled: leaf, patience: leaf, min_delta: leaf, monitor: leaf } },
         seed: leaf,
         checkpoints: { keys: { enabled: leaf, every_epochs: leaf, every_seconds: leaf, keep: leaf } },
+
+        threads: leaf,
       },
       ignored: {
         method: 'training is always supervised',

@@ -87,6 +87,8 @@ function buildConfig(p: ParsedStrategy, r: Resolved, migratedFrom: StrategyConfi
         : { enabled: false, patience: 10, min_delta: 0.001, monitor: 'val_loss' },
       seed: p.training.seed,
       checkpoints: { ...DEFAULT_CHECKPOINT_SETTINGS, ...p.training.checkpoints },
+
+      threads: p.training.threads ?? null,
     },
   };
 }

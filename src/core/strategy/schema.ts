@@ -111,6 +111,8 @@ const trainingSchema = z.object({
     .nullish(),
   seed: int(0, 2 ** 31 - 1).default(42),
   checkpoints: checkpointSettingsSchema.optional(),
+
+  threads: int(1, 256).optional(),
 });
 
 export const strategySchema = z.object({

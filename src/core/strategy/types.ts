@@ -141,6 +141,9 @@ export interface StrategyConfig {
     seed: number;
     /** When training writes checkpoints (defaults when the YAML has no `training.checkpoints`). */
     checkpoints: CheckpointSettings;
+
+    /** Threads the training computes on (its result depends on the count); null: KTRDR_THREADS, else one per core. */
+    threads: number | null;
   };
 }
 

@@ -30,6 +30,8 @@ export interface TrainingCheckpointMeta {
   backend: string;
   model_type: string;
   seed: number;
+  /** Threads each batch was split over (the fused trainer's numbers depend on the count; absent: 1). */
+  threads?: number;
   /** The training loop's state without its arrays (src/worker/training/checkpoint.ts reads it). */
   loop: Record<string, unknown>;
   trainer_state: { kind: string; scalars: Record<string, number> };

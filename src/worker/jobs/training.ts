@@ -158,7 +158,7 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
         endDate,
         featureNames: names,
         model: strategy.model as unknown as Record<string, unknown>,
-        training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, data_split: t.data_split, early_stopping: t.early_stopping, seed: t.seed, labels: t.labels as unknown as Record<string, unknown> },
+        training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, data_split: t.data_split, early_stopping: t.early_stopping, seed: t.seed, threads: t.threads, labels: t.labels as unknown as Record<string, unknown> },
         horizon,
         dataHash,
         data,

@@ -16,6 +16,8 @@ import { describeBaseline } from '../../shared/evaluation-text';
 import { argmaxClasses, evaluatePredictions, majorityBaseline } from './evaluate';
 import { trainingCheckpoints, type CheckpointPlan } from './checkpoint';
 import { chooseTrainer } from './fused/choice';
+import { trainingShards } from './fused/parallel';
+import { trainingThreads } from './fused/threads/config';
 import { buildModel, CLASS_NAMES, countParameters, describeArchitecture, modelSpecFrom, NUM_CLASSES } from './model';
 import { normaliseRatios, splitByTime, type SplitSource } from './split';
 import { stepTrainer } from './step-trainer';
@@ -50,6 +52,8 @@ export interface TrainingSettings {
   data_split?: { train?: number; validation?: number; test?: number };
   early_stopping?: { enabled: boolean; patience: number; min_delta: number } | null;
   seed: number;
+  /** Threads of the fused trainer (null/absent: KTRDR_THREADS, else one per core). */
+  threads?: number | null;
   labels: Record<string, unknown>;
 }
 
@@ -198,7 +202,12 @@ export async function runTrainingPipeline(
   // A resumed run keeps the trainer its checkpoint was written by (another would not continue it exactly).
   const resume = input.checkpoints?.resume ?? null;
   const trainer = resume ? resume.trainerKind(backend.name, warn) : chooseTrainer(spec.type, backend.name);
-  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer)${resume ? `, resumed from ${resume.describe()}` : ''}`);
+  // The fused trainer's batches are split over this many threads (the result depends on the count, so a
+  // resumed run keeps its checkpoint's).
+  const wanted = trainer === 'fused-js' ? trainingShards(spec, trainingThreads(t.threads), t.batch_size) : 1;
+  const threads = resume ? (resume.meta.threads ?? 1) : wanted;
+  if (resume && threads !== wanted) warn(`Resumed on ${threads} thread(s) as the checkpoint was written (this machine would use ${wanted}): the run continues exactly`);
+  hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer${threads > 1 ? `, ${threads} threads` : ''})${resume ? `, resumed from ${resume.describe()}` : ''}`);
   const model: tf.Sequential = buildModel(spec);
   try {
     const trainerHooks = {
@@ -206,6 +215,7 @@ export async function runTrainingPipeline(
       onEpoch: (rec: EpochMetric) => hooks.onEpoch?.(rec, cfg.epochs),
       shouldStop: hooks.shouldStop,
       yieldToHost: hooks.yieldToHost,
+      threads,
     };
     const step = stepTrainer(trainer, model, spec, train, val, cfg);
     const checkpoints = trainingCheckpoints(input.checkpoints ?? null, {
@@ -217,12 +227,15 @@ export async function runTrainingPipeline(
       backend: backend.name,
       model_type: spec.type,
       seed: t.seed,
+      threads,
     }, cfg.learningRate);
     if (resume) hooks.onResume?.(resume.snapshot.loop.history, resume.snapshot.loop.batches, cfg.epochs);
     let outcome: TrainingOutcome;
     try {
+      if (step.useThreads) await step.useThreads(threads);
       outcome = await runTrainingLoop(step, train.labels.length, cfg, trainerHooks, { resume: resume?.snapshot ?? null, checkpoints });
     } finally {
+      await step.close?.();
       step.dispose();
     }
     if (outcome.cancelled) {
@@ -330,7 +343,7 @@ export async function runTrainingPipeline(
         splits,
       },
       seed: t.seed,
-      training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, class_weights: classWeights, clip_norm: cfg.clipNorm, weight_decay: cfg.weightDecay, early_stopping: cfg.earlyStopping, data_split: ratios, optimizer: 'adam' },
+      training: { epochs: t.epochs, batch_size: t.batch_size, learning_rate: t.learning_rate, class_weights: classWeights, clip_norm: cfg.clipNorm, weight_decay: cfg.weightDecay, early_stopping: cfg.earlyStopping, data_split: ratios, optimizer: 'adam', threads },
       backend: { name: backend.name, versions: backend.versions, details: { ...backend.details, trainer } },
       library_versions: { ...backend.versions, node: process.versions.node },
       training_metrics: trainingMetrics,

@@ -13,7 +13,7 @@ const out = (p: string) => join(REPO, 'out', p);
 describe('built application', () => {
   let s: TestServer;
   beforeAll(async () => {
-    for (const f of ['main/index.js', 'main/cli.js', 'main/worker.js', 'main/parse-thread.js', 'preload/index.js', 'renderer/index.html']) {
+    for (const f of ['main/index.js', 'main/cli.js', 'main/worker.js', 'main/parse-thread.js', 'main/compute-thread.js', 'preload/index.js', 'renderer/index.html']) {
       if (!existsSync(out(f))) throw new Error(`out/${f} is missing: run "npm run build" first (npm test does)`);
     }
     s = await startServer({ built: true });

@@ -28,6 +28,10 @@ describe('configuration', () => {
     expect(loadConfig({ KTRDR_API_PORT: '9001', OPERATIONS_CACHE_TTL: '0.25', LOG_LEVEL: 'DEBUG' })).toMatchObject({ port: 9001, cacheTtlMs: 250, logLevel: 'debug' });
     expect(() => loadConfig({ KTRDR_API_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ KTRDR_API_PORT: '70000' })).toThrow(/KTRDR_API_PORT=70000/);
+    // Read by job workers (threads per job, LSTM/GRU inference precision): a typo fails the start, not a job.
+    expect(() => loadConfig({ KTRDR_THREADS: '0' })).toThrow(/KTRDR_THREADS=0 is not valid: an integer 1–256/);
+    expect(() => loadConfig({ KTRDR_RNN_INFERENCE: 'f16' })).toThrow(/KTRDR_RNN_INFERENCE=f16 is not valid/);
+    expect(() => loadConfig({ KTRDR_THREADS: '3', KTRDR_RNN_INFERENCE: 'F64' })).not.toThrow();
   });
 });
 

@@ -112,6 +112,16 @@ describe('parseStrategy: valid files', () => {
     expect(find(r.issues, 'model.training.epochs', 'warning')[0].message).toBe('model.training.epochs (100) is ignored: training.epochs (7) wins');
   });
 
+  it('training.threads pins the trainer\'s thread count (absent: null, the machine decides); a bad value is an error at its line', () => {
+    expect(parse(MINIMAL).strategy!.training.threads).toBeNull();
+    expect(parse(`${MINIMAL}training:\n  threads: 4\n`).strategy!.training.threads).toBe(4);
+    for (const bad of ['0', '2.5', '300', 'all']) {
+      const r = parse(`${MINIMAL}training:\n  threads: ${bad}\n`);
+      expect(r.valid, bad).toBe(false);
+      expect(find(r.issues, 'training.threads', 'error').length, bad).toBe(1);
+    }
+  });
+
   it('migrates the legacy seed file (indicator list, lstm layers, validation_split) with one visible notice', () => {
     const r = parse(readFileSync(join(__dirname, '../../../strategies/test_e2e.yaml'), 'utf8'));
     expect(r.valid).toBe(true);

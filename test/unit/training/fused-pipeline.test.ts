@@ -76,19 +76,26 @@ async function withTrainerEnv<T>(value: string | undefined, fn: () => Promise<T>
 describe('runTrainingPipeline with the fused trainer', () => {
   it('records the trainer next to the backend, and KTRDR_TRAINER=tfjs gives (nearly) the same run on the tfjs loop', async () => {
     const phases: string[] = [];
+    // training.threads pins the fused trainer's thread count (its result depends on it): recorded with the
+    // model. Batch 64 of this MLP (4→64→32→3, 2.4k multiply-adds a sample) splits into 2 shards.
+    const pinned = { ...input(), model: { type: 'mlp', architecture: { hidden_layers: [64, 32], dropout: 0.1 } }, training: { ...input().training, batch_size: 64, threads: 2 } };
     const fused = await withTrainerEnv(undefined, () =>
-      runTrainingPipeline(ModelRegistry.forHome(home), input(), backend, { phase: (_p, m) => phases.push(m) }),
+      runTrainingPipeline(ModelRegistry.forHome(home), pinned, backend, { phase: (_p, m) => phases.push(m) }),
     );
-    const tfjs = await withTrainerEnv('tfjs', () => runTrainingPipeline(ModelRegistry.forHome(home), input(), backend));
+    const tfjs = await withTrainerEnv('tfjs', () => runTrainingPipeline(ModelRegistry.forHome(home), pinned, backend));
     const info = fused.results.model_info as Record<string, unknown>;
     expect(info).toMatchObject({ backend: 'cpu', trainer: 'fused-js' });
     expect((fused.summary.model_info as Record<string, unknown>).trainer).toBe('fused-js');
     expect((tfjs.results.model_info as Record<string, unknown>).trainer).toBe('tfjs');
-    expect(phases[0]).toMatch(/\(cpu, fused-js trainer\)$/);
+    expect(phases[0]).toMatch(/\(cpu, fused-js trainer, 2 threads\)$/);
 
     const saved = await loadModel(join(home, 'models', 'synth', '1d_v1'));
     expect(saved.manifest.backend.details.trainer).toBe('fused-js');
+    expect(saved.manifest.training.threads).toBe(2);
     saved.model.dispose();
+    const savedTfjs = await loadModel(join(home, 'models', 'synth', '1d_v2'));
+    expect(savedTfjs.manifest.training.threads).toBe(1);
+    savedTfjs.model.dispose();
 
     // Same seed, data, masks and math: the two loops agree to float32 rounding.
     const a = fused.results.training_metrics as { history: { train_loss: number[]; val_loss: number[] } };

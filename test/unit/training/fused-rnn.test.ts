@@ -1,11 +1,10 @@
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { windowSamples } from '../../../src/infra/models/samples';
 import { selectBackend } from '../../../src/worker/training/backend';
 import { trainFused, trainFusedRnn } from '../../../src/worker/training/fused/trainer';
 import { buildModel, modelSpecFrom, type ModelSpec } from '../../../src/worker/training/model';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type LabelledSamples, type TrainerConfig } from '../../../src/worker/training/trainer';
-import { syntheticMatrix } from './helpers';
+import { relativeDiff, syntheticMatrix, weightsOf } from './helpers';
 
 beforeAll(async () => {
   await selectBackend({ force: 'cpu' });
@@ -21,20 +20,6 @@ function windows(rows: number, cols: number, T: number, seed: number, from = 0, 
 
 function rnnSpec(type: 'lstm' | 'gru', cols: number, T: number, units: number, layers: number, dropout: number, seed = 3): ModelSpec {
   return modelSpecFrom({ type, architecture: { hidden_size: units, num_layers: layers, dropout, sequence_length: T } }, cols, seed).spec;
-}
-
-function weightsOf(model: tf.LayersModel): number[][] {
-  return model.getWeights().map((w) => Array.from(w.dataSync()));
-}
-
-function relativeDiff(a: number[], b: number[]): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));

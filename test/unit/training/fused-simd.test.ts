@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/worker/training/backend';
 import { FusedAdam } from '../../../src/worker/training/fused/adam';
@@ -12,7 +11,7 @@ import { glorotInit } from '../../../src/worker/training/fused/weights';
 import { buildModel, modelSpecFrom, type ModelSpec } from '../../../src/worker/training/model';
 import { Rng } from '../../../src/worker/training/random';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type TrainerConfig } from '../../../src/worker/training/trainer';
-import { labelled, syntheticMatrix } from './helpers';
+import { labelled, relativeDiff, syntheticMatrix, weightsOf } from './helpers';
 
 beforeAll(async () => {
   await selectBackend({ force: 'cpu' });
@@ -22,20 +21,6 @@ const cfg = (over: Partial<TrainerConfig> = {}): TrainerConfig => ({ ...DEFAULT_
 
 function specFor(cols: number, hidden: number[], dropout: number, seed: number, activation = 'relu'): ModelSpec {
   return modelSpecFrom({ architecture: { hidden_layers: hidden, dropout, activation } }, cols, seed).spec;
-}
-
-function weightsOf(model: tf.LayersModel): number[][] {
-  return model.getWeights().map((w) => Array.from(w.dataSync()));
-}
-
-function relativeDiff(a: number[], b: number[]): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 describe('SIMD kernels module', () => {

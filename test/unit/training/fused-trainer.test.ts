@@ -6,7 +6,7 @@ import { trainFusedMlp } from '../../../src/worker/training/fused/trainer';
 import { loadTfjsWeights } from '../../../src/worker/training/fused/weights';
 import { buildModel, modelSpecFrom, type ModelSpec } from '../../../src/worker/training/model';
 import { classWeightsFrom, DEFAULT_TRAINER_CONFIG, trainModel, type TrainerConfig } from '../../../src/worker/training/trainer';
-import { labelled, syntheticMatrix } from './helpers';
+import { labelled, relativeDiff, syntheticMatrix, weightsOf } from './helpers';
 
 beforeAll(async () => {
   await selectBackend({ force: 'cpu' });
@@ -22,21 +22,6 @@ function setup(seed = 1, rows = 600, cols = 6) {
 
 function specFor(cols: number, hidden: number[], dropout: number, seed: number, activation = 'relu'): ModelSpec {
   return modelSpecFrom({ architecture: { hidden_layers: hidden, dropout, activation } }, cols, seed).spec;
-}
-
-function weightsOf(model: tf.LayersModel): number[][] {
-  return model.getWeights().map((w) => Array.from(w.dataSync()));
-}
-
-/** max |a − b| over a tensor, relative to that tensor's largest magnitude. */
-function relativeDiff(a: number[], b: number[]): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
-  }
-  return diff / Math.max(scale, 1e-12);
 }
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));

@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs';
 import { rowSamples } from '../../../src/infra/models/samples';
 import { Rng } from '../../../src/worker/training/random';
 import type { LabelledSamples } from '../../../src/worker/training/trainer';
@@ -20,4 +21,20 @@ export function labelled(values: Float32Array, cols: number, labels: Int32Array,
   const rows = new Int32Array(to - from);
   for (let i = 0; i < rows.length; i++) rows[i] = from + i;
   return { samples: rowSamples(values, cols, rows), labels: labels.slice(from, to) };
+}
+
+/** Every weight tensor of a tfjs model, as plain arrays (getWeights order). */
+export function weightsOf(model: tf.LayersModel): number[][] {
+  return model.getWeights().map((w) => Array.from(w.dataSync()));
+}
+
+/** max |a − b| over a tensor, relative to that tensor's largest magnitude. */
+export function relativeDiff(a: number[], b: number[]): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
+  }
+  return diff / Math.max(scale, 1e-12);
 }

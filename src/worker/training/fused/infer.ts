@@ -9,9 +9,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../backend';
 import type { Activation } from '../model';
 import { chooseTrainer } from './choice';
-import { fusedRnnPredictorFrom } from './infer-rnn';
+import { fusedRnnPredictorFrom, rnnPrecisionFromEnv, type RnnPrecision } from './infer-rnn';
 import { ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, LEAKY_ALPHA, Vec } from './kernels';
 import { FusedMlp } from './mlp';
+import { threadsFromEnv } from './threads/config';
 import { loadTfjsWeights } from './weights';
 
 export interface InferenceMatrix {
@@ -49,6 +50,10 @@ export interface FusedPredictorOptions {
   chunkRows?: number;
   /** Rows per forward pass: small enough that the activations stay in cache. */
   batchRows?: number;
+  /** LSTM/GRU: threads of predictAsync (default KTRDR_THREADS, else one per core; infer-rnn.ts). */
+  threads?: number;
+  /** LSTM/GRU: batched float32 (default) or the float64 forward pass (infer-rnn.ts). */
+  precision?: RnnPrecision;
 }
 
 export const DEFAULT_CHUNK_ROWS = 65_536;
@@ -118,12 +123,12 @@ function denseChain(model: tf.LayersModel): { inputSize: number; steps: DenseSte
  */
 export function fusedPredictorFrom(model: tf.LayersModel, info: ModelInfo = {}, opts: FusedPredictorOptions = {}): FusedPredictor | null {
   if (info.type === 'lstm' || info.type === 'gru') {
-    const rnn = fusedRnnPredictorFrom(model);
+    const rnn = fusedRnnPredictorFrom(model, { threads: opts.threads, precision: opts.precision });
     if (!rnn || rnn.model !== info.type || (info.sequence_length !== undefined && info.sequence_length !== model.inputs[0].shape[1])) return null;
     return rnn;
   }
   if (info.type !== undefined && info.type !== 'mlp') return null;
-  if (info.type === undefined && model.inputs[0]?.shape.length === 3) return fusedRnnPredictorFrom(model);
+  if (info.type === undefined && model.inputs[0]?.shape.length === 3) return fusedRnnPredictorFrom(model, { threads: opts.threads, precision: opts.precision });
   if (info.sequence_length !== undefined && info.sequence_length > 1) return null;
   const chain = denseChain(model);
   if (!chain || chain.steps.length === 0) return null;
@@ -150,7 +155,7 @@ export function fusedPredictorFrom(model: tf.LayersModel, info: ModelInfo = {}, 
 export function fusedInferenceFor(model: tf.LayersModel, info: ModelInfo, backend: string, env: NodeJS.ProcessEnv = process.env): FusedPredictor | null {
   const type = info.type === 'lstm' || info.type === 'gru' ? info.type : 'mlp';
   if (chooseTrainer(type, backend as BackendName, env) !== 'fused-js') return null;
-  return fusedPredictorFrom(model, info);
+  return fusedPredictorFrom(model, info, { threads: threadsFromEnv(env), precision: rnnPrecisionFromEnv(env) });
 }
 
 const ACT_CODES: Record<Activation, number> = { relu: ACT_RELU, tanh: ACT_TANH, sigmoid: ACT_SIGMOID, leaky_relu: ACT_LEAKY };

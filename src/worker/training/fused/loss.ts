@@ -14,8 +14,12 @@ function rowArgmax(z: Vec, o: number, C: number): number {
   return arg;
 }
 
-/** Mean weighted CE of z[0..rows·C); writes dLoss/dz into g and the counts into `out`. */
-export function softmaxCrossEntropy(z: Vec, g: Vec, labels: Int32Array, w: Vec, rows: number, C: number, out: LossTotals): number {
+/**
+ * Mean weighted CE of z[0..rows·C); writes dLoss/dz into g and the counts into `out`. `totalWeight`:
+ * the Σ w of the whole batch when these rows are one shard of it (parallel.ts), so that each shard's
+ * loss and gradient are its part of the batch's; default the rows' own Σ w.
+ */
+export function softmaxCrossEntropy(z: Vec, g: Vec, labels: Int32Array, w: Vec, rows: number, C: number, out: LossTotals, totalWeight?: number): number {
   let loss = 0;
   let wsum = 0;
   let correct = 0;
@@ -37,12 +41,13 @@ export function softmaxCrossEntropy(z: Vec, g: Vec, labels: Int32Array, w: Vec, 
     for (let c = 0; c < C; c++) g[o + c] *= inv;
     g[o + label] -= wi;
   }
-  const scale = 1 / wsum;
+  const total = totalWeight ?? wsum;
+  const scale = 1 / total;
   const n = rows * C;
   for (let i = 0; i < n; i++) g[i] *= scale;
   out.correct = correct;
   out.weightSum = wsum;
-  return loss / wsum;
+  return loss / total;
 }
 
 /** Σ w·CE, Σ w and the correct count of z[0..rows·C) (validation: no gradient). */

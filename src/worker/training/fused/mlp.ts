@@ -7,6 +7,7 @@ import type { Activation, ModelSpec } from '../model';
 import { Alea } from './alea';
 import { ACT_LEAKY, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, activationBackward, denseForward, denseGradInput, denseGradParams, LEAKY_ALPHA, Vec } from './kernels';
 import { softmaxCrossEntropy, weightedLossSum } from './loss';
+import type { NetSpec } from './shard-net';
 import type { SimdEngine } from './simd/engine';
 
 const ACT_CODES: Record<Activation, number> = { relu: ACT_RELU, tanh: ACT_TANH, sigmoid: ACT_SIGMOID, leaky_relu: ACT_LEAKY };
@@ -147,6 +148,10 @@ export class FusedMlp {
     return this.engine ? this.engine.alloc(n) : new Vec(n);
   }
 
+  spec(): NetSpec {
+    return { kind: 'mlp', shape: this.shape, kernels: this.engine ? 'simd' : 'js' };
+  }
+
   get parameterCount(): number {
     return this.params.length;
   }
@@ -162,8 +167,26 @@ export class FusedMlp {
   drawMask(ws: MlpWorkspace, l: number, rows: number, seed: number): void {
     const mask = ws.mask[l];
     if (mask === null) return;
-    ws.alea.reseedInt(seed);
-    ws.alea.fillDropoutMask(mask, rows * this.sizes[l], this.keep32, this.keepScale);
+    this.drawMaskValues(ws.alea, l, rows, seed, mask);
+  }
+
+  /** Values per row of dropout layer `l`'s mask (0: that layer has none). */
+  maskWidth(l: number): number {
+    return this.dropoutOn ? this.sizes[l] : 0;
+  }
+
+  /** drawMask's values for a whole batch of `rows` rows, row-major, into `out` (a shard takes its rows with setMaskRows). */
+  drawMaskValues(alea: Alea, l: number, rows: number, seed: number, out: Vec): void {
+    alea.reseedInt(seed);
+    alea.fillDropoutMask(out, rows * this.sizes[l], this.keep32, this.keepScale);
+  }
+
+  /** Layer `l`'s mask for the workspace's `count` rows = rows [first, first+count) of a batch's drawMaskValues. */
+  setMaskRows(ws: MlpWorkspace, l: number, batch: Vec, first: number, count: number): void {
+    const mask = ws.mask[l];
+    if (mask === null) return;
+    const u = this.sizes[l];
+    mask.set(batch.subarray(first * u, (first + count) * u));
   }
 
   /** Forward pass over ws.x[0..rows); training = apply the masks drawn with drawMask. Returns ws.logits. */
@@ -225,10 +248,11 @@ export class FusedMlp {
   /**
    * Class-weighted mean cross-entropy over ws.logits[0..rows) as trainer.ts defines it:
    * Σ_i w_i·CE_i / Σ_i w_i, with w_i = ws.rowWeights[i]. Writes dLoss/dlogits into ws.d[depth] and
-   * sets ws.correct (argmax = label, first maximum wins as tf.argMax) and ws.weightSum.
+   * sets ws.correct (argmax = label, first maximum wins as tf.argMax) and ws.weightSum. `totalWeight`:
+   * the whole batch's Σ w when these rows are a shard of it.
    */
-  lossAndGradient(ws: MlpWorkspace, rows: number): number {
-    return softmaxCrossEntropy(ws.logits, ws.d[this.depth], ws.labels, ws.rowWeights, rows, this.sizes[this.depth], ws);
+  lossAndGradient(ws: MlpWorkspace, rows: number, totalWeight?: number): number {
+    return softmaxCrossEntropy(ws.logits, ws.d[this.depth], ws.labels, ws.rowWeights, rows, this.sizes[this.depth], ws, totalWeight);
   }
 
   /** Weighted loss sum, weight sum and correct count of a forward pass without dropout (validation). */

@@ -17,6 +17,7 @@ import type { ModelSpec } from '../model';
 import { Alea } from './alea';
 import type { Vec } from './kernels';
 import { softmaxCrossEntropy, weightedLossSum } from './loss';
+import type { NetSpec } from './shard-net';
 import type { SimdEngine } from './simd/engine';
 
 export interface RnnShape {
@@ -34,7 +35,39 @@ export function rnnShapeOf(spec: ModelSpec): RnnShape {
   return { cell: spec.type, inputSize: spec.inputSize, units: spec.hiddenSize, layers: spec.numLayers, seq: spec.sequenceLength, classes: spec.numClasses, dropout: spec.dropout };
 }
 
-const gatesOf = (shape: RnnShape) => (shape.cell === 'lstm' ? 4 : 3);
+export const gatesOf = (shape: RnnShape) => (shape.cell === 'lstm' ? 4 : 3);
+
+/** Where each weight lives in the flat parameter vector (tfjs's getWeights order). */
+export interface RnnLayout {
+  /** Per layer: offsets of kernel [in][G·H], recurrent kernel [H][G·H] (right after it), bias [G·H]. */
+  wOff: number[];
+  uOff: number[];
+  bOff: number[];
+  /** The head's kernel [H][C] and bias [C]. */
+  headW: number;
+  headB: number;
+  parameters: number;
+}
+
+export function rnnLayout(shape: RnnShape): RnnLayout {
+  const H = shape.units;
+  const GH = gatesOf(shape) * H;
+  const out: RnnLayout = { wOff: [], uOff: [], bOff: [], headW: 0, headB: 0, parameters: 0 };
+  let n = 0;
+  for (let l = 0; l < shape.layers; l++) {
+    out.wOff.push(n);
+    n += (l === 0 ? shape.inputSize : H) * GH;
+    out.uOff.push(n);
+    n += H * GH;
+    out.bOff.push(n);
+    n += GH;
+  }
+  out.headW = n;
+  n += H * shape.classes;
+  out.headB = n;
+  out.parameters = n + shape.classes;
+  return out;
+}
 
 /** tfjs's hardSigmoid. */
 function hardSigmoid(x: number): number {
@@ -145,9 +178,9 @@ export class FusedRnn {
   readonly params: Vec;
   readonly grads: Vec;
   /** Per layer: offsets of kernel, recurrent kernel, bias; then the head's kernel and bias. */
-  readonly wOff: number[] = [];
-  readonly uOff: number[] = [];
-  readonly bOff: number[] = [];
+  readonly wOff: number[];
+  readonly uOff: number[];
+  readonly bOff: number[];
   readonly headW: number;
   readonly headB: number;
   private readonly G: number;
@@ -168,22 +201,10 @@ export class FusedRnn {
     this.G = gatesOf(shape);
     const H = shape.units;
     const GH = this.G * H;
-    let n = 0;
-    for (let l = 0; l < shape.layers; l++) {
-      const nIn = l === 0 ? shape.inputSize : H;
-      this.wOff.push(n);
-      n += nIn * GH;
-      this.uOff.push(n);
-      n += H * GH;
-      this.bOff.push(n);
-      n += GH;
-    }
-    this.headW = n;
-    n += H * shape.classes;
-    this.headB = n;
-    n += shape.classes;
-    this.params = engine.alloc(n);
-    this.grads = engine.alloc(n);
+    const layout = rnnLayout(shape);
+    ({ wOff: this.wOff, uOff: this.uOff, bOff: this.bOff, headW: this.headW, headB: this.headB } = layout);
+    this.params = engine.alloc(layout.parameters);
+    this.grads = engine.alloc(layout.parameters);
     for (let l = 0; l < shape.layers; l++) {
       this.wT.push(engine.alloc((l === 0 ? shape.inputSize : H) * GH));
       this.uT.push(engine.alloc(H * GH));
@@ -209,6 +230,10 @@ export class FusedRnn {
     for (let l = 0; l < this.shape.layers; l++) shapes.push([l === 0 ? this.shape.inputSize : H, GH], [H, GH], [GH]);
     shapes.push([H, C], [C]);
     return shapes;
+  }
+
+  spec(): NetSpec {
+    return { kind: 'rnn', shape: this.shape };
   }
 
   workspace(capacity: number): RnnWorkspace {
@@ -244,17 +269,37 @@ export class FusedRnn {
   drawMask(ws: RnnWorkspace, l: number, rows: number, seed: number): void {
     const layer = ws.layers[l - 1];
     if (layer.mask === null) return;
-    const { seq: T, units: H } = this.shape;
-    const last = l === this.shape.layers;
-    ws.alea.reseedInt(seed);
-    if (last) {
-      ws.alea.fillDropoutMask(layer.mask, rows * H, this.keep32, this.keepScale);
+    if (l === this.shape.layers) {
+      this.drawMaskValues(ws.alea, l, rows, seed, layer.mask);
       return;
     }
-    ws.alea.fillDropoutMask(ws.draw, rows * T * H, this.keep32, this.keepScale);
+    this.drawMaskValues(ws.alea, l, rows, seed, ws.draw);
+    this.setMaskRows(ws, l, ws.draw, 0, rows);
+  }
+
+  /** Values per row (sample) of dropout layer `l`'s mask, batch-major: T·H for inner layers, H after the last (0: no dropout). */
+  maskWidth(l: number): number {
+    if (this.shape.dropout <= 0) return 0;
+    return l === this.shape.layers ? this.shape.units : this.shape.seq * this.shape.units;
+  }
+
+  /** Dropout layer `l`'s draw for a whole batch of `rows` rows, batch-major ([B][T][H] or [B][H]), into `out`. */
+  drawMaskValues(alea: Alea, l: number, rows: number, seed: number, out: Vec): void {
+    alea.reseedInt(seed);
+    alea.fillDropoutMask(out, rows * this.maskWidth(l), this.keep32, this.keepScale);
+  }
+
+  /** Layer `l`'s mask for the workspace's `count` rows = rows [first, first+count) of a batch's drawMaskValues (time-major for inner layers). */
+  setMaskRows(ws: RnnWorkspace, l: number, batch: Vec, first: number, count: number): void {
+    const layer = ws.layers[l - 1];
+    if (layer.mask === null) return;
+    const { seq: T, units: H } = this.shape;
     const m = layer.mask;
-    const d = ws.draw;
-    for (let b = 0; b < rows; b++) for (let t = 0; t < T; t++) for (let j = 0, s = (b * T + t) * H, o = (t * rows + b) * H; j < H; j++) m[o + j] = d[s + j];
+    if (l === this.shape.layers) {
+      m.set(batch.subarray(first * H, (first + count) * H));
+      return;
+    }
+    for (let b = 0; b < count; b++) for (let t = 0; t < T; t++) for (let j = 0, s = ((first + b) * T + t) * H, o = (t * count + b) * H; j < H; j++) m[o + j] = batch[s + j];
   }
 
   /** Forward pass over ws.x (rows sequences); training applies the drawn masks. Returns ws.logits. */
@@ -350,8 +395,8 @@ export class FusedRnn {
     return ws.logits;
   }
 
-  lossAndGradient(ws: RnnWorkspace, rows: number): number {
-    return softmaxCrossEntropy(ws.logits, ws.dLogits, ws.labels, ws.rowWeights, rows, this.shape.classes, ws);
+  lossAndGradient(ws: RnnWorkspace, rows: number, totalWeight?: number): number {
+    return softmaxCrossEntropy(ws.logits, ws.dLogits, ws.labels, ws.rowWeights, rows, this.shape.classes, ws, totalWeight);
   }
 
   evaluateRows(ws: RnnWorkspace, rows: number): { lossSum: number; weightSum: number; correct: number } {

@@ -4,7 +4,7 @@
 // from the tfjs model's weights and writes the result back into it.
 import type * as tf from '@tensorflow/tfjs';
 import { sampleLength } from '../../../infra/models/samples';
-import { runTrainingLoop, validationPass, type BatchOutcome, type EvalPass, type LoopOptions, type StepTrainer, type TrainerState } from '../loop';
+import { runTrainingLoop, type BatchOutcome, type EvalPass, type LoopOptions, type StepTrainer, type TrainerState } from '../loop';
 import type { ModelSpec } from '../model';
 import { modelTypeDef, type FusedNetKind } from '../model-types';
 import type { LabelledSamples, TrainerConfig, TrainerHooks, TrainingOutcome } from '../trainer';
@@ -14,6 +14,10 @@ import { chooseFusedKernels, type FusedKernels } from './choice';
 import { FusedMlp, mlpShapeOf, mlpValues, MlpWorkspace, type MlpShape } from './mlp';
 import { FusedRnn, rnnShapeOf, RnnWorkspace } from './rnn';
 import { SimdEngine, simdSupported } from './simd/engine';
+import { SerialBatches, type BatchRunner } from './batches';
+import { startBatchRunner } from './parallel';
+import type { ShardableNet } from './shard-net';
+import { threadsFromEnv } from './threads/config';
 import { loadWeights, storeWeights, tfjsWeightShapes } from './weights';
 
 /** What the fused training loop needs of a net (FusedMlp, FusedRnn). */
@@ -47,16 +51,6 @@ const RNN_EVAL_CHUNK = 128;
 /** Validation rows per forward pass: big enough to amortise calls, small enough to stay in cache. */
 const EVAL_CHUNK = 512;
 
-/** Copies samples positions[from..from+count) into the workspace: inputs, labels, row weights. */
-function fillBatch<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, positions: Int32Array, from: number, count: number, classWeights: Float32Array): void {
-  data.samples.fill(positions, from, count, ws.x32);
-  net.loadInputs(ws, count);
-  for (let k = 0; k < count; k++) {
-    const label = data.labels[positions[from + k]];
-    ws.labels[k] = label;
-    ws.rowWeights[k] = classWeights[label];
-  }
-}
 
 function checkLabels(data: LabelledSamples, numClasses: number, what: string): void {
   if (data.labels.length !== data.samples.size) throw new Error(`${what}: ${data.labels.length} labels for ${data.samples.size} samples`);
@@ -64,14 +58,6 @@ function checkLabels(data: LabelledSamples, numClasses: number, what: string): v
     const y = data.labels[i];
     if (!(y >= 0 && y < numClasses)) throw new Error(`${what}: label ${y} at sample ${i} is outside 0..${numClasses - 1}`);
   }
-}
-
-/** Validation pass: Σ w·CE / Σ w over the whole set (the training criterion) and accuracy, no dropout. */
-export function evaluateFused<W extends FusedWorkspace>(net: FusedNet<W>, ws: W, data: LabelledSamples, classWeights: Float32Array): EvalPass {
-  return validationPass(data.samples.size, ws.capacity, (positions, from, count) => {
-    fillBatch(net, ws, data, positions, from, count, classWeights);
-    return net.evaluateRows(ws, count);
-  });
 }
 
 /**
@@ -87,12 +73,18 @@ export function fusedEngine(shape: MlpShape, capacities: number[], kernels?: Fus
   return SimdEngine.create(values);
 }
 
-/** Trainer hooks plus the fused engine's kernel choice (tests compare the two). */
+/** Trainer hooks plus the fused engine's kernel choice (tests compare the two) and its thread count. */
 export interface FusedTrainerHooks extends TrainerHooks {
   kernels?: FusedKernels;
+  /** Threads computing each batch (default threads/config.ts: KTRDR_THREADS, else one per core). */
+  threads?: number;
 }
 
-/** A fused net under the training loop: owns the net, Adam's state, the workspaces and the best weights. */
+/**
+ * A fused net under the training loop: owns the net, Adam's state, the workspaces and the best weights.
+ * Each batch's gradient comes from a BatchRunner: the calling thread until useThreads() starts compute
+ * threads (parallel.ts); weights, Adam and the seeds stay here either way.
+ */
 class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
   readonly kind = 'fused-js' as const;
   readonly dropoutLayers: number;
@@ -104,10 +96,11 @@ class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
   private readonly best: Vec;
   private hasBest = false;
   private readonly result: BatchOutcome = { loss: 0, correct: 0 };
+  private runner: BatchRunner;
 
   constructor(
     readonly model: tf.LayersModel,
-    private readonly net: FusedNet<W>,
+    private readonly net: ShardableNet<W>,
     private readonly shapes: number[][],
     engine: SimdEngine | null,
     evalCapacity: number,
@@ -123,23 +116,28 @@ class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
     this.ws = net.workspace(cfg.batchSize);
     this.evalWs = this.hasValidation ? net.workspace(evalCapacity) : null;
     this.best = new Vec(net.params.length);
+    this.runner = new SerialBatches(net, this.ws, this.evalWs);
+  }
+
+  /** Splits each batch over `threads` threads (fewer when batches are small); returns the count that computes. */
+  async useThreads(threads: number): Promise<number> {
+    if (threads > 1 && this.runner.threads === 1) {
+      this.runner = await startBatchRunner(this.net, this.ws, this.evalWs, { threads, batchSize: this.cfg.batchSize, evalRows: this.evalWs?.capacity ?? 1 });
+    }
+    return this.runner.threads;
   }
 
   trainBatch(positions: Int32Array, from: number, count: number, dropoutSeeds: readonly number[]): BatchOutcome {
-    const { net, ws } = this;
-    fillBatch(net, ws, this.train, positions, from, count, this.classWeights);
-    // Layer l (from 1) takes seed l − 1: the order forwardLogits draws them in.
-    for (let l = 1; l <= this.dropoutLayers; l++) net.drawMask(ws, l, count, dropoutSeeds[l - 1]);
-    net.forward(ws, count, true);
-    this.result.loss = net.lossAndGradient(ws, count);
-    net.backward(ws, count, true);
-    this.optimizer.step(net.params, net.grads, this.cfg.clipNorm, this.cfg.weightDecay);
-    this.result.correct = ws.correct;
+    // Dropout layer l (from 1) takes seed l − 1: the order forwardLogits draws them in.
+    const r = this.runner.gradient(this.train, positions, from, count, this.classWeights, dropoutSeeds);
+    this.optimizer.step(this.net.params, this.net.grads, this.cfg.clipNorm, this.cfg.weightDecay);
+    this.result.loss = r.loss;
+    this.result.correct = r.correct;
     return this.result;
   }
 
   evaluate(): EvalPass | null {
-    return this.hasValidation ? evaluateFused(this.net, this.evalWs!, this.val!, this.classWeights) : null;
+    return this.hasValidation ? this.runner.evaluate(this.val!, this.classWeights) : null;
   }
 
   keepBest(): void {
@@ -178,8 +176,13 @@ class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
     this.optimizer.restoreCounters({ steps, accBeta1, accBeta2 });
   }
 
+  /** Ends the compute threads (if any). */
+  close(): Promise<void> {
+    return this.runner.close();
+  }
+
   dispose(): void {
-    // Buffers live in the engine's memory or plain arrays: nothing to release.
+    // Buffers live in the engine's memory or plain arrays; threads end in close().
   }
 }
 
@@ -228,10 +231,12 @@ export function fusedTrainer(model: tf.LayersModel, spec: ModelSpec, train: Labe
   return FUSED_NETS[fused.net](model, spec, train, val, cfg, kernels);
 }
 
-async function runFused(trainer: StepTrainer, train: LabelledSamples, cfg: TrainerConfig, hooks: TrainerHooks, opts: LoopOptions): Promise<TrainingOutcome> {
+async function runFused(trainer: StepTrainer, train: LabelledSamples, cfg: TrainerConfig, hooks: FusedTrainerHooks, opts: LoopOptions): Promise<TrainingOutcome> {
   try {
+    await trainer.useThreads?.(hooks.threads ?? threadsFromEnv());
     return await runTrainingLoop(trainer, train.samples.size, cfg, hooks, opts);
   } finally {
+    await trainer.close?.();
     trainer.dispose();
   }
 }

@@ -16,6 +16,14 @@ interface Exports {
   mul(a: number, b: number, out: number, n: number): void;
   norm(g: number, n: number): number;
   adam(p: number, g: number, m: number, v: number, n: number, scale: number, wd: number, lr: number, c1: number, c2: number, b1: number, b2: number, k1: number, k2: number, eps: number): void;
+  // float32 (batched recurrent inference)
+  sgemm(a: number, aRow: number, b: number, bRow: number, c: number, cRow: number, M: number, N: number, P: number, init: number, iRow: number): void;
+  initConstants(k: number): void;
+  tanhF32(x: number, n: number, k: number): void;
+  lstmCell(pre: number, c: number, h: number, hRow: number, B: number, H: number, first: boolean, k: number): void;
+  gruGates(pre: number, h: number, hRow: number, rh: number, B: number, H: number, first: boolean, k: number): void;
+  gruOut(pre: number, h: number, hRow: number, B: number, H: number, first: boolean, k: number): void;
+  lstmStep(a1: number, a1Row: number, K1: number, a2: number, a2Row: number, K2: number, w: number, init: number, iRow: number, c: number, h: number, hRow: number, M: number, H: number, first: boolean, k: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -62,8 +70,17 @@ export class SimdEngine {
     return new Float64Array(this.memory.buffer, start, n);
   }
 
+  /** `n` zeroed float32 values in the engine's memory, 16-byte aligned. */
+  alloc32(n: number): Float32Array {
+    const start = this.next;
+    const end = start + n * 4;
+    if (end > this.memory.buffer.byteLength) throw new Error(`SIMD arena full: ${n} more float32 values do not fit in ${this.memory.buffer.byteLength} bytes`);
+    this.next = (end + 15) & ~15;
+    return new Float32Array(this.memory.buffer, start, n);
+  }
+
   /** Byte address of element `i` of a view allocated here. */
-  at(v: Float64Array, i = 0): number {
-    return v.byteOffset + i * 8;
+  at(v: Float64Array | Float32Array, i = 0): number {
+    return v.byteOffset + i * v.BYTES_PER_ELEMENT;
   }
 }
