@@ -32,7 +32,8 @@ describe.skipIf(!TMUX)('ktrdr --follow in tmux', () => {
   const start = (args: string) => {
     const session = `follow${process.pid}_${n++}`;
     const cmd = `${process.execPath} --import tsx ${join(REPO, 'src', 'cli', 'index.ts')} --url ${server.url} ${args}; echo "EXIT=$?"; sleep 60`;
-    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '40', '-c', REPO, cmd);
+    // Tall enough that a finished training's epoch lines and its whole summary stay on screen.
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '150', '-c', REPO, cmd);
     return session;
   };
 
