@@ -6,6 +6,7 @@
 // until this host has imported them, so a server restart (or a missed event) loses nothing.
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { deleteCheckpoints, latestValidCheckpoint } from '../../infra/checkpoints/store';
 import type { JobPayload, JobReturn } from '../../shared/job-payload';
 import { emptyProgress, type MetricRecord, type OperationProgress } from '../../shared/operations';
 import type { JobSpec, MainToWorker, WorkerToMain } from '../../shared/worker-protocol';
@@ -14,6 +15,7 @@ import type { HostHealth, JobHost, ReattachSpec, WorkerDescription, WorkerEvents
 import { applyRenames, forgetImport, importArtefacts } from './artefacts';
 import { JOURNAL_TTL_S, readJournal, type ProgressEnvelope, type ResultRecord } from './attempt-journal';
 import { putBlob } from './blobs';
+import { checkpointInProgress, importCheckpoint } from './checkpoints';
 import { bullConnection, openRedis, QUEUE_NAME, queueKeys, redactRedisUrl, type QueueKeys } from './connection';
 import { collectJobInputs, JobInputError, readLocalFile } from './job-inputs';
 
@@ -28,6 +30,10 @@ interface Tracked {
   warningsSeen: number;
   /** Warning texts handed on (a new attempt repeats its predecessor's). */
   warnings: Set<string>;
+  /** sha256 of the last checkpoint stored in the server's home for this job. */
+  checkpoint: string | null;
+  /** This run was cancelled (its flag in Redis must survive the enqueue). */
+  cancelAsked: boolean;
   worker: string | null;
   progress: OperationProgress | null;
   ended: boolean;
@@ -207,6 +213,8 @@ export class BullMqJobHost implements JobHost {
       seen: from.seen,
       warningsSeen: 0,
       warnings: new Set(from.warnings),
+      checkpoint: null,
+      cancelAsked: false,
       worker: null,
       progress: null,
       ended: false,
@@ -248,6 +256,7 @@ export class BullMqJobHost implements JobHost {
   private async enqueueNow(spec: JobSpec): Promise<void> {
     if (this.redis.status !== 'ready') throw new Error(`not connected to ${redactRedisUrl(this.o.url)} (${this.redis.status})`);
     const { files, params } = collectJobInputs(spec);
+    await this.clearEarlierRun(spec.operationId, this.jobs.get(spec.operationId)?.cancelAsked ?? false);
     const inputs = [];
     for (const f of files) {
       const { ref, bytes } = readLocalFile(f);
@@ -267,6 +276,27 @@ export class BullMqJobHost implements JobHost {
       removeOnFail: { age: JOURNAL_TTL_S },
     });
     this.o.log.info({ operation_id: spec.operationId, inputs: inputs.length }, `Enqueued ${spec.operationId} on BullMQ queue ${this.queueName} (${inputs.length} input file(s))`);
+  }
+
+  /**
+   * A job that reuses an operation id (a training resumed under its own id) must find nothing of an
+   * earlier run: BullMQ would not add a job whose id it still holds, a cancel flag would stop it at
+   * once, an old result record would be handed back as its outcome, an old checkpoint record would
+   * be resumed from. Cleanup after each end removes these; this covers one that Redis missed.
+   */
+  private async clearEarlierRun(id: string, cancelAsked: boolean): Promise<void> {
+    const old = await this.queue.getJob(id);
+    let attempts = 1;
+    if (old) {
+      const state = await old.getState();
+      if (state === 'active') throw new Error(`an earlier run of ${id} is still active on a worker; cancel it (or wait for its lock to expire) and try again`);
+      attempts = Math.max(1, old.attemptsStarted || 1);
+      await old.remove();
+    }
+    const journals = Array.from({ length: attempts + 1 }, (_, i) => this.keys.journal(id, i + 1));
+    // A cancel of this run that arrived meanwhile stays (its flag is what stops the job).
+    const cancel = cancelAsked ? [] : [this.keys.cancel(id)];
+    await this.redis.del(this.keys.result(id), this.keys.finishing(id), this.keys.checkpoint(id), ...cancel, ...journals);
   }
 
   /** Runs `fn` after everything already reading Redis for this job; an error is logged, the job stays tracked. */
@@ -289,14 +319,23 @@ export class BullMqJobHost implements JobHost {
     // A lost attempt still talking (its worker has not noticed yet) is ignored, unless it delivered the result.
     if (env.attempt < t.attempt && !final) return;
     if (env.attempt !== t.attempt) {
+      // The new attempt's journal is its whole history: a resumed one starts with the checkpoint's
+      // epochs (replayed), which the service already holds as the lost attempt's (the same run, bit
+      // for bit) up to `keep`; it reads on from there. One that started again replaces them all.
+      let keep = 0;
       if (t.attempt > 0 || t.seen > 0) {
-        const reason = `Attempt ${env.attempt} (worker ${env.worker}) took this job over from attempt ${t.attempt || '?'} (worker ${t.worker ?? 'unknown'}), which was lost; it started again, and its metrics replace the ${t.seen} recorded before`;
+        const from = env.resumedFrom ?? null;
+        keep = from ? Math.min(from.epoch, t.seen) : 0;
+        const how = from
+          ? `it resumed from the ${from.checkpoint_type} checkpoint at epoch ${from.epoch}${from.batch ? ` batch ${from.batch}` : ''}, so epochs 1–${from.epoch} are kept and the ${t.seen - keep} recorded after them are replaced`
+          : `it started again from epoch 1, and its metrics replace the ${t.seen} recorded before`;
+        const reason = `Attempt ${env.attempt} (worker ${env.worker}) took this job over from attempt ${t.attempt || '?'} (worker ${t.worker ?? 'unknown'}), which was lost; ${how}`;
         this.o.log.warn({ operation_id: id }, reason);
-        t.events.onMessage({ type: 'restart', attempt: env.attempt, worker: env.worker ?? null, reason });
+        t.events.onMessage({ type: 'restart', attempt: env.attempt, worker: env.worker ?? null, reason, keep, resumed_from: from });
         t.warnings.add(reason);
       }
       t.attempt = env.attempt;
-      t.seen = 0;
+      t.seen = keep;
       t.warningsSeen = 0;
       t.worker = null;
     }
@@ -312,6 +351,8 @@ export class BullMqJobHost implements JobHost {
       metrics = got.metrics;
       warnings = got.warnings;
     }
+    await this.keepCheckpoint(id, t, env.progress);
+    if (t.ended) return;
     const fresh = warnings.filter((w) => !t.warnings.has(w));
     for (const w of fresh) t.warnings.add(w);
     if (!env.progress && !metrics.length && !fresh.length) return;
@@ -319,6 +360,25 @@ export class BullMqJobHost implements JobHost {
     t.events.onMessage({ type: 'snapshot', progress: t.progress ?? emptyProgress(), metricsFrom: t.seen, metrics, warnings: fresh });
     t.seen += metrics.length;
     t.warningsSeen += warnings.length;
+  }
+
+  /**
+   * A checkpoint the job reported is stored in the server's home (its worker put it in Redis before
+   * the progress naming it), so GET /checkpoints and POST …/resume see it as in embedded mode. A
+   * failure is logged, not retried: the next checkpoint is stored instead.
+   */
+  private async keepCheckpoint(id: string, t: Tracked, progress: OperationProgress | null): Promise<void> {
+    const note = checkpointInProgress(progress);
+    if (!note || note.ref.sha256 === t.checkpoint) return;
+    t.checkpoint = note.ref.sha256;
+    const home = this.homeOf();
+    if (latestValidCheckpoint(home, id)?.sha256 === note.ref.sha256) return; // stored before a restart
+    try {
+      const ref = await importCheckpoint(this.redis, home, id, note);
+      this.o.log.info({ operation_id: id }, `Stored the ${note.type} checkpoint of ${id} at epoch ${note.epoch}${note.batch ? ` batch ${note.batch}` : ''} (${ref.relPath}, ${ref.size} bytes)`);
+    } catch (err) {
+      this.o.log.warn({ operation_id: id }, `Could not store the checkpoint ${note.ref.path} of ${id} (${(err as Error).message}); the next one will be`);
+    }
   }
 
   /** A job ended (event, or found by reconcile): its result record is the truth, BullMQ's outcome the fallback. */
@@ -346,7 +406,7 @@ export class BullMqJobHost implements JobHost {
   private async finishWith(id: string, t: Tracked, rec: ResultRecord<JobReturn>): Promise<void> {
     t.finishing = true;
     // Every metric of the attempt that produced the result, then the result itself.
-    await this.sync(id, t, { worker: rec.worker, attempt: rec.attempt, progress: rec.progress, metrics: rec.metrics, warnings: rec.warnings }, true);
+    await this.sync(id, t, { worker: rec.worker, attempt: rec.attempt, resumedFrom: rec.resumedFrom ?? null, progress: rec.progress, metrics: rec.metrics, warnings: rec.warnings }, true);
     const ret = rec.ret;
     if (ret.outcome === 'cancelled') this.end(id, { type: 'cancelled', summary: ret.summary }, 0);
     else if (ret.outcome === 'error') this.end(id, { type: 'error', message: ret.message ?? 'Job failed' }, 1);
@@ -361,6 +421,8 @@ export class BullMqJobHost implements JobHost {
         if (t.progress && Object.keys(imported.renamed).length)
           t.events.onMessage({ type: 'snapshot', progress: applyRenames(t.progress, imported.renamed), metricsFrom: t.seen, metrics: [], warnings: [] });
         message = { type: 'result', results, summary };
+        // The model is stored: nothing is left to resume (the job removed its own copies on the worker).
+        deleteCheckpoints(this.homeOf(), id);
       } catch (err) {
         message = { type: 'error', message: `Result of ${id} refused: ${(err as Error).message}` };
       }
@@ -395,7 +457,7 @@ export class BullMqJobHost implements JobHost {
         await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ id, reason: why }));
       }
       const journals = Array.from({ length: Math.max(t.attempt, 1) + 1 }, (_, i) => this.keys.journal(id, i + 1));
-      await this.redis.del(this.keys.result(id), ...journals);
+      await this.redis.del(this.keys.result(id), this.keys.checkpoint(id), ...journals);
     } catch {
       // Redis away: the TTLs remove them.
     }
@@ -403,6 +465,8 @@ export class BullMqJobHost implements JobHost {
 
   /** A queued job is removed (it never runs); a running one is asked to stop through a flag its worker polls. */
   private async cancel(jobId: string, reason: string): Promise<void> {
+    const t = this.jobs.get(jobId);
+    if (t) t.cancelAsked = true;
     try {
       await this.redis.set(this.keys.cancel(jobId), reason || 'cancelled', 'EX', 3600);
       await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ id: jobId, reason: reason || 'cancelled' }));
@@ -422,6 +486,7 @@ export class BullMqJobHost implements JobHost {
   private async kill(jobId: string): Promise<void> {
     const t = this.jobs.get(jobId);
     if (!t || t.ended) return;
+    t.cancelAsked = true;
     t.killTimer ??= setTimeout(() => this.end(jobId, { type: 'error', message: 'Worker did not answer the kill request' }, null, 'SIGKILL'), 3000);
     t.killTimer.unref();
     try {
