@@ -120,6 +120,28 @@ describe('OperationsService with a queueing host', () => {
     expect(make().metrics(id, 0)).toMatchObject({ metrics: [], new_cursor: 0, attempt: 3 });
   });
 
+  it('a resumed training waits on the queue as `pending`: listed under KTRDR\'s `resuming` filter until a worker starts it; its attempts count from 1 again', () => {
+    const svc = make();
+    const { operation_id: id } = svc.start({ type: 'training', params: { strategy_name: 's' } });
+    const other = svc.start({ type: 'training' }).operation_id; // pending too, but never resumed
+    host.workers[0].send({ type: 'worker', worker: 'a:1', attempt: 1 });
+    host.workers[0].send({ type: 'restart', attempt: 2, worker: 'b:2', reason: 'taken over', keep: 0, resumed_from: null });
+    host.workers[0].send({ type: 'worker', worker: 'b:2', attempt: 2 });
+    svc.cancel(id, 'stop');
+    host.workers[0].send({ type: 'cancelled', summary: {} });
+    host.workers[0].exit(0);
+    const resuming = () => svc.list({ status: 'resuming', limit: 10, offset: 0 }).items.map((i) => i.operation_id);
+    expect(resuming()).toEqual([]);
+    const info = svc.resumeJob(id, { strategy_name: 's', resume_from: { path: 'checkpoints/x.ckpt' } }, { keepMetrics: 0, metadata: { resumed_from: { epoch: 4 } } });
+    expect(info).toMatchObject({ status: 'pending', metadata: { queue: 'q1', resumed_from: { epoch: 4 } } });
+    expect(info.metadata.attempt).toBeUndefined();
+    expect(resuming()).toEqual([id]);
+    expect(svc.list({ status: 'pending', limit: 10, offset: 0 }).items.map((i) => i.operation_id).sort()).toEqual([id, other].sort());
+    host.last().send({ type: 'worker', worker: 'c:3', attempt: 1 });
+    expect(svc.get(id)).toMatchObject({ status: 'running', metadata: { attempt: 1 } });
+    expect(resuming()).toEqual([]);
+  });
+
   it('shutdown leaves queued and running jobs to their workers; the next start takes them back with what it holds', async () => {
     const svc = make();
     const running = svc.start({ type: 'training' }).operation_id;
