@@ -63,6 +63,9 @@ export const PING_STALE_MS = 3000;
 export const WORKER_STALE_MS = 5000;
 /** Seconds a client is told to wait before trying a refused start again. */
 export const RETRY_AFTER_S = 5;
+/** A job that reuses an operation id while BullMQ still runs the earlier one under it. */
+class EarlierRunActiveError extends Error {}
+
 const LOST_MESSAGE = 'Job lost: Redis no longer holds it (Redis restarted without persistence, or the job never reached it before the server stopped)';
 
 export class BullMqJobHost implements JobHost {
@@ -193,7 +196,8 @@ export class BullMqJobHost implements JobHost {
       })
       .catch((err: Error) => {
         const input = err instanceof JobInputError || (err as NodeJS.ErrnoException).code === 'ENOENT';
-        this.end(id, { type: 'error', message: input ? `Cannot send the job's inputs: ${err.message}` : `Redis unavailable: ${err.message}` }, 1);
+        const message = err instanceof EarlierRunActiveError ? err.message : input ? `Cannot send the job's inputs: ${err.message}` : `Redis unavailable: ${err.message}`;
+        this.end(id, { type: 'error', message }, 1);
       });
     return this.handle(id);
   }
@@ -289,7 +293,7 @@ export class BullMqJobHost implements JobHost {
     let attempts = 1;
     if (old) {
       const state = await old.getState();
-      if (state === 'active') throw new Error(`an earlier run of ${id} is still active on a worker; cancel it (or wait for its lock to expire) and try again`);
+      if (state === 'active') throw new EarlierRunActiveError(`Cannot start ${id} again: an earlier run of it is still active on a worker; cancel it (or wait for its lock to expire) and resume again`);
       attempts = Math.max(1, old.attemptsStarted || 1);
       await old.remove();
     }
