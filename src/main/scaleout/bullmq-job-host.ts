@@ -63,6 +63,8 @@ export const PING_STALE_MS = 3000;
 export const WORKER_STALE_MS = 5000;
 /** Seconds a client is told to wait before trying a refused start again. */
 export const RETRY_AFTER_S = 5;
+/** How long an enqueue that reuses an operation id waits for the earlier job to leave `active`. */
+const EARLIER_RUN_WAIT_MS = 10_000;
 /** A job that reuses an operation id while BullMQ still runs the earlier one under it. */
 class EarlierRunActiveError extends Error {}
 
@@ -76,6 +78,8 @@ export class BullMqJobHost implements JobHost {
   private readonly events: QueueEvents;
   private readonly redis: Redis;
   private readonly jobs = new Map<string, Tracked>();
+  /** The last Redis work queued per operation id, kept until it settles (an ended job's cleanup). */
+  private readonly settling = new Map<string, Promise<void>>();
   private workersCache: WorkerDescription[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -260,6 +264,7 @@ export class BullMqJobHost implements JobHost {
   private async enqueueNow(spec: JobSpec): Promise<void> {
     if (this.redis.status !== 'ready') throw new Error(`not connected to ${redactRedisUrl(this.o.url)} (${this.redis.status})`);
     const { files, params } = collectJobInputs(spec);
+    await this.settling.get(spec.operationId);
     await this.clearEarlierRun(spec.operationId, this.jobs.get(spec.operationId)?.cancelAsked ?? false);
     const inputs = [];
     for (const f of files) {
@@ -292,7 +297,12 @@ export class BullMqJobHost implements JobHost {
     const old = await this.queue.getJob(id);
     let attempts = 1;
     if (old) {
-      const state = await old.getState();
+      // An attempt stores its outcome before BullMQ hears of it: a job just ended may still read active.
+      let state = await old.getState();
+      for (let waited = 0; state === 'active' && waited < EARLIER_RUN_WAIT_MS; waited += 200) {
+        await new Promise((r) => setTimeout(r, 200));
+        state = await old.getState();
+      }
       if (state === 'active') throw new EarlierRunActiveError(`Cannot start ${id} again: an earlier run of it is still active on a worker; cancel it (or wait for its lock to expire) and resume again`);
       attempts = Math.max(1, old.attemptsStarted || 1);
       await old.remove();
@@ -305,9 +315,15 @@ export class BullMqJobHost implements JobHost {
 
   /** Runs `fn` after everything already reading Redis for this job; an error is logged, the job stays tracked. */
   private serial(id: string, t: Tracked, fn: () => Promise<void>): void {
-    t.chain = t.chain.then(fn).catch((err: Error) => {
+    const chain = t.chain.then(fn).catch((err: Error) => {
       t.finishing = false;
       this.o.log.warn({ operation_id: id }, `Job ${id}: could not read its state from Redis (${err.message}); retrying on the next round`);
+    });
+    t.chain = chain;
+    // A new job under the same id (a resume) waits for this one's cleanup, which must not touch it.
+    this.settling.set(id, chain);
+    void chain.then(() => {
+      if (this.settling.get(id) === chain) this.settling.delete(id);
     });
   }
 
