@@ -1,16 +1,23 @@
 // Scale-out under faults with the DEFAULT lock timing (the tests shorten it): what a 45 s Redis
 // pause costs, how long a dead worker's job takes to move, how long a restarted server takes to
-// pick its jobs back up, and what verifying a blob on put costs. The numbers in docs/scale-out.md
-// come from here. About 3 minutes; runs the built server and workers when out/ exists.
+// pick its jobs back up, what verifying a blob on put and carrying a training checkpoint cost. The
+// numbers in docs/scale-out.md come from here. About 3 minutes; runs the built server and workers
+// when out/ exists.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { encodeCheckpoint } from '../src/infra/checkpoints/format';
 import { putBlob, sha256Of } from '../src/main/scaleout/blobs';
-import { blobKey, openRedis } from '../src/main/scaleout/connection';
+import { CheckpointCarrier, checkpointInProgress, importCheckpoint } from '../src/main/scaleout/checkpoints';
+import { blobKey, openRedis, queueKeys } from '../src/main/scaleout/connection';
+import { emptyProgress } from '../src/shared/operations';
 import { LOCK_DEFAULTS, pauseToleranceMs, takeoverBoundMs } from '../src/main/scaleout/lock-timing';
+import { testCheckpointMeta } from '../test/helpers/checkpoints';
 import { hasRedis, noRedisReason, startRedis, startWorker, type TestWorker } from '../test/helpers/redis';
 import { http, REPO, sleep, startServer, waitFor, type TestServer } from '../test/helpers/server';
-import { round } from './stats';
+import { median, round } from './stats';
 
 const op = async (s: TestServer, id: string) => (await http('GET', `${s.api}/operations/${id}`)).body.data;
 
@@ -21,6 +28,45 @@ async function dummy(s: TestServer, iterations: number, seconds: number): Promis
 }
 
 const secondsSince = (t0: number) => round((performance.now() - t0) / 1000, 1);
+
+/**
+ * 5. What carrying one training checkpoint costs: a file of the default LSTM's size (1.9 MB, see
+ * bench/checkpoint.ts) uploaded and recorded by the worker (before the progress naming it goes on),
+ * then fetched, verified and stored by the server. Medians of 9 distinct files.
+ */
+export async function checkpointCarry(c: Redis): Promise<Record<string, unknown>> {
+  const stage = mkdtempSync(join(tmpdir(), 'ktrdr-bench-carry-'));
+  const home = mkdtempSync(join(tmpdir(), 'ktrdr-bench-carry-home-'));
+  const id = 'op_training_20250101_000000_benchcar';
+  const key = queueKeys('bench-carry').checkpoint(id);
+  const carrier = new CheckpointCarrier(c, key, stage, { attempt: 1, worker: 'bench:1' }, () => undefined);
+  const carry: number[] = [];
+  const store: number[] = [];
+  let size = 0;
+  try {
+    for (let epoch = 1; epoch <= 9; epoch++) {
+      const weights = Float64Array.from({ length: 240_000 }, (_, i) => Math.sin(i * epoch));
+      const bytes = encodeCheckpoint({ meta: testCheckpointMeta(id, epoch), arrays: { weights } });
+      size = bytes.length;
+      const path = `checkpoints/${id}/e${String(epoch).padStart(6, '0')}-b000000.ckpt`;
+      mkdirSync(join(stage, 'checkpoints', id), { recursive: true });
+      writeFileSync(join(stage, path), bytes);
+      const context = { checkpoint_path: path, checkpoint_sha256: sha256Of(Buffer.from(bytes)), checkpoint_size: bytes.length, checkpoint_epoch: epoch, checkpoint_batch: 0, checkpoint_type: 'periodic' };
+      const progress = { ...emptyProgress(), context };
+      const t0 = performance.now();
+      await carrier.carry(progress);
+      carry.push(performance.now() - t0);
+      const t1 = performance.now();
+      await importCheckpoint(c, home, id, checkpointInProgress(progress)!);
+      store.push(performance.now() - t1);
+    }
+    return { file_bytes: size, worker_upload_and_record_ms: round(median(carry), 1), server_fetch_verify_store_ms: round(median(store), 1) };
+  } finally {
+    await c.del(key);
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
 
 export async function benchScaleoutFaults(): Promise<Record<string, unknown>> {
   if (!hasRedis) return { skipped: noRedisReason };
@@ -129,6 +175,7 @@ export async function benchScaleoutFaults(): Promise<Record<string, unknown>> {
       const full = performance.now() - tc;
       await c.del(blobKey(otherSha));
       out.blob_64mib = { first_put_ms: round(first, 0), renewed_put_ms: round(verify, 0), full_verification_ms: round(full, 0) };
+      out.checkpoint_carried = await checkpointCarry(c);
     } finally {
       await c.quit();
     }

@@ -45,9 +45,35 @@ export class StatusLine {
   }
 }
 
+interface MetricsPage {
+  metrics: Record<string, unknown>[];
+  new_cursor: number;
+  /** Which run of the job the history belongs to (scale-out: 2 after a takeover…). */
+  attempt?: number;
+}
+
+/**
+ * The checkpoint run `attempt` continued from (`metadata.resumed_from`: set by a takeover for its
+ * attempt, by POST …/resume without one; removed by a takeover that started again), else null.
+ */
+function resumedBy(info: OperationInfo, attempt: number): { checkpoint_type?: unknown; epoch: number; batch?: unknown } | null {
+  const r = info.metadata.resumed_from as { attempt?: unknown; epoch?: unknown } | undefined;
+  return r && (r.attempt === undefined || r.attempt === attempt) && typeof r.epoch === 'number' ? (r as { epoch: number }) : null;
+}
+
+/** The one line a follower prints when a scale-out takeover moved the job to attempt `to`. */
+export function takeoverLine(info: OperationInfo, from: number, to: number): string {
+  const worker = typeof info.metadata.worker === 'string' && info.metadata.attempt === to ? ` on worker ${info.metadata.worker}` : '';
+  const r = resumedBy(info, to);
+  const where = r
+    ? `resumed from the ${typeof r.checkpoint_type === 'string' ? `${r.checkpoint_type} ` : ''}checkpoint at epoch ${r.epoch}${typeof r.batch === 'number' && r.batch > 0 ? ` batch ${r.batch}` : ''}`
+    : 'started again from the beginning';
+  return `Takeover: attempt ${from} lost its worker; attempt ${to}${worker} took the job over and ${where}`;
+}
+
 /**
  * Polls an operation until it ends, drawing a status line (stderr, in place) and fetching new metrics
- * by cursor. Ctrl+C clears the line, cancels the operation (DELETE) and waits for it to end; a second
+ * by cursor; a scale-out takeover (the metrics' attempt changes) is announced in one line. Ctrl+C clears the line, cancels the operation (DELETE) and waits for it to end; a second
  * Ctrl+C leaves at once. Either way the terminal is clean before the prompt returns.
  */
 export async function followOperation(client: KtrdrHttpClient, id: string, opts: FollowOptions = {}): Promise<OperationInfo> {
@@ -70,16 +96,28 @@ export async function followOperation(client: KtrdrHttpClient, id: string, opts:
   process.on('SIGINT', onSigint);
   process.on('exit', onExit);
   let lastLine = '';
+  let attempt: number | null = null;
+  const say = (line: string) => {
+    if (status) status.print(line);
+    else process.stderr.write(`${line}\n`);
+  };
   try {
     for (;;) {
-      const { data } = await client.get<{ data: OperationInfo }>(`/operations/${id}`);
-      const m = await client.get<{ metrics: Record<string, unknown>[]; new_cursor: number }>(`/operations/${id}/metrics?cursor=${cursor}`);
+      let { data } = await client.get<{ data: OperationInfo }>(`/operations/${id}`);
+      const page = (from: number) => client.get<MetricsPage>(`/operations/${id}/metrics?cursor=${from}`);
+      let m = await page(cursor);
+      if (m.attempt !== undefined && attempt !== null && m.attempt !== attempt) {
+        // Another run of the job replaced the history from the checkpoint it resumed from (or from
+        // the start): the lines for the epochs it keeps stay, the rest are read again.
+        if (data.metadata.attempt !== m.attempt) data = (await client.get<{ data: OperationInfo }>(`/operations/${id}`)).data;
+        if (m.attempt > attempt) say(takeoverLine(data, attempt, m.attempt));
+        m = await page(Math.min(cursor, resumedBy(data, m.attempt)?.epoch ?? 0));
+      }
+      if (m.attempt !== undefined) attempt = m.attempt;
       cursor = m.new_cursor;
       for (const rec of m.metrics) {
         const line = opts.onMetric?.(rec);
-        if (!line) continue;
-        if (status) status.print(line);
-        else process.stderr.write(`${line}\n`);
+        if (line) say(line);
       }
       const step = cancelling ? `cancelling · ${data.progress.current_step ?? data.status}` : (data.progress.current_step ?? data.status);
       if (isTerminal(data.status)) {

@@ -2,7 +2,7 @@
 // (src/cli/mcp), so an agent's tool inputs are the route's own validation, as JSON Schema.
 // Checks that need core/infra (date boundaries, strategy lookup) stay in the routes, which extend these.
 import { z } from 'zod';
-import { OPERATION_STATUSES, OPERATION_TYPES } from './operations';
+import { OPERATION_STATUSES, OPERATION_TYPES, RESUMING_FILTER } from './operations';
 import { checkpointOverrideSchema } from './checkpoints';
 
 /** Model/strategy names usable everywhere (models/<name>/…): letters, digits, _ and -. */
@@ -57,7 +57,11 @@ export const booleanQuery = z.enum(['true', 'false', '1', '0', 'yes', 'no']).tra
 
 /** GET /operations. */
 export const operationsListQuery = z.object({
-  status: z.enum(OPERATION_STATUSES).optional(),
+  /**
+   * A status, or KTRDR's `resuming` (`ktrdr ops --status resuming`): resumed operations no worker has
+   * started yet, which this server reports as `pending` with `metadata.resumed_from`.
+   */
+  status: z.enum([...OPERATION_STATUSES, RESUMING_FILTER]).optional(),
   operation_type: z.enum(OPERATION_TYPES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(10),
   offset: z.coerce.number().int().min(0).default(0),

@@ -14,6 +14,16 @@ export const homeRelativePath = z
 export const fileRefSchema = z.object({ path: homeRelativePath, sha256, size: z.number().int().nonnegative() });
 export type FileRef = z.infer<typeof fileRefSchema>;
 
+/** `resume_from` of a training job: a checkpoint file inside the home, and optionally its sha256. */
+export const resumeFromSchema = z.object({ path: homeRelativePath, sha256: sha256.nullish() });
+export type ResumeFrom = z.infer<typeof resumeFromSchema>;
+
+/** A valid `resume_from`, or null (absent or malformed: the job itself reports what is wrong). */
+export function resumeFromParam(v: unknown): ResumeFrom | null {
+  const r = resumeFromSchema.safeParse(v);
+  return r.success ? r.data : null;
+}
+
 const dateOrNull = z.string().max(40).nullish();
 const names = z.array(z.string().min(1).max(40)).max(50);
 
@@ -26,6 +36,7 @@ export const JOB_PARAM_SCHEMAS = {
     timeframes: names.min(1),
     start_date: dateOrNull,
     end_date: dateOrNull,
+    resume_from: resumeFromSchema.nullish(),
   }),
   backtesting: z.looseObject({
     strategy_name: z.string().min(1).max(200),

@@ -13,6 +13,12 @@ export function isParentType(type: OperationType): boolean {
 export const OPERATION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 
+/**
+ * KTRDR's `resuming` status (accepted resume, not yet on a worker) is no status here: a resumed
+ * operation is `pending` until its job starts, then `running`. The list filter accepts the word.
+ */
+export const RESUMING_FILTER = 'resuming';
+
 export const TERMINAL_STATUSES: ReadonlySet<OperationStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 export function isTerminal(status: OperationStatus): boolean {

@@ -36,7 +36,17 @@ export type WorkerToMain =
   | { type: 'worker'; worker: string; attempt?: number }
   /**
    * A new attempt replaces the previous one (its worker was lost and another took the job over): the
-   * metrics recorded so far are dropped and the new attempt's replace them, progress may go down again,
-   * and `reason` is kept as a warning. Sent by scale-out hosts only.
+   * metrics recorded from index `keep` on (0 when it started again from epoch 1; the checkpoint's
+   * epochs when it resumed from one) are dropped and the new attempt's replace them, progress may go
+   * down again, and `reason` is kept as a warning. Sent by scale-out hosts only.
    */
-  | { type: 'restart'; attempt: number; worker: string | null; reason: string };
+  | { type: 'restart'; attempt: number; worker: string | null; reason: string; keep?: number; resumed_from?: ResumedFrom | null };
+
+/** The checkpoint a run continued from (the fields of KTRDR's resume answer `resumed_from`). */
+export interface ResumedFrom {
+  checkpoint_type: string;
+  created_at: string;
+  /** Epochs finished in the checkpoint: the run continues with epoch + 1 (mid-epoch when batch > 0). */
+  epoch: number;
+  batch: number;
+}

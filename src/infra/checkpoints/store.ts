@@ -1,12 +1,12 @@
 // Checkpoints on disk: <KTRDR_HOME>/checkpoints/<operation_id>/e<epoch>-b<batch>.ckpt, one file each
 // (format.ts), written atomically (temp + fsync + rename), the newest `keep` kept. Used by the training
-// worker (writes), the server (lists, resumes, deletes) and, later, the scale-out coordinator
-// (latestValidCheckpoint: the file to hand a takeover worker).
+// worker (writes), the server (lists, resumes, deletes) and the scale-out host (stores the files
+// workers upload: storeCheckpointFile).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { sweepLeftovers, writeFileAtomic } from '../bars/atomic';
 import { sha256Hex } from '../hash';
-import { decodeCheckpoint, encodeCheckpoint, type CheckpointArray, type CheckpointContent } from './format';
+import { CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint, type CheckpointArray, type CheckpointContent } from './format';
 import type { TrainingCheckpointMeta } from './meta';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
@@ -88,11 +88,27 @@ function verify(home: string, operationId: string, path: string): CheckpointRef 
  * abandoned future: a run resumed from an older checkpoint) go, then all but the newest `keep`.
  */
 export function writeCheckpoint(home: string, operationId: string, content: CheckpointContent<TrainingCheckpointMeta>, keep: number): CheckpointRef {
+  return storeBytes(home, operationId, encodeCheckpoint(content), content.meta, keep);
+}
+
+/**
+ * Stores a checkpoint file that arrived as bytes (a scale-out worker's upload) as writeCheckpoint
+ * would have written it: verified first (a damaged file, another operation's or not a training's is
+ * refused with CorruptCheckpointError and nothing is written), named by its own epoch and batch.
+ */
+export function storeCheckpointFile(home: string, operationId: string, bytes: Uint8Array, keep: number): CheckpointRef {
+  const { meta } = decodeCheckpoint<TrainingCheckpointMeta>(bytes);
+  if (meta.kind !== 'training') throw new CorruptCheckpointError(`Not a training checkpoint (kind ${String(meta.kind)})`);
+  if (meta.operation_id !== operationId) throw new CorruptCheckpointError(`Checkpoint of operation ${meta.operation_id}, not ${operationId}`);
+  if (!Number.isInteger(meta.epoch) || !Number.isInteger(meta.batch) || meta.epoch < 0 || meta.batch < 0) throw new CorruptCheckpointError(`Checkpoint position epoch ${meta.epoch}, batch ${meta.batch} is not valid`);
+  return storeBytes(home, operationId, bytes, meta, keep);
+}
+
+function storeBytes(home: string, operationId: string, bytes: Uint8Array, meta: TrainingCheckpointMeta, keep: number): CheckpointRef {
   const dir = checkpointDir(home, operationId);
   mkdirSync(dir, { recursive: true });
   sweepLeftovers(dir); // temp files of a writer that was killed mid-write
-  const at: [number, number] = [content.meta.epoch, content.meta.batch];
-  const bytes = encodeCheckpoint(content);
+  const at: [number, number] = [meta.epoch, meta.batch];
   const path = join(dir, fileName(at[0], at[1]));
   writeFileAtomic(path, bytes);
   const kept = Math.max(1, keep);
@@ -101,8 +117,7 @@ export function writeCheckpoint(home: string, operationId: string, content: Chec
     const p = join(dir, f.name);
     if (later(f.at, at) > 0 || (f.name !== fileName(at[0], at[1]) && ++seen >= kept)) rmSync(p, { force: true });
   }
-  const ref: CheckpointRef = { operationId, path, relPath: relative(home, path).split(sep).join('/'), size: bytes.length, sha256: sha256Hex(bytes), meta: content.meta };
-  return ref;
+  return { operationId, path, relPath: relative(home, path).split(sep).join('/'), size: bytes.length, sha256: sha256Hex(bytes), meta };
 }
 
 /** Every valid checkpoint of the operation, newest first (files that fail verification are skipped). */

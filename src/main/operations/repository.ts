@@ -1,6 +1,7 @@
 import type { Db } from '../store/database';
 import {
   emptyProgress,
+  RESUMING_FILTER,
   type MetricRecord,
   type OperationInfo,
   type OperationMetadata,
@@ -33,7 +34,8 @@ interface Row {
 }
 
 export interface ListFilter {
-  status?: OperationStatus;
+  /** `resuming`: pending operations that were resumed (KTRDR's status of that name). */
+  status?: OperationStatus | typeof RESUMING_FILTER;
   operation_type?: OperationType;
   active_only?: boolean;
   /** Children of one experiment. */
@@ -211,7 +213,8 @@ export class OperationsRepository {
   list(filter: ListFilter): { items: OperationSummary[]; total: number; active: number } {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.status) {
+    if (filter.status === RESUMING_FILTER) where.push("status = 'pending' AND json_extract(metadata_json, '$.resumed_from') IS NOT NULL");
+    else if (filter.status) {
       where.push('status = ?');
       args.push(filter.status);
     }

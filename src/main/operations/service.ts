@@ -260,10 +260,10 @@ export class OperationsService {
     }
     this.terminalJson.delete(id);
     const info = this.o.repo.get(id)!;
-    if (opts.metadata) {
-      info.metadata = { ...info.metadata, ...opts.metadata };
-      this.o.repo.saveMetadata(id, info.metadata);
-    }
+    // A resumed job is a new run on the host: a scale-out queue counts its attempts from 1 again.
+    delete info.metadata.attempt;
+    info.metadata = { ...info.metadata, ...opts.metadata };
+    this.o.repo.saveMetadata(id, info.metadata);
     info.progress = { ...info.progress, message: 'Resuming', current_step: 'Resuming' };
     const entry = this.liveEntry(info, params);
     entry.history = [...(info.metrics[metricsKey(info.operation_type)] as MetricRecord[])];
@@ -620,7 +620,7 @@ export class OperationsService {
       return;
     }
     if (m.type === 'restart') {
-      this.restartHistory(op, m.attempt, m.reason);
+      this.restartHistory(op, m);
       return;
     }
     if (m.type !== 'snapshot') {
@@ -651,19 +651,27 @@ export class OperationsService {
   }
 
   /**
-   * A new attempt of the job replaces the lost one: its metrics replace the history (clients see
-   * `metadata.attempt` change and the cursor go back), progress may go down again, and why is a warning.
+   * A new attempt of the job replaces the lost one: its metrics replace the history from index
+   * `keep` on (the epochs of the checkpoint it resumed from stay; clients see `metadata.attempt`
+   * change and the cursor go back to `keep`), progress may go down again, and why is a warning.
+   * `metadata.resumed_from` says which checkpoint the attempt continues from (absent: epoch 1).
    */
-  private restartHistory(op: LiveOperation, attempt: number, reason: string): void {
+  private restartHistory(op: LiveOperation, m: Extract<WorkerToMain, { type: 'restart' }>): void {
     const id = op.info.operation_id;
-    op.history.length = 0;
-    op.visibleMetrics = 0;
-    op.info.metrics = { [metricsKey(op.info.operation_type)]: [], count: 0 };
-    this.o.repo.truncateMetrics(id, 0);
-    op.mirror = { ...op.mirror, percentage: 0, message: `Attempt ${attempt} restarting`, current_step: `Attempt ${attempt} restarting` };
+    const attempt = m.attempt;
+    const keep = Math.max(0, Math.min(m.keep ?? 0, op.history.length));
+    op.history.length = keep;
+    op.visibleMetrics = Math.min(op.visibleMetrics, keep);
+    op.info.metrics = { [metricsKey(op.info.operation_type)]: op.history.slice(0, op.visibleMetrics), count: op.visibleMetrics };
+    this.o.repo.truncateMetrics(id, keep);
+    const from = m.resumed_from ?? null;
+    const step = from ? `Attempt ${attempt} resuming from epoch ${from.epoch}` : `Attempt ${attempt} restarting`;
+    op.mirror = { ...op.mirror, percentage: 0, message: step, current_step: step };
     op.info.progress = { ...op.mirror };
     op.info.metadata.attempt = attempt;
-    op.info.warnings.push(reason);
+    if (from) op.info.metadata.resumed_from = { ...from, at: nowIso(), attempt };
+    else delete op.info.metadata.resumed_from;
+    op.info.warnings.push(m.reason);
     op.info.updated_at = nowIso();
     op.json = null;
     this.o.repo.saveMetadata(id, op.info.metadata);

@@ -6,7 +6,7 @@
 // writes again what a failed write left out, so the journal has no holes.
 import type { Redis } from 'ioredis';
 import type { MetricRecord, OperationProgress } from '../../shared/operations';
-import type { SnapshotMessage } from '../../shared/worker-protocol';
+import type { ResumedFrom, SnapshotMessage } from '../../shared/worker-protocol';
 import { BLOB_TTL_S } from './blobs';
 
 /** What a worker puts in job.updateProgress. */
@@ -19,12 +19,18 @@ export interface ProgressEnvelope {
   /** Records in this attempt's journal. */
   metrics: number;
   warnings: number;
+  /**
+   * The checkpoint this attempt resumed from (its journal then starts with that checkpoint's epochs,
+   * as the job replays them), or null/absent when it started from epoch 1.
+   */
+  resumedFrom?: ResumedFrom | null;
 }
 
 /** What a finished attempt produced, kept under the queue's result key until the server imports it. */
 export interface ResultRecord<R = unknown> {
   attempt: number;
   worker: string;
+  resumedFrom?: ResumedFrom | null;
   progress: OperationProgress | null;
   metrics: number;
   warnings: number;
@@ -50,7 +56,7 @@ export class AttemptJournal {
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
-    private readonly who: { worker: string; attempt: number },
+    private readonly who: { worker: string; attempt: number; resumedFrom?: ResumedFrom | null },
     private readonly report: (env: ProgressEnvelope) => Promise<unknown>,
     /** Applied to each snapshot first (the worker makes staging paths home-relative). */
     private readonly rewrite: (m: SnapshotMessage) => SnapshotMessage = (m) => m,
@@ -67,6 +73,12 @@ export class AttemptJournal {
     for (let i = 0; i < m.metrics.length; i++) this.metrics[m.metricsFrom + i] = m.metrics[i];
     if (m.warnings.length) this.warnings.push(...m.warnings);
     this.progress = m.progress;
+    void this.schedule();
+  }
+
+  /** A warning of the worker's own about this attempt (the job's come with its snapshots). */
+  warn(message: string): void {
+    this.warnings.push(message);
     void this.schedule();
   }
 

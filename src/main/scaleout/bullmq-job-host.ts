@@ -6,6 +6,7 @@
 // until this host has imported them, so a server restart (or a missed event) loses nothing.
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { deleteCheckpoints, latestValidCheckpoint } from '../../infra/checkpoints/store';
 import type { JobPayload, JobReturn } from '../../shared/job-payload';
 import { emptyProgress, type MetricRecord, type OperationProgress } from '../../shared/operations';
 import type { JobSpec, MainToWorker, WorkerToMain } from '../../shared/worker-protocol';
@@ -14,6 +15,7 @@ import type { HostHealth, JobHost, ReattachSpec, WorkerDescription, WorkerEvents
 import { applyRenames, forgetImport, importArtefacts } from './artefacts';
 import { JOURNAL_TTL_S, readJournal, type ProgressEnvelope, type ResultRecord } from './attempt-journal';
 import { putBlob } from './blobs';
+import { checkpointInProgress, importCheckpoint } from './checkpoints';
 import { bullConnection, openRedis, QUEUE_NAME, queueKeys, redactRedisUrl, type QueueKeys } from './connection';
 import { collectJobInputs, JobInputError, readLocalFile } from './job-inputs';
 
@@ -28,6 +30,10 @@ interface Tracked {
   warningsSeen: number;
   /** Warning texts handed on (a new attempt repeats its predecessor's). */
   warnings: Set<string>;
+  /** sha256 of the last checkpoint stored in the server's home for this job. */
+  checkpoint: string | null;
+  /** This run was cancelled (its flag in Redis must survive the enqueue). */
+  cancelAsked: boolean;
   worker: string | null;
   progress: OperationProgress | null;
   ended: boolean;
@@ -57,6 +63,11 @@ export const PING_STALE_MS = 3000;
 export const WORKER_STALE_MS = 5000;
 /** Seconds a client is told to wait before trying a refused start again. */
 export const RETRY_AFTER_S = 5;
+/** How long an enqueue that reuses an operation id waits for the earlier job to leave `active`. */
+const EARLIER_RUN_WAIT_MS = 10_000;
+/** A job that reuses an operation id while BullMQ still runs the earlier one under it. */
+class EarlierRunActiveError extends Error {}
+
 const LOST_MESSAGE = 'Job lost: Redis no longer holds it (Redis restarted without persistence, or the job never reached it before the server stopped)';
 
 export class BullMqJobHost implements JobHost {
@@ -67,6 +78,8 @@ export class BullMqJobHost implements JobHost {
   private readonly events: QueueEvents;
   private readonly redis: Redis;
   private readonly jobs = new Map<string, Tracked>();
+  /** The last Redis work queued per operation id, kept until it settles (an ended job's cleanup). */
+  private readonly settling = new Map<string, Promise<void>>();
   private workersCache: WorkerDescription[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -187,7 +200,8 @@ export class BullMqJobHost implements JobHost {
       })
       .catch((err: Error) => {
         const input = err instanceof JobInputError || (err as NodeJS.ErrnoException).code === 'ENOENT';
-        this.end(id, { type: 'error', message: input ? `Cannot send the job's inputs: ${err.message}` : `Redis unavailable: ${err.message}` }, 1);
+        const message = err instanceof EarlierRunActiveError ? err.message : input ? `Cannot send the job's inputs: ${err.message}` : `Redis unavailable: ${err.message}`;
+        this.end(id, { type: 'error', message }, 1);
       });
     return this.handle(id);
   }
@@ -207,6 +221,8 @@ export class BullMqJobHost implements JobHost {
       seen: from.seen,
       warningsSeen: 0,
       warnings: new Set(from.warnings),
+      checkpoint: null,
+      cancelAsked: false,
       worker: null,
       progress: null,
       ended: false,
@@ -248,6 +264,8 @@ export class BullMqJobHost implements JobHost {
   private async enqueueNow(spec: JobSpec): Promise<void> {
     if (this.redis.status !== 'ready') throw new Error(`not connected to ${redactRedisUrl(this.o.url)} (${this.redis.status})`);
     const { files, params } = collectJobInputs(spec);
+    await this.settling.get(spec.operationId);
+    await this.clearEarlierRun(spec.operationId, this.jobs.get(spec.operationId)?.cancelAsked ?? false);
     const inputs = [];
     for (const f of files) {
       const { ref, bytes } = readLocalFile(f);
@@ -269,11 +287,43 @@ export class BullMqJobHost implements JobHost {
     this.o.log.info({ operation_id: spec.operationId, inputs: inputs.length }, `Enqueued ${spec.operationId} on BullMQ queue ${this.queueName} (${inputs.length} input file(s))`);
   }
 
+  /**
+   * A job that reuses an operation id (a training resumed under its own id) must find nothing of an
+   * earlier run: BullMQ would not add a job whose id it still holds, a cancel flag would stop it at
+   * once, an old result record would be handed back as its outcome, an old checkpoint record would
+   * be resumed from. Cleanup after each end removes these; this covers one that Redis missed.
+   */
+  private async clearEarlierRun(id: string, cancelAsked: boolean): Promise<void> {
+    const old = await this.queue.getJob(id);
+    let attempts = 1;
+    if (old) {
+      // An attempt stores its outcome before BullMQ hears of it: a job just ended may still read active.
+      let state = await old.getState();
+      for (let waited = 0; state === 'active' && waited < EARLIER_RUN_WAIT_MS; waited += 200) {
+        await new Promise((r) => setTimeout(r, 200));
+        state = await old.getState();
+      }
+      if (state === 'active') throw new EarlierRunActiveError(`Cannot start ${id} again: an earlier run of it is still active on a worker; cancel it (or wait for its lock to expire) and resume again`);
+      attempts = Math.max(1, old.attemptsStarted || 1);
+      await old.remove();
+    }
+    const journals = Array.from({ length: attempts + 1 }, (_, i) => this.keys.journal(id, i + 1));
+    // A cancel of this run that arrived meanwhile stays (its flag is what stops the job).
+    const cancel = cancelAsked ? [] : [this.keys.cancel(id)];
+    await this.redis.del(this.keys.result(id), this.keys.finishing(id), this.keys.checkpoint(id), ...cancel, ...journals);
+  }
+
   /** Runs `fn` after everything already reading Redis for this job; an error is logged, the job stays tracked. */
   private serial(id: string, t: Tracked, fn: () => Promise<void>): void {
-    t.chain = t.chain.then(fn).catch((err: Error) => {
+    const chain = t.chain.then(fn).catch((err: Error) => {
       t.finishing = false;
       this.o.log.warn({ operation_id: id }, `Job ${id}: could not read its state from Redis (${err.message}); retrying on the next round`);
+    });
+    t.chain = chain;
+    // A new job under the same id (a resume) waits for this one's cleanup, which must not touch it.
+    this.settling.set(id, chain);
+    void chain.then(() => {
+      if (this.settling.get(id) === chain) this.settling.delete(id);
     });
   }
 
@@ -289,14 +339,23 @@ export class BullMqJobHost implements JobHost {
     // A lost attempt still talking (its worker has not noticed yet) is ignored, unless it delivered the result.
     if (env.attempt < t.attempt && !final) return;
     if (env.attempt !== t.attempt) {
+      // The new attempt's journal is its whole history: a resumed one starts with the checkpoint's
+      // epochs (replayed), which the service already holds as the lost attempt's (the same run, bit
+      // for bit) up to `keep`; it reads on from there. One that started again replaces them all.
+      let keep = 0;
       if (t.attempt > 0 || t.seen > 0) {
-        const reason = `Attempt ${env.attempt} (worker ${env.worker}) took this job over from attempt ${t.attempt || '?'} (worker ${t.worker ?? 'unknown'}), which was lost; it started again, and its metrics replace the ${t.seen} recorded before`;
+        const from = env.resumedFrom ?? null;
+        keep = from ? Math.min(from.epoch, t.seen) : 0;
+        const how = from
+          ? `it resumed from the ${from.checkpoint_type} checkpoint at epoch ${from.epoch}${from.batch ? ` batch ${from.batch}` : ''}, so epochs 1–${from.epoch} are kept and the ${t.seen - keep} recorded after them are replaced`
+          : `it started again from epoch 1, and its metrics replace the ${t.seen} recorded before`;
+        const reason = `Attempt ${env.attempt} (worker ${env.worker}) took this job over from attempt ${t.attempt || '?'} (worker ${t.worker ?? 'unknown'}), which was lost; ${how}`;
         this.o.log.warn({ operation_id: id }, reason);
-        t.events.onMessage({ type: 'restart', attempt: env.attempt, worker: env.worker ?? null, reason });
+        t.events.onMessage({ type: 'restart', attempt: env.attempt, worker: env.worker ?? null, reason, keep, resumed_from: from });
         t.warnings.add(reason);
       }
       t.attempt = env.attempt;
-      t.seen = 0;
+      t.seen = keep;
       t.warningsSeen = 0;
       t.worker = null;
     }
@@ -312,6 +371,8 @@ export class BullMqJobHost implements JobHost {
       metrics = got.metrics;
       warnings = got.warnings;
     }
+    await this.keepCheckpoint(id, t, env.progress);
+    if (t.ended) return;
     const fresh = warnings.filter((w) => !t.warnings.has(w));
     for (const w of fresh) t.warnings.add(w);
     if (!env.progress && !metrics.length && !fresh.length) return;
@@ -319,6 +380,25 @@ export class BullMqJobHost implements JobHost {
     t.events.onMessage({ type: 'snapshot', progress: t.progress ?? emptyProgress(), metricsFrom: t.seen, metrics, warnings: fresh });
     t.seen += metrics.length;
     t.warningsSeen += warnings.length;
+  }
+
+  /**
+   * A checkpoint the job reported is stored in the server's home (its worker put it in Redis before
+   * the progress naming it), so GET /checkpoints and POST …/resume see it as in embedded mode. A
+   * failure is logged, not retried: the next checkpoint is stored instead.
+   */
+  private async keepCheckpoint(id: string, t: Tracked, progress: OperationProgress | null): Promise<void> {
+    const note = checkpointInProgress(progress);
+    if (!note || note.ref.sha256 === t.checkpoint) return;
+    t.checkpoint = note.ref.sha256;
+    const home = this.homeOf();
+    if (latestValidCheckpoint(home, id)?.sha256 === note.ref.sha256) return; // stored before a restart
+    try {
+      const ref = await importCheckpoint(this.redis, home, id, note);
+      this.o.log.info({ operation_id: id }, `Stored the ${note.type} checkpoint of ${id} at epoch ${note.epoch}${note.batch ? ` batch ${note.batch}` : ''} (${ref.relPath}, ${ref.size} bytes)`);
+    } catch (err) {
+      this.o.log.warn({ operation_id: id }, `Could not store the checkpoint ${note.ref.path} of ${id} (${(err as Error).message}); the next one will be`);
+    }
   }
 
   /** A job ended (event, or found by reconcile): its result record is the truth, BullMQ's outcome the fallback. */
@@ -346,7 +426,7 @@ export class BullMqJobHost implements JobHost {
   private async finishWith(id: string, t: Tracked, rec: ResultRecord<JobReturn>): Promise<void> {
     t.finishing = true;
     // Every metric of the attempt that produced the result, then the result itself.
-    await this.sync(id, t, { worker: rec.worker, attempt: rec.attempt, progress: rec.progress, metrics: rec.metrics, warnings: rec.warnings }, true);
+    await this.sync(id, t, { worker: rec.worker, attempt: rec.attempt, resumedFrom: rec.resumedFrom ?? null, progress: rec.progress, metrics: rec.metrics, warnings: rec.warnings }, true);
     const ret = rec.ret;
     if (ret.outcome === 'cancelled') this.end(id, { type: 'cancelled', summary: ret.summary }, 0);
     else if (ret.outcome === 'error') this.end(id, { type: 'error', message: ret.message ?? 'Job failed' }, 1);
@@ -361,6 +441,8 @@ export class BullMqJobHost implements JobHost {
         if (t.progress && Object.keys(imported.renamed).length)
           t.events.onMessage({ type: 'snapshot', progress: applyRenames(t.progress, imported.renamed), metricsFrom: t.seen, metrics: [], warnings: [] });
         message = { type: 'result', results, summary };
+        // The model is stored: nothing is left to resume (the job removed its own copies on the worker).
+        deleteCheckpoints(this.homeOf(), id);
       } catch (err) {
         message = { type: 'error', message: `Result of ${id} refused: ${(err as Error).message}` };
       }
@@ -395,7 +477,7 @@ export class BullMqJobHost implements JobHost {
         await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ id, reason: why }));
       }
       const journals = Array.from({ length: Math.max(t.attempt, 1) + 1 }, (_, i) => this.keys.journal(id, i + 1));
-      await this.redis.del(this.keys.result(id), ...journals);
+      await this.redis.del(this.keys.result(id), this.keys.checkpoint(id), ...journals);
     } catch {
       // Redis away: the TTLs remove them.
     }
@@ -403,6 +485,8 @@ export class BullMqJobHost implements JobHost {
 
   /** A queued job is removed (it never runs); a running one is asked to stop through a flag its worker polls. */
   private async cancel(jobId: string, reason: string): Promise<void> {
+    const t = this.jobs.get(jobId);
+    if (t) t.cancelAsked = true;
     try {
       await this.redis.set(this.keys.cancel(jobId), reason || 'cancelled', 'EX', 3600);
       await this.redis.publish(this.keys.cancelChannel, JSON.stringify({ id: jobId, reason: reason || 'cancelled' }));
@@ -422,6 +506,7 @@ export class BullMqJobHost implements JobHost {
   private async kill(jobId: string): Promise<void> {
     const t = this.jobs.get(jobId);
     if (!t || t.ended) return;
+    t.cancelAsked = true;
     t.killTimer ??= setTimeout(() => this.end(jobId, { type: 'error', message: 'Worker did not answer the kill request' }, null, 'SIGKILL'), 3000);
     t.killTimer.unref();
     try {

@@ -29,6 +29,8 @@ export interface QueueKeys {
   finishing(operationId: string): string;
   /** Hash of one attempt's metrics (`m:<i>`) and warnings (`w:<i>`), read by the server by index. */
   journal(operationId: string, attempt: number): string;
+  /** The latest training checkpoint a worker uploaded for the job (JSON RecordedCheckpoint): where a takeover resumes. */
+  checkpoint(operationId: string): string;
 }
 
 export function queueKeys(queue: string = QUEUE_NAME): QueueKeys {
@@ -41,6 +43,7 @@ export function queueKeys(queue: string = QUEUE_NAME): QueueKeys {
     result: (id) => `${base}result:${id}`,
     finishing: (id) => `${base}finishing:${id}`,
     journal: (id, attempt) => `${base}journal:${id}:${attempt}`,
+    checkpoint: (id) => `${base}checkpoint:${id}`,
   };
 }
 

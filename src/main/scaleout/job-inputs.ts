@@ -1,12 +1,13 @@
 // Server side of "what a job needs travels with it": the files a job reads from KTRDR_HOME (bars of
 // its symbols, the model version a backtest uses, the strategy file, a CSV to import) are uploaded
-// as content-addressed blobs, and the job's parameters are rewritten to paths relative to a home,
-// so a worker on another machine rebuilds exactly that part of the home in a staging folder.
+// as content-addressed blobs (a resumed training's checkpoint too), and the job's parameters are
+// rewritten to paths relative to a home, so a worker on another machine rebuilds exactly that part
+// of the home in a staging folder.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { normalizeSymbol, normalizeTimeframe } from '../../core/bars/symbols';
 import { BarStore } from '../../infra/bars/bar-store';
-import type { FileRef } from '../../shared/job-payload';
+import { resumeFromParam, type FileRef } from '../../shared/job-payload';
 import type { JobSpec } from '../../shared/worker-protocol';
 import { TEMP_MARKER } from '../../infra/bars/atomic';
 import { ModelRegistry } from '../../infra/models/registry';
@@ -71,10 +72,19 @@ export function collectJobInputs(spec: JobSpec): JobInputs {
   const params = { ...spec.params };
   const files: LocalFile[] = [];
   switch (spec.jobType) {
-    case 'training':
+    case 'training': {
       // Only the timeframes it trains on (a strategy may add timeframes: the job reads those too).
       files.push(...trainingBarFiles(home, strings(params.symbols), strings(params.timeframes)));
+      // A resumed training (POST …/resume) takes its checkpoint along; the job checks its sha256.
+      if (params.resume_from !== undefined && params.resume_from !== null) {
+        const from = resumeFromParam(params.resume_from);
+        if (!from) throw new JobInputError('resume_from must be {path: a checkpoint file inside the home, sha256}');
+        const abs = join(home, from.path);
+        if (!existsSync(abs)) throw new JobInputError(`checkpoint ${from.path} to resume from is missing from ${home}`);
+        files.push({ path: from.path, abs });
+      }
       break;
+    }
     case 'backtesting': {
       files.push(...barFiles(home, params.symbol));
       if (typeof params.model_path === 'string' && params.model_path) {

@@ -7,13 +7,16 @@ import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { parseJobPayload, type FileRef, type JobPayload, type JobReturn } from '../../shared/job-payload';
-import type { JobSpec, SnapshotMessage, WorkerToMain } from '../../shared/worker-protocol';
+import { parseJobPayload, resumeFromParam, type FileRef, type JobPayload, type JobReturn } from '../../shared/job-payload';
+import type { JobSpec, ResumedFrom, SnapshotMessage, WorkerToMain } from '../../shared/worker-protocol';
+import { decodeCheckpoint } from '../../infra/checkpoints/format';
+import type { TrainingCheckpointMeta } from '../../infra/checkpoints/meta';
 import { ChildProcessJobHost, type JobHost } from '../operations/job-host';
 import { BlobCache, DEFAULT_BLOB_CACHE_BYTES } from './blob-cache';
 import { isProcessAlive } from '../../infra/process-alive';
 import { AttemptJournal, JOURNAL_TTL_S, type ResultRecord } from './attempt-journal';
 import { getVerifiedBlob, putBlob, sha256Of } from './blobs';
+import { CheckpointCarrier, recordedCheckpoint, resumedFromMeta } from './checkpoints';
 import { bullConnection, openRedis, QUEUE_NAME, queueKeys, redactRedisUrl, type QueueKeys } from './connection';
 import { PATH_PARAMS } from './job-inputs';
 import { LOCK_DEFAULTS, pauseToleranceMs, takeoverBoundMs, type LockTiming } from './lock-timing';
@@ -168,19 +171,29 @@ export class RemoteWorker {
       return earlier.ret;
     }
     const stage = join(this.jobsDir, `${process.pid}-${id}-${attempt}`);
-    // Progress and warnings name files in the staging home, which mean nothing to the server.
-    const journal = new AttemptJournal(this.redis, this.keys.journal(id, attempt), { worker: this.id, attempt }, (env) => job.updateProgress(env as never), (m) => relativise(m, stage));
     const flag = await this.redis.get(this.keys.cancel(id));
-    if (flag) return this.finish(id, journal, { outcome: 'cancelled', summary: { status: 'cancelled', reason: flag }, outputs: [], worker: this.id });
+    if (flag) {
+      const journal = new AttemptJournal(this.redis, this.keys.journal(id, attempt), { worker: this.id, attempt }, (env) => job.updateProgress(env as never));
+      return this.finish(id, journal, { outcome: 'cancelled', summary: { status: 'cancelled', reason: flag }, outputs: [], worker: this.id });
+    }
     this.running++;
     let finishing = false;
+    let journal: AttemptJournal | null = null;
     try {
+      const params = this.localParams(payload.params, stage);
+      const resume = await this.resumePoint(id, attempt, payload, stage);
+      if (resume.from) params.resume_from = { path: resume.from.ref.path, sha256: resume.from.ref.sha256 };
+      // Progress and warnings name files in the staging home, which mean nothing to the server.
+      journal = new AttemptJournal(this.redis, this.keys.journal(id, attempt), { worker: this.id, attempt, resumedFrom: resume.from?.meta ?? null }, (env) => job.updateProgress(env as never), (m) => relativise(m, stage));
+      for (const w of resume.warnings) journal.warn(w);
       await journal.announce();
       const hits = this.blobs.stats.hits;
       const before = await this.stage(stage, payload.inputs);
-      const spec: JobSpec = { operationId: id, jobType: payload.jobType, params: this.localParams(payload.params, stage), home: stage, logLevel: payload.logLevel };
-      this.log(`job ${id} (${payload.jobType}) started${attempt > 1 ? ` (attempt ${attempt})` : ''} (${payload.inputs.length} input(s), ${this.blobs.stats.hits - hits} from the local cache)`);
-      const { outcome, exit, lost } = await this.run(job, token, spec, journal);
+      const spec: JobSpec = { operationId: id, jobType: payload.jobType, params, home: stage, logLevel: payload.logLevel };
+      const from = resume.from ? ` from the ${resume.from.meta.checkpoint_type} checkpoint at epoch ${resume.from.meta.epoch}${resume.from.meta.batch ? ` batch ${resume.from.meta.batch}` : ''}` : '';
+      this.log(`job ${id} (${payload.jobType}) started${attempt > 1 ? ` (attempt ${attempt})` : ''}${from} (${payload.inputs.length} input(s), ${this.blobs.stats.hits - hits} from the local cache)`);
+      const carrier = payload.jobType === 'training' ? new CheckpointCarrier(this.redis, this.keys.checkpoint(id), stage, { attempt, worker: this.id }, this.log) : null;
+      const { outcome, exit, lost } = await this.run(job, token, spec, journal, carrier);
       // A result that arrived before the loss is still delivered (the server takes the first one).
       if (!lost || outcome?.type === 'result') {
         // First thing once the job's process has ended: a new attempt (this one's lock may be gone)
@@ -217,9 +230,43 @@ export class RemoteWorker {
       throw err;
     } finally {
       this.running--;
-      journal.stop();
+      journal?.stop();
       rmSync(stage, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The checkpoint a training attempt continues from, written into its staging home: after a
+   * takeover the latest one a worker recorded for the job, else the one the job was started with
+   * (`resume_from`, POST …/resume), else none (epoch 1). A recorded checkpoint that cannot be fetched
+   * or read is skipped with a warning; the next candidate is tried.
+   */
+  private async resumePoint(id: string, attempt: number, payload: JobPayload, stage: string): Promise<{ from: { ref: FileRef; meta: ResumedFrom } | null; warnings: string[] }> {
+    const warnings: string[] = [];
+    if (payload.jobType !== 'training') return { from: null, warnings };
+    const requested = resumeFromParam(payload.params.resume_from);
+    const candidates: FileRef[] = [];
+    const recorded = attempt > 1 ? await recordedCheckpoint(this.redis, this.keys.checkpoint(id)).catch(() => null) : null;
+    if (recorded && recorded.ref.sha256 !== requested?.sha256) candidates.push(recorded.ref);
+    const given = requested && payload.inputs.find((r) => r.path === requested.path && (!requested.sha256 || r.sha256 === requested.sha256));
+    if (given) candidates.push(given);
+    for (const ref of candidates) {
+      try {
+        const bytes = await this.blobs.get(ref, (r) => getVerifiedBlob(this.redis, r));
+        const meta = resumedFromMeta(decodeCheckpoint<TrainingCheckpointMeta>(bytes).meta);
+        const abs = resolve(stage, ref.path);
+        if (!abs.startsWith(stage + sep)) throw new Error('its path leaves the staging home');
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileSync(abs, bytes);
+        return { from: { ref, meta }, warnings };
+      } catch (err) {
+        if (ref === given) throw new UnrecoverableError(`Checkpoint ${ref.path} to resume from: ${(err as Error).message}`);
+        const why = `Attempt ${attempt} could not use the checkpoint recorded at epoch ${recorded?.epoch} (${ref.path}: ${(err as Error).message})`;
+        this.log(`job ${id}: ${why}`);
+        warnings.push(`${why}; it continues from ${given ? 'the checkpoint it was started with' : 'epoch 1'}`);
+      }
+    }
+    return { from: null, warnings };
   }
 
   /**
@@ -230,7 +277,7 @@ export class RemoteWorker {
   private async finish(id: string, journal: AttemptJournal, ret: JobReturn): Promise<JobReturn> {
     await journal.drain();
     const env = journal.envelope();
-    const rec: ResultRecord<JobReturn> = { attempt: env.attempt, worker: this.id, progress: env.progress, metrics: env.metrics, warnings: env.warnings, ret };
+    const rec: ResultRecord<JobReturn> = { attempt: env.attempt, worker: this.id, resumedFrom: env.resumedFrom ?? null, progress: env.progress, metrics: env.metrics, warnings: env.warnings, ret };
     const text = JSON.stringify(rec);
     await this.untilRedisAnswers(`store the result of ${id}`, () => this.redis.multi().set(this.keys.result(id), text, 'EX', JOURNAL_TTL_S, 'NX').del(this.keys.finishing(id)).exec());
     return ret;
@@ -297,8 +344,11 @@ export class RemoteWorker {
     return out;
   }
 
-  private run(job: Job, token: string | undefined, spec: JobSpec, journal: AttemptJournal): Promise<RunOutcome> {
+  private run(job: Job, token: string | undefined, spec: JobSpec, journal: AttemptJournal, carrier: CheckpointCarrier | null): Promise<RunOutcome> {
     return new Promise((resolveRun) => {
+      // Snapshots go to the journal in order, each after the checkpoint it names is in Redis: the
+      // server never reads of a checkpoint it cannot fetch, and the outcome waits for both.
+      let relay: Promise<void> = Promise.resolve();
       let outcome: WorkerToMain | null = null;
       let asked: string | null = null;
       let lost: string | null = null;
@@ -322,8 +372,10 @@ export class RemoteWorker {
       this.losers.set(id, lose);
       const handle = this.host.start(spec, {
         onMessage: (m) => {
-          if (m.type === 'snapshot') journal.add(m as SnapshotMessage);
-          else if (m.type !== 'worker' && m.type !== 'restart') outcome = m;
+          if (m.type === 'snapshot') {
+            const snap = m as SnapshotMessage;
+            relay = relay.then(() => carrier?.carry(snap.progress)).then(() => journal.add(snap));
+          } else if (m.type !== 'worker' && m.type !== 'restart') outcome = m;
         },
         onExit: (code, signal) => {
           clearInterval(poll);
@@ -331,7 +383,7 @@ export class RemoteWorker {
           this.cancellers.delete(id);
           this.losers.delete(id);
           this.log(`${process.env.KTRDR_WORKER_TRACE ? `${new Date().toISOString()} ` : ''}job ${id} process exited (${signal ? `signal ${signal}` : `code ${code}`}${lost ? ', job lost' : asked ? `, ${asked === 'kill' ? 'killed' : 'cancel requested'}` : ''})`);
-          resolveRun({ outcome, exit: { code, signal }, lost });
+          void relay.then(() => resolveRun({ outcome, exit: { code, signal }, lost }));
         },
       });
       let polls = 0;

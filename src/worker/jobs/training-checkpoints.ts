@@ -3,10 +3,9 @@
 // writer that stores each checkpoint and reports it in progress.context (checkpoint_path, _sha256,
 // _size, _epoch, _batch, _type: what a scale-out host needs to carry it as a blob).
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import type { StrategyConfig } from '../../core/strategy/types';
 import { checkpointOverrideSchema, type CheckpointSettings } from '../../shared/checkpoints';
-import { homeRelativePath } from '../../shared/job-payload';
+import { resumeFromSchema } from '../../shared/job-payload';
 import { readCheckpointFile, writeCheckpoint } from '../../infra/checkpoints/store';
 import type { TrainingCheckpointMeta } from '../../infra/checkpoints/meta';
 import type { ProgressBridge } from '../bridge';
@@ -21,8 +20,6 @@ export function checkpointSettings(strategy: StrategyConfig, override: unknown):
   return { ...strategy.training.checkpoints, ...o.data };
 }
 
-/** `resume_from` of a training job: a checkpoint file inside the home, and optionally its sha256. */
-export const resumeFromSchema = z.object({ path: homeRelativePath, sha256: z.string().regex(/^[0-9a-f]{64}$/).nullish() });
 
 /**
  * The checkpoint a resumed job continues from, or null for a fresh run. Refuses one of another

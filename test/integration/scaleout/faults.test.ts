@@ -3,7 +3,7 @@
 // Every job ends exactly once: 0 results lost, 0 duplicated, 0 stuck. Lock timings are shortened
 // for the tests (the defaults and the timings they give are in docs/scale-out.md).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -128,7 +128,8 @@ afterAll(async () => {
 describe.skipIf(!hasRedis)('scale-out faults', () => {
   it('server SIGKILLed, then SIGTERMed: worker jobs keep running; the restarted server takes back running, waiting and finished-while-away jobs and imports each once; only a job Redis lost fails', async () => {
     await startWorkers(2);
-    addStrategy('restart_a', 3);
+    // Long enough (~1 s and more) to be still running when the server is killed below.
+    addStrategy('restart_a', 150);
     const t1 = await train('restart_a');
     const d1 = await dummy(20, 8);
     await waitFor(async () => ((await op(t1)).metadata.worker && (await op(d1)).metadata.worker ? true : null), 60_000);
@@ -136,6 +137,7 @@ describe.skipIf(!hasRedis)('scale-out faults', () => {
     const lost = await dummy(5, 1);
     expect((await op(d2)).status).toBe('pending');
     await waitFor(async () => ((await op(d1)).metrics.count >= 2 ? true : null), 30_000);
+    expect((await op(t1)).status).toBe('running');
 
     await server.kill();
     // While the server is away: Redis loses one queued job; the training finishes, unimported.
@@ -156,7 +158,8 @@ describe.skipIf(!hasRedis)('scale-out faults', () => {
     expect(l.error_message).toMatch(/^Job lost: Redis no longer holds it/);
     for (const id of [t1, d1, d2]) expect(count(server.output(), `Operation ${id} completed`), id).toBe(1);
     expectContiguous((await metrics(d1)).metrics.map((m: { iteration: number }) => m.iteration), 20);
-    expectContiguous((await metrics(t1)).metrics.map((m: { epoch: number }) => m.epoch), 3);
+    expectContiguous((await metrics(t1)).metrics.map((m: { epoch: number }) => m.epoch), 150);
+    expect(existsSync(join(home, 'checkpoints', t1))).toBe(false); // the checkpoints it stored went with the import
     const res = (await http('GET', `${server.api}/operations/${t1}/results`)).body.results;
     expect(readdirSync(join(home, 'models', 'restart_a'))).toEqual([res.model_path.split('/').pop()]);
     for (const x of res.artefacts) expect(createHash('sha256').update(readFileSync(join(home, x.path))).digest('hex')).toBe(x.sha256);
@@ -316,47 +319,110 @@ describe.skipIf(!hasRedis)('scale-out faults', () => {
     }
   }, 180_000);
 
-  it('takeover after a worker is SIGKILLed: the new attempt\'s epochs replace the lost ones, progress restarts, the last step names the stored version, the dead worker\'s staging folder is removed', async () => {
-    addStrategy('takeover_a', 1500);
+  it('takeover after a worker is SIGKILLed resumes from the last checkpoint (epochs 1..k kept, the new attempt trains k+1 first); cancelled, the training resumes through the queue from its cancellation checkpoint; the model equals an uninterrupted embedded run bit for bit', async () => {
+    const EPOCHS = 600;
+    const body = { strategy_name: 'takeover_a', symbols: ['EURUSD'], timeframes: ['1d'], ...RANGE, checkpoints: { every_epochs: 50, every_seconds: 0 } };
+    addStrategy('takeover_a', EPOCHS);
     // A version already here: the worker saves v1, the server stores v2.
     mkdirSync(join(home, 'models', 'takeover_a', '1d_v1'), { recursive: true });
+    // The reference: the same training, uninterrupted, on an embedded server (no Redis), meanwhile.
+    const refHome = mkdtempSync(join(tmpdir(), 'ktrdr-takeover-ref-'));
+    mkdirSync(join(refHome, 'strategies'), { recursive: true });
+    writeFileSync(join(refHome, 'strategies', 'takeover_a.yaml'), strategy('takeover_a', EPOCHS));
+    cpSync(join(home, 'data', 'EURUSD'), join(refHome, 'data', 'EURUSD'), { recursive: true }); // the same bars (no seeding then)
+    const ref = await startServer({ built: true, home: refHome, env: { KTRDR_TF_BACKEND: 'wasm', LOG_LEVEL: 'warn' } });
     const victimHome = mkdtempSync(join(tmpdir(), 'ktrdr-victim-'));
-    await startWorkers(1, FAST, { home: victimHome });
-    const id = await train('takeover_a');
-    const before = await waitFor(async () => {
-      const d = await op(id);
-      return d.metrics.count >= 5 ? d : null;
-    }, 90_000, 100);
-    const victim = workers[0];
-    await victim.kill();
-    workers = [];
-    const stage = readdirSync(join(victimHome, 'jobs')).filter((n) => n.startsWith(`${victim.pid}-${id}-`));
-    expect(stage).toHaveLength(1);
-    await startWorkers(1);
-    // Watch the takeover: progress and the metric count go back down instead of staying pinned.
-    let lowest: { pct: number; count: number } | null = null;
-    await waitFor(async () => {
-      const d = await op(id);
-      if (d.metadata.attempt === 2 && (!lowest || d.progress.percentage < lowest.pct)) lowest = { pct: d.progress.percentage, count: d.metrics.count };
-      return d.status !== 'running' || (d.metadata.attempt === 2 && d.metrics.count >= 5) ? true : null;
-    }, 90_000, 100);
-    expect(lowest).not.toBeNull();
-    expect(lowest!.pct).toBeLessThan(before.progress.percentage);
-    expect(lowest!.count).toBeLessThan(before.metrics.count);
-    const d = await waitTerminal(id, 240_000);
-    expect(d.status, d.error_message).toBe('completed');
-    expect(d.metadata.attempt).toBe(2);
-    expect(d.progress.percentage).toBe(100);
-    expect(d.warnings.some((w: string) => /Attempt 2 .* took this job over from attempt 1/.test(w))).toBe(true);
-    const epochs = (await metrics(id)).metrics.map((m: { epoch: number }) => m.epoch);
-    expectContiguous(epochs, 1500);
-    const res = (await http('GET', `${server.api}/operations/${id}/results`)).body.results;
-    expect(res.model_path).toBe('models/takeover_a/1d_v2');
-    expect(d.progress.current_step).toContain('models/takeover_a/1d_v2');
-    expect(d.progress.current_step).not.toMatch(/_v1\b/);
-    // The next worker on the dead one's home removes what it left.
-    workers.push(await startWorker(redis.url, { env: FAST, built: true, home: victimHome }));
-    expect(existsSync(join(victimHome, 'jobs', stage[0]))).toBe(false);
-    rmSync(victimHome, { recursive: true, force: true });
+    const c = openRedis(redis.url);
+    try {
+      const refRun = http('POST', `${ref.api}/trainings/start`, body).then((r) => waitTerminal(r.body.task_id, 240_000, ref));
+
+      await startWorkers(1, FAST, { home: victimHome });
+      const id = await start('/trainings/start', body);
+      // Killed once the server holds a checkpoint (so it was uploaded and recorded in Redis).
+      const stored = () => (existsSync(join(home, 'checkpoints', id)) ? readdirSync(join(home, 'checkpoints', id)).filter((f) => f.endsWith('.ckpt')) : []);
+      await waitFor(async () => stored().length > 0, 90_000, 20);
+      const k0 = Number(/^e(\d+)/.exec(stored().sort().pop()!)![1]);
+      const victim = workers[0];
+      const killedAt = Date.now();
+      await victim.kill();
+      workers = [];
+      const before = await op(id);
+      expect(before.status).toBe('running');
+      const stage = readdirSync(join(victimHome, 'jobs')).filter((n) => n.startsWith(`${victim.pid}-${id}-`));
+      expect(stage).toHaveLength(1);
+      await startWorkers(1);
+
+      // Attempt 2 resumes from the latest checkpoint the victim recorded (k ≥ k0), not from epoch 1.
+      let lowest: { pct: number; count: number } | null = null;
+      const taken = await waitFor(async () => {
+        const d = await op(id);
+        if (d.metadata.attempt === 2 && (!lowest || d.progress.percentage < lowest.pct)) lowest = { pct: d.progress.percentage, count: d.metrics.count };
+        return d.metadata.attempt === 2 && d.metadata.resumed_from && d.metrics.count >= d.metadata.resumed_from.epoch + 20 ? d : null;
+      }, 90_000, 50);
+      const k: number = taken.metadata.resumed_from.epoch;
+      expect(k).toBeGreaterThanOrEqual(k0);
+      expect(k % 50).toBe(0);
+      expect(taken.metadata.resumed_from).toMatchObject({ checkpoint_type: 'periodic', batch: 0, attempt: 2 });
+      expect(allWorkerOutput()).toContain(`job ${id} (training) started (attempt 2) from the periodic checkpoint at epoch ${k} `);
+      expect(taken.warnings.some((w: string) => new RegExp(`Attempt 2 .* took this job over from attempt 1 .*resumed from the periodic checkpoint at epoch ${k}, so epochs 1–${k} are kept`).test(w))).toBe(true);
+      // Progress restarts; the checkpoint's epochs never leave the history.
+      expect(lowest!.pct).toBeLessThan(before.progress.percentage);
+      expect(lowest!.count).toBeGreaterThanOrEqual(k0);
+      // Attempt 2's own record: the checkpoint's epochs first (replayed, as trained before the kill), then k+1 trained after it.
+      const journal = await c.hgetall(`ktrdr:${QUEUE_NAME}:journal:${id}:2`);
+      const rec = (i: number) => JSON.parse(journal[`m:${i}`]) as { epoch: number; timestamp: string };
+      for (let i = 0; i < k; i++) {
+        expect(rec(i).epoch).toBe(i + 1);
+        expect(Date.parse(rec(i).timestamp)).toBeLessThan(killedAt);
+      }
+      expect(rec(k).epoch).toBe(k + 1);
+      expect(Date.parse(rec(k).timestamp)).toBeGreaterThan(killedAt);
+
+      // Cancelled on its worker: the cancellation checkpoint reaches the server; a resume goes back to the queue with it.
+      expect((await http('DELETE', `${server.api}/operations/${id}`)).status).toBe(200);
+      const shown = await waitFor(async () => {
+        const r = await http('GET', `${server.api}/checkpoints/${id}`);
+        return r.status === 200 && r.body.data.checkpoint_type === 'cancellation' ? r.body.data : null;
+      }, 30_000, 100);
+      expect(shown.state.epoch).toBeGreaterThanOrEqual(k + 20);
+      const resumed = await waitFor(async () => {
+        const r = await http('POST', `${server.api}/operations/${id}/resume`);
+        return r.status === 409 && /still stopping/.test(r.body.detail) ? null : r;
+      }, 20_000, 100);
+      expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+      expect(resumed.body.data.resumed_from).toMatchObject({ checkpoint_type: 'cancellation', epoch: shown.state.epoch });
+
+      const d = await waitTerminal(id, 240_000);
+      expect(d.status, d.error_message).toBe('completed');
+      expect(d.metadata.attempt).toBe(1); // the resumed run is a new job on the queue
+      expect(d.progress.percentage).toBe(100);
+      expect(count(server.output(), `Operation ${id} completed`)).toBe(1);
+      expect(allWorkerOutput()).toMatch(new RegExp(`job ${id} \\(training\\) started from the cancellation checkpoint at epoch ${shown.state.epoch}`));
+      const refDone = await refRun;
+      expect(refDone.status, refDone.error_message).toBe('completed');
+      // One consistent history, and the same run as the uninterrupted one: metrics and weights bit for bit.
+      const epochs = (await metrics(id)).metrics as Record<string, number>[];
+      expectContiguous(epochs.map((m) => m.epoch), EPOCHS);
+      const refEpochs = (await http('GET', `${ref.api}/operations/${refDone.operation_id}/metrics?cursor=0`)).body.metrics as Record<string, number>[];
+      const values = (ms: Record<string, number>[]) => ms.map((m) => [m.epoch, m.train_loss, m.train_accuracy, m.val_loss, m.val_accuracy]);
+      expect(values(epochs)).toEqual(values(refEpochs));
+      const res = (await http('GET', `${server.api}/operations/${id}/results`)).body.results;
+      const refRes = (await http('GET', `${ref.api}/operations/${refDone.operation_id}/results`)).body.results;
+      expect(res.model_path).toBe('models/takeover_a/1d_v2');
+      expect(readFileSync(join(home, res.model_path, 'weights.bin')).equals(readFileSync(join(refHome, refRes.model_path, 'weights.bin')))).toBe(true);
+      expect(res.training_metrics.history).toEqual(refRes.training_metrics.history);
+      expect(d.progress.current_step).toContain('models/takeover_a/1d_v2');
+      expect(d.progress.current_step).not.toMatch(/_v1\b/);
+      expect(readdirSync(join(home, 'models', 'takeover_a')).sort()).toEqual(['1d_v1', '1d_v2']);
+      expect(stored()).toEqual([]); // a completed training keeps no checkpoint
+      expect(await c.exists(`ktrdr:${QUEUE_NAME}:checkpoint:${id}`)).toBe(0);
+      // The next worker on the dead one's home removes what it left.
+      workers.push(await startWorker(redis.url, { env: FAST, built: true, home: victimHome }));
+      expect(existsSync(join(victimHome, 'jobs', stage[0]))).toBe(false);
+    } finally {
+      await c.quit();
+      await ref.stop();
+      rmSync(victimHome, { recursive: true, force: true });
+    }
   }, 360_000);
 });

@@ -81,6 +81,10 @@ describe('REST foundation (in-process, fastify inject)', () => {
     expect(body.error.code).toBe('VALIDATION_ERROR');
     const fields = body.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['querystring.status', 'querystring.limit']));
+    // KTRDR's `resuming` is a filter here (resumed operations still pending), not a 422.
+    const resuming = await inject({ method: 'GET', url: '/api/v1/operations?status=resuming' });
+    expect(resuming.statusCode).toBe(200);
+    expect(resuming.json()).toMatchObject({ success: true, data: [], total_count: 0 });
   });
 
   it('answers unknown routes with a JSON 404', async () => {

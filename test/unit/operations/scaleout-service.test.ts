@@ -87,6 +87,61 @@ describe('OperationsService with a queueing host', () => {
     expect(make().metrics(id, 0)).toMatchObject({ metrics: [{ epoch: 1 }], new_cursor: 1, attempt: 2 });
   });
 
+  it('a new attempt resumed from a checkpoint keeps the checkpoint\'s epochs and replaces only the later ones; metadata.resumed_from says where it continued', () => {
+    const svc = make();
+    const { operation_id: id } = svc.start({ type: 'training' });
+    const w = host.last();
+    w.send({ type: 'worker', worker: 'a:1', attempt: 1 });
+    w.snapshot(40, 'Epoch 5/10', [1, 2, 3, 4, 5].map((epoch) => ({ epoch, attempt: 1 })));
+    const from = { checkpoint_type: 'periodic', created_at: '2025-01-01T00:00:00.000Z', epoch: 3, batch: 0 };
+    w.send({ type: 'restart', attempt: 2, worker: 'b:2', reason: 'Attempt 2 resumed', keep: 3, resumed_from: from });
+    w.send({ type: 'worker', worker: 'b:2', attempt: 2 });
+    expect(svc.metrics(id, 0)).toMatchObject({ new_cursor: 3, attempt: 2 });
+    const taken = svc.get(id);
+    expect(taken.metadata.resumed_from).toMatchObject({ ...from, attempt: 2 });
+    expect(taken.progress).toMatchObject({ percentage: 0, current_step: 'Attempt 2 resuming from epoch 3' });
+    // The new attempt reads on after the kept epochs: 4, 5, 6 are its own.
+    (w as unknown as { metrics: number }).metrics = 3;
+    w.snapshot(50, 'Epoch 6/10', [4, 5, 6].map((epoch) => ({ epoch, attempt: 2 })));
+    expect(svc.get(id).metrics.epochs).toEqual([
+      { epoch: 1, attempt: 1 },
+      { epoch: 2, attempt: 1 },
+      { epoch: 3, attempt: 1 },
+      { epoch: 4, attempt: 2 },
+      { epoch: 5, attempt: 2 },
+      { epoch: 6, attempt: 2 },
+    ]);
+    // A later takeover that finds no usable checkpoint starts again: nothing kept, resumed_from gone.
+    w.send({ type: 'restart', attempt: 3, worker: 'c:3', reason: 'Attempt 3 started again', keep: 0, resumed_from: null });
+    expect(svc.metrics(id, 0)).toMatchObject({ metrics: [], new_cursor: 0, attempt: 3 });
+    expect(svc.get(id).metadata.resumed_from).toBeUndefined();
+    w.send({ type: 'result', results: {}, summary: {} });
+    w.exit(0);
+    expect(make().metrics(id, 0)).toMatchObject({ metrics: [], new_cursor: 0, attempt: 3 });
+  });
+
+  it('a resumed training waits on the queue as `pending`: listed under KTRDR\'s `resuming` filter until a worker starts it; its attempts count from 1 again', () => {
+    const svc = make();
+    const { operation_id: id } = svc.start({ type: 'training', params: { strategy_name: 's' } });
+    const other = svc.start({ type: 'training' }).operation_id; // pending too, but never resumed
+    host.workers[0].send({ type: 'worker', worker: 'a:1', attempt: 1 });
+    host.workers[0].send({ type: 'restart', attempt: 2, worker: 'b:2', reason: 'taken over', keep: 0, resumed_from: null });
+    host.workers[0].send({ type: 'worker', worker: 'b:2', attempt: 2 });
+    svc.cancel(id, 'stop');
+    host.workers[0].send({ type: 'cancelled', summary: {} });
+    host.workers[0].exit(0);
+    const resuming = () => svc.list({ status: 'resuming', limit: 10, offset: 0 }).items.map((i) => i.operation_id);
+    expect(resuming()).toEqual([]);
+    const info = svc.resumeJob(id, { strategy_name: 's', resume_from: { path: 'checkpoints/x.ckpt' } }, { keepMetrics: 0, metadata: { resumed_from: { epoch: 4 } } });
+    expect(info).toMatchObject({ status: 'pending', metadata: { queue: 'q1', resumed_from: { epoch: 4 } } });
+    expect(info.metadata.attempt).toBeUndefined();
+    expect(resuming()).toEqual([id]);
+    expect(svc.list({ status: 'pending', limit: 10, offset: 0 }).items.map((i) => i.operation_id).sort()).toEqual([id, other].sort());
+    host.last().send({ type: 'worker', worker: 'c:3', attempt: 1 });
+    expect(svc.get(id)).toMatchObject({ status: 'running', metadata: { attempt: 1 } });
+    expect(resuming()).toEqual([]);
+  });
+
   it('shutdown leaves queued and running jobs to their workers; the next start takes them back with what it holds', async () => {
     const svc = make();
     const running = svc.start({ type: 'training' }).operation_id;

@@ -8,7 +8,7 @@ import { CorruptCheckpointError, decodeCheckpoint, encodeCheckpoint, fromExactJs
 import { sha256Hex } from '../../../src/infra/hash';
 import type { TrainingCheckpointMeta } from '../../../src/infra/checkpoints/meta';
 import { testCheckpointMeta } from '../../helpers/checkpoints';
-import { checkpointDir, deleteCheckpoints, latestValidCheckpoint, listCheckpoints, readCheckpointFile, writeCheckpoint } from '../../../src/infra/checkpoints/store';
+import { checkpointDir, deleteCheckpoints, latestValidCheckpoint, listCheckpoints, readCheckpointFile, storeCheckpointFile, writeCheckpoint } from '../../../src/infra/checkpoints/store';
 
 const meta = (epoch: number, batch = 0, operationId = 'op_training_20250101_000000_abcd1234') =>
   testCheckpointMeta(operationId, epoch, batch, { loop: { epoch, lossSum: -0, best: Infinity, odd: NaN } });
@@ -87,6 +87,23 @@ describe('checkpoint store', () => {
     expect(latestValidCheckpoint(h, 'op_training_none')).toBeNull();
     expect(deleteCheckpoints(h, id)).toBe(3);
     expect(latestValidCheckpoint(h, id)).toBeNull();
+  });
+
+  it('stores a checkpoint that arrived as bytes (a scale-out upload) as writeCheckpoint would; refuses damaged bytes, another operation\'s and a non-training file, writing nothing', () => {
+    const h = home();
+    writeCheckpoint(h, id, { meta: meta(2), arrays: arrays() }, 2);
+    const bytes = encodeCheckpoint({ meta: meta(4), arrays: arrays() });
+    const ref = storeCheckpointFile(h, id, bytes, 2);
+    expect(ref).toMatchObject({ relPath: `checkpoints/${id}/e000004-b000000.ckpt`, size: bytes.length, sha256: sha256Hex(bytes) });
+    expect(readFileSync(ref.path).equals(Buffer.from(bytes))).toBe(true);
+    expect(latestValidCheckpoint(h, id)!.sha256).toBe(ref.sha256);
+    const before = readdirSync(checkpointDir(h, id)).sort();
+    const bad = bytes.slice();
+    bad[200] ^= 0x01;
+    expect(() => storeCheckpointFile(h, id, bad, 2)).toThrow(/checksum mismatch/);
+    expect(() => storeCheckpointFile(h, id, encodeCheckpoint({ meta: meta(5, 0, 'op_training_other'), arrays: {} }), 2)).toThrow(/of operation op_training_other, not/);
+    expect(() => storeCheckpointFile(h, id, encodeCheckpoint({ meta: { ...meta(5), kind: 'backtest' }, arrays: {} }), 2)).toThrow(/Not a training checkpoint/);
+    expect(readdirSync(checkpointDir(h, id)).sort()).toEqual(before);
   });
 
   it('refuses operation ids that could leave the folder', () => {
