@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import { formatMetric } from '../../../../shared/metrics-catalog';
 import type { OperationStatus } from '../../../../shared/operations';
 import { explain, isoDay, objectiveMetricKey, showParam } from '../../../../shared/results/experiment-read';
-import { presentSweep, presentWalkForward, walkForwardCurrency } from '../../../../shared/results/present-experiments';
+import { presentSweep, presentWalkForward } from '../../../../shared/results/present-experiments';
 import type { SweepResult } from '../../../../shared/results/sweep';
 import type { WalkForwardResult } from '../../../../shared/results/walk-forward';
 import { fmtNumber, shortOpId, toUnixSeconds } from '../../lib/format';
@@ -64,7 +64,6 @@ export function WalkForwardResults({ r }: { r: WalkForwardResult }) {
   const x = useMemo(() => eq.timestamps.map((t) => toUnixSeconds(t)), [eq]);
   const series = useMemo(() => [{ label: 'stitched OOS equity', values: eq.values, color: 'accent' as const }], [eq]);
   const sections = useMemo(() => presentWalkForward(r), [r]);
-  const currency = walkForwardCurrency(r);
   const s = r.settings;
   const costModel = r.folds.find((f) => f.oos_costs)?.oos_costs?.model;
   return (
@@ -73,9 +72,10 @@ export function WalkForwardResults({ r }: { r: WalkForwardResult }) {
         Train {String(s.train_window)}, test {String(s.test_window)}, step {String(s.step)}
         {s.anchored ? ', anchored' : ''}, embargo {s.embargo_bars} bars · {r.folds.length} folds{costModel ? ` · costs: ${costModel}` : ''}
       </p>
+      {/* Equity on the chart's axis in the catalogue's money format; the tables below carry the currency. */}
       <h3>Stitched out-of-sample equity</h3>
       {x.length ? (
-        <LineChart x={x} series={series} height={220} time yLabel="equity" yFormat={(v) => formatMetric('final_equity', v, { currency })} testId="wf-stitched-equity" />
+        <LineChart x={x} series={series} height={220} time yLabel="equity" yFormat={(v) => formatMetric('final_equity', v)} testId="wf-stitched-equity" />
       ) : (
         <p>No fold finished yet.</p>
       )}
