@@ -274,7 +274,9 @@ function walkForwardResults(ctx: KindContext): WalkForwardResult {
     else warnings.push({ source: `fold ${f.index + 1}`, message: `The equity curve of backtest ${bt.child_id} is missing: this fold is left out of the stitched equity` });
   }
   const stitched = stitchEquity(segments, initial);
-  const barMs = timeframeMs(r.base_timeframe) ?? 3_600_000;
+  // The bar length annualises the stitched curve: an unknown timeframe is an error, never a guessed hour.
+  const barMs = timeframeMs(r.base_timeframe);
+  if (barMs === null) throw new Error(`the walk-forward's base timeframe '${r.base_timeframe}' is not a timeframe`);
   const idx = thin([...stitched.values.keys()], STITCHED_MAX_POINTS);
   const done = rows.flatMap((x) => (x.oos_metrics ? [x.oos_metrics] : []));
   const curve = stitched.values.length ? curveMetrics(stitched.time, stitched.values, initial, barMs) : null;
