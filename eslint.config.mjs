@@ -11,6 +11,9 @@ export const RESULT_READERS = [
   'src/core/report/**/*.ts',
   'src/worker/jobs/backtest.ts',
   'src/worker/jobs/training.ts',
+  'src/core/experiments/aggregate.ts',
+  'src/main/experiments/*.ts',
+  'src/main/api/routes/experiments.ts',
   'src/main/api/routes/operations.ts',
   'src/main/api/routes/backtests.ts',
   'src/main/api/routes/backtest-report.ts',
@@ -18,6 +21,7 @@ export const RESULT_READERS = [
   'src/cli/commands/backtest.ts',
   'src/cli/commands/train.ts',
   'src/cli/commands/operations.ts',
+  'src/cli/commands/experiment.ts',
   'src/cli/mcp/server.ts',
   'src/renderer/src/hooks/useResults.ts',
   'src/renderer/src/lib/shapes.ts',
@@ -35,6 +39,8 @@ export const RESULT_READERS = [
   'src/renderer/src/components/TradesTable.tsx',
   'src/renderer/src/components/KeyValueTable.tsx',
   'src/renderer/src/components/tearsheet-slot.tsx',
+  'src/renderer/src/components/experiments/*.tsx',
+  'src/renderer/src/views/ExperimentsView.tsx',
 ];
 
 export default tseslint.config(

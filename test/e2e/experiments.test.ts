@@ -54,11 +54,17 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     await screenshot(page, 'experiments-walk-forward-running');
     await waitFor(async () => (await page.getByTestId('experiment-status').textContent())?.includes('completed') ?? false, 170_000, 'walk-forward to complete');
     await page.getByTestId('wf-stitched-equity').waitFor();
-    expect(await page.locator('[data-testid="wf-folds"] tbody tr').count()).toBe(3);
+    // The presenter's sections (the CLI and the MCP server show the same rows): one row per fold.
+    const cell = (section: string, key: string) => page.locator(`[data-testid="exp-section-${section}"] tr[data-key="${key}"] td`).first().textContent();
+    expect(await page.locator('[data-testid="exp-section-folds"] tbody tr').count()).toBe(3);
     expect(await page.locator('[data-testid="experiment-children"] tbody tr').count()).toBe(6);
-    expect(await page.getByTestId('wf-summary').textContent()).toMatch(/profitable folds \d\/3/);
-    // Costs per fold and in total, in the instrument's currency (EURUSD: USD).
-    expect(await page.getByTestId('wf-costs').textContent()).toMatch(/Costs over 3 folds: gross PnL -?[\d,]+\.\d\d USD · commission 0\.00 USD · spread [\d,]+\.\d\d USD/);
+    expect(await cell('fold_counts', 'folds')).toBe('3');
+    expect(await cell('fold_counts', 'profitable_folds')).toMatch(/^[0-3]$/);
+    // Costs in total, in the instrument's currency (EURUSD: USD): no commission, a spread.
+    expect(await page.locator('[data-section="costs"] h3').textContent()).toBe('Costs over 3 folds (USD)');
+    expect(await cell('costs', 'gross_pnl')).toMatch(/^-?[\d,]+\.\d\d USD$/);
+    expect(await cell('costs', 'commission')).toBe('0.00 USD');
+    expect(await cell('costs', 'spread_cost')).toMatch(/^[\d,]+\.\d\d USD$/);
     // Every number through the catalogue: no raw floats or e-notation anywhere in the results.
     expect(await rawNumbers(page, 'walk-forward-results')).toEqual([]);
     await screenshot(page, 'experiments-walk-forward-finished');
@@ -84,15 +90,17 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     await waitFor(async () => (await page.locator(`[data-testid="experiment-select"] option[value="${id}"]`).count()) === 1, 10_000, 'sweep in the list');
     await page.getByTestId('experiment-select').selectOption(id);
     await page.getByTestId('sweep-results').waitFor();
-    expect(await page.locator('[data-testid="sweep-trials"] tbody tr').count()).toBe(3);
+    expect(await page.locator('[data-testid="exp-section-trials"] tbody tr').count()).toBe(3);
     expect(await page.getByTestId('sweep-summary').textContent()).toMatch(/chosen: trial \d/);
-    expect(await page.getByTestId('sweep-final').textContent()).toMatch(/Trial \d: return -?[\d.]+%/);
+    expect(await page.locator('[data-section="final"] h3').textContent()).toMatch(/^Final holdout: trial \d, evaluated once$/);
+    const row = (section: string, key: string) => page.locator(`[data-testid="exp-section-${section}"] tr[data-key="${key}"] td`).first().textContent();
+    expect(await row('final', 'total_return_pct')).toMatch(/^-?[\d.]+%$/);
     // DSR in its catalogue unit (percent) or "—" with the reason; each with its one-line definition.
-    const guards = (await page.getByTestId('sweep-guards').textContent()) ?? '';
-    expect(guards).toMatch(/Deflated Sharpe ratio of the chosen trial: (-?[\d.]+%|— \()/);
-    expect(guards).toMatch(/Probability that the true Sharpe is above 0/);
-    expect(guards).toMatch(/Probability of backtest overfitting: — \(PBO needs at least 8 trials/);
-    expect(guards).toMatch(/Share of splits where the in-sample best configuration ranks below the median/);
+    expect(await row('overfitting', 'deflated_sharpe_ratio')).toMatch(/^(-?[\d.]+%|—.+)$/);
+    expect(await row('overfitting', 'pbo')).toMatch(/^—PBO needs at least 8 trials/);
+    const definitions = (await page.getByTestId('sweep-definitions').textContent()) ?? '';
+    expect(definitions).toMatch(/Probability that the true Sharpe is above 0/);
+    expect(definitions).toMatch(/Share of splits where the in-sample best configuration ranks below the median/);
     expect(await rawNumbers(page, 'sweep-results')).toEqual([]);
     expect(await page.locator('[data-testid="sweep-scatter-indicators.rsi_14.period"] circle').count()).toBe(3);
     await screenshot(page, 'experiments-sweep-finished');
@@ -101,13 +109,14 @@ describe.skipIf(Boolean(skipReason))('Experiments view', () => {
     const wf = (await apiCall(server, 'GET', '/experiments')).body.data.find((o: any) => o.operation_type === 'walk_forward');
     await page.getByTestId('compare-select').selectOption(wf.operation_id);
     await page.getByTestId('compare-table').waitFor();
-    const table = (await page.getByTestId('compare-table').textContent()) ?? '';
-    expect(table).toMatch(/Deflated Sharpe ratio/);
-    expect(table).toMatch(/Out-of-sample return/);
-    // A sweep beside a walk-forward: the same rows on both sides, none a bare dash.
-    const cells = await page.locator('[data-testid="compare-table"] tbody td').allTextContents();
+    expect((await page.getByTestId('compare-table').textContent()) ?? '').toMatch(/Out-of-sample window/);
+    // The numbers side by side through the presenter: catalogue labels, the same rows on both sides, none a bare dash.
+    const metrics = (await page.getByTestId('compare-metrics').textContent()) ?? '';
+    expect(metrics).toMatch(/Deflated Sharpe ratio/);
+    expect(metrics).toMatch(/Total return %/);
+    const cells = await page.locator('[data-testid="compare-metrics"] tbody td').allTextContents();
     expect(cells.filter((c) => c.trim() === '—')).toEqual([]);
-    expect(table).toMatch(/n\/a: a sweep has no folds/);
+    expect(metrics).toMatch(/n\/a: a sweep has no folds/);
     await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'experiments-compare');
     expect(apiErrors).toEqual([]);

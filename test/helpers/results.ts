@@ -14,9 +14,8 @@ import { DAY, randomBars, randomProbabilities } from '../unit/backtest/helpers';
 
 const N = 700;
 const BARS: BarSeries = { symbol: 'EURUSD', timeframe: '1d', ...randomBars(N, 21, DAY, 1.1), volume: new Float64Array(N) };
-const PROBS = randomProbabilities(N, 22);
-
-function fakeDeps(home: string, trade: boolean, dataRange: { start: string | null; end: string | null } | null): BacktestDeps {
+function fakeDeps(home: string, trade: boolean, dataRange: { start: string | null; end: string | null } | null, seed = 22): BacktestDeps {
+  const PROBS = randomProbabilities(N, seed);
   return {
     loadStrategy: () => ({ config: {}, decisions: { confidence_threshold: 0.4, filters: { min_signal_separation: 0 } }, timeframes: ['1d'], warmupBars: 10 }),
     resolveModel: (ref) => ({ dir: join(home, 'models', ref), model_path: `models/${ref.replace('_latest', '_v1')}` }),
@@ -52,14 +51,14 @@ const iso = (i: number) => new Date(BARS.time[i]).toISOString().slice(0, 10);
  * A backtest as the worker writes it, with its trades.json and equity.json. `trades: false` makes a
  * run whose model always says HOLD (no trades); `modelRange` sets the model's data range.
  */
-export async function produceBacktest(opts: { trades?: boolean; modelRange?: { start: string | null; end: string | null } | null; randomRuns?: number } = {}): Promise<ProducedBacktest> {
+export async function produceBacktest(opts: { trades?: boolean; modelRange?: { start: string | null; end: string | null } | null; randomRuns?: number; seed?: number } = {}): Promise<ProducedBacktest> {
   const home = mkdtempSync(join(tmpdir(), 'ktrdr-results-'));
-  const id = `op_backtesting_fixture_${opts.trades === false ? 'flat' : 'trading'}`;
+  const id = `op_backtesting_fixture_${opts.trades === false ? 'flat' : 'trading'}${opts.seed === undefined ? '' : `_${opts.seed}`}`;
   const bridge = new ProgressBridge(() => undefined, 0);
   const range = opts.modelRange === undefined ? { start: iso(0), end: iso(299) } : opts.modelRange;
   const result = await runBacktestJob({
     params: backtestParams({ strategy_name: 'fixture', symbol: 'EURUSD', timeframe: '1d', start_date: iso(320), end_date: iso(N - 1), random_runs: opts.randomRuns ?? 60 }),
-    deps: fakeDeps(home, opts.trades !== false, range),
+    deps: fakeDeps(home, opts.trades !== false, range, opts.seed),
     bridge,
     home,
     operationId: id,

@@ -1,12 +1,14 @@
 // Experiments from the terminal: `ktrdr experiment walk-forward STRATEGY …`, `ktrdr experiment sweep
 // STRATEGY --param path=… …` (--follow draws a live table of the children), `ktrdr experiment show ID`.
 import type { Command } from 'commander';
-import { isTerminal, type OperationInfo } from '../../shared/operations';
-import { describeSignificance } from '../../shared/significance';
-import { explain, groupWarnings, isoDay, objectiveMetricKey, parseExperimentResults, showMetric, showParam } from '../../shared/results/experiment-read';
+import { isTerminal, type OperationInfo, type OperationSummary } from '../../shared/operations';
+import type { TypedResult } from '../../shared/results';
+import { explain, groupWarnings, isoDay, parseExperimentResults, showParam } from '../../shared/results/experiment-read';
+import { presentResult } from '../../shared/results/present';
 import type { SweepResult } from '../../shared/results/sweep';
 import type { WalkForwardResult } from '../../shared/results/walk-forward';
-import { printJson, table } from '../format';
+import { significanceVerdict } from '../../shared/significance';
+import { printJson, sectionsText, table } from '../format';
 import type { KtrdrHttpClient } from '../http';
 import type { CliContext } from '../index';
 import { addCostFlags, costFields, type CostFlags } from './backtest';
@@ -26,7 +28,7 @@ export function parseParamFlag(flag: string): [string, Record<string, unknown>] 
   const path = flag.slice(0, eq).trim();
   const spec = flag.slice(eq + 1).trim();
   if (spec.startsWith('[')) {
-    const values = JSON.parse(spec);
+    const values = JSON.parse(spec) as unknown;
     if (!Array.isArray(values)) throw new Error(`--param ${path}: a [list] of values expected`);
     return [path, { values }];
   }
@@ -43,6 +45,35 @@ export function parseParamFlag(flag: string): [string, Record<string, unknown>] 
   }
   const values = spec.split(',').map((s) => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s.trim()));
   return [path, { values }];
+}
+
+/** The options every experiment command takes (commander's parsed flags). */
+interface ExperimentFlags extends CostFlags {
+  start: string;
+  end: string;
+  symbols?: string[];
+  timeframes?: string[];
+  maxParallel?: number;
+  embargo?: number;
+  follow?: boolean;
+  json?: boolean;
+}
+
+interface WalkForwardFlags extends ExperimentFlags {
+  train: string;
+  test: string;
+  step?: string;
+  anchored?: boolean;
+}
+
+interface SweepFlags extends ExperimentFlags {
+  param: string[];
+  sampler: string;
+  trials: number;
+  objective: string;
+  seed: number;
+  holdout?: number;
+  selection?: number;
 }
 
 interface Started {
@@ -65,7 +96,7 @@ async function followExperiment(client: KtrdrHttpClient, id: string, json: boole
   let last = '';
   try {
     for (;;) {
-      const { data } = await client.get<{ data: { operation: OperationInfo; children: any[] } }>(`/experiments/${id}`);
+      const { data } = await client.get<{ data: { operation: OperationInfo; children: (OperationSummary & { current_step?: string | null })[] } }>(`/experiments/${id}`);
       const op = data.operation;
       const rows = data.children.map((c) => [
         c.metadata?.fold !== undefined ? `fold ${Number(c.metadata.fold) + 1}` : c.metadata?.trial !== undefined ? `trial ${Number(c.metadata.trial) + 1}` : '',
@@ -92,114 +123,58 @@ async function followExperiment(client: KtrdrHttpClient, id: string, json: boole
   }
 }
 
-const money = (key: string, v: number | null | undefined, currency: string | null) => showMetric(key, v, null, currency);
+const windowText = (w: { start: string | null; end: string | null; bars: number }) => (w.bars ? `${isoDay(w.start)} → ${isoDay(w.end)} (${w.bars} bars)` : 'none');
 
-function walkForwardLines(r: WalkForwardResult): string[] {
-  const out: string[] = [];
+/** What `experiment show` prints above a walk-forward's tables: its protocol. */
+function walkForwardHead(r: WalkForwardResult): string[] {
   const s = r.settings;
-  out.push(`windows: train ${s.train_window}, test ${s.test_window}, step ${s.step}${s.anchored ? ', anchored' : ''}, embargo ${s.embargo_bars} bars`);
+  const out = [`windows: train ${s.train_window}, test ${s.test_window}, step ${s.step}${s.anchored ? ', anchored' : ''}, embargo ${s.embargo_bars} bars`];
   const costModel = r.folds.find((f) => f.oos_costs)?.oos_costs?.model;
   if (costModel) out.push(`costs: ${costModel}`);
-  out.push(
-    table(
-      ['fold', 'train', 'test', 'status', 'val acc', 'test acc', 'OOS return', 'OOS Sharpe', 'trades', 'gross PnL', 'costs', 'net PnL'],
-      r.folds.map((f) => {
-        const c = f.oos_costs;
-        return [
-          f.fold + 1,
-          `${isoDay(f.train_start)} → ${isoDay(f.train_end)}`,
-          `${isoDay(f.test_start)} → ${isoDay(f.test_end)}`,
-          f.status,
-          showMetric('val_accuracy', f.train_metrics?.val_accuracy),
-          showMetric('test_accuracy', f.train_metrics?.test_accuracy),
-          showMetric('total_return_pct', f.oos_metrics?.total_return_pct),
-          showMetric('sharpe_ratio', f.oos_metrics?.sharpe_ratio),
-          showMetric('total_trades', f.oos_metrics?.total_trades),
-          c ? money('gross_pnl', c.gross_pnl, null) : '—',
-          c ? money('commission', c.commission + c.spread_cost + c.slippage_cost, null) : '—',
-          c ? money('net_pnl', c.net_pnl, null) : '—',
-        ];
-      }),
-    ),
-  );
-  const nullFolds = r.folds.filter((f) => f.oos_metrics && f.oos_metrics.sharpe_ratio === null);
-  for (const f of nullFolds) out.push(`fold ${f.fold + 1}: OOS Sharpe — ${f.oos_metrics!.null_reasons.sharpe_ratio ?? 'undefined'}`);
-  const m = r.stitched_metrics;
-  if (m)
-    out.push(
-      `stitched OOS: return ${showMetric('total_return_pct', m.total_return)}, annualised ${showMetric('annualized_return', m.annualized_return, m.null_reasons.annualized_return)}, Sharpe ${showMetric('sharpe_ratio', m.sharpe_ratio, m.null_reasons.sharpe_ratio)}, max drawdown ${showMetric('max_drawdown_pct', m.max_drawdown)}, final equity ${money('final_equity', m.final_equity, null)}`,
-    );
-  else out.push(`stitched OOS: — (${r.null_reasons.stitched_metrics ?? 'no fold finished'})`);
-  const ct = r.costs_total;
-  if (ct)
-    out.push(
-      `costs over ${ct.folds} folds (${ct.currency}): gross PnL ${money('gross_pnl', ct.gross_pnl, null)}, commission ${money('commission', ct.commission, null)}, spread ${money('spread_cost', ct.spread_cost, null)}, slippage ${money('slippage_cost', ct.slippage_cost, null)}, net PnL ${money('net_pnl', ct.net_pnl, null)}`,
-    );
-  const st = r.stability;
-  out.push(`fold stability: mean return ${showMetric('total_return_pct', st.total_return.mean)} ± ${showMetric('total_return_pct', st.total_return.std)}, profitable folds ${st.profitable_folds}/${st.total_return.folds}`);
-  const d = r.degradation;
-  out.push(`degradation ratio${d.basis ? ` (${d.basis})` : ''}: ${showMetric('degradation_ratio', d.ratio, d.null_reasons.ratio)}`);
   return out;
 }
 
-function sweepLines(r: SweepResult): string[] {
-  const out: string[] = [];
-  const key = objectiveMetricKey(r.objective);
-  const win = (w: { start: string | null; end: string | null; bars: number }) => (w.bars ? `${isoDay(w.start)} → ${isoDay(w.end)} (${w.bars} bars)` : 'none');
-  out.push(`objective ${r.objective}: ${r.objective_label} (maximised), sampler ${r.sampler}, seed ${r.seed}`);
-  out.push(`windows: train ${win(r.ranges.train)} · selection ${win(r.ranges.selection)} · final holdout ${win(r.ranges.holdout)}`);
-  const paths = Object.keys(r.trials.find((t) => t.params)?.params ?? {});
-  out.push(
-    table(
-      ['trial', ...paths, 'objective', 'val acc', 'sel. Sharpe', 'sel. return', 'trades', 'status'],
-      r.trials.map((t) => [
-        `${t.trial + 1}${r.best_trial?.trial === t.trial ? ' *' : ''}`,
-        ...paths.map((p) => showParam(t.params?.[p])),
-        showMetric(key, t.objective),
-        showMetric('val_accuracy', t.metrics.val_accuracy),
-        showMetric('sharpe_ratio', t.metrics.oos_sharpe),
-        showMetric('total_return_pct', t.metrics.oos_return),
-        showMetric('total_trades', t.metrics.oos_trades),
-        t.status,
-      ]),
-    ),
-  );
+/** What `experiment show` prints above a sweep's tables: the objective, the windows, the choice. */
+function sweepHead(r: SweepResult): string[] {
+  const out = [
+    `objective ${r.objective}: ${r.objective_label} (maximised), sampler ${r.sampler}, seed ${r.seed}`,
+    `windows: train ${windowText(r.ranges.train)} · selection ${windowText(r.ranges.selection)} · final holdout ${windowText(r.ranges.holdout)}`,
+  ];
+  if (r.best_trial) out.push(`chosen: trial ${r.best_trial.trial + 1}, ${Object.entries(r.best_trial.params ?? {}).map(([k, v]) => `${k}=${showParam(v)}`).join(', ')}`);
+  else out.push(`chosen: — (${r.null_reasons.best_trial ?? 'none'})`);
   const unranked = r.trials.filter((t) => t.status === 'completed' && t.objective === null);
   if (unranked.length) out.push(`not rankable: ${unranked.map((t) => `#${t.trial + 1} (${t.null_reasons.objective})`).join('; ')}`);
-  if (r.best_trial) out.push(`chosen: trial ${r.best_trial.trial + 1}, ${r.objective} ${showMetric(key, r.best_trial.objective)} on the selection window, ${Object.entries(r.best_trial.params ?? {}).map(([k, v]) => `${k}=${showParam(v)}`).join(', ')}`);
-  else out.push(`chosen: — (${r.null_reasons.best_trial ?? 'none'})`);
-  const f = r.final;
-  if (f?.backtest) {
-    const m = f.backtest.metrics;
-    const c = f.backtest.costs;
-    out.push(
-      `final holdout (untouched, evaluated once): return ${showMetric('total_return_pct', m.total_return_pct)}, Sharpe ${showMetric('sharpe_ratio', m.sharpe_ratio, m.null_reasons.sharpe_ratio)}, max drawdown ${showMetric('max_drawdown_pct', m.max_drawdown_pct)}, trades ${showMetric('total_trades', m.total_trades)}${c ? `, costs ${money('commission', c.commission + c.spread_cost + c.slippage_cost, c.currency)} of gross ${money('gross_pnl', c.gross_pnl, c.currency)}` : ''}`,
-    );
-    const sig = f.backtest.significance as { random_runs?: number; return_percentile?: number; p_value_return?: number } | null;
-    if (m.total_trades === 0) out.push('final holdout significance: no trades, no verdict');
-    else if (sig && typeof sig.random_runs === 'number' && sig.random_runs > 0 && typeof sig.return_percentile === 'number' && typeof sig.p_value_return === 'number')
-      out.push(`final holdout significance: ${describeSignificance({ random_runs: sig.random_runs, return_percentile: sig.return_percentile, p_value_return: sig.p_value_return })}`);
-  } else out.push(`final holdout: ${f ? f.status : `— (${r.null_reasons.final ?? 'none'})`}`);
-  const o = r.overfitting;
-  out.push(
-    `Deflated Sharpe Ratio of the chosen trial: ${showMetric('deflated_sharpe_ratio', o.deflated_sharpe?.deflated_sharpe_ratio, o.null_reasons.deflated_sharpe)}${o.deflated_sharpe ? ` (${o.trials_used} trials, ${o.observations} selection bars)` : ''}`,
-  );
-  out.push(`  ${explain('deflated_sharpe_ratio')}`);
-  out.push(`Probability of Backtest Overfitting: ${showMetric('pbo', o.pbo?.pbo, o.null_reasons.pbo)}${o.pbo ? ` (CSCV, ${o.pbo.blocks} blocks, ${o.pbo.combinations_used}/${o.pbo.combinations} combinations)` : ''}`);
-  out.push(`  ${explain('pbo')}`);
-  for (const imp of r.importance) out.push(`importance ${imp.path}: spread ${showMetric(key, imp.spread)} (${imp.groups.map((g) => `${g.label} → ${showMetric(key, g.mean_objective)}`).join(', ')})`);
   return out;
+}
+
+/** The sentences under a sweep's tables: the final holdout's verdict against random entries, and what DSR and PBO mean. */
+function sweepFoot(r: SweepResult): string[] {
+  const fin = r.final?.backtest ?? null;
+  const out: string[] = [];
+  if (fin) out.push(`final holdout against random entries: ${significanceVerdict(fin.significance, fin.null_reasons.significance)}`);
+  out.push(explain('deflated_sharpe_ratio'), explain('pbo'));
+  return out;
+}
+
+/**
+ * An experiment's results as text: its protocol, then every number through the shared presenter
+ * (the same sections, labels, units and reasons as the app and the MCP server show).
+ */
+export function experimentSummary(t: Extract<TypedResult, { type: 'walk_forward' | 'sweep' }>): string {
+  const head = t.type === 'walk_forward' ? walkForwardHead(t.result) : sweepHead(t.result);
+  const foot = t.type === 'sweep' ? sweepFoot(t.result) : [];
+  return [...head, '', sectionsText(presentResult(t)), ...(foot.length ? ['', ...foot] : [])].join('\n');
 }
 
 async function show(ctx: CliContext, id: string, json: boolean): Promise<void> {
   const { data } = await ctx.client().get<{ data: { operation: OperationInfo; results: unknown; children: unknown[] } }>(`/experiments/${id}`);
   if (json) return printJson(data);
   const op = data.operation;
-  const parsed = parseExperimentResults(data.results);
+  const parsed = parseExperimentResults(op.operation_type, data.results);
   const head = parsed.kind === 'walk_forward' || parsed.kind === 'sweep' ? parsed.results : null;
-  const out: string[] = [`${op.operation_type} ${op.operation_id}  ${op.status}${op.error_message ? ` (${op.error_message})` : ''}`, `strategy ${head?.strategy_name ?? op.metadata.strategy_name ?? '-'} on ${head?.symbol ?? op.metadata.symbol ?? '-'} ${head?.timeframe ?? op.metadata.timeframe ?? ''}`];
-  if (parsed.kind === 'walk_forward') out.push(...walkForwardLines(parsed.results));
-  else if (parsed.kind === 'sweep') out.push(...sweepLines(parsed.results));
+  const out: string[] = [`${op.operation_type} ${op.operation_id}  ${op.status}${op.error_message ? ` (${op.error_message})` : ''}`, `strategy ${head?.strategy_name ?? String(op.metadata.strategy_name ?? '-')} on ${head?.symbol ?? String(op.metadata.symbol ?? '-')} ${head?.timeframe ?? String(op.metadata.timeframe ?? '')}`];
+  if (parsed.kind === 'walk_forward') out.push(experimentSummary({ type: 'walk_forward', result: parsed.results }));
+  else if (parsed.kind === 'sweep') out.push(experimentSummary({ type: 'sweep', result: parsed.results }));
   else if (parsed.kind === 'unreadable') out.push(parsed.message);
   // Warnings of the experiment (degenerate training splits of its children…), each once.
   if (op.warnings.length) out.push('warnings:', ...groupWarnings(op.warnings).map((w) => `  ! ${w}`));
@@ -227,7 +202,7 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
       .option('--step <window>', 'how far each fold moves (default: the test window)')
       .option('--anchored', 'every fold trains from the first bar')
       .option('--embargo <bars>', 'bars skipped between training and test', Number),
-  ).action(async (strategy: string, o: any) => {
+  ).action(async (strategy: string, o: WalkForwardFlags) => {
     const body = {
       strategy_name: strategyNameOf(strategy),
       start_date: o.start,
@@ -257,8 +232,8 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
       .option('--holdout <share>', 'share of the bars kept for the one final backtest of the chosen trial (default 0.2)', Number)
       .option('--selection <share>', 'share of the bars before the holdout on which every trial is backtested and ranked (default 0.2)', Number)
       .option('--embargo <bars>', 'bars skipped between training, selection and holdout windows', Number),
-  ).action(async (strategy: string, o: any) => {
-    const space = Object.fromEntries((o.param as string[]).map(parseParamFlag));
+  ).action(async (strategy: string, o: SweepFlags) => {
+    const space = Object.fromEntries(o.param.map(parseParamFlag));
     const body = {
       strategy_name: strategyNameOf(strategy),
       start_date: o.start,

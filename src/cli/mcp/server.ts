@@ -18,8 +18,7 @@ import {
   trainingStartBody,
 } from '../../shared/api-schemas';
 import { sweepStartBody, walkForwardStartBody } from '../../shared/experiment-requests';
-import { parseExperimentResults } from '../../shared/results/experiment-read';
-import { operationEnvelopeSchema, operationListSchema, operationPath, operationResultsResponseSchema, parseOperationResult, resultsPath } from '../../shared/results';
+import { operationEnvelopeSchema, operationListSchema, operationPath, operationResultsResponseSchema, readOperationResult, resultsPath } from '../../shared/results';
 import { flattenSections, presentResult } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
 import { APP_VERSION } from '../../shared/version';
@@ -320,10 +319,16 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
   /** One operation, read through the envelope schema (its result_summary in the contract form). */
   const operationOf = async (id: string) => operationEnvelopeSchema.parse(await api.get<unknown>(operationPath(id))).data;
 
-  /** The result in the contract form, parsed by its kind's schema (null values carry their reason in null_reasons). */
+  /**
+   * The result in the contract form, parsed by its kind's contract (null values carry their reason in
+   * null_reasons); a result this version cannot read (an older one) is said, never passed on as valid.
+   */
   const resultOf = async (id: string) => {
     const r = operationResultsResponseSchema.parse(await api.get<unknown>(resultsPath(id)));
-    return { response: r, typed: r.status === 'completed' ? parseOperationResult(r.operation_type, r.results) : null };
+    if (r.status !== 'completed') return { response: r, typed: null };
+    const read = readOperationResult(r.operation_type, r.results);
+    if (read.status === 'unreadable') throw new GuardError(read.message);
+    return { response: r, typed: read.status === 'parsed' ? read.typed : null };
   };
 
   tool(
@@ -332,12 +337,6 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     operationIdParams,
     async (a) => {
       const { response, typed } = await resultOf(a.operation_id);
-      if (EXPERIMENT_TYPES.has(response.operation_type)) {
-        // Experiments: read with their result schema; a mismatch is said, never passed on as if valid.
-        const parsed = parseExperimentResults(response.results);
-        if (parsed.kind === 'unreadable') throw new GuardError(parsed.message);
-        return { operation_type: response.operation_type, status: response.status, results: parsed.kind === 'none' ? response.results : parsed.results };
-      }
       return { operation_type: response.operation_type, status: response.status, results: typed?.result ?? response.results, ...(typed ? { shown: flattenSections(presentResult(typed)) } : {}) };
     },
   );

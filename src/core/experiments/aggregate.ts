@@ -1,4 +1,5 @@
 // Results of experiments from their children's numbers. Pure.
+import { defined, undefinedBecause, withNullReasons, type NullReasons } from '../../shared/results/common';
 import type { ParamValue } from './space';
 
 export interface EquitySegment {
@@ -87,28 +88,44 @@ export function curveMetrics(time: ArrayLike<number>, values: ArrayLike<number>,
 }
 
 export interface Stability {
+  /** Values counted (defined and finite). */
   folds: number;
+  /** Values left out because they are undefined (null: a Sharpe ratio without trades). */
+  excluded: number;
   mean: number | null;
-  /** Sample standard deviation (n−1); null with fewer than two folds. */
+  /** Sample standard deviation (n−1); null with fewer than two values counted. */
   std: number | null;
   min: number | null;
   max: number | null;
-  /** Share of folds with a value > 0. */
+  /** Share of the counted values > 0. */
   positive_share: number | null;
+  null_reasons: NullReasons;
 }
 
-export function stability(xs: readonly (number | null | undefined)[]): Stability {
-  const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+/**
+ * Statistics of the folds' values that are defined: a null (a Sharpe ratio of a fold without trades)
+ * is left out and counted in `excluded`, never added as 0. `none` is why every statistic is null when
+ * no value is defined.
+ */
+export function stability(xs: readonly (number | null)[], none: string): Stability {
+  const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
   const n = v.length;
-  if (!n) return { folds: 0, mean: null, std: null, min: null, max: null, positive_share: null };
+  const excluded = xs.length - n;
+  if (!n) {
+    const why = undefinedBecause(none);
+    return { folds: 0, excluded, ...withNullReasons({ mean: why, std: why, min: why, max: why, positive_share: why }) };
+  }
   const mean = v.reduce((a, b) => a + b, 0) / n;
   return {
     folds: n,
-    mean,
-    std: n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null,
-    min: Math.min(...v),
-    max: Math.max(...v),
-    positive_share: v.filter((x) => x > 0).length / n,
+    excluded,
+    ...withNullReasons({
+      mean: defined(mean),
+      std: n > 1 ? defined(Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1))) : undefinedBecause('needs at least two folds with a value (one has)'),
+      min: defined(Math.min(...v)),
+      max: defined(Math.max(...v)),
+      positive_share: defined(v.filter((x) => x > 0).length / n),
+    }),
   };
 }
 

@@ -15,6 +15,8 @@
 // inside the data when that is longer) means the data starts later (ends earlier), and the grid uses
 // the bars instead.
 
+import { lowerBound } from '../../common/search';
+
 export type WindowSpec = { kind: 'bars'; bars: number } | { kind: 'duration'; amount: number; unit: 'y' | 'M' | 'w' | 'd' | 'h' };
 
 const DURATION_RE = /^(\d+)\s*(y|M|w|d|h)$/;
@@ -59,17 +61,6 @@ export function addDuration(t: number, w: Extract<WindowSpec, { kind: 'duration'
     case 'h':
       return t + w.amount * 3_600_000;
   }
-}
-
-function lowerBound(xs: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export interface WalkForwardSpec {

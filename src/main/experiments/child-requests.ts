@@ -1,8 +1,10 @@
 // Child operations of experiments, with exactly the params and metadata the REST routes give the
 // same jobs (POST /trainings/start, POST /backtests/start), so a child is an ordinary run.
-import { backtestSummarySchema, costBreakdownSchema, trainingSummarySchema, type BacktestMetricsSummary, type BacktestSummary, type TrainingSummary } from '../../shared/results/experiment-parts';
-import { defined, undefinedBecause, withNullReasons, type Defined } from '../../shared/results/common';
-import { splitReportSchema } from '../../shared/results/splits';
+import type { z } from 'zod';
+import { parseBacktestResult, type BacktestMetrics, type BacktestResult } from '../../shared/results/backtest';
+import type { NullReasons } from '../../shared/results/common';
+import { backtestSummarySchema, EXPERIMENT_BACKTEST_KEYS, trainingSummarySchema, type BacktestMetricsSummary, type BacktestSummary, type TrainingSummary } from '../../shared/results/experiment-parts';
+import { parseTrainingResult, type TrainingResult } from '../../shared/results/training';
 import type { ChildRequest } from './types';
 
 export interface TrainingChild {
@@ -91,99 +93,92 @@ export function backtestRequest(c: BacktestChild): ChildRequest {
 }
 
 // ---- What an experiment keeps of its children's results ---------------------------------------------
-// The one seam where experiments read child results (the result contract's readers replace the
-// untyped access here). Undefined numbers become null with a reason; a legacy placeholder (KTRDR's
-// 999999 for an unbounded ratio, a Sharpe of 0 without trades) never reaches a ranking.
-
-type Loose = Record<string, any>;
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** A number, or null with why. */
-const valueOr = (v: number | null, why: string): Defined<number> => (v === null ? undefinedBecause(why) : defined(v));
+// The one seam where experiments read child results, and only through the result contract: the
+// caller parses the child's stored result with parseTrainingResult / parseBacktestResult (a result
+// that does not match fails that slot with the contract's message, never a guessed value), and these
+// keep parts of the typed result. Undefined numbers are already null with their reason there (older
+// results' placeholders were turned into null on parse), so no placeholder can reach a ranking.
 
 /** What an experiment keeps of a training child's results (TrainingSummary). */
-export function extractTraining(r: Loose): TrainingSummary {
-  const tm: Loose = r.training_metrics ?? {};
-  const splits = splitReportSchema.safeParse(r.data_summary?.splits);
-  const report = splits.success ? splits.data : null;
-  const reasons: Loose = { ...(tm.null_reasons ?? {}), ...(r.test_metrics?.null_reasons ?? {}) };
+export function extractTraining(r: TrainingResult): TrainingSummary {
+  const tm = r.training_metrics;
+  const report = r.data_summary.splits ?? null;
   const validationWhy = report && report.rows.validation === 0 ? `the validation split is empty${report.embargoed.validation ? ` (${report.embargoed.validation} rows embargoed)` : ''}` : 'no validation split';
-  const testWhy = report && report.rows.test === 0 ? 'the test split is empty' : r.test_metrics === null ? 'no test split (data_split.test = 0)' : 'not reported by the training';
-  const metrics = withNullReasons({
-    epochs_trained: valueOr(num(tm.epochs_trained), reasons.epochs_trained ?? 'not reported by the training'),
-    train_accuracy: valueOr(num(tm.final_train_accuracy), reasons.final_train_accuracy ?? 'not reported by the training'),
-    train_loss: valueOr(num(tm.final_train_loss), reasons.final_train_loss ?? 'not reported by the training'),
-    val_accuracy: valueOr(num(tm.best_val_accuracy), reasons.best_val_accuracy ?? validationWhy),
-    val_loss: valueOr(num(tm.best_val_loss), reasons.best_val_loss ?? validationWhy),
-    test_accuracy: valueOr(num(r.test_metrics?.test_accuracy), reasons.test_accuracy ?? testWhy),
-  });
+  const reasons: NullReasons = {};
+  const keep = <T>(field: string, v: T | null, why: string | undefined): T | null => {
+    if (v === null) reasons[field] = why ?? 'not reported by the training';
+    return v;
+  };
   return {
-    model_path: typeof r.model_path === 'string' ? r.model_path : null,
-    ...metrics,
+    model_path: r.model_path,
+    epochs_trained: tm.epochs_trained,
+    train_accuracy: tm.final_train_accuracy,
+    train_loss: tm.final_train_loss,
+    // A null validation metric of the training carries its own reason; the split report says it better when the split is empty.
+    val_accuracy: keep('val_accuracy', tm.best_val_accuracy, report?.rows.validation === 0 ? validationWhy : (tm.null_reasons.best_val_accuracy ?? validationWhy)),
+    val_loss: keep('val_loss', tm.best_val_loss, report?.rows.validation === 0 ? validationWhy : (tm.null_reasons.best_val_loss ?? validationWhy)),
+    test_accuracy: keep('test_accuracy', r.test_metrics?.test_accuracy ?? null, report?.rows.test === 0 ? 'the test split is empty' : (r.null_reasons.test_metrics ?? 'no test split')),
     // The training result carries the test split's verdict at the top (results.beats_baseline).
-    beats_baseline: typeof r.beats_baseline === 'boolean' ? r.beats_baseline : null,
-    splits: report,
+    beats_baseline: keep('beats_baseline', r.beats_baseline, r.null_reasons.beats_baseline),
+    splits: keep('splits', report, 'not recorded by the version that trained this model'),
     warnings: report ? report.warnings.map((w) => w.message) : [],
+    null_reasons: reasons,
   };
 }
 
-/** A backtest metric, or null with the reason when it is undefined or a placeholder. */
-function backtestMetric(m: Loose, key: string, trades: number | null): Defined<number> {
-  const given = m.null_reasons?.[key];
-  const v = num(m[key]);
-  if (v === null) return undefinedBecause(typeof given === 'string' ? given : 'not reported by the backtest');
-  if (Math.abs(v) >= 999_999) return undefinedBecause(key === 'profit_factor' ? 'no losing trades: the profit factor is unbounded' : 'unbounded (a placeholder, not a value)');
-  const needsTrades = key === 'sharpe_ratio' || key === 'sortino_ratio' || key === 'calmar_ratio' || key === 'profit_factor' || key === 'win_rate';
-  if (needsTrades && trades === 0) return undefinedBecause('no trades');
-  if (key === 'calmar_ratio' && num(m.max_drawdown_pct) === 0) return undefinedBecause('no drawdown: the Calmar ratio is unbounded');
-  return defined(v);
+/** The metrics an experiment keeps of a backtest (a pick of results.metrics, with their reasons). */
+export function backtestMetrics(m: BacktestMetrics): BacktestMetricsSummary {
+  const picked = Object.fromEntries(EXPERIMENT_BACKTEST_KEYS.map((k) => [k, m[k]])) as Omit<BacktestMetricsSummary, 'null_reasons'>;
+  const reasons = Object.fromEntries(EXPERIMENT_BACKTEST_KEYS.filter((k) => m.null_reasons[k] !== undefined).map((k) => [k, m.null_reasons[k]]));
+  return { ...picked, null_reasons: reasons };
 }
 
-const BACKTEST_KEYS = ['total_return_pct', 'annualized_return', 'sharpe_ratio', 'sortino_ratio', 'calmar_ratio', 'max_drawdown_pct', 'total_trades', 'win_rate', 'profit_factor', 'exposure'] as const;
-
-export function backtestMetrics(m: Loose | null | undefined): BacktestMetricsSummary {
-  const src = m ?? {};
-  const trades = num(src.total_trades);
-  return withNullReasons(Object.fromEntries(BACKTEST_KEYS.map((k) => [k, backtestMetric(src, k, trades)])) as Record<(typeof BACKTEST_KEYS)[number], Defined<number>>);
-}
+const BLOCK_REASONS = ['costs', 'benchmark', 'significance', 'out_of_sample'] as const;
 
 /** What an experiment keeps of a backtest child's results (BacktestSummary). */
-export function extractBacktest(r: Loose): BacktestSummary {
-  const costs = costBreakdownSchema.safeParse(r.costs);
-  const obj = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+export function extractBacktest(r: BacktestResult): BacktestSummary {
   return {
     metrics: backtestMetrics(r.metrics),
-    costs: costs.success ? costs.data : null,
-    benchmark: obj(r.benchmark),
-    significance: obj(r.significance),
-    out_of_sample: typeof r.out_of_sample === 'boolean' ? r.out_of_sample : null,
-    start_time: typeof r.start_time === 'string' ? r.start_time : null,
-    end_time: typeof r.end_time === 'string' ? r.end_time : null,
-    initial_capital: num(r.config?.initial_capital),
-    model_path: typeof r.model_path === 'string' ? r.model_path : null,
+    costs: r.costs,
+    benchmark: r.benchmark,
+    significance: r.significance,
+    out_of_sample: r.out_of_sample,
+    start_time: r.start_time,
+    end_time: r.end_time,
+    initial_capital: r.config.initial_capital,
+    model_path: r.model_path,
+    null_reasons: Object.fromEntries(BLOCK_REASONS.filter((k) => r[k] === null).map((k) => [k, r.null_reasons[k] ?? 'not recorded by the backtest'])),
   };
 }
 
 /**
- * A training slot's stored data as a TrainingSummary. Slots written before the result contract (an
- * experiment resumed across an upgrade) hold the older, flatter shape: read what it has.
+ * What a slot keeps of its finished child: the child's stored result parsed with its contract
+ * (`…/train` slots hold trainings, the others backtests), then summarised. A result that does not
+ * match its contract throws a ResultContractError naming the fields; the scheduler fails that slot
+ * with it.
  */
-export function readTrainingSlot(data: unknown): TrainingSummary {
-  const ok = trainingSummarySchema.safeParse(data);
-  if (ok.success) return ok.data;
-  const d = (data ?? {}) as Loose;
-  return extractTraining({
-    model_path: d.model_path,
-    beats_baseline: d.beats_baseline,
-    training_metrics: { epochs_trained: d.epochs_trained, final_train_accuracy: d.train_accuracy, final_train_loss: d.train_loss, best_val_accuracy: d.val_accuracy, best_val_loss: d.val_loss },
-    test_metrics: { test_accuracy: d.test_accuracy },
-  });
+export function extractSlot(slot: string, raw: unknown): TrainingSummary | BacktestSummary {
+  return slot.endsWith('/train') ? extractTraining(parseTrainingResult(raw)) : extractBacktest(parseBacktestResult(raw));
 }
 
-/** A backtest slot's stored data as a BacktestSummary (older slots: raw metrics, re-read). */
+/** A training slot's stored data as a TrainingSummary (what extractTraining wrote), or an error that says why not. */
+export function readTrainingSlot(data: unknown): TrainingSummary {
+  return readSlot('training', trainingSummarySchema, data);
+}
+
+/** A backtest slot's stored data as a BacktestSummary (what extractBacktest wrote), or an error that says why not. */
 export function readBacktestSlot(data: unknown): BacktestSummary {
-  const ok = backtestSummarySchema.safeParse(data);
-  if (ok.success) return ok.data;
-  const d = (data ?? {}) as Loose;
-  return extractBacktest({ ...d, config: { initial_capital: d.initial_capital } });
+  return readSlot('backtest', backtestSummarySchema, data);
+}
+
+/**
+ * Slots hold what this version's extract functions wrote. A slot written by an older version (an
+ * experiment resumed across an upgrade) is refused with that said, never guessed: retrying the
+ * experiment reruns its children.
+ */
+function readSlot<S extends z.ZodType>(kind: string, schema: S, data: unknown): z.output<S> {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const first = r.error.issues[0];
+  throw new Error(`A ${kind} step of this experiment was recorded by an older version (${first ? `${first.path.map(String).join('.') || '(root)'}: ${first.message}` : 'unreadable'}): retry the experiment to rerun it`);
 }

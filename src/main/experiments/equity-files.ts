@@ -1,6 +1,9 @@
-// Reads a backtest child's stored equity curve (<home>/backtests/<id>/equity.json).
+// Reads a backtest child's stored equity curve (<home>/backtests/<id>/equity.json) through the
+// backtest contract's artifact schema.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { backtestEquityDocSchema } from '../../shared/results/backtest';
+import { parseWith } from '../../shared/results/common';
 
 export interface StoredEquity {
   time: number[];
@@ -8,10 +11,11 @@ export interface StoredEquity {
   initial_capital: number;
 }
 
+/** The curve, or null when the file is not there; a file that does not match its schema throws, naming the field. */
 export function readEquity(home: string, backtestId: string): StoredEquity | null {
   const path = join(home, 'backtests', backtestId, 'equity.json');
   if (!existsSync(path)) return null;
-  const doc = JSON.parse(readFileSync(path, 'utf8')) as StoredEquity;
+  const doc = parseWith('backtest equity curve', backtestEquityDocSchema, JSON.parse(readFileSync(path, 'utf8')));
   return { time: doc.time, values: doc.values, initial_capital: doc.initial_capital };
 }
 

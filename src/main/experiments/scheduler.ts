@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isParentType, type OperationInfo, type OperationType } from '../../shared/operations';
+import { ZodError } from 'zod';
+import { isParentType, type OperationInfo, type OperationMetadata, type OperationType } from '../../shared/operations';
+import { ResultContractError } from '../../shared/results/common';
 import { HttpError } from '../api/errors';
 import type { Logger } from '../logger';
 import type { OperationsRepository } from '../operations/repository';
@@ -17,7 +19,7 @@ interface ActiveExperiment {
   id: string;
   type: OperationType;
   kind: ExperimentKind;
-  request: Record<string, any>;
+  request: Record<string, unknown>;
   maxParallel: number;
   running: Map<string, string>;
   cancelled: boolean;
@@ -64,7 +66,7 @@ export class ExperimentScheduler {
   }
 
   /** Starts a new experiment; `init` writes its plan slots before the first child starts. */
-  start(type: 'walk_forward' | 'sweep', metadata: Record<string, any>, maxParallel: number, init: (parentId: string) => void): OperationInfo {
+  start(type: 'walk_forward' | 'sweep', metadata: Partial<OperationMetadata>, maxParallel: number, init: (parentId: string) => void): OperationInfo {
     const info = this.o.operations.startParent({ type, metadata }, { onCancel: (why) => this.onParentCancelled(info.operation_id, why) });
     try {
       init(info.operation_id);
@@ -128,7 +130,9 @@ export class ExperimentScheduler {
     if (row.status !== 'failed' && row.status !== 'cancelled') throw new HttpError(400, `Operation ${id} cannot be retried (status: ${row.status})`);
     const type = row.operation_type as 'walk_forward' | 'sweep';
     const old = this.o.repo.get(id)!;
-    const plan = this.o.slots.get(id, '_plan')?.data;
+    const stored = this.o.slots.get(id, '_plan')?.data;
+    // Both kinds' plans carry the frozen strategy text; the copy gets its own file.
+    const plan = stored && typeof stored === 'object' && 'strategy_yaml' in stored && typeof stored.strategy_yaml === 'string' ? { ...stored, strategy_yaml: stored.strategy_yaml } : null;
     if (!plan) throw new HttpError(409, `Experiment ${id} has no stored plan to retry`);
     const request: Record<string, unknown> = { ...old.metadata.parameters, model_name: `${String(old.metadata.parameters.strategy_name).replace(/[^A-Za-z0-9_-]/g, '_')}-${type === 'sweep' ? 'sweep' : 'wf'}-${randomBytes(4).toString('hex')}` };
     return this.start(type, { ...old.metadata, retry_of: id, parameters: request }, Number(request.max_parallel) || this.o.operations.maxWorkers, (nid) => {
@@ -174,15 +178,16 @@ export class ExperimentScheduler {
    * mismatch is a bug here; it is logged, and the final results are not stored (the parent fails).
    */
   private validated(kind: ExperimentKind, results: Record<string, unknown>, id: string): Record<string, unknown> {
-    const r = kind.schema.safeParse(results);
-    if (r.success) return r.data as Record<string, unknown>;
-    const issue = r.error.issues[0];
-    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
-    this.o.log.error({ operation_id: id }, `Experiment ${id}: results do not match their schema (${where})`);
-    throw new ResultSchemaError(`results do not match their schema (${where})`);
+    try {
+      return kind.validate(results) as Record<string, unknown>;
+    } catch (err) {
+      const where = err instanceof ResultContractError ? err.problems.slice(0, 3).join('; ') : err instanceof ZodError ? err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).slice(0, 3).join('; ') : (err as Error).message;
+      this.o.log.error({ operation_id: id }, `Experiment ${id}: results do not match their schema (${where})`);
+      throw new ResultSchemaError(`results do not match their schema (${where})`);
+    }
   }
 
-  private activate(id: string, type: 'walk_forward' | 'sweep', request: Record<string, any>, maxParallel: number, adopted: Array<{ slot: string; childId: string }> = []): void {
+  private activate(id: string, type: 'walk_forward' | 'sweep', request: Record<string, unknown>, maxParallel: number, adopted: Array<{ slot: string; childId: string }> = []): void {
     const e: ActiveExperiment = { id, type, kind: this.o.kinds[type], request, maxParallel: Math.max(1, maxParallel), running: new Map(), cancelled: false };
     this.active.set(id, e);
     for (const { slot, childId } of adopted) {
@@ -198,9 +203,8 @@ export class ExperimentScheduler {
     for (const child of this.o.repo.children(id)) {
       const slot = child.metadata.experiment_slot;
       if (typeof slot !== 'string' || slots.has(slot) || child.status !== 'completed') continue;
-      const results = this.o.repo.results(child.operation_id) ?? {};
-      const data = this.o.kinds[type].extract(slot, results);
-      if (this.o.slots.record(id, slot, child.operation_id, 'completed', data)) this.liftWarnings(id, this.o.kinds[type], slot, data);
+      const { status, data } = this.slotOfCompleted(this.o.kinds[type], slot, child.operation_id);
+      if (this.o.slots.record(id, slot, child.operation_id, status, data) && status === 'completed') this.liftWarnings(id, this.o.kinds[type], slot, data);
     }
   }
 
@@ -270,21 +274,27 @@ export class ExperimentScheduler {
     const child = this.o.repo.get(childId);
     let status: SlotStatus = 'failed';
     let data: unknown = { error: child?.error_message ?? 'unknown' };
-    if (child?.status === 'completed') {
-      status = 'completed';
-      try {
-        data = e.kind.extract(slot, this.o.repo.results(childId) ?? {});
-      } catch (err) {
-        status = 'failed';
-        data = { error: `Could not read the child's results: ${(err as Error).message}` };
-      }
-    } else if (child?.status === 'cancelled') {
+    if (child?.status === 'completed') ({ status, data } = this.slotOfCompleted(e.kind, slot, childId));
+    else if (child?.status === 'cancelled') {
       status = 'cancelled';
       data = { error: child.error_message ?? 'cancelled' };
     }
     if (this.o.slots.record(e.id, slot, childId, status, data) && status === 'completed') this.liftWarnings(e.id, e.kind, slot, data);
     e.running.delete(slot);
     this.pump(e);
+  }
+
+  /**
+   * What a completed child's slot records: the kind's summary of its result, read through the
+   * child's result contract. A result that does not match (or is missing) fails the slot with the
+   * reason, never a guessed value.
+   */
+  private slotOfCompleted(kind: ExperimentKind, slot: string, childId: string): { status: SlotStatus; data: unknown } {
+    try {
+      return { status: 'completed', data: kind.extract(slot, this.o.repo.results(childId)) };
+    } catch (err) {
+      return { status: 'failed', data: { error: `Could not read the child's results: ${(err as Error).message}` } };
+    }
   }
 
   /** A finished child's warnings that concern the experiment (degenerate splits…) go on the parent too. */

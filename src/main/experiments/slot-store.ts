@@ -9,11 +9,23 @@ export interface SlotRecord {
   slot: string;
   child_id: string | null;
   status: SlotStatus;
-  data: any;
+  /** What the kind recorded: a child summary (child-requests.ts), a plan, a trial's spec, or {error}. */
+  data: unknown;
   recorded_at: string;
 }
 
-const toJson = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x));
+/** JSON of a slot's data; a NaN or ±∞ is refused (JSON would turn it into a null without a reason). */
+const toJson = (v: unknown) =>
+  JSON.stringify(v, (k, x: unknown) => {
+    if (typeof x === 'number' && !Number.isFinite(x)) throw new Error(`Experiment slot data hold a non-finite number at '${k}' (${x})`);
+    return x;
+  });
+
+/** The error a failed, cancelled or skipped slot recorded ({error: "…"}), else null. */
+export function slotError(rec: SlotRecord | undefined): string | null {
+  const d = rec?.data;
+  return d && typeof d === 'object' && 'error' in d && typeof d.error === 'string' ? d.error : null;
+}
 
 export class ExperimentSlots {
   constructor(private readonly db: Db) {}
@@ -34,7 +46,7 @@ export class ExperimentSlots {
       data_json: string;
       recorded_at: string;
     }[];
-    return new Map(rows.map((r) => [r.slot, { slot: r.slot, child_id: r.child_id, status: r.status, data: JSON.parse(r.data_json), recorded_at: r.recorded_at }]));
+    return new Map(rows.map((r) => [r.slot, { slot: r.slot, child_id: r.child_id, status: r.status, data: JSON.parse(r.data_json) as unknown, recorded_at: r.recorded_at }]));
   }
 
   get(parentId: string, slot: string): SlotRecord | undefined {

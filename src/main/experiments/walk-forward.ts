@@ -3,46 +3,50 @@
 // in-sample backtest of the same model over its training window (for the Sharpe degradation ratio).
 //
 // Slots: `_plan` (folds, frozen strategy), `fold-<k>/train`, `fold-<k>/backtest`, `fold-<k>/is_backtest`.
+import { z } from 'zod';
 import { curveMetrics, stability, stitchEquity, type EquitySegment } from '../../core/experiments/aggregate';
 import { timeframeMs } from '../../core/timeframes';
-import { WALK_FORWARD_SCHEMA_VERSION, walkForwardResultSchema, type WalkForwardFold, type WalkForwardResult } from '../../shared/results/walk-forward';
-import type { ChildStatus } from '../../shared/results/experiment-parts';
-import { backtestRequest, backtestSettings, extractBacktest, extractTraining, readTrainingSlot, readBacktestSlot, trainingRequest } from './child-requests';
+import type { NullReasons } from '../../shared/results/common';
+import type { BacktestMetricsSummary, ChildStatus } from '../../shared/results/experiment-parts';
+import { validateWalkForwardResult, WALK_FORWARD_RESULT_VERSION, type WalkForwardFold, type WalkForwardResult } from '../../shared/results/walk-forward';
+import { backtestRequest, backtestSettings, extractSlot, readBacktestSlot, readTrainingSlot, trainingRequest } from './child-requests';
 import { readEquity, thin } from './equity-files';
-import type { ChildRequest, ExperimentKind, KindContext } from './types';
+import { slotError } from './slot-store';
+import { readRequest, walkForwardRequestSchema, type ChildRequest, type ExperimentKind, type KindContext, type WalkForwardRequest } from './types';
 
-export interface PlannedFold {
-  index: number;
-  train_start: string;
-  train_end: string;
-  test_start: string;
-  test_end: string;
-  train_bars: number;
-  test_bars: number;
-}
+const plannedFoldSchema = z.object({
+  index: z.number().int().min(0),
+  train_start: z.string(),
+  train_end: z.string(),
+  test_start: z.string(),
+  test_end: z.string(),
+  train_bars: z.number().int().min(0),
+  test_bars: z.number().int().min(0),
+});
+export type PlannedFold = z.output<typeof plannedFoldSchema>;
 
-export interface WalkForwardPlan {
-  folds: PlannedFold[];
-  strategy_path: string;
-  strategy_yaml: string;
-}
+/** The `_plan` slot the route writes before the first child starts. */
+export const walkForwardPlanSchema = z.object({ folds: z.array(plannedFoldSchema), strategy_path: z.string(), strategy_yaml: z.string() });
+export type WalkForwardPlan = z.output<typeof walkForwardPlanSchema>;
 
 const STITCHED_MAX_POINTS = 2000;
 
 const slotKey = (k: number, step: 'train' | 'backtest' | 'is_backtest') => `fold-${k}/${step}`;
 
 function plan(ctx: KindContext): WalkForwardPlan {
-  const p = ctx.slots.get('_plan')?.data as WalkForwardPlan | undefined;
-  if (!p) throw new Error('walk-forward plan missing');
-  return p;
+  const p = walkForwardPlanSchema.safeParse(ctx.slots.get('_plan')?.data);
+  if (!p.success) throw new Error('walk-forward plan missing (or written by an older version: retry the experiment)');
+  return p.data;
 }
 
+const requestOf = (ctx: KindContext): WalkForwardRequest => readRequest(walkForwardRequestSchema, ctx.request);
+
 function steps(ctx: KindContext): ('train' | 'backtest' | 'is_backtest')[] {
-  return ctx.request.backtest?.in_sample ? ['train', 'backtest', 'is_backtest'] : ['train', 'backtest'];
+  return requestOf(ctx).backtest.in_sample ? ['train', 'backtest', 'is_backtest'] : ['train', 'backtest'];
 }
 
 export const walkForwardKind: ExperimentKind = {
-  schema: walkForwardResultSchema,
+  validate: validateWalkForwardResult,
 
   slotWarnings(slot, data) {
     return slot.endsWith('/train') ? readTrainingSlot(data).warnings.map((w) => `${foldLabel(slot)}: ${w}`) : [];
@@ -50,7 +54,7 @@ export const walkForwardKind: ExperimentKind = {
 
   next(ctx) {
     const { folds, strategy_path, strategy_yaml } = plan(ctx);
-    const r = ctx.request;
+    const r = requestOf(ctx);
     const settings = backtestSettings(r.backtest);
     for (const f of folds) {
       const tk = slotKey(f.index, 'train');
@@ -76,7 +80,7 @@ export const walkForwardKind: ExperimentKind = {
           timeframe: r.base_timeframe,
           start: oos ? f.test_start : f.train_start,
           end: oos ? f.test_end : f.train_end,
-          modelPath: train.data.model_path,
+          modelPath: readTrainingSlot(train.data).model_path,
           settings,
           inSample: !oos,
           role: oos ? 'walk_forward_oos_backtest' : 'walk_forward_is_backtest',
@@ -88,9 +92,7 @@ export const walkForwardKind: ExperimentKind = {
     return null;
   },
 
-  extract(slot, results) {
-    return slot.endsWith('/train') ? extractTraining(results) : extractBacktest(results);
-  },
+  extract: extractSlot,
 
   done(ctx) {
     const { folds } = plan(ctx);
@@ -152,22 +154,95 @@ function foldStatus(ctx: KindContext, k: number): ChildStatus {
   return bt.status as ChildStatus;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+/** The mean of the values that are defined (nulls left out, never added as 0), with how many counted. */
+function meanOfDefined(xs: readonly (number | null)[]): { mean: number | null; n: number } {
+  const v = xs.filter((x): x is number => x !== null);
+  return { mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : null, n: v.length };
+}
+
+/** Why a fold's block is null: its slot's state (not started, failed with …, skipped, not requested). */
+function blockReason(ctx: KindContext, k: number, step: 'train' | 'backtest' | 'is_backtest'): string {
+  const rec = ctx.slots.get(slotKey(k, step));
+  if (step === 'is_backtest' && !steps(ctx).includes('is_backtest')) return 'no in-sample backtest requested (backtest.in_sample: false)';
+  if (!rec) return ctx.running.has(slotKey(k, step)) ? `${step === 'train' ? 'training' : 'backtesting'}…` : 'not run yet';
+  return `${step === 'train' ? 'training' : step === 'backtest' ? 'out-of-sample backtest' : 'in-sample backtest'} ${rec.status}${slotError(rec) ? `: ${slotError(rec)}` : ''}`;
+}
+
+/**
+ * Mean out-of-sample ÷ mean in-sample Sharpe over the folds that have both (when in-sample backtests
+ * ran), else mean held-out ÷ mean train accuracy over the folds that have both. A fold whose value is
+ * undefined is left out and the counts say how many folds each mean is over.
+ */
+function degradation(rows: WalkForwardFold[], inSampleRequested: boolean): WalkForwardResult['degradation'] {
+  const reasons: NullReasons = {};
+  const paired = rows.flatMap((x) => (x.in_sample_metrics?.sharpe_ratio != null && x.oos_metrics?.sharpe_ratio != null ? [{ is: x.in_sample_metrics.sharpe_ratio, oos: x.oos_metrics.sharpe_ratio }] : []));
+  const isSharpe = meanOfDefined(paired.map((p) => p.is)).mean;
+  const oosSharpe = meanOfDefined(paired.map((p) => p.oos)).mean;
+  let sharpeRatio: number | null = null;
+  if (!inSampleRequested) reasons.sharpe_ratio = 'needs in-sample backtests (backtest.in_sample: true)';
+  else if (!paired.length) reasons.sharpe_ratio = 'no fold has both an in-sample and an out-of-sample Sharpe ratio';
+  else if (!(isSharpe! > 0)) reasons.sharpe_ratio = `the in-sample Sharpe averages ${isSharpe!.toFixed(2)}: a ratio to a Sharpe that is not positive does not measure decay`;
+  else sharpeRatio = oosSharpe! / isSharpe!;
+  if (isSharpe === null) reasons.in_sample_sharpe = inSampleRequested ? 'no fold has both Sharpe ratios' : 'needs in-sample backtests (backtest.in_sample: true)';
+  if (oosSharpe === null) reasons.out_of_sample_sharpe = reasons.in_sample_sharpe;
+
+  const acc = rows.flatMap((x) => (x.train_metrics && x.train_metrics.test_accuracy !== null ? [{ train: x.train_metrics.train_accuracy, test: x.train_metrics.test_accuracy }] : []));
+  const trainAcc = meanOfDefined(acc.map((a) => a.train)).mean;
+  const testAcc = meanOfDefined(acc.map((a) => a.test)).mean;
+  let accuracyRatio: number | null = null;
+  if (!acc.length) reasons.accuracy_ratio = 'no fold has both a train and a test-split accuracy';
+  else if (!(trainAcc! > 0)) reasons.accuracy_ratio = 'the train accuracy averages 0';
+  else accuracyRatio = testAcc! / trainAcc!;
+  if (trainAcc === null) reasons.train_accuracy = 'no fold has both a train and a test-split accuracy';
+  if (testAcc === null) reasons.held_out_accuracy = 'no fold has both a train and a test-split accuracy';
+
+  const ratio = sharpeRatio ?? accuracyRatio;
+  const basis = sharpeRatio !== null ? 'sharpe' : accuracyRatio !== null ? 'accuracy' : null;
+  if (ratio === null) reasons.ratio = `neither a Sharpe degradation (${reasons.sharpe_ratio}) nor an accuracy degradation (${reasons.accuracy_ratio})`;
+  if (basis === null) reasons.basis = 'no ratio could be computed';
+  return {
+    ratio,
+    basis,
+    sharpe_ratio: sharpeRatio,
+    in_sample_sharpe: isSharpe,
+    out_of_sample_sharpe: oosSharpe,
+    sharpe_folds: paired.length,
+    accuracy_ratio: accuracyRatio,
+    train_accuracy: trainAcc,
+    held_out_accuracy: testAcc,
+    accuracy_folds: acc.length,
+    null_reasons: reasons,
+  };
+}
+
+/** Why the folds' statistics of a metric are null: no fold finished, or none has the value defined (with the folds' own reasons). */
+function noneReason(done: BacktestMetricsSummary[], key: 'total_return_pct' | 'sharpe_ratio'): string {
+  if (!done.length) return 'no fold finished its out-of-sample backtest';
+  const why = [...new Set(done.map((m) => m.null_reasons[key] ?? 'undefined'))].join('; ');
+  return `no completed fold has a defined ${key === 'sharpe_ratio' ? 'Sharpe ratio' : 'return'} (${why})`;
+}
 
 function walkForwardResults(ctx: KindContext): WalkForwardResult {
   const { folds } = plan(ctx);
-  const r = ctx.request;
+  const r = requestOf(ctx);
+  const inSampleRequested = steps(ctx).includes('is_backtest');
   const rows: WalkForwardFold[] = folds.map((f) => {
     const train = ctx.slots.get(slotKey(f.index, 'train'));
     const bt = ctx.slots.get(slotKey(f.index, 'backtest'));
     const is = ctx.slots.get(slotKey(f.index, 'is_backtest'));
     const tr = train?.status === 'completed' ? readTrainingSlot(train.data) : null;
     const oos = bt?.status === 'completed' ? readBacktestSlot(bt.data) : null;
-    const error = train?.status && train.status !== 'completed' ? (train.data?.error ?? null) : bt && bt.status !== 'completed' ? (bt.data?.error ?? null) : null;
+    const ins = is?.status === 'completed' ? readBacktestSlot(is.data) : null;
+    const error = train && train.status !== 'completed' ? slotError(train) : bt && bt.status !== 'completed' ? slotError(bt) : null;
+    const reasons: NullReasons = {};
+    if (!tr) reasons.train_metrics = blockReason(ctx, f.index, 'train');
+    if (!oos) for (const k of ['oos_metrics', 'oos_costs', 'oos_benchmark', 'significance']) reasons[k] = tr ? blockReason(ctx, f.index, 'backtest') : `no model: ${reasons.train_metrics}`;
+    else for (const [k, block] of [['oos_costs', 'costs'], ['oos_benchmark', 'benchmark'], ['significance', 'significance']] as const) if (oos[block] === null) reasons[k] = oos.null_reasons[block] ?? 'not recorded by the backtest';
+    if (!ins) reasons.in_sample_metrics = blockReason(ctx, f.index, 'is_backtest');
     return {
       fold: f.index,
       status: foldStatus(ctx, f.index),
-      error: typeof error === 'string' ? error : null,
+      error,
       train_start: f.train_start,
       train_end: f.train_end,
       test_start: f.test_start,
@@ -182,51 +257,41 @@ function walkForwardResults(ctx: KindContext): WalkForwardResult {
       oos_costs: oos?.costs ?? null,
       oos_benchmark: oos?.benchmark ?? null,
       significance: oos?.significance ?? null,
-      in_sample_metrics: is?.status === 'completed' ? readBacktestSlot(is.data).metrics : null,
+      in_sample_metrics: ins?.metrics ?? null,
+      null_reasons: reasons,
     };
   });
 
   // Stitched out-of-sample equity: completed folds in order, each compounding on the previous.
-  const initial = Number(r.backtest.initial_capital);
+  const initial = r.backtest.initial_capital;
   const segments: (EquitySegment & { fold: number })[] = [];
+  const warnings = rows.flatMap((x) => (x.train_metrics?.warnings ?? []).map((message) => ({ source: `fold ${x.fold + 1}`, message })));
   for (const f of folds) {
     const bt = ctx.slots.get(slotKey(f.index, 'backtest'));
     if (bt?.status !== 'completed' || !bt.child_id) continue;
     const eq = readEquity(ctx.home, bt.child_id);
     if (eq) segments.push({ ...eq, fold: f.index });
+    else warnings.push({ source: `fold ${f.index + 1}`, message: `The equity curve of backtest ${bt.child_id} is missing: this fold is left out of the stitched equity` });
   }
   const stitched = stitchEquity(segments, initial);
-  const barMs = timeframeMs(r.base_timeframe) ?? 3_600_000;
+  // The bar length annualises the stitched curve: an unknown timeframe is an error, never a guessed hour.
+  const barMs = timeframeMs(r.base_timeframe);
+  if (barMs === null) throw new Error(`the walk-forward's base timeframe '${r.base_timeframe}' is not a timeframe`);
   const idx = thin([...stitched.values.keys()], STITCHED_MAX_POINTS);
-  const done = rows.filter((x) => x.oos_metrics);
-  const defined = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
-
-  // Degradation: out-of-sample vs in-sample Sharpe when in-sample backtests ran, else held-out vs train accuracy.
-  const paired = rows.filter((x) => x.in_sample_metrics?.sharpe_ratio != null && x.oos_metrics?.sharpe_ratio != null);
-  const isSharpe = mean(paired.map((x) => x.in_sample_metrics!.sharpe_ratio!));
-  const oosSharpeAll = mean(defined(done.map((x) => x.oos_metrics!.sharpe_ratio)));
-  const sharpeRatio = paired.length && isSharpe ? mean(paired.map((x) => x.oos_metrics!.sharpe_ratio!))! / isSharpe : null;
-  const accRows = rows.filter((x) => x.train_metrics?.train_accuracy != null && x.train_metrics?.test_accuracy != null);
-  const trainAcc = mean(accRows.map((x) => x.train_metrics!.train_accuracy!));
-  const testAcc = mean(accRows.map((x) => x.train_metrics!.test_accuracy!));
-  const accuracyRatio = trainAcc && testAcc !== null ? testAcc / trainAcc : null;
-  const degradationReasons: Record<string, string> = {};
-  if (sharpeRatio === null) degradationReasons.sharpe_ratio = r.backtest?.in_sample ? (paired.length ? 'the in-sample Sharpe averages 0' : 'no fold has both Sharpe ratios defined') : 'needs in-sample backtests (backtest.in_sample: true)';
-  if (isSharpe === null) degradationReasons.in_sample_sharpe = degradationReasons.sharpe_ratio;
-  if (oosSharpeAll === null) degradationReasons.out_of_sample_sharpe = done.length ? 'no fold has a defined Sharpe ratio (no trades)' : 'no fold finished';
-  if (accuracyRatio === null) degradationReasons.accuracy_ratio = accRows.length ? 'the train accuracy averages 0' : 'no fold has both train and test accuracy';
-  if (trainAcc === null) degradationReasons.train_accuracy = 'no fold has both train and test accuracy';
-  if (testAcc === null) degradationReasons.held_out_accuracy = 'no fold has both train and test accuracy';
-  const ratio = sharpeRatio ?? accuracyRatio;
-  if (ratio === null) degradationReasons.ratio = 'neither an in-sample Sharpe nor train and test accuracies to compare';
-
+  const done = rows.flatMap((x) => (x.oos_metrics ? [x.oos_metrics] : []));
   const curve = stitched.values.length ? curveMetrics(stitched.time, stitched.values, initial, barMs) : null;
-  const costed = rows.filter((x) => x.oos_costs);
-  const sum = (k: 'gross_pnl' | 'commission' | 'spread_cost' | 'slippage_cost' | 'net_pnl') => costed.reduce((a, x) => a + x.oos_costs![k], 0);
-  const warnings = rows.flatMap((x) => (x.train_metrics?.warnings ?? []).map((message) => ({ source: `fold ${x.fold + 1}`, message })));
-  const returns = defined(done.map((x) => x.oos_metrics!.total_return_pct));
+  const costed = rows.flatMap((x) => (x.oos_costs ? [x.oos_costs] : []));
+  const sum = (k: 'gross_pnl' | 'commission' | 'spread_cost' | 'slippage_cost' | 'net_pnl') => costed.reduce((a, c) => a + c[k], 0);
+  const returns = stability(
+    done.map((m) => m.total_return_pct),
+    noneReason(done, 'total_return_pct'),
+  );
+  const profitable = done.filter((m) => m.total_return_pct > 0).length;
+  const nullReasons: NullReasons = {};
+  if (!curve) nullReasons.stitched_metrics = done.length ? 'no completed fold has its equity curve' : 'no fold finished its out-of-sample backtest';
+  if (!costed.length) nullReasons.costs_total = done.length ? 'no completed fold recorded its costs' : 'no fold finished its out-of-sample backtest';
   return {
-    schema_version: WALK_FORWARD_SCHEMA_VERSION,
+    schema_version: WALK_FORWARD_RESULT_VERSION,
     kind: 'walk_forward',
     strategy_name: r.strategy_name,
     symbol: r.backtest_symbol,
@@ -243,26 +308,20 @@ function walkForwardResults(ctx: KindContext): WalkForwardResult {
     },
     stitched_metrics: curve ? { ...curve, final_equity: stitched.final_equity, compounded_fold_return: stitched.total_return } : null,
     costs_total: costed.length
-      ? { gross_pnl: sum('gross_pnl'), commission: sum('commission'), spread_cost: sum('spread_cost'), slippage_cost: sum('slippage_cost'), net_pnl: sum('net_pnl'), currency: costed[0].oos_costs!.currency, folds: costed.length }
+      ? { gross_pnl: sum('gross_pnl'), commission: sum('commission'), spread_cost: sum('spread_cost'), slippage_cost: sum('slippage_cost'), net_pnl: sum('net_pnl'), currency: costed[0].currency, folds: costed.length }
       : null,
     stability: {
-      total_return: stability(returns),
-      sharpe_ratio: stability(done.map((x) => x.oos_metrics!.sharpe_ratio)),
-      profitable_folds: returns.filter((x) => x > 0).length,
-      profitable_share: returns.length ? returns.filter((x) => x > 0).length / returns.length : null,
+      total_return: returns,
+      sharpe_ratio: stability(
+        done.map((m) => m.sharpe_ratio),
+        noneReason(done, 'sharpe_ratio'),
+      ),
+      profitable_folds: profitable,
+      profitable_share: returns.folds ? profitable / returns.folds : null,
+      null_reasons: returns.folds ? {} : { profitable_share: returns.null_reasons.mean ?? 'no fold finished its out-of-sample backtest' },
     },
-    degradation: {
-      ratio,
-      basis: sharpeRatio !== null ? 'sharpe' : accuracyRatio !== null ? 'accuracy' : null,
-      sharpe_ratio: sharpeRatio,
-      in_sample_sharpe: isSharpe,
-      out_of_sample_sharpe: oosSharpeAll,
-      accuracy_ratio: accuracyRatio,
-      train_accuracy: trainAcc,
-      held_out_accuracy: testAcc,
-      null_reasons: degradationReasons,
-    },
+    degradation: degradation(rows, inSampleRequested),
     warnings,
-    null_reasons: curve ? {} : { stitched_metrics: 'no fold finished its out-of-sample backtest', ...(costed.length ? {} : { costs_total: 'no fold finished its out-of-sample backtest' }) },
+    null_reasons: nullReasons,
   };
 }

@@ -25,37 +25,39 @@ const returnStatsShape = {
   null_reasons: nullReasons,
 };
 
-/** results.metrics: fractions are fractions (0.0841 = 8.41 %), money in the account currency. */
-export const backtestMetricsSchema = z
-  .object({
-    ...returnStatsShape,
-    total_return: money,
-    calmar_ratio: maybeNumber,
-    max_drawdown: money,
-    total_trades: count,
-    winning_trades: count,
-    losing_trades: count,
-    win_rate: maybeNumber,
-    profit_factor: maybeNumber,
-    avg_win: maybeNumber,
-    avg_loss: maybeNumber,
-    largest_win: maybeNumber,
-    largest_loss: maybeNumber,
-    avg_holding_period_hours: maybeNumber,
-    avg_holding_period_bars: maybeNumber,
-    avg_win_holding_period: maybeNumber,
-    avg_loss_holding_period: maybeNumber,
-    recovery_factor: maybeNumber,
-    exposure: z.number(),
-    total_commission: money,
-    total_slippage: money,
-    total_spread_cost: money,
-    final_equity: money,
-    bars: count,
-    bars_per_year: z.number(),
-    years: z.number(),
-  })
-  .superRefine(everyNullExplained);
+/**
+ * results.metrics: fractions are fractions (0.0841 = 8.41 %), money in the account currency. The
+ * object without its null check, for schemas that keep a part of it (experiment-parts.ts picks from it).
+ */
+export const backtestMetricsObject = z.object({
+  ...returnStatsShape,
+  total_return: money,
+  calmar_ratio: maybeNumber,
+  max_drawdown: money,
+  total_trades: count,
+  winning_trades: count,
+  losing_trades: count,
+  win_rate: maybeNumber,
+  profit_factor: maybeNumber,
+  avg_win: maybeNumber,
+  avg_loss: maybeNumber,
+  largest_win: maybeNumber,
+  largest_loss: maybeNumber,
+  avg_holding_period_hours: maybeNumber,
+  avg_holding_period_bars: maybeNumber,
+  avg_win_holding_period: maybeNumber,
+  avg_loss_holding_period: maybeNumber,
+  recovery_factor: maybeNumber,
+  exposure: z.number(),
+  total_commission: money,
+  total_slippage: money,
+  total_spread_cost: money,
+  final_equity: money,
+  bars: count,
+  bars_per_year: z.number(),
+  years: z.number(),
+});
+export const backtestMetricsSchema = backtestMetricsObject.superRefine(everyNullExplained);
 export type BacktestMetrics = z.output<typeof backtestMetricsSchema>;
 
 /** Buy & hold with the strategy's costs, fully invested or at its average exposure (core/backtest/benchmark.ts). */

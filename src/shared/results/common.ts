@@ -79,6 +79,16 @@ export function reasonFor(obj: { null_reasons?: NullReasons } | null | undefined
   return obj?.null_reasons?.[field] ?? null;
 }
 
+/**
+ * Refinement for an object where only the listed fields need a reason when null (its other nulls
+ * mean "none", e.g. `error: null`): a fold's `oos_metrics: null` says why in `null_reasons`.
+ */
+export function nullsExplained(fields: readonly string[]) {
+  return (o: Record<string, unknown> & { null_reasons?: NullReasons }, ctx: z.core.$RefinementCtx): void => {
+    for (const k of fields) if (o[k] === null && !o.null_reasons?.[k]) ctx.addIssue({ code: 'custom', path: [k], message: `${k} is null without a reason in null_reasons` });
+  };
+}
+
 /** A result that does not match its schema: names every field that is wrong. */
 export class ResultContractError extends Error {
   constructor(
@@ -87,6 +97,22 @@ export class ResultContractError extends Error {
   ) {
     super(`The ${kind} result does not match its schema (src/shared/results): ${problems.slice(0, 12).join('; ')}${problems.length > 12 ? `; … ${problems.length - 12} more` : ''}`);
     this.name = 'ResultContractError';
+  }
+}
+
+/**
+ * A stored result of a version this reader does not read: an older one that cannot be upgraded, or
+ * a newer one. Its message says so in a user's words (never a list of missing fields alone).
+ */
+export class ResultVersionError extends ResultContractError {
+  constructor(kind: string, readonly version: unknown, current: number, problems: string[] = []) {
+    super(kind, problems);
+    this.name = 'ResultVersionError';
+    const detail = problems.length ? ` (${problems.slice(0, 3).join('; ')})` : '';
+    this.message =
+      typeof version === 'number' && version > current
+        ? `These ${kind} results were written by a newer version (schema_version ${version}; this one reads ${current}): update the workstation to see them`
+        : `These ${kind} results were written by an older version (${version === undefined ? 'no schema_version' : `schema_version ${String(version)}`}) and cannot be read by this one${detail}: rerun it to see them here`;
   }
 }
 
@@ -112,4 +138,25 @@ export function parseWith<S extends z.ZodType>(kind: string, schema: S, value: u
   const r = schema.safeParse(value);
   if (!r.success) throw new ResultContractError(kind, issuesOf(r.error));
   return r.data;
+}
+
+type Obj = Record<string, unknown>;
+
+/**
+ * Reader side of a versioned result: the current version is parsed; an older one is upgraded by
+ * `upgrades[version]` and parsed (a ResultVersionError when the upgrade cannot make it valid); a
+ * version without an upgrade, or a newer one, is a ResultVersionError.
+ */
+export function parseVersioned<S extends z.ZodType>(kind: string, schema: S, current: number, raw: unknown, upgrades: Partial<Record<number, (old: Obj) => Obj>> = {}): z.output<S> {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ResultContractError(kind, ['(root): expected a result object']);
+  const version = (raw as Obj).schema_version;
+  if (version === current) return parseWith(kind, schema, raw);
+  const upgrade = typeof version === 'number' ? upgrades[version] : undefined;
+  if (!upgrade) throw new ResultVersionError(kind, version, current);
+  try {
+    return parseWith(kind, schema, upgrade(raw as Obj));
+  } catch (err) {
+    if (err instanceof ResultContractError) throw new ResultVersionError(kind, version, current, err.problems);
+    throw err;
+  }
 }

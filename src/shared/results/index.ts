@@ -1,20 +1,24 @@
 // The result contract, one entry per operation type that has a typed result. Producers validate with
-// `validate` (the worker, before it writes); every reader parses with `parse` (older results are
-// upgraded there). A new kind (walk_forward.ts, sweep.ts) adds its module and one line here:
-//
-//   walk_forward: { kind: 'walk-forward', version: WALK_FORWARD_RESULT_VERSION, schema: walkForwardResultSchema,
-//                   parse: parseWalkForwardResult, validate: validateWalkForwardResult },
-//
-// and its presenter (present.ts) so that every reader shows its metrics the same way.
+// `validate` (the worker, the experiment scheduler, before they write); every reader parses with
+// `parse` through `parseOperationResult` (older results are upgraded there, or refused with a message
+// that says they are older). A new kind adds its module (version constant, schema, parse, validate),
+// one line here and its presenter in PRESENTERS (present.ts): leaving the presenter out is a type error.
 import type { z } from 'zod';
 import type { OperationType } from '../operations';
+import { ResultContractError } from './common';
 import { BACKTEST_RESULT_VERSION, backtestResultSchema, parseBacktestResult, validateBacktestResult } from './backtest';
+import { parseSweepResult, SWEEP_RESULT_VERSION, sweepResultSchema, validateSweepResult } from './sweep';
 import { parseTrainingResult, TRAINING_RESULT_VERSION, trainingResultSchema, validateTrainingResult } from './training';
+import { parseWalkForwardResult, validateWalkForwardResult, WALK_FORWARD_RESULT_VERSION, walkForwardResultSchema } from './walk-forward';
 
 export * from './common';
 export * from './backtest';
 export * from './training';
 export * from './envelope';
+export * from './experiment-parts';
+export * from './splits';
+export * from './walk-forward';
+export * from './sweep';
 
 export interface ResultContract<T> {
   /** Name in messages ("backtest result does not match…"). */
@@ -30,6 +34,8 @@ export interface ResultContract<T> {
 export const RESULT_CONTRACTS = {
   training: { kind: 'training', version: TRAINING_RESULT_VERSION, schema: trainingResultSchema, parse: parseTrainingResult, validate: validateTrainingResult },
   backtesting: { kind: 'backtest', version: BACKTEST_RESULT_VERSION, schema: backtestResultSchema, parse: parseBacktestResult, validate: validateBacktestResult },
+  walk_forward: { kind: 'walk-forward', version: WALK_FORWARD_RESULT_VERSION, schema: walkForwardResultSchema, parse: parseWalkForwardResult, validate: validateWalkForwardResult },
+  sweep: { kind: 'sweep', version: SWEEP_RESULT_VERSION, schema: sweepResultSchema, parse: parseSweepResult, validate: validateSweepResult },
 } satisfies Partial<{ [K in OperationType]: ResultContract<unknown> }>;
 
 export type ContractType = keyof typeof RESULT_CONTRACTS;
@@ -42,11 +48,35 @@ export function hasResultContract(type: string): type is ContractType {
   return Object.prototype.hasOwnProperty.call(RESULT_CONTRACTS, type);
 }
 
-/** Parses the result of an operation of `type`; null for types without a contract (data_load, dummy). */
+/**
+ * The one reader entry point: parses the result of an operation of `type` with its contract (older
+ * versions upgraded or refused with a ResultContractError that says why); null for types without a
+ * contract (data_load, dummy).
+ */
 export function parseOperationResult(type: string, raw: unknown): TypedResult | null {
   if (!hasResultContract(type)) return null;
   return { type, result: RESULT_CONTRACTS[type].parse(raw) } as TypedResult;
 }
 
+/** What a reader can show of a stored result: the parsed result, nothing yet, or why it cannot be read. */
+export type ReadResult = { status: 'parsed'; typed: TypedResult } | { status: 'none' } | { status: 'unreadable'; message: string };
+
+/**
+ * `parseOperationResult` for readers that show a message instead of failing: no result yet (null,
+ * or a type without a contract) is 'none'; a result that does not match its contract is 'unreadable'
+ * with the contract's message (an older version, or the fields that are wrong). Never a guess.
+ */
+export function readOperationResult(type: string, raw: unknown): ReadResult {
+  if (raw === null || raw === undefined) return { status: 'none' };
+  try {
+    const typed = parseOperationResult(type, raw);
+    return typed ? { status: 'parsed', typed } : { status: 'none' };
+  } catch (err) {
+    if (err instanceof ResultContractError) return { status: 'unreadable', message: err.message };
+    throw err;
+  }
+}
+
 export * from './present';
+export * from './present-experiments';
 export * from './ktrdr';

@@ -1,66 +1,16 @@
 // What a reader shows of a result: sections of metric rows, each cell with its value, its text (from
 // the metric catalogue: label, unit, precision, currency) and, when the value is null, the reason.
-// The CLI, the renderer, the MCP server and the HTML report all print these rows, so one backtest
-// reads the same everywhere (test/unit/results/cross-reader.test.ts). A new result kind adds a
-// presenter to PRESENTERS.
-import { formatMetric, metricDef, type MetricUnit } from '../metrics-catalog';
+// The CLI, the renderer, the MCP server and the HTML report all print these rows, so one result
+// reads the same everywhere (test/unit/results/cross-reader.test.ts). Every result kind has a
+// presenter in PRESENTERS (a kind without one is a type error); experiments: present-experiments.ts.
+import type { MetricUnit } from '../metrics-catalog';
 import type { BacktestResult, HoldBenchmarkResult } from './backtest';
-import type { NullReasons } from './common';
 import type { ContractType, ResultOf, TypedResult } from './index';
+import { presentSweep, presentWalkForward } from './present-experiments';
+import { at, row, type MetricCell, type ResultSection, type Source } from './present-rows';
 import type { SplitBaselineResult, TrainingResult } from './training';
 
-export interface MetricCell {
-  /** Where the value lives in the result ("metrics.sharpe_ratio"). */
-  path: string;
-  value: unknown;
-  /** The value as text: "1.23", "8.41%", "1,234.50 USD", "—" when null. */
-  text: string;
-  /** Why the value is null (from the result's null_reasons), else null. */
-  reason: string | null;
-}
-
-export interface MetricRow {
-  /** The catalogue key (label, unit, definition come from it). */
-  key: string;
-  label: string;
-  unit: MetricUnit;
-  definition: string;
-  higherIsBetter?: boolean;
-  cells: MetricCell[];
-}
-
-export interface ResultSection {
-  id: string;
-  title: string;
-  /** Column headings when a section compares several things (strategy vs benchmarks); else one unnamed column. */
-  columns: string[];
-  rows: MetricRow[];
-  /** One sentence under the table (how the numbers relate). */
-  note?: string;
-}
-
-/** A value source: the object, the field, and the dotted path it has in the result. */
-interface Source {
-  obj: Record<string, unknown> | null;
-  field: string;
-  path: string;
-  /** Reason when `obj` itself is missing (the whole block is null). */
-  missing?: string | null;
-}
-
-function cell(key: string, src: Source, currency: string | null): MetricCell {
-  const value = src.obj ? src.obj[src.field] : null;
-  const reasons = src.obj ? ((src.obj.null_reasons as NullReasons | undefined) ?? {}) : {};
-  const reason = value === null || value === undefined ? (src.obj ? (reasons[src.field] ?? null) : (src.missing ?? null)) : null;
-  return { path: src.path, value: value ?? null, text: formatMetric(key, value, { currency }), reason };
-}
-
-function row(key: string, sources: Source[], currency: string | null): MetricRow {
-  const d = metricDef(key); // an unknown key throws: every shown metric is in the catalogue
-  return { key, label: d.label, unit: d.unit, definition: d.definition, ...(d.higherIsBetter === undefined ? {} : { higherIsBetter: d.higherIsBetter }), cells: sources.map((s) => cell(key, s, currency)) };
-}
-
-const at = (obj: object | null, path: string, field = path.slice(path.lastIndexOf('.') + 1), missing: string | null = null): Source => ({ obj: obj as Record<string, unknown> | null, field, path, missing });
+export type { MetricCell, MetricRow, ResultSection } from './present-rows';
 
 // ── backtest ──
 
@@ -198,6 +148,8 @@ export function presentTraining(r: TrainingResult): ResultSection[] {
 const PRESENTERS: { [K in ContractType]: (r: ResultOf<K>) => ResultSection[] } = {
   backtesting: presentBacktest,
   training: presentTraining,
+  walk_forward: presentWalkForward,
+  sweep: presentSweep,
 };
 
 /** The sections any reader shows for a parsed result. */

@@ -7,6 +7,7 @@
 //   (none)  results written before the contract: upgraded on read.
 import { z } from 'zod';
 import { everyNullExplained, maybeNumber, NOT_RECORDED, nullReasons, parseWith, storedArtefacts, validateProduced, type NullReasons } from './common';
+import { splitReportSchema } from './splits';
 
 export const TRAINING_RESULT_VERSION = 1 as const;
 
@@ -95,6 +96,8 @@ export const trainingResultSchema = z
       end_date: z.string().nullable(),
       total_samples: count,
       feature_count: count,
+      /** How the rows were split (absent in results older than split reporting). */
+      splits: splitReportSchema.optional(),
     }),
     session_info: z.looseObject({}),
     resource_usage: z.looseObject({}),

@@ -43,10 +43,12 @@ describe('ktrdr experiment', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/objective oos_return/);
     expect(shown.stdout).toMatch(/windows: train 2017-01-\d\d[ \d:]* → .* · selection .* · final holdout .*\(\d+ bars\)/);
-    expect(shown.stdout).toMatch(/final holdout \(untouched, evaluated once\): return -?[\d.]+%/);
+    // The numbers are the shared presenter's tables (the app and the MCP server show the same rows).
+    expect(shown.stdout).toMatch(/Final holdout: trial \d, evaluated once\nMETRIC\s+VALUE\n-+\s+-+\nTotal return %\s+-?[\d.]+%/);
     // DSR in its catalogue unit (a probability, shown in percent) or "—" with the reason; PBO's reason.
-    expect(shown.stdout).toMatch(/Deflated Sharpe Ratio of the chosen trial: (-?[\d.]+%|— \(.+\))/);
-    expect(shown.stdout).toMatch(/Probability of Backtest Overfitting: — \(PBO needs at least 8 trials/);
+    expect(shown.stdout).toMatch(/Is the choice luck\?\n[^]*Deflated Sharpe ratio\s+(-?[\d.]+%|— \(.+\))/);
+    expect(shown.stdout).toMatch(/Probability of overfitting\s+— \(PBO needs at least 8 trials/);
+    expect(shown.stdout).toMatch(/Trials \(selection window\)\nTRIAL\s+Status\s+Validation accuracy/);
     expect(shown.stdout).toMatch(/Deflated Sharpe ratio: Probability that the true Sharpe/);
     // No raw floats: every number went through the catalogue (no 17-digit fractions, no e-notation).
     expect(shown.stdout).not.toMatch(/\d\.\d{6,}|\de[+-]\d/);

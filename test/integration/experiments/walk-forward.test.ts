@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startServer, type TestServer } from '../../helpers/server';
 import { children, waitForStatus, writeFastStrategy } from './helpers';
-import { WALK_FORWARD_SCHEMA_VERSION, walkForwardResultSchema } from '../../../src/shared/results/walk-forward';
+import { WALK_FORWARD_RESULT_VERSION, walkForwardResultSchema } from '../../../src/shared/results/walk-forward';
 
 describe('walk-forward over EURUSD 1h (3 folds)', () => {
   let server: TestServer;
@@ -89,7 +89,7 @@ describe('walk-forward over EURUSD 1h (3 folds)', () => {
     const view = (await http('GET', `${server.api}/experiments/${id}`)).body.data;
     expect(view.children).toHaveLength(6);
     expect(view.results.folds).toHaveLength(3);
-    expect(walkForwardResultSchema.parse(results).schema_version).toBe(WALK_FORWARD_SCHEMA_VERSION);
+    expect(walkForwardResultSchema.parse(results).schema_version).toBe(WALK_FORWARD_RESULT_VERSION);
 
     // Costs (issue 22.1): the fold's backtest is a standalone backtest of the same model on the same
     // window, to the cent: the instrument's costs, not KTRDR's 0.1 % + 0.1 %.

@@ -155,12 +155,26 @@ describe('aggregation', () => {
     expect(s.fold).toEqual([0, 0, 1, 1, 2]);
   });
 
-  it('stability: mean, sample std and share of positive folds', () => {
+  it('stability: mean, sample std and share of positive folds over the defined values only; a null is left out and counted, never added as 0', () => {
     // [0.1, −0.05, 0.05]: mean 0.0333; deviations .0667, −.0833, .0167; Σ² = .011667; /2 → std .076376
-    const s = stability([0.1, -0.05, 0.05, null]);
+    // (with the null as 0 the mean would be 0.025 and the std .0645).
+    const s = stability([0.1, -0.05, 0.05, null], 'none');
+    expect(s.folds).toBe(3);
+    expect(s.excluded).toBe(1);
     expect(s.mean).toBeCloseTo(0.033333, 6);
     expect(s.std).toBeCloseTo(0.076376, 6);
+    expect(s.min).toBe(-0.05);
     expect(s.positive_share).toBeCloseTo(2 / 3, 12);
+    expect(s.null_reasons).toEqual({});
+  });
+
+  it('stability: no defined value is null with the reason; one value has no spread, and says why', () => {
+    const none = stability([null, null], 'no fold has a defined Sharpe ratio');
+    expect(none).toMatchObject({ folds: 0, excluded: 2, mean: null, std: null, min: null, max: null, positive_share: null });
+    expect(none.null_reasons.mean).toBe('no fold has a defined Sharpe ratio');
+    const one = stability([0.4, null], 'x');
+    expect(one).toMatchObject({ folds: 1, excluded: 1, mean: 0.4, std: null, min: 0.4, max: 0.4, positive_share: 1 });
+    expect(one.null_reasons.std).toMatch(/at least two folds/);
   });
 
   it('importance: mean objective per value and the spread', () => {

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ExperimentScheduler } from '../../../src/main/experiments/scheduler';
 import { ExperimentSlots } from '../../../src/main/experiments/slot-store';
+import { extractSlot } from '../../../src/main/experiments/child-requests';
 import type { ExperimentKind } from '../../../src/main/experiments/types';
 import { OperationsRepository } from '../../../src/main/operations/repository';
 import { OperationsService } from '../../../src/main/operations/service';
@@ -21,16 +22,16 @@ const schema = z.object({ sum: z.number().finite(), statuses: z.array(z.string()
 
 /** Four independent training children; the result is the sum of their `value`s; a value < 0 raises a warning. */
 const kind: ExperimentKind = {
-  schema,
+  validate: (r) => schema.parse(r),
   slotWarnings: (slot, data) => ((data as { value: number }).value < 0 ? [`Slot ${slot}: negative value`] : []),
   next: (ctx) => {
     const slot = SLOTS.find((s) => !ctx.slots.has(s) && !ctx.running.has(s));
     return slot ? { slot, type: 'training', params: { slot }, metadata: {} } : null;
   },
-  extract: (_slot, r) => ({ value: r.value }),
+  extract: (_slot, r) => ({ value: (r as { value: number }).value }),
   done: (ctx) => SLOTS.every((s) => ctx.slots.has(s)),
   progress: (ctx) => ({ current_step: `${[...ctx.slots.keys()].length}/4`, steps_completed: ctx.slots.size, steps_total: 4 }),
-  results: (ctx) => ({ sum: SLOTS.reduce((a, s) => a + (ctx.slots.get(s)?.data?.value ?? 0), 0), statuses: SLOTS.map((s) => ctx.slots.get(s)?.status ?? null) }),
+  results: (ctx) => ({ sum: SLOTS.reduce((a, s) => a + ((ctx.slots.get(s)?.data as { value?: number } | undefined)?.value ?? 0), 0), statuses: SLOTS.map((s) => ctx.slots.get(s)?.status ?? null) }),
   finish: (ctx) => ({ status: 'completed', results: kind.results(ctx), summary: {} }),
 };
 
@@ -42,13 +43,13 @@ describe('ExperimentScheduler', () => {
   let sched: ExperimentScheduler;
   let repo: OperationsRepository;
 
-  function boot() {
+  function boot(k: ExperimentKind = kind) {
     const { log } = memoryLogger();
     host = new FakeJobHost();
     repo = new OperationsRepository(db);
     svc = new OperationsService({ repo, host, log, home, logLevel: 'info', cacheTtlMs: 0, cancelGraceMs: 100, maxWorkers: 8 });
     svc.recoverInterrupted();
-    sched = new ExperimentScheduler({ operations: svc, repo, slots: new ExperimentSlots(db), kinds: { walk_forward: kind, sweep: kind }, home, log });
+    sched = new ExperimentScheduler({ operations: svc, repo, slots: new ExperimentSlots(db), kinds: { walk_forward: k, sweep: k }, home, log });
   }
   const flush = () => new Promise((r) => setTimeout(r, 0));
   /** Finishes the running worker for `slot` with a result. */
@@ -144,7 +145,7 @@ describe('ExperimentScheduler', () => {
     const again = sched.retry(p.operation_id);
     expect(again.operation_id).not.toBe(p.operation_id);
     expect(again.metadata.retry_of).toBe(p.operation_id);
-    expect(sched.slots.get(again.operation_id, '_plan')?.data.strategy_yaml).toBe('name: s\n');
+    expect(sched.slots.get(again.operation_id, '_plan')?.data).toMatchObject({ strategy_yaml: 'name: s\n' });
     expect(repo.children(again.operation_id)).toHaveLength(1);
 
     const job = svc.start({ type: 'dummy', params: { iterations: 7 } });
@@ -166,6 +167,24 @@ describe('ExperimentScheduler', () => {
     await complete('d', 4);
     expect(svc.get(p.operation_id).warnings).toEqual(['Slot a: negative value', 'Slot c: negative value']);
     expect(svc.get(p.operation_id).status).toBe('completed');
+  });
+
+  it('a child result that does not match its contract fails that slot with the reason, never a guessed value (also when recovered after a crash)', async () => {
+    // Slots that read their child as a backtest through the result contract (as the real kinds do).
+    const strict: ExperimentKind = { ...kind, extract: (slot, r) => extractSlot(`${slot}/backtest`, r), results: (ctx) => ({ sum: 0, statuses: SLOTS.map((s) => ctx.slots.get(s)?.status ?? null) }) };
+    sched.stop();
+    boot(strict);
+    const p = sched.start('sweep', { parameters: {} }, 4, () => undefined);
+    await complete('a', 1); // {value: 1} is no backtest result
+    const a = sched.slots.get(p.operation_id, 'a')!;
+    expect(a.status).toBe('failed');
+    expect((a.data as { error: string }).error).toMatch(/^Could not read the child's results: The backtest result does not match its schema \(src\/shared\/results\): .*metrics/);
+    // A child that completed while no scheduler listened is read the same way on resume.
+    sched.stop();
+    await complete('b', 2);
+    boot(strict);
+    sched.resumeAll();
+    expect(sched.slots.get(p.operation_id, 'b')).toMatchObject({ status: 'failed', data: { error: expect.stringMatching(/backtest result does not match its schema/) } });
   });
 
   it('results that break their schema are never stored: the experiment fails saying where', async () => {

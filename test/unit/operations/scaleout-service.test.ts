@@ -207,12 +207,12 @@ describe('OperationsService with a queueing host', () => {
         const slot = SLOTS.find((x) => !ctx.slots.has(x) && !ctx.running.has(x));
         return slot ? { slot, type: 'training', params: { slot }, metadata: {} } : null;
       },
-      extract: (_slot, r) => ({ value: r.value }),
+      extract: (_slot, r) => ({ value: (r as { value: number }).value }),
       done: (ctx) => SLOTS.every((x) => ctx.slots.has(x)),
       progress: (ctx) => ({ current_step: `${ctx.slots.size}/3`, steps_completed: ctx.slots.size, steps_total: 3 }),
-      results: (ctx) => ({ sum: SLOTS.reduce((a, x) => a + (ctx.slots.get(x)?.data?.value ?? 0), 0) }),
+      results: (ctx) => ({ sum: SLOTS.reduce((a, x) => a + ((ctx.slots.get(x)?.data as { value?: number } | undefined)?.value ?? 0), 0) }),
       finish: (ctx) => ({ status: 'completed', results: kind.results(ctx), summary: {} }),
-      schema: z.object({ sum: z.number() }).passthrough(),
+      validate: (r) => z.object({ sum: z.number() }).passthrough().parse(r),
       slotWarnings: () => [],
     };
     const boot = () => {

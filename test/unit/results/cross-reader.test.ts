@@ -1,8 +1,11 @@
-// One result, every reader: the CLI, the app (the Backtests view's tables), the MCP server (a real MCP
-// round trip over an in-memory transport, the HTTP calls answered by a fake fetch) and the HTML
-// report show the same value with the same label, unit and precision for every metric the presenter
-// lists. To add a kind (a sweep, when the experiments branch brings src/shared/results/sweep.ts and
-// its presenter): add an entry to KINDS with how to make one result and how each reader prints it.
+// One result, every reader: the CLI, the app (the Backtests view's and the Experiments view's tables),
+// the MCP server (a real MCP round trip over an in-memory transport, the HTTP calls answered by a fake
+// fetch) and the HTML report show the same value with the same label, unit and precision for every
+// metric the presenter lists. Each kind is made by its producer's own code. To add a kind: add an
+// entry to KINDS with how to make one result and how each reader prints it.
+//
+// The HTML report covers backtests only: trainings and experiments have none, so they have no report
+// test (rather than a skipped one); their readers are the CLI, the app and the MCP server.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createElement } from 'react';
@@ -10,6 +13,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { escapeHtml } from '../../../src/common/escape';
 import { backtestSummary } from '../../../src/cli/commands/backtest';
+import { experimentSummary } from '../../../src/cli/commands/experiment';
 import { trainingSummary } from '../../../src/cli/commands/train';
 import { createKtrdrMcpServer } from '../../../src/cli/mcp/server';
 import { renderBacktestReport } from '../../../src/core/report/backtest-report';
@@ -17,7 +21,12 @@ import { ResultSections } from '../../../src/renderer/src/components/ResultSecti
 import { backtestTradeSchema } from '../../../src/shared/results/backtest';
 import { cellText, presentResult, type FlatMetric, type ResultSection } from '../../../src/shared/results/present';
 import type { TypedResult } from '../../../src/shared/results';
+import { fixtures, sweepFrom, walkForwardFrom, type Fixtures } from '../../helpers/experiments';
 import { produceBacktest, trainingResultFixture, type ProducedBacktest } from '../../helpers/results';
+
+let shared: Promise<Fixtures> | null = null;
+/** The backtests and training the experiments are made of (made once for both kinds). */
+const experimentFixtures = () => (shared ??= fixtures());
 
 interface Kind {
   name: string;
@@ -53,7 +62,16 @@ const KINDS: Kind[] = [
     make: async () => ({ typed: { type: 'training', result: trainingResultFixture() } }),
     cli: (t) => (t.type === 'training' ? trainingSummary(t.result, 20) : ''),
   },
-  // { name: 'sweep', make: …, cli: (t) => sweepSummary(t.result), report: … } — with the experiments branch.
+  {
+    name: 'walk-forward',
+    make: async () => ({ typed: { type: 'walk_forward', result: walkForwardFrom(await experimentFixtures()).result } }),
+    cli: (t) => (t.type === 'walk_forward' ? experimentSummary(t) : ''),
+  },
+  {
+    name: 'sweep',
+    make: async () => ({ typed: { type: 'sweep', result: sweepFrom(await experimentFixtures()).result } }),
+    cli: (t) => (t.type === 'sweep' ? experimentSummary(t) : ''),
+  },
 ];
 
 /** The MCP server's get_results for a result served by a fake REST server. */
@@ -97,7 +115,20 @@ describe.each(KINDS)('every reader shows the same $name', (kind) => {
 
   it('CLI: every label with its value’s text (and the reason of a null)', () => {
     const text = kind.cli(typed);
-    for (const s of sections) for (const r of s.rows) for (const c of r.cells) expect(text, `${s.id}.${r.key}`).toMatch(new RegExp(`${esc(r.label)}\\s.*${esc(cellText(c))}`));
+    const lines = text.split('\n');
+    for (const s of sections) {
+      if (s.layout === 'items') {
+        // One line per item (fold, trial): its name, then each metric's text in the order of the header's labels.
+        const header = lines.find((l) => l.startsWith((s.itemHeading ?? 'Item').toUpperCase()) && s.rows.every((r) => l.includes(r.label)));
+        expect(header, `${s.id} header`).toBeTruthy();
+        expect(s.rows.map((r) => header!.indexOf(r.label))).toEqual(s.rows.map((r) => header!.indexOf(r.label)).sort((a, b) => a - b));
+        s.columns.forEach((item, i) => {
+          const line = lines.find((l) => l.startsWith(`${item} `));
+          expect(line, `${s.id}: ${item}`).toBeTruthy();
+          expect(line!, `${s.id}: ${item}`).toMatch(new RegExp(s.rows.map((r) => esc(cellText(r.cells[i]))).join('\\s+.*')));
+        });
+      } else for (const r of s.rows) for (const c of r.cells) expect(text, `${s.id}.${r.key}`).toMatch(new RegExp(`${esc(r.label)}\\s.*${esc(cellText(c))}`));
+    }
   });
 
   it('UI: the result tables show every label, value text and reason', () => {

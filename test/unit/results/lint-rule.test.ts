@@ -22,7 +22,25 @@ describe('the no-any rule of result readers', () => {
 
   it('is on for every kind of reader, and part of npm test (the lint step lints src with zero warnings allowed)', async () => {
     const eslint = new ESLint({ cwd: ROOT });
-    for (const f of ['src/shared/results/present.ts', 'src/worker/jobs/backtest.ts', 'src/cli/mcp/server.ts', 'src/core/report/backtest-report.ts', 'src/main/api/routes/operations.ts', 'src/renderer/src/components/BacktestResults.tsx', 'src/renderer/src/lib/shapes.ts']) {
+    const readers = [
+      'src/shared/results/present.ts',
+      'src/worker/jobs/backtest.ts',
+      'src/cli/mcp/server.ts',
+      'src/core/report/backtest-report.ts',
+      'src/main/api/routes/operations.ts',
+      'src/renderer/src/components/BacktestResults.tsx',
+      'src/renderer/src/lib/shapes.ts',
+      // Experiments: their producers and the readers of their children's results and of their own.
+      'src/main/experiments/child-requests.ts',
+      'src/main/experiments/walk-forward.ts',
+      'src/main/experiments/sweep.ts',
+      'src/main/experiments/scheduler.ts',
+      'src/cli/commands/experiment.ts',
+      'src/renderer/src/components/experiments/ExperimentResults.tsx',
+      'src/renderer/src/components/experiments/ExperimentCompare.tsx',
+      'src/renderer/src/views/ExperimentsView.tsx',
+    ];
+    for (const f of readers) {
       const cfg = (await eslint.calculateConfigForFile(resolve(ROOT, f))) as { rules: Record<string, unknown[]> };
       for (const rule of ['@typescript-eslint/no-explicit-any', '@typescript-eslint/no-unsafe-member-access', '@typescript-eslint/no-unsafe-argument']) expect(cfg.rules[rule]?.[0], `${f} ${rule}`).toBe(2);
     }

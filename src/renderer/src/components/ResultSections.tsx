@@ -21,8 +21,68 @@ function MetricTerm({ row, open, onToggle, definitionId }: { row: MetricRow; ope
   );
 }
 
+/** A presenter cell: its text and, when null, the reason beside it. */
+function CellBody({ cell }: { cell: MetricRow['cells'][number] }) {
+  return (
+    <>
+      {cell.text}
+      {cell.reason && <span className="null-reason">{cell.reason}</span>}
+    </>
+  );
+}
+
+/**
+ * A section of items (a walk-forward's folds, a sweep's trials): one row per item, one column per
+ * metric; a metric's label opens its definition under the table.
+ */
+function ItemsTable({ section, testId, heading }: { section: ResultSection; testId?: string; heading: boolean }) {
+  const [open, setOpen] = useState<string | null>(null);
+  const base = useId();
+  const openRow = section.rows.find((r) => r.key === open) ?? null;
+  return (
+    <div className="result-section" data-section={section.id}>
+      {heading && <h3>{section.title}</h3>}
+      <table className="grid items" data-testid={testId ?? `bt-section-${section.id}`}>
+        <thead>
+          <tr>
+            <th>{section.itemHeading ?? ''}</th>
+            {section.rows.map((r) => (
+              <th key={r.key} data-key={r.key} title={`${r.definition} (${r.key})`}>
+                <MetricTerm row={r} open={open === r.key} onToggle={() => setOpen(open === r.key ? null : r.key)} definitionId={`${base}-${r.key}`} />
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {section.columns.map((item, i) => (
+            <tr key={item}>
+              <th scope="row">{item}</th>
+              {section.rows.map((r) => (
+                <td key={r.key} className="num" data-path={r.cells[i].path}>
+                  <CellBody cell={r.cells[i]} />
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {openRow && (
+        <p className="metric-definition" id={`${base}-${openRow.key}`} data-testid={`metric-definition-${openRow.key}`}>
+          {openRow.label}: {openRow.definition}
+        </p>
+      )}
+      {section.note && <p className="muted small">{section.note}</p>}
+    </div>
+  );
+}
+
 /** One section of the shared presenter as a table; "—" with its reason for an undefined value. */
 export function SectionTable({ section, testId, heading = true }: { section: ResultSection; testId?: string; heading?: boolean }) {
+  if (section.layout === 'items') return <ItemsTable section={section} testId={testId} heading={heading} />;
+  return <MetricsTable section={section} testId={testId} heading={heading} />;
+}
+
+function MetricsTable({ section, testId, heading }: { section: ResultSection; testId?: string; heading: boolean }) {
   const [open, setOpen] = useState<string | null>(null);
   const base = useId();
   const cols = section.columns;
@@ -53,8 +113,7 @@ export function SectionTable({ section, testId, heading = true }: { section: Res
                   </th>
                   {r.cells.map((c, i) => (
                     <td key={i} className="num" data-path={c.path}>
-                      {c.text}
-                      {c.reason && <span className="null-reason">{c.reason}</span>}
+                      <CellBody cell={c} />
                     </td>
                   ))}
                 </tr>
@@ -73,12 +132,12 @@ export function SectionTable({ section, testId, heading = true }: { section: Res
   );
 }
 
-/** Several sections, each under its title. */
-export function ResultSections({ sections, testId }: { sections: readonly ResultSection[]; testId?: string }) {
+/** Several sections, each under its title; `sectionTestId` names each table (default `bt-section-<id>`). */
+export function ResultSections({ sections, testId, sectionTestId }: { sections: readonly ResultSection[]; testId?: string; sectionTestId?: (id: string) => string }) {
   return (
     <div className="result-sections" data-testid={testId}>
       {sections.map((s) => (
-        <SectionTable key={s.id} section={s} />
+        <SectionTable key={s.id} section={s} testId={sectionTestId?.(s.id)} />
       ))}
     </div>
   );

@@ -71,7 +71,7 @@ export function ExperimentsView() {
     };
   }, []);
   const op = data?.operation;
-  const parsed = useMemo(() => parseExperimentResults(data?.results), [data?.results]);
+  const parsed = useMemo(() => (data ? parseExperimentResults(data.operation.operation_type, data.results) : ({ kind: 'none' } as const)), [data]);
   return (
     <section className="view" data-testid="view-experiments">
       <div className="view-head">

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import { compareRows, parseExperimentResults, type ExperimentOperation } from '../../../../shared/results/experiment-read';
+import { compareFacts, parseExperimentResults, type ExperimentOperation, type ParsedExperiment } from '../../../../shared/results/experiment-read';
+import { presentExperimentComparison, type ComparedExperiment } from '../../../../shared/results/present-experiments';
 import { api } from '../../api/client';
 import { shortOpId, toUnixSeconds } from '../../lib/format';
 import { LineChart } from '../LineChart';
+import { SectionTable } from '../ResultSections';
 
 interface Side {
   operation: ExperimentOperation & { operation_id: string };
@@ -16,9 +18,18 @@ interface Option {
   metadata?: Record<string, unknown>;
 }
 
+const parse = (s: Side) => parseExperimentResults(s.operation.operation_type, s.results);
+
+/** One side of the metric comparison: the parsed result, or why there is none. */
+function compared(name: string, p: ParsedExperiment): ComparedExperiment {
+  if (p.kind === 'walk_forward') return { name, typed: { type: 'walk_forward', result: p.results } };
+  if (p.kind === 'sweep') return { name, typed: { type: 'sweep', result: p.results } };
+  return { name, typed: null, missing: p.kind === 'unreadable' ? p.message : 'no results yet' };
+}
+
 /** A walk-forward's stitched out-of-sample curve as growth of 1 (a sweep has no stitched curve). */
 function curveOf(s: Side | null): { t: number[]; v: number[] } | null {
-  const parsed = s ? parseExperimentResults(s.results) : null;
+  const parsed = s ? parse(s) : null;
   if (parsed?.kind !== 'walk_forward' || !parsed.results.stitched_equity.values.length) return null;
   const eq = parsed.results.stitched_equity;
   return { t: eq.timestamps.map((x) => toUnixSeconds(x)), v: eq.values.map((x) => x / eq.initial_capital) };
@@ -36,9 +47,15 @@ export function ExperimentCompare({ left, options }: { left: Side; options: Opti
       .then((r) => setRight(r.data))
       .catch(() => setRight(null));
   }, [rightId]);
-  const a = useMemo(() => compareRows(left.operation, parseExperimentResults(left.results)), [left]);
-  const b = useMemo(() => (right ? compareRows(right.operation, parseExperimentResults(right.results)) : {}), [right]);
+  const pa = useMemo(() => parse(left), [left]);
+  const pb = useMemo(() => (right ? parse(right) : null), [right]);
+  const a = useMemo(() => compareFacts(left.operation, pa), [left, pa]);
+  const b = useMemo(() => (right && pb ? compareFacts(right.operation, pb) : {}), [right, pb]);
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const metrics = useMemo(
+    () => (right && pb ? presentExperimentComparison([compared(`A · ${shortOpId(left.operation.operation_id)}`, pa), compared(`B · ${shortOpId(right.operation.operation_id)}`, pb)]) : null),
+    [left, right, pa, pb],
+  );
   // Both curves as growth of 1 on a shared time axis (union of timestamps; gaps where a curve has none).
   const chart = useMemo(() => {
     const ca = curveOf(left);
@@ -89,6 +106,7 @@ export function ExperimentCompare({ left, options }: { left: Side; options: Opti
               ))}
             </tbody>
           </table>
+          {metrics && <SectionTable section={metrics} testId="compare-metrics" />}
           {chart && <LineChart x={chart.x} series={chart.series} height={200} time yLabel="growth of 1" yFormat={(v) => v.toFixed(3)} testId="compare-equity" />}
         </>
       )}
