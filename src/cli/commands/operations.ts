@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
-import type { OperationInfo, OperationSummary } from '../../shared/operations';
+import { PARENT_TYPES, type OperationInfo, type OperationSummary } from '../../shared/operations';
 import { runLabel } from '../../shared/run-facts';
 import type { CliContext } from '../index';
-import { followOperation } from '../follow';
+import { exitCodeFor, followOperation } from '../follow';
 import { printJson, table } from '../format';
-
-function exitForStatus(info: OperationInfo): void {
-  if (info.status === 'failed') process.exitCode = 1;
-  if (info.status === 'cancelled') process.exitCode = 130;
-}
 
 export function registerOperationsCommands(program: Command, ctx: CliContext): void {
   const ops = program.command('operations').alias('ops').description('List, inspect and cancel long-running operations');
@@ -78,9 +73,12 @@ export function registerOperationsCommands(program: Command, ctx: CliContext): v
     .description('Follow an operation with a live progress bar until it ends (Ctrl+C cancels it)')
     .option('--json', 'print the final operation as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const info = await followOperation(ctx.client(), id, { json: o.json });
+      const client = ctx.client();
+      const { data } = await client.get<{ data: OperationInfo }>(`/operations/${encodeURIComponent(id)}`);
+      // An experiment's children are ordinary operations: their status changes are printed as lines.
+      const info = await followOperation(client, data.operation_id, { json: o.json, children: PARENT_TYPES.has(data.operation_type) });
       if (o.json) printJson(info);
       else process.stdout.write(`${info.operation_id} ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
-      exitForStatus(info);
+      process.exitCode = exitCodeFor(info);
     });
 }

@@ -14,6 +14,7 @@ import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
 import { ModelNotFoundError, ModelPathError, readManifestIfAny } from '../../../infra/models/registry';
 import { backtestStartBody } from '../../../shared/api-schemas';
+import { missingDataHint, syntheticDataWarning } from '../../../shared/data-hints';
 import { formatIssue } from '../../../core/strategy/format';
 import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
@@ -120,7 +121,7 @@ export function backtestsRoutes(ctx: AppContext) {
           if (err instanceof InvalidSeriesNameError) throw new ValidationError([{ field: 'symbol', message: err.message }]);
           throw err;
         }
-        if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: load or import bars first`);
+        if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: ${missingDataHint(symbol, timeframe)}`);
         const range = clipRange(reqStart, reqEnd, info.start, info.end + barMs - 1);
         if (!range) {
           throw new HttpError(400, `Requested range ${b.start_date} .. ${b.end_date} does not overlap the ${symbol} ${timeframe} data (${iso(info.start)} .. ${iso(info.end)})`);
@@ -147,9 +148,11 @@ export function backtestsRoutes(ctx: AppContext) {
         const warnings: string[] = [];
         const overlap = modelRangeOverlap(model.dir, range.start, range.end);
         if (overlap && !b.allow_in_sample) warnings.push(overlap);
+        if (info.synthetic) warnings.unshift(syntheticDataWarning([`${info.symbol} ${timeframe}`]));
         const op = ctx.operations.start({
           type: 'backtesting',
           params,
+          ...(info.synthetic ? { warnings: [syntheticDataWarning([`${info.symbol} ${timeframe}`])] } : {}),
           metadata: {
             symbol: info.symbol,
             timeframe,

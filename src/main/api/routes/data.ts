@@ -48,9 +48,10 @@ function checkTimeframe(raw: string, problems: FieldProblem[], field = 'timefram
   return tf ?? '';
 }
 
-function checkDate(raw: string | null | undefined, problems: FieldProblem[], field: string): number | undefined {
+/** `side` 'end': a YYYY-MM-DD day is inclusive (its last ms), as in every other route and CLI flag. */
+function checkDate(raw: string | null | undefined, problems: FieldProblem[], field: string, side: 'instant' | 'end' = 'instant'): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const r = parseStrictDate(raw);
+  const r = parseStrictDate(raw, side);
   if (!r.ok) {
     problems.push({ field, message: `invalid date: ${r.message}` });
     return undefined;
@@ -147,7 +148,7 @@ export function dataRoutes(ctx: AppContext) {
         const symbol = checkSymbol(req.params.symbol, problems, 'path.symbol');
         const timeframe = checkTimeframe(req.params.timeframe, problems, 'path.timeframe');
         const start = checkDate(req.query.start_date, problems, 'querystring.start_date');
-        const end = checkDate(req.query.end_date, problems, 'querystring.end_date');
+        const end = checkDate(req.query.end_date, problems, 'querystring.end_date', 'end');
         if (problems.length) throw new ValidationError(problems);
         const range: TimeRange = { start, end };
         let loaded;
@@ -203,7 +204,7 @@ export function dataRoutes(ctx: AppContext) {
         const symbol = checkSymbol(req.params.symbol, problems, 'path.symbol');
         const timeframe = checkTimeframe(req.params.timeframe, problems, 'path.timeframe');
         const start = checkDate(req.query.start_date, problems, 'querystring.start_date');
-        const end = checkDate(req.query.end_date, problems, 'querystring.end_date');
+        const end = checkDate(req.query.end_date, problems, 'querystring.end_date', 'end');
         if (problems.length) throw new ValidationError(problems);
         let bars: BarSeries;
         try {
@@ -460,7 +461,7 @@ export function dataRoutes(ctx: AppContext) {
         const symbol = checkSymbol(b.symbol, problems);
         const timeframe = checkTimeframe(b.timeframe, problems);
         const start = checkDate(b.start_date, problems, 'start_date');
-        const end = checkDate(b.end_date, problems, 'end_date');
+        const end = checkDate(b.end_date, problems, 'end_date', 'end');
         if (start !== undefined && end !== undefined && start > end) problems.push({ field: 'start_date', message: 'start_date must not be after end_date' });
         if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) problems.push({ field: 'timezone', message: `unknown time zone '${b.timezone}'` });
         const source = b.source ?? defaultSource(symbol || 'X');
