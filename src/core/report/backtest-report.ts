@@ -9,6 +9,7 @@ import { escapeHtml as e } from './escape';
 import { describeMetric, formatMetricValue } from './metric-definitions';
 import { monthlyReturns, yearlyFromMonthly } from './monthly';
 import { histogram, lineChart, scatter } from './svg';
+import { tearsheetSection } from './tearsheet-section';
 
 export interface BacktestReportInput {
   backtest_id: string;
@@ -309,6 +310,7 @@ ${significanceSection(r, currency)}
 ${metricsSection(r, currency)}
 ${chartsSection(input.equity)}
 ${monthlySection(input.equity)}
+${tearsheetSection(input.equity, num(m.bars_per_year))}
 ${tradesSection(input.trades)}
 ${costsSection(r, input.trades)}
 ${benchmarkSection(r, currency)}

@@ -83,7 +83,7 @@ describe('renderBacktestReport', () => {
     expect(html).toContain('could not be read');
     expect(html).not.toContain('Warnings');
     expect(html).not.toMatch(/https?:\/\/|<script|<link|<img/);
-    expect((html.match(/<svg/g) ?? []).length).toBe(4); // equity, drawdown, histogram, MFE/MAE
+    expect((html.match(/<svg/g) ?? []).length).toBe(5); // equity, drawdown, tearsheet underwater (too few bars for a rolling Sharpe), histogram, MFE/MAE
   });
 
   it('prints significance, costs, both benchmarks and the in-sample warning when present', () => {

@@ -13,6 +13,7 @@ import { ErrorNote } from './ErrorNote';
 import { KeyValueTable } from './KeyValueTable';
 import { BacktestExport } from './BacktestExport';
 import { SignificanceNote } from './SignificanceNote';
+import { Tearsheet } from './Tearsheet';
 import { TradesTable } from './TradesTable';
 import { Warnings } from './Warnings';
 
@@ -177,6 +178,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
           {eq ? <EquityCharts time={eq.time} equity={eq.equity} drawdown={eq.drawdown} testId="final-equity-chart" /> : !curveError && <p className="empty">Loading…</p>}
         </div>
       </div>
+      <Tearsheet backtestId={id} />
       <h3>
         Price {symbol} {timeframe} with trades {selected && <button className="btn small" onClick={() => setSelected(null)}>Show all</button>}
       </h3>
