@@ -71,7 +71,7 @@ export function TearsheetBody({ payload: p, onFirstDraw }: { payload: TearsheetP
           <LineChart x={uw.x} series={uw.series} height={UNDERWATER_H} time testId="tearsheet-underwater" yLabel="drawdown (%)" yFormat={pctTick} valueFormat={pctValue} />
         </div>
       </div>
-      <div className="charts-2">
+      <div className="tearsheet-tables">
         <div>
           <h4>Worst drawdowns</h4>
           <DrawdownTable p={p} />
