@@ -131,7 +131,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       type Rejected = { line: number; reason: string };
       let res;
       try {
-        res = await ctx.client().post<{ data: { symbol: string; timeframe: string; rows: number; imported: number; added: number; merged: number; duplicates: number; skipped: number; rejected: Rejected[]; total_bars: number; start: string; end: string } }>(
+        res = await ctx.client().post<{ data: { symbol: string; timeframe: string; rows: number; imported: number; added: number; merged: number; duplicates: number; skipped: number; rejected: Rejected[]; total_bars: number; start: string; end: string; duplicates_note?: string | null } }>(
           '/data/import',
           { symbol: o.symbol, timeframe: o.timeframe, csv, mode: o.mode, ...(o.timezone !== undefined ? { timezone: o.timezone } : {}), ...(o.keepValidRows ? { keep_valid_rows: true } : {}) },
         );
@@ -150,6 +150,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       const lines = [
         `Imported ${d.symbol} ${d.timeframe}: ${d.imported} bars from ${d.rows} rows (${d.added} new, ${d.merged} replaced, ${d.duplicates} duplicates, ${d.skipped} skipped)`,
         `Stored: ${d.total_bars} bars, ${d.start} to ${d.end}`,
+        ...(d.duplicates_note ? [`Note: ${d.duplicates_note}`] : []),
         ...d.rejected.slice(0, 20).map((r) => `  line ${r.line}: ${r.reason}`),
       ];
       if (d.rejected.length > 20) lines.push(`  ... and ${d.skipped - 20} more`);

@@ -12,6 +12,7 @@ import { isPlausibleTime, parseStrictDate } from '../../../core/bars/user-date';
 import { formatSpacing } from '../../../core/bars/infer-timeframe';
 import type { BarSeries } from '../../../core/bars/types';
 import { KNOWN_TIMEFRAMES } from '../../../core/timeframes';
+import { duplicatesNote } from '../../../infra/bars/import';
 import { CorruptSeriesError, importCsvTextAsync, ImportRefusedError, prepareImportAsync, SeriesNotFoundError, type BarStore, type SeriesInfo } from '../../../infra/bars';
 import { LockTimeoutError } from '../../../infra/bars/atomic';
 import { ImportFileError, importRoots, readImportFileAsync, resolveImportPath } from '../../../infra/import-files';
@@ -396,6 +397,8 @@ export function dataRoutes(ctx: AppContext) {
             row_count: parsed.rows,
             valid_count: b.time.length,
             duplicates: parsed.duplicates,
+            duplicate_timestamps: parsed.duplicateTimes.map(isoUtc),
+            duplicates_note: duplicatesNote(parsed),
             rejected: parsed.rejected,
           },
           error: null,

@@ -1,5 +1,6 @@
 import { displayEntries, isKnownMetric, metricLabel, metricTooltip } from '../../../shared/metrics-catalog';
 import { flattenMetrics, fmtMetric } from '../lib/format';
+import { MetricTerm } from './MetricTerm';
 
 /**
  * A flat object as a two-column table; nested objects become dotted rows ("benchmark.total_return").
@@ -17,9 +18,7 @@ export function KeyValueTable({ values, testId, currency, raw = false }: { value
           const known = !raw && isKnownMetric(k);
           return (
             <tr key={k} data-key={k}>
-              <th scope="row" title={known ? `${metricTooltip(k)} (${k})` : k}>
-                {known ? metricLabel(k) : k}
-              </th>
+              <th scope="row">{known ? <MetricTerm label={metricLabel(k)} definition={`${metricTooltip(k)} (${k})`} /> : k}</th>
               <td className="num">{raw && typeof v !== 'number' ? String(v ?? '—') : fmtMetric(k, v, currency)}</td>
             </tr>
           );

@@ -4,6 +4,8 @@ import type { OperationView } from '../stores/operations';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ErrorNote } from './ErrorNote';
 import { KeyValueTable } from './KeyValueTable';
+import { baselineTone } from '../lib/split-report';
+import { SplitTable } from './SplitTable';
 import { Warnings } from './Warnings';
 
 type Obj = Record<string, unknown>;
@@ -27,7 +29,7 @@ export function TrainingResults({ op }: { op: OperationView }) {
         Model: <span className="mono" data-testid="model-path">{path ?? '—'}</span>
       </p>
       {verdicts.length > 0 && (
-        <div className={`banner ${results?.beats_baseline === true ? 'good' : 'warn'}`} data-testid="baseline-verdict">
+        <div className={`banner ${baselineTone(verdicts)}`} data-testid="baseline-verdict" data-tone={baselineTone(verdicts)}>
           <strong>Against the best constant predictor</strong>
           <ul>
             {verdicts.map((v) => (
@@ -39,6 +41,7 @@ export function TrainingResults({ op }: { op: OperationView }) {
           </ul>
         </div>
       )}
+      <SplitTable results={results} />
       <div className="charts-2">
         <div>
           <h3>Test metrics</h3>

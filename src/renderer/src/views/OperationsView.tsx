@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
+import { GettingStarted } from '../components/GettingStarted';
 import { ErrorNote } from '../components/ErrorNote';
 import { OperationDetail } from '../components/OperationDetail';
 import { OperationFilters } from '../components/OperationFilters';
@@ -68,6 +69,7 @@ export function OperationsView() {
       </div>
       <ErrorNote error={listError && `Could not list operations: ${listError}`} />
       {comparing && <RunComparison ids={comparing} onClose={() => setComparing(null)} />}
+      {(!listLoading || listIds.length > 0) && !listError && <GettingStarted ops={tree.map((g) => g.op)} />}
       <div className={selectedId ? 'split' : undefined}>
         <div className="table-wrap">
           {tree.length === 0 && !listLoading && !listError && (

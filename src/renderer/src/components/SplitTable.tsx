@@ -1,0 +1,59 @@
+// Training split sizes, embargoed rows and label counts per class and per split (issue 27), with the
+// cause of an empty, tiny or one-class split. Reads results.data_summary.splits when the run has it
+// (src/worker/training/split.ts), else the older samples/embargo_rows/label_distribution.
+import { readSplits, type SplitKey } from '../lib/split-report';
+
+const NAMES: Record<SplitKey, string> = { train: 'Training', validation: 'Validation', test: 'Test' };
+
+export function SplitTable({ results }: { results: Record<string, unknown> | null }) {
+  const v = readSplits(results);
+  if (!v) return null;
+  return (
+    <div className="split-table" data-testid="split-table">
+      <h3>Splits</h3>
+      <div className="table-wrap">
+        <table className="grid small">
+          <thead>
+            <tr>
+              <th>Split</th>
+              <th className="num">Rows</th>
+              <th className="num">Share</th>
+              <th className="num" title="Rows dropped before the next split because their label looks into it (so no label leaks across a boundary)">
+                Embargoed
+              </th>
+              {v.classes.map((c) => (
+                <th key={c} className="num" title={`Rows labelled ${c}`}>
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {v.rows.map((r) => (
+              <tr key={r.split} data-split={r.split} className={r.rows === 0 ? 'empty-split' : undefined}>
+                <th scope="row">{NAMES[r.split]}</th>
+                <td className="num">{r.rows.toLocaleString('en-US')}</td>
+                <td className="num">{`${(r.share * 100).toFixed(1)} %`}</td>
+                <td className="num">{r.embargoed === null ? (v.lookahead !== null && r.split !== 'test' ? `${v.lookahead} before boundary` : '—') : r.embargoed.toLocaleString('en-US')}</td>
+                {v.classes.map((c) => (
+                  <td key={c} className="num">
+                    {r.labels[c] === undefined ? '—' : `${r.labels[c].toLocaleString('en-US')}${r.rows > 0 ? ` (${((100 * r.labels[c]) / r.rows).toFixed(0)} %)` : ''}`}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {v.notes.length > 0 && (
+        <ul className="warnings" data-testid="split-notes">
+          {v.notes.map((n, i) => (
+            <li key={i} data-split={n.split}>
+              {n.text}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+// How a training split its rows, read from its results: `data_summary.splits` (split sizes, embargoed
+// rows, label counts per class and per split, with warnings that give the cause), or, for results
+// without it, `data_summary.samples` / `embargo_rows` / `label_distribution`. An empty split gets a
+// cause in words either way.
+import type { BaselineVerdict } from './training-results';
+
+export type SplitKey = 'train' | 'validation' | 'test';
+export const SPLITS: readonly SplitKey[] = ['train', 'validation', 'test'];
+
+export interface SplitRow {
+  split: SplitKey;
+  rows: number;
+  /** Share of all split rows. */
+  share: number;
+  /** Rows dropped before the next split (their labels look into it); null when not recorded. */
+  embargoed: number | null;
+  /** Labelled rows per class (BUY/HOLD/SELL), empty when not recorded. */
+  labels: Record<string, number>;
+}
+
+export interface SplitView {
+  rows: SplitRow[];
+  classes: string[];
+  /** The requested shares (data_split), when recorded. */
+  ratios: Record<SplitKey, number> | null;
+  /** Bars a label looks ahead (the embargo before each boundary in older results). */
+  lookahead: number | null;
+  /** One sentence per empty, tiny or one-class split, saying why. */
+  notes: { split: SplitKey; text: string }[];
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
+const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const counts = (v: unknown): Record<string, number> => Object.fromEntries(Object.entries(obj(v) ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
+
+export function readSplits(results: Obj | null): SplitView | null {
+  const ds = obj(results?.data_summary);
+  if (!ds) return null;
+  const rep = obj(ds.splits);
+  const sizes = obj(rep?.rows) ?? obj(ds.samples);
+  if (!sizes) return null;
+  const rowsOf = (k: SplitKey) => int(sizes[k]) ?? 0;
+  const total = SPLITS.reduce((a, k) => a + rowsOf(k), 0);
+  const emb = obj(rep?.embargoed);
+  const lookahead = int(rep?.max_label_lookahead) ?? int(ds.embargo_rows);
+  const labelsBy = obj(rep?.label_counts) ?? obj(ds.label_distribution) ?? {};
+  const rows: SplitRow[] = SPLITS.map((k) => ({
+    split: k,
+    rows: rowsOf(k),
+    share: total > 0 ? rowsOf(k) / total : 0,
+    // New results count purged rows per split (none leave the test split); old ones only knew the
+    // embargo length before each boundary.
+    embargoed: emb ? (k === 'test' ? 0 : (int(emb[k]) ?? null)) : null,
+    labels: counts(labelsBy[k]),
+  }));
+  const classes = [...new Set(rows.flatMap((r) => Object.keys(r.labels)))];
+  const r = obj(rep?.ratios);
+  const ratios = r ? ({ train: int(r.train) ?? 0, validation: int(r.validation) ?? 0, test: int(r.test) ?? 0 } as Record<SplitKey, number>) : null;
+  const notes: SplitView['notes'] = [];
+  const recorded = Array.isArray(rep?.warnings) ? (rep!.warnings as Obj[]) : [];
+  for (const w of recorded) if (typeof w.message === 'string' && SPLITS.includes(w.split as SplitKey)) notes.push({ split: w.split as SplitKey, text: w.message });
+  // Older results say only "the validation split is empty": give the cause from what they hold.
+  for (const row of rows) {
+    if (row.rows > 0 || notes.some((n) => n.split === row.split) || row.split === 'train') continue;
+    notes.push({ split: row.split, text: emptyCause(row.split, total, lookahead, ratios?.[row.split] ?? null) });
+  }
+  return { rows, classes, ratios, lookahead, notes };
+}
+
+/** Why a validation or test split has no rows, from the total, the label look-ahead and the share asked for. */
+export function emptyCause(split: SplitKey, total: number, lookahead: number | null, ratio: number | null): string {
+  const name = split === 'validation' ? 'The validation split' : 'The test split';
+  if (ratio === 0) return `${name} is empty because training.data_split.${split} is 0.`;
+  const share = ratio !== null ? `its ${(ratio * 100).toFixed(0)} % share of ${total.toLocaleString('en-US')} usable rows (≈ ${Math.floor(ratio * total)})` : `its share of the ${total.toLocaleString('en-US')} usable rows`;
+  if (lookahead && lookahead > 0)
+    return `${name} is empty: ${share} is used up by the embargo — each label looks up to ${lookahead} bars ahead, so the last ${lookahead} rows before a boundary are dropped. Train on a longer range (more bars) or use labels with a shorter horizon.`;
+  return `${name} is empty: ${share} holds no usable row (indicator warm-up and unlabelled rows are skipped). Train on a longer range.`;
+}
+
+/**
+ * The baseline box's tone: good only when the model beats the constant on every split shown; bad when
+ * it does worse than the constant on any; a warning otherwise (not significantly better, or untested).
+ */
+export function baselineTone(verdicts: readonly Pick<BaselineVerdict, 'beats' | 'text'>[]): 'good' | 'bad' | 'warn' {
+  if (verdicts.length && verdicts.every((v) => v.beats)) return 'good';
+  if (verdicts.some((v) => /worse than a constant/.test(v.text))) return 'bad';
+  return 'warn';
+}
