@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, assertRendererBuilt, browserUnavailableReason, endpointExists, openBrowser, REPO, startServer, waitFor, type BrowserSession, type Server } from './harness';
+import { apiCall, assertRendererBuilt, browserUnavailableReason, editorText, endpointExists, openBrowser, setEditorText, REPO, startServer, waitFor, type BrowserSession, type Server } from './harness';
 
 const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(`[e2e] skipping notebook flows: ${skipReason}`);
@@ -18,13 +18,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `notebook-${name}.png`) });
 }
 
-type CmHost = HTMLElement & { cmView: { state: { doc: { toString(): string; length: number } }; dispatch(t: unknown): void } };
-const editorText = (page: Page) => page.getByTestId('yaml-editor').evaluate((el) => (el as CmHost).cmView.state.doc.toString());
-const setEditorText = (page: Page, text: string) =>
-  page.getByTestId('yaml-editor').evaluate((el, t) => {
-    const v = (el as CmHost).cmView;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
-  }, text);
 
 async function waitEnded(page: Page, timeout: number) {
   const live = page.getByTestId('op-live');
@@ -240,7 +233,7 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     // The same strategy, data and seed again.
     await page.getByTestId('nav-strategies').click();
     await page.getByTestId('strategy-nb_test').click();
-    await waitFor(async () => (await editorText(page)).includes('name: nb_test'), 10_000, 'the YAML');
+    await waitFor(async () => (await editorText(page)).includes('name: nb_renamed'), 10_000, 'the YAML');
     await page.getByTestId('strategy-train-start').fill('2018-01-01');
     await page.getByTestId('strategy-train-end').fill('2018-03-01');
     await page.getByTestId('strategy-train').click();

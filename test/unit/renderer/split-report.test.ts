@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineTone, emptyCause, readSplits } from '../../../src/renderer/src/lib/split-report';
+import { baselineTone, emptyCause, ratiosFromModel, readSplits } from '../../../src/renderer/src/lib/split-report';
 
 describe('training splits in the Training view', () => {
   it('reads the older summary: sizes, shares, label counts; an empty validation split gets its cause', () => {
@@ -43,6 +43,14 @@ describe('training splits in the Training view', () => {
     expect(v.ratios).toEqual({ train: 0.7, validation: 0.15, test: 0.15 });
     expect(v.notes).toEqual([{ split: 'validation', text: 'The validation split has 40 rows (< 100) …' }]);
     expect(readSplits({})).toBeNull();
+  });
+
+  it('takes the shares from the model when the results lack them: a 0 % validation share is the cause, not the embargo', () => {
+    const ratios = ratiosFromModel({ model: { settings: { data_split: { train: 0.8, validation: 0, test: 0.2 } } } });
+    expect(ratios).toEqual({ train: 0.8, validation: 0, test: 0.2 });
+    const v = readSplits({ data_summary: { samples: { train: 800, validation: 0, test: 200 }, embargo_rows: 20 } }, ratios)!;
+    expect(v.notes).toEqual([{ split: 'validation', text: 'The validation split is empty because training.data_split.validation is 0.' }]);
+    expect(ratiosFromModel({ model: { settings: null } })).toBeNull();
   });
 
   it('says an empty split asked for 0 % as such, and names the share when it is known', () => {

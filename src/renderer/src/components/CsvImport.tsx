@@ -115,7 +115,7 @@ export function CsvImport({ onImported }: { onImported(symbol: string, timeframe
       const rejected = r.data?.rejected ?? [];
       setAcceptedRejected(rejected);
       const dup = r.data?.duplicates_note ? ` Note: ${r.data.duplicates_note}.` : '';
-      setMessage({ ok: true, text: `Imported ${r.data?.imported ?? '?'} bars into ${b.symbol} ${tf}${rejected.length ? ` (${rejected.length} invalid rows left out)` : ''}.${dup}` });
+      setMessage({ ok: true, text: `Imported ${r.data?.imported ?? '?'} bars into ${b.symbol} ${tf}${rejected.length ? ` (${rejected.length} invalid ${rejected.length === 1 ? 'row' : 'rows'} left out)` : ''}.${dup}` });
       onImported(b.symbol, tf);
     } catch (err) {
       const eb = (err instanceof ApiError && err.status === 400 ? err.body : null) as { problems?: { kind: string; message: string }[]; rejected?: Rejected[]; valid_count?: number; inferred_timeframe?: string } | null;

@@ -1,12 +1,35 @@
 // Training split sizes, embargoed rows and label counts per class and per split (issue 27), with the
 // cause of an empty, tiny or one-class split. Reads results.data_summary.splits when the run has it
 // (src/worker/training/split.ts), else the older samples/embargo_rows/label_distribution.
-import { readSplits, type SplitKey } from '../lib/split-report';
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { ratiosFromModel, readSplits, type SplitKey } from '../lib/split-report';
 
 const NAMES: Record<SplitKey, string> = { train: 'Training', validation: 'Validation', test: 'Test' };
 
+/** The shares the model was trained with, for results that do not carry them (they explain an empty split). */
+function useModelRatios(results: Record<string, unknown> | null) {
+  const [ratios, setRatios] = useState<Record<SplitKey, number> | null>(null);
+  const ds = results?.data_summary as { splits?: { ratios?: unknown } } | undefined;
+  const path = !ds?.splits?.ratios && typeof results?.model_path === 'string' ? results.model_path.replace(/^models\//, '') : null;
+  useEffect(() => {
+    setRatios(null);
+    if (!path || !/^[^/]+\/[^/]+$/.test(path)) return;
+    let live = true;
+    api
+      .get(`/models/${path.split('/').map(encodeURIComponent).join('/')}`)
+      .then((b) => live && setRatios(ratiosFromModel(b)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [path]);
+  return ratios;
+}
+
 export function SplitTable({ results }: { results: Record<string, unknown> | null }) {
-  const v = readSplits(results);
+  const ratios = useModelRatios(results);
+  const v = readSplits(results, ratios);
   if (!v) return null;
   return (
     <div className="split-table" data-testid="split-table">

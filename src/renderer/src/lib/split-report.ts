@@ -34,7 +34,11 @@ const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.is
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const counts = (v: unknown): Record<string, number> => Object.fromEntries(Object.entries(obj(v) ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number'));
 
-export function readSplits(results: Obj | null): SplitView | null {
+/**
+ * `ratios`: the shares the run asked for when the results do not say (older runs: the model's
+ * settings.data_split), so an empty split's cause can tell a 0 % share from the embargo.
+ */
+export function readSplits(results: Obj | null, knownRatios: Record<SplitKey, number> | null = null): SplitView | null {
   const ds = obj(results?.data_summary);
   if (!ds) return null;
   const rep = obj(ds.splits);
@@ -56,7 +60,7 @@ export function readSplits(results: Obj | null): SplitView | null {
   }));
   const classes = [...new Set(rows.flatMap((r) => Object.keys(r.labels)))];
   const r = obj(rep?.ratios);
-  const ratios = r ? ({ train: int(r.train) ?? 0, validation: int(r.validation) ?? 0, test: int(r.test) ?? 0 } as Record<SplitKey, number>) : null;
+  const ratios = r ? ({ train: int(r.train) ?? 0, validation: int(r.validation) ?? 0, test: int(r.test) ?? 0 } as Record<SplitKey, number>) : knownRatios;
   const notes: SplitView['notes'] = [];
   const recorded = Array.isArray(rep?.warnings) ? (rep!.warnings as Obj[]) : [];
   for (const w of recorded) if (typeof w.message === 'string' && SPLITS.includes(w.split as SplitKey)) notes.push({ split: w.split as SplitKey, text: w.message });
@@ -86,4 +90,14 @@ export function baselineTone(verdicts: readonly Pick<BaselineVerdict, 'beats' | 
   if (verdicts.length && verdicts.every((v) => v.beats)) return 'good';
   if (verdicts.some((v) => /worse than a constant/.test(v.text))) return 'bad';
   return 'warn';
+}
+
+/** The shares a model was trained with (GET /models/{strategy}/{version} → settings.data_split), or null. */
+export function ratiosFromModel(body: unknown): Record<SplitKey, number> | null {
+  const ds = obj(obj(obj(obj(body)?.model)?.settings)?.data_split);
+  if (!ds) return null;
+  const train = int(ds.train);
+  const validation = int(ds.validation);
+  const test = int(ds.test);
+  return train === null || validation === null || test === null ? null : { train, validation, test };
 }
