@@ -216,7 +216,8 @@ describe.skipIf(!!skipReason)('research desk (browser)', () => {
     await parent.getByTestId('op-open').click();
     await page.getByTestId('view-experiments').waitFor();
     await page.getByTestId('experiment-panel').waitFor();
-    expect(await page.getByTestId('experiment-select').inputValue()).toBe(sweepId);
+    // The select shows it once the list of experiments (loaded on its own) has its option.
+    await waitFor(async () => (await page.getByTestId('experiment-select').inputValue()) === sweepId, 10_000, 'the sweep chosen in the Experiments view');
   });
 
   it('Strategies: New / Save as / Duplicate ask in an in-app dialog; a copy’s name: follows its file', async () => {
@@ -286,8 +287,8 @@ describe.skipIf(!!skipReason)('research desk (browser)', () => {
     await page.screenshot({ path: join(SHOTS, 'lint-tooltip-dark.png') });
     // Fixed: the markers go as the text is typed back.
     await setEditorText(page, (await editorText(page)).replace('period: 0', 'period: 14'));
-    await waitFor(async () => (await page.locator('.cm-lintRange-error').count()) === 0, 10_000, 'the error marker to go');
-    expect(await page.getByTestId('validation-result').textContent()).toBe('valid');
+    await waitFor(async () => (await page.getByTestId('validation-result').textContent()) === 'valid', 10_000, 'the check of the fixed text');
+    expect(await page.locator('.cm-lintRange-error').count()).toBe(0);
   });
 
   it('Training: split sizes and labels per split; an empty validation split says why; the baseline box colour follows every split', async () => {
@@ -462,9 +463,20 @@ describe.skipIf(!!skipReason)('research desk (browser)', () => {
           await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
           const r = await layoutReport(page);
           problems.push(...r.overlaps.map((o) => `${view}: ${o}`), ...r.overflows.map((o) => `${view}: ${o}`));
-          const file = join(SHOTS, `${view}-${size.width}x${size.height}-${theme}.png`);
-          await page.screenshot({ path: file });
-          if (saveScreens) copyFileSync(file, join(DOCS, `${view}-${size.width}x${size.height}-${theme}.png`));
+          const shoot = async (name: string) => {
+            const file = join(SHOTS, `${name}-${size.width}x${size.height}-${theme}.png`);
+            await page.screenshot({ path: file });
+            if (saveScreens) copyFileSync(file, join(DOCS, `${name}-${size.width}x${size.height}-${theme}.png`));
+          };
+          await shoot(view);
+          // Below the form: the results a quant reads (the training's splits and baseline, the backtest's tearsheet).
+          const below: Record<string, string> = { training: 'training-results', backtests: 'tearsheet' };
+          if (below[view]) {
+            await page.getByTestId(below[view]).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+            await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+            await shoot(`${view}-${below[view]}`);
+            await page.locator('main.content').evaluate((el) => el.scrollTo(0, 0));
+          }
         }
         expect(problems).toEqual([]);
       });
