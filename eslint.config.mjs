@@ -34,7 +34,14 @@ export const RESULT_READERS = [
   'src/renderer/src/components/SignificanceNote.tsx',
   'src/renderer/src/components/TradesTable.tsx',
   'src/renderer/src/components/KeyValueTable.tsx',
-  'src/renderer/src/components/tearsheet-slot.tsx',
+  // The desk's readers (issue 27): tearsheet, training splits, metric terms.
+  'src/shared/tearsheet.ts',
+  'src/core/tearsheet/**/*.ts',
+  'src/main/api/routes/tearsheet.ts',
+  'src/renderer/src/lib/split-report.ts',
+  'src/renderer/src/components/Tearsheet.tsx',
+  'src/renderer/src/components/SplitTable.tsx',
+  'src/renderer/src/components/MetricTerm.tsx',
 ];
 
 export default tseslint.config(

@@ -11,6 +11,7 @@ import { formatMetric } from '../../shared/metrics-catalog';
 import type { BacktestEquityDoc, BacktestResult, BacktestTrade } from '../../shared/results/backtest';
 import { backtestCurrency, presentBacktest, type MetricCell, type ResultSection } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
+import { tearsheetSection } from './tearsheet-section';
 
 export interface BacktestReportInput {
   backtest_id: string;
@@ -194,6 +195,7 @@ ${section('performance')}
 ${section('trades')}
 ${chartsSection(input.equity, currency)}
 ${monthlySection(input.equity)}
+${tearsheetSection(input.equity, m.bars_per_year)}
 ${tradesSection(input.trades, currency)}
 ${section('costs')}
 ${section('benchmark')}

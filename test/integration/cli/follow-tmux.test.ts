@@ -59,6 +59,15 @@ describe.skipIf(!TMUX)('ktrdr --follow in tmux', () => {
     expect(text.split('\n').filter((l) => BAR.test(l))).toEqual([]);
   });
 
+  it('every command follows the same way: `data load --follow` on a terminal ends clean with its summary (issue 27)', async () => {
+    const s = start('data load TMUXSYN 1h --source synthetic --start 2021-01-01 --end 2021-03-31 --follow');
+    const text = await until(s, /EXIT=\d+/, 120_000);
+    expect(text).toMatch(/EXIT=0/);
+    expect(text).toMatch(/Started full download for TMUXSYN 1h from synthetic \(op_data_load_\S+\)|Started \w+ download for TMUXSYN 1h/);
+    expect(text).toMatch(/^Loaded \d+ bars/m);
+    expect(text.split('\n').filter((l) => BAR.test(l))).toEqual([]);
+  });
+
   it('`operations list` names each run by strategy, data and range', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'src', 'cli', 'index.ts'), '--url', server.url, 'operations', 'list', '--type', 'training'], { cwd: REPO, encoding: 'utf8' });
     expect(out).toMatch(/RUN/);

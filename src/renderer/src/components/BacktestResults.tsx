@@ -15,7 +15,7 @@ import { EquityCharts } from './EquityCharts';
 import { ErrorNote } from './ErrorNote';
 import { SectionTable } from './ResultSections';
 import { SignificanceNote } from './SignificanceNote';
-import { BACKTEST_TEARSHEET } from './tearsheet-slot';
+import { Tearsheet } from './Tearsheet';
 import { TradeAnalysis } from './TradeAnalysis';
 import { TradesTable } from './TradesTable';
 import { Warnings } from './Warnings';
@@ -83,7 +83,7 @@ function useIndicatorOverlays(strategy: string | null, symbol: string | null, ti
 /**
  * A finished backtest: the verdict, every metric of the shared presenter (the same labels, units and
  * precision as the CLI and the report, "—" with the reason when undefined, money in its currency),
- * equity/drawdown, price with trade markers, sortable trades and the report's trade analysis.
+ * equity/drawdown, the tearsheet, price with trade markers, sortable trades and the report's trade analysis.
  */
 export function BacktestResults({ op }: { op: OperationView }) {
   const id = op.operation_id;
@@ -201,6 +201,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
           )}
         </div>
       </div>
+      <Tearsheet backtestId={id} />
       <h3>
         Price {symbol} {timeframe} with trades {selected && <button className="btn small" onClick={() => setSelected(null)}>Show all</button>}
       </h3>
@@ -240,11 +241,6 @@ export function BacktestResults({ op }: { op: OperationView }) {
         </div>
       )}
       {trades && currency && <TradeAnalysis trades={fullTrades} equity={equityMs} currency={currency} />}
-      {BACKTEST_TEARSHEET && results && curve && trades && (
-        <section data-testid="bt-tearsheet">
-          <BACKTEST_TEARSHEET result={results} equity={curve} trades={fullTrades} />
-        </section>
-      )}
     </div>
   );
 }

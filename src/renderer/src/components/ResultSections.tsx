@@ -1,30 +1,10 @@
-import { Fragment, useId, useState } from 'react';
-import type { MetricRow, ResultSection } from '../../../shared/results/present';
-
-/**
- * A metric's label that shows its definition: on hover (title), and by click or keyboard (the label
- * is a button; Enter or Space opens the definition under the row, Escape closes it).
- */
-function MetricTerm({ row, open, onToggle, definitionId }: { row: MetricRow; open: boolean; onToggle(): void; definitionId: string }) {
-  return (
-    <button
-      type="button"
-      className="metric-term"
-      aria-expanded={open}
-      aria-controls={definitionId}
-      onClick={onToggle}
-      onKeyDown={(e) => e.key === 'Escape' && open && (e.preventDefault(), onToggle())}
-      data-testid={`metric-term-${row.key}`}
-    >
-      {row.label}
-    </button>
-  );
-}
+import { Fragment } from 'react';
+import type { ResultSection } from '../../../shared/results/present';
+import { MetricDefinitionRow, MetricTerm, useOpenDefinition } from './MetricTerm';
 
 /** One section of the shared presenter as a table; "—" with its reason for an undefined value. */
 export function SectionTable({ section, testId, heading = true }: { section: ResultSection; testId?: string; heading?: boolean }) {
-  const [open, setOpen] = useState<string | null>(null);
-  const base = useId();
+  const defs = useOpenDefinition();
   const cols = section.columns;
   const span = 1 + Math.max(1, cols.length);
   return (
@@ -43,13 +23,13 @@ export function SectionTable({ section, testId, heading = true }: { section: Res
         )}
         <tbody>
           {section.rows.map((r) => {
-            const defId = `${base}-${r.key}`;
-            const isOpen = open === r.key;
+            const defId = defs.idFor(r.key);
+            const isOpen = defs.isOpen(r.key);
             return (
               <Fragment key={r.key}>
                 <tr data-key={r.key}>
                   <th scope="row" title={`${r.definition} (${r.key})`}>
-                    <MetricTerm row={r} open={isOpen} onToggle={() => setOpen(isOpen ? null : r.key)} definitionId={defId} />
+                    <MetricTerm termKey={r.key} label={r.label} open={isOpen} onToggle={() => defs.toggle(r.key)} definitionId={defId} />
                   </th>
                   {r.cells.map((c, i) => (
                     <td key={i} className="num" data-path={c.path}>
@@ -59,9 +39,9 @@ export function SectionTable({ section, testId, heading = true }: { section: Res
                   ))}
                 </tr>
                 {isOpen && (
-                  <tr className="metric-definition" id={defId} data-testid={`metric-definition-${r.key}`}>
-                    <td colSpan={span}>{r.definition}</td>
-                  </tr>
+                  <MetricDefinitionRow termKey={r.key} id={defId} span={span}>
+                    {r.definition}
+                  </MetricDefinitionRow>
                 )}
               </Fragment>
             );
