@@ -34,13 +34,15 @@ export const RESULT_READERS = [
   'src/renderer/src/components/SignificanceNote.tsx',
   'src/renderer/src/components/TradesTable.tsx',
   'src/renderer/src/components/KeyValueTable.tsx',
-  // The desk's readers (issue 27): tearsheet, training splits, metric terms.
+  // The desk's readers (issue 27): key metrics, tearsheet, training splits, metric terms.
+  'src/shared/key-metrics.ts',
   'src/shared/tearsheet.ts',
   'src/core/tearsheet/**/*.ts',
   'src/main/api/routes/tearsheet.ts',
   'src/renderer/src/lib/split-report.ts',
   'src/renderer/src/components/Tearsheet.tsx',
   'src/renderer/src/components/SplitTable.tsx',
+  'src/renderer/src/components/KeyMetrics.tsx',
   'src/renderer/src/components/MetricTerm.tsx',
 ];
 

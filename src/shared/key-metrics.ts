@@ -1,62 +1,81 @@
 // The two or three numbers that tell a finished run's outcome at a glance (the Operations list's
-// Result column, experiment children side by side), read from the operation's result_summary.
-// Keys are metric-catalogue keys, so every reader labels, formats and explains them alike.
+// Result column, experiment children side by side), read from the operation's result_summary through
+// the result contract's schemas (src/shared/results). Keys are metric-catalogue keys, so every reader
+// labels, formats and explains them alike; a value that is undefined is null with the result's reason.
+import { z } from 'zod';
+import { BACKTEST_RESULT_VERSION, backtestMetricsSchema, parseBacktestResult, type BacktestMetrics } from './results/backtest';
+import { nullReasons, reasonFor } from './results/common';
+import { objectiveMetricKey } from './results/experiment-read';
+import { sweepResultSchema } from './results/sweep';
+import { testMetricsSchema, trainingMetricsSchema } from './results/training';
+import { walkForwardResultSchema } from './results/walk-forward';
 
-export interface KeyMetric {
+export const keyMetricSchema = z.object({
   /** Catalogue key: how the value is formatted and explained. */
-  key: string;
-  value: number;
+  key: z.string(),
+  value: z.number().nullable(),
+  /** Why the value is null (from the result's null_reasons). */
+  reason: z.string().optional(),
   /** A name of its own where the catalogue's would mislead (a sweep's best objective). */
-  label?: string;
+  label: z.string().optional(),
+});
+export type KeyMetric = z.infer<typeof keyMetricSchema>;
+
+const NOT_IN_RESULT = 'not in the result';
+
+function metric(key: string, value: number | null | undefined, reason: string | null | undefined): KeyMetric {
+  return value === null || value === undefined ? { key, value: null, reason: reason ?? NOT_IN_RESULT } : { key, value };
 }
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+// The parts of each kind's result_summary that are read here. A training's summary is its result
+// without the epoch history; an experiment's leaves out its trials/folds and curves.
+const trainingSummary = z.looseObject({
+  training_metrics: z.looseObject({ best_val_accuracy: trainingMetricsSchema.shape.best_val_accuracy.optional(), null_reasons: nullReasons.optional() }),
+  test_metrics: z.looseObject({ test_accuracy: testMetricsSchema.shape.test_accuracy }).nullable(),
+  null_reasons: nullReasons.optional(),
+});
+const backtestSummary = z.looseObject({ schema_version: z.literal(BACKTEST_RESULT_VERSION), metrics: backtestMetricsSchema });
+const sweepSummary = sweepResultSchema.pick({ objective: true, best_trial: true, overfitting: true, null_reasons: true });
+const walkForwardSummary = walkForwardResultSchema.pick({ stitched_metrics: true, null_reasons: true });
 
-function pick(pairs: [string, unknown][]): KeyMetric[] {
-  return pairs.filter((p): p is [string, number] => finite(p[1])).map(([key, value]) => ({ key, value }));
-}
-
-/** A sweep objective's catalogue key (its unit): oos_return is a fraction like total_return_pct. */
-const OBJECTIVE_KEYS: Record<string, string> = {
-  oos_return: 'total_return_pct',
-  oos_sharpe: 'oos_sharpe',
-  val_accuracy: 'val_accuracy',
-  test_accuracy: 'test_accuracy',
-};
-
+/** The headline numbers of a finished operation; [] when its kind has none or its summary cannot be read. */
 export function keyMetrics(type: string, summary: unknown): KeyMetric[] {
-  const s = obj(summary);
+  if (summary === null || summary === undefined) return [];
   if (type === 'training') {
-    const tm = obj(s.training_metrics);
-    return pick([
-      ['best_val_accuracy', tm.best_val_accuracy],
-      ['test_accuracy', obj(s.test_metrics).test_accuracy],
-    ]);
+    const s = trainingSummary.safeParse(summary);
+    if (!s.success) return [];
+    const tm = s.data.training_metrics;
+    return [metric('best_val_accuracy', tm.best_val_accuracy, reasonFor(tm, 'best_val_accuracy')), metric('test_accuracy', s.data.test_metrics?.test_accuracy, reasonFor(s.data, 'test_metrics'))];
   }
   if (type === 'backtesting') {
-    const m = obj(s.metrics);
-    return pick([
-      ['total_return_pct', m.total_return_pct],
-      ['sharpe_ratio', m.sharpe_ratio],
-      ['total_trades', m.total_trades],
-    ]);
+    // A backtest's summary is its whole result: its metrics are read with the contract's schema; a
+    // result from before the contract goes through the contract's upgrade (placeholders → null).
+    const current = backtestSummary.safeParse(summary);
+    let m: BacktestMetrics;
+    if (current.success) m = current.data.metrics;
+    else {
+      try {
+        m = parseBacktestResult(summary).metrics;
+      } catch {
+        return [];
+      }
+    }
+    return (['total_return_pct', 'sharpe_ratio', 'total_trades'] as const).map((k) => metric(k, m[k], reasonFor(m, k)));
   }
   if (type === 'sweep') {
-    const best = obj(s.best_trial);
-    const o = obj(s.overfitting);
-    const objective = typeof s.objective === 'string' ? s.objective : 'objective';
-    const out = pick([[OBJECTIVE_KEYS[objective] ?? objective, best.objective]]).map((m) => ({ ...m, label: `best ${objective.replace(/_/g, ' ').replace(/^oos\b/, 'OOS')}` }));
-    return [...out, ...pick([['deflated_sharpe_ratio', obj(o.deflated_sharpe).deflated_sharpe_ratio]])];
+    const s = sweepSummary.safeParse(summary);
+    if (!s.success) return [];
+    const { objective, best_trial: best, overfitting: o } = s.data;
+    const chosen = { ...metric(objectiveMetricKey(objective), best?.objective, reasonFor(s.data, 'best_trial')), label: `best ${objective.replace(/_/g, ' ').replace(/^oos\b/, 'OOS')}` };
+    return [chosen, metric('deflated_sharpe_ratio', o.deflated_sharpe?.deflated_sharpe_ratio, reasonFor(o, 'deflated_sharpe'))];
   }
   if (type === 'walk_forward') {
+    const s = walkForwardSummary.safeParse(summary);
+    if (!s.success) return [];
     // The stitched out-of-sample curve's return is a fraction (total_return there is not money).
-    const m = obj(s.stitched_metrics);
-    return pick([
-      ['total_return_pct', m.total_return],
-      ['oos_sharpe', m.sharpe_ratio],
-    ]);
+    const m = s.data.stitched_metrics;
+    if (!m) return [metric('total_return_pct', null, reasonFor(s.data, 'stitched_metrics')), metric('oos_sharpe', null, reasonFor(s.data, 'stitched_metrics'))];
+    return [metric('total_return_pct', m.total_return, null), metric('oos_sharpe', m.sharpe_ratio, reasonFor(m, 'sharpe_ratio'))];
   }
   return [];
 }
