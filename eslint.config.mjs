@@ -39,6 +39,7 @@ export const RESULT_READERS = [
   'src/shared/tearsheet.ts',
   'src/core/tearsheet/**/*.ts',
   'src/main/api/routes/tearsheet.ts',
+  'src/main/api/routes/compat.ts',
   'src/renderer/src/lib/split-report.ts',
   'src/renderer/src/components/Tearsheet.tsx',
   'src/renderer/src/components/SplitTable.tsx',

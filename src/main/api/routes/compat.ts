@@ -10,6 +10,9 @@ import { z } from 'zod';
 import { INDICATORS } from '../../../core/indicators/registry';
 import type { AppContext } from '../../context';
 import { HttpError } from '../errors';
+import { ResultContractError } from '../../../shared/results/common';
+import { ktrdrPerformanceFields } from '../../../shared/results/ktrdr';
+import { parseTrainingResult, type TrainingResult } from '../../../shared/results/training';
 
 export type RouteFate = 'ours' | 'implemented' | 'alias' | 'experiments' | '501';
 
@@ -115,18 +118,6 @@ export const KTRDR_CLIENT_ONLY_ROUTES: KtrdrRoute[] = [
   { method: 'GET', path: '/data/info/:symbol', fate: 'implemented', note: 'mcp/src/clients/data_client.py get_data_info: GET /data/info narrowed to one symbol' },
 ];
 
-/**
- * A flat object with only what a client can format: finite numbers, booleans and strings (nested
- * objects and arrays, such as the confusion matrix, are left out; so are null, NaN and ±Infinity).
- */
-export function finiteOnly(o: Record<string, unknown>): Record<string, number | string | boolean> {
-  const out: Record<string, number | string | boolean> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string' || typeof v === 'boolean') out[k] = v as number | string | boolean;
-  }
-  return out;
-}
-
 /** Bytes of a file or of every file under a folder. */
 function diskSize(path: string): number {
   const st = statSync(path);
@@ -159,37 +150,40 @@ export function compatRoutes(ctx: AppContext) {
         const op = ctx.operations.get(id);
         if (op.operation_type !== 'training') throw new HttpError(404, `Training task ${id} not found (operation ${id} is ${op.operation_type})`);
         if (op.status !== 'completed') throw new HttpError(404, `Training task ${id} is not completed (status: ${op.status})`);
-        const results = ctx.operations.results(id).results as Record<string, unknown>;
-        const tm = (results.training_metrics ?? {}) as Record<string, unknown>;
-        const test = (results.test_metrics ?? null) as Record<string, unknown> | null;
-        const mi = (results.model_info ?? {}) as Record<string, unknown>;
+        let results: TrainingResult;
+        try {
+          results = parseTrainingResult(ctx.operations.results(id).results);
+        } catch (err) {
+          if (err instanceof ResultContractError) throw new HttpError(500, `Training ${id}: ${err.message}`);
+          throw err;
+        }
+        const tm = results.training_metrics;
+        const test = results.test_metrics;
+        const mi = results.model_info;
         let size: number | null = null;
-        if (typeof results.model_path === 'string') {
-          const p = resolve(ctx.config.home, results.model_path);
-          const rel = relative(ctx.config.home, p);
-          try {
-            if (!rel.startsWith('..') && !isAbsolute(rel)) size = diskSize(p);
-          } catch {
-            size = null; // the model folder was deleted since
-          }
+        const p = resolve(ctx.config.home, results.model_path);
+        const rel = relative(ctx.config.home, p);
+        try {
+          if (!rel.startsWith('..') && !isAbsolute(rel)) size = diskSize(p);
+        } catch {
+          size = null; // the model folder was deleted since
         }
         const started = op.started_at ? Date.parse(op.started_at) : NaN;
         const ended = op.completed_at ? Date.parse(op.completed_at) : NaN;
-        const epochs = Array.isArray(tm.history) ? tm.history.length : (op.metrics.count ?? null);
         // KTRDR's CLI formats these numbers (`:.4f`): a value we do not have is left out, never null.
         return {
           success: true,
           task_id: id,
           status: op.status,
-          training_metrics: finiteOnly({
+          training_metrics: ktrdrPerformanceFields({
             ...tm,
             history: undefined,
-            epochs_completed: tm.epochs_completed ?? tm.epochs_trained ?? epochs,
+            epochs_completed: tm.epochs_trained,
             training_time_minutes: (ended - started) / 60_000,
           }),
-          test_metrics: test ? finiteOnly(test) : {},
-          model_info: finiteOnly({ ...mi, model_size_bytes: size }),
-          ...(typeof results.model_path === 'string' ? { model_path: results.model_path } : {}),
+          test_metrics: test ? ktrdrPerformanceFields(test) : {},
+          model_info: ktrdrPerformanceFields({ ...mi, model_size_bytes: size }),
+          model_path: results.model_path,
         };
       },
     );
