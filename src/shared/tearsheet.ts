@@ -37,6 +37,9 @@ export interface TearsheetPayload {
   null_reasons: Record<string, string>;
 }
 
+/** How the monthly-returns heatmap's numbers are made (common/equity-stats.ts monthlyReturns). */
+export const MONTHLY_RETURNS_NOTE = 'A month’s return is its last equity ÷ the previous month’s last equity − 1 (UTC months); the year column compounds them.';
+
 export const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 /**

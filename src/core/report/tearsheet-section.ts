@@ -2,12 +2,15 @@
 // with their dates, and the monthly returns as a heatmap. The numbers are core/tearsheet's, the same
 // the app draws (GET /backtests/{id}/tearsheet).
 import { tearsheetPayload } from '../tearsheet/payload';
-import { heatScale, heatShade, MONTH_NAMES, type TearsheetSeries } from '../../shared/tearsheet';
+import { formatMetric } from '../../shared/metrics-catalog';
+import { heatScale, heatShade, MONTH_NAMES, MONTHLY_RETURNS_NOTE, type TearsheetSeries } from '../../shared/tearsheet';
 import { escapeHtml as e } from '../../common/escape';
 import { lineChart } from '../../common/svg-charts';
 
 const MAX_POINTS = 1500;
-const pct = (v: number, d = 1) => `${(v * 100).toFixed(d)} %`;
+// Numbers as the metric catalogue writes them, like the rest of the report.
+const pct = (v: number, d = 1) => formatMetric('total_return_pct', v, { digits: d });
+const sharpe = (v: number) => formatMetric('sharpe_ratio', v);
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'not recovered');
 
 /** Defined points of a series, times in ms (the report's charts take numbers). */
@@ -33,7 +36,7 @@ export function tearsheetSection(eq: { time: readonly number[]; values: readonly
   let html = `<section class="tearsheet"><style>table.heatmap th,table.heatmap td{padding:3px 5px;font-size:12px;text-align:right}table.heatmap td{color:var(--fg)}</style><h2>Tearsheet</h2>`;
   html += `<h3>Rolling Sharpe ratio (${t.window_months}-month window, ${t.window_bars} bars)</h3>`;
   html += rs.values.length
-    ? lineChart({ time: rs.time, values: rs.values, cls: 'equity', label: 'Rolling Sharpe ratio', fmt: (v) => v.toFixed(2), baseline: 0, height: 180 })
+    ? lineChart({ time: rs.time, values: rs.values, cls: 'equity', label: 'Rolling Sharpe ratio', fmt: sharpe, baseline: 0, height: 180 })
     : `<p class="muted">${e(t.null_reasons.rolling_sharpe ?? 'Not enough bars.')}</p>`;
   html += '<p class="def">Sharpe of the per-bar returns inside each window (risk-free 0, annualised by √bars per year), as the backtest’s own Sharpe.</p>';
   html += '<h3>Underwater</h3>' + lineChart({ time: uw.time, values: uw.values, cls: 'dd', label: 'Underwater curve', fmt: (v) => pct(v), fill: true, height: 150 });
@@ -60,7 +63,7 @@ export function tearsheetSection(eq: { time: readonly number[]; values: readonly
       }
       html += `<td class="num ${y.return > 0 ? 'pos' : y.return < 0 ? 'neg' : ''}"><strong>${e(pct(y.return))}</strong></td></tr>`;
     }
-    html += `</tbody></table><p class="def">Shading: the stronger, the larger the month’s return against the largest (${e(pct(scale))}); green gains, red losses.</p>`;
+    html += `</tbody></table><p class="def">${e(MONTHLY_RETURNS_NOTE)} Shading: the stronger, the larger the month’s return against the largest (${e(pct(scale))}); green gains, red losses.</p>`;
   }
   return `${html}</section>`;
 }

@@ -131,6 +131,8 @@ describe('renderBacktestReport', () => {
     expect((html.match(/<svg/g) ?? []).length).toBe(6);
     expect(html).toContain('aria-label="Rolling Sharpe ratio"');
     expect(html).toContain('aria-label="Underwater curve"');
+    // Monthly returns once: the tearsheet's heatmap.
+    expect(html.match(/Monthly returns/g)).toHaveLength(1);
     expect(html).toContain(`(${run.result.trade_count} trades)`);
   });
 

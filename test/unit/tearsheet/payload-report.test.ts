@@ -56,11 +56,11 @@ describe('tearsheet in the HTML report', () => {
     expect(html).toContain('<h2>Tearsheet</h2>');
     expect(html).toContain('aria-label="Underwater curve"');
     // The worst period: peak Feb 15 (110), valley Mar 15 (99), first back above it May 15 (121).
-    expect(html).toMatch(/<td>1<\/td><td class="num neg">-10\.00 %<\/td><td>2021-02-15<\/td><td>2021-03-15<\/td><td>2021-05-15<\/td>/);
+    expect(html).toMatch(/<td>1<\/td><td class="num neg">-10\.00%<\/td><td>2021-02-15<\/td><td>2021-03-15<\/td><td>2021-05-15<\/td>/);
     expect(html).toContain('not recovered');
     // Monthly: Feb +10 %, Mar −10 %, Apr +6.1 %, May +15.2 % (the largest |return|: full green), Jun −9.1 %.
-    expect(html).toContain('style="background:rgba(26,127,55,0.7)">15.2 %</td>');
-    expect(html).toContain(`style="background:rgba(198,40,40,${(Math.round((0.08 + (0.62 * 0.1) / (121 / 105 - 1)) * 100) / 100).toString()})">-10.0 %</td>`);
+    expect(html).toContain('style="background:rgba(26,127,55,0.7)">15.2%</td>');
+    expect(html).toContain(`style="background:rgba(198,40,40,${(Math.round((0.08 + (0.62 * 0.1) / (121 / 105 - 1)) * 100) / 100).toString()})">-10.0%</td>`);
     expect(html).not.toMatch(/NaN/);
     expect(heatShade(0.05, 0.1)).toEqual({ sign: 'pos', alpha: 0.39 });
     expect(heatShade(0, 0.1)).toEqual({ sign: 'zero', alpha: 0 });

@@ -136,7 +136,6 @@ export function BacktestResults({ op }: { op: OperationView }) {
   const markers = useMemo(() => tradeMarkers(trades ?? [], currency), [trades, currency]);
   const sections = useMemo(() => (results ? new Map(presentBacktest(results).map((x) => [x.id, x])) : null), [results]);
   const fullTrades = useMemo(() => (trades ?? []).flatMap((t): BacktestTrade[] => (t.raw ? [t.raw] : [])), [trades]);
-  const equityMs = useMemo(() => (curve && results ? { time: curve.timestamps.map((t) => toUnixSeconds(t) * 1000), values: curve.values, initial_capital: results.config.initial_capital } : null), [curve, results]);
   const overlays = useIndicatorOverlays(done ? ((meta?.strategy_name ?? params.strategy_name ?? results?.strategy_name ?? null) as string | null) : null, symbol, timeframe, start, end, bars.candles?.time ?? null);
   const zoom = useMemo(() => {
     const t = bars.candles?.time;
@@ -240,7 +239,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
           <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} currency={currency} />
         </div>
       )}
-      {trades && currency && <TradeAnalysis trades={fullTrades} equity={equityMs} currency={currency} />}
+      {trades && currency && <TradeAnalysis trades={fullTrades} currency={currency} />}
     </div>
   );
 }

@@ -2,7 +2,8 @@
 // rolling Sharpe, the underwater curve, the five worst drawdowns with their dates and the monthly
 // returns as a heatmap, the same numbers the HTML report prints.
 import { useEffect, useMemo, useState } from 'react';
-import { heatScale, heatShade, MONTH_NAMES, type TearsheetPayload } from '../../../shared/tearsheet';
+import { formatMetric } from '../../../shared/metrics-catalog';
+import { heatScale, heatShade, MONTH_NAMES, MONTHLY_RETURNS_NOTE, type TearsheetPayload } from '../../../shared/tearsheet';
 import { api } from '../api/client';
 import { fmtPct, toUnixSeconds } from '../lib/format';
 import { ErrorNote } from './ErrorNote';
@@ -13,9 +14,9 @@ export const UNDERWATER_H = 130;
 
 // Module-level formatters: a new function per render would rebuild the charts.
 const ratioTick = (v: number) => v.toFixed(1);
-const ratioValue = (v: number) => v.toFixed(2);
+const ratioValue = (v: number) => formatMetric('sharpe_ratio', v);
 const pctTick = (v: number) => `${(v * 100).toFixed(0)}%`;
-const pctValue = (v: number) => `${(v * 100).toFixed(2)}%`;
+const pctValue = (v: number) => formatMetric('max_drawdown_pct', v);
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'not recovered');
 
 /** Fetches and draws the tearsheet of backtest `backtestId`. */
@@ -163,7 +164,9 @@ function MonthlyHeatmap({ p }: { p: TearsheetPayload }) {
           ))}
         </tbody>
       </table>
-      <p className="muted small">Returns in %; shading grows with |return| up to {fmtPct(scale, 1)}.</p>
+      <p className="muted small">
+        Returns in %; shading grows with |return| up to {fmtPct(scale, 1)}. {MONTHLY_RETURNS_NOTE}
+      </p>
     </div>
   );
 }
