@@ -10,7 +10,9 @@ const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((p) => existsSync(p))
 if (!TMUX) console.warn('[follow-tmux] skipping: tmux is not installed (apt-get install tmux)');
 
 const tmux = (...args: string[]) => execFileSync(TMUX!, ['-L', 'ktrdr-follow-test', ...args], { encoding: 'utf8' });
-const pane = (session: string) => tmux('capture-pane', '-p', '-J', '-t', session);
+// The whole pane with its scrollback: a finished training's summary is longer than the 40 rows shown,
+// and a stale progress line that scrolled away is still a stale line.
+const pane = (session: string) => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(session: string, re: RegExp, ms: number): Promise<string> {
