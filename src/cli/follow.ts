@@ -50,11 +50,11 @@ export class StatusLine {
   }
 }
 
-/** "trial 3" / "fold 2" / the operation type: how a child is named in follow lines. */
+/** "trial 3" / "fold 2" / "final holdout, trial 2" / the operation type: how a child is named in follow lines. */
 function childName(c: { operation_type: string; metadata?: Record<string, unknown> | null }): string {
   const m = c.metadata ?? {};
   if (typeof m.fold === 'number') return `fold ${m.fold + 1} ${c.operation_type}`;
-  if (typeof m.trial === 'number') return `trial ${m.trial + 1} ${c.operation_type}`;
+  if (typeof m.trial === 'number') return `${m.final === true ? 'final holdout, ' : ''}trial ${m.trial + 1} ${c.operation_type}`;
   return c.operation_type;
 }
 

@@ -200,15 +200,18 @@ describe.skipIf(!!skipReason)('research desk (browser)', () => {
     const children = page.locator(`tr[data-parent="${sweepId}"]`);
     expect(await children.count()).toBe(0); // folded
     const toggle = parent.getByTestId('op-children-toggle');
-    expect(await toggle.textContent()).toMatch(/sweep \(4\)/);
+    // Two trials, each trained and backtested on the selection window, and the chosen one's single
+    // backtest on the final holdout (issue 22).
+    expect(await toggle.textContent()).toMatch(/sweep \(5\)/);
     await toggle.click();
-    await waitFor(async () => (await children.count()) === 4, 5000, 'the four children under the sweep');
+    await waitFor(async () => (await children.count()) === 5, 5000, 'the five children under the sweep');
     // They come right after their parent, each named by its trial.
     const order = await page.locator('[data-testid="ops-table"] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-testid')));
     const at = order.indexOf(`op-row-${sweepId}`);
     const kids = await children.evaluateAll((trs) => trs.map((t) => t.getAttribute('data-testid')));
-    expect(order.slice(at + 1, at + 5)).toEqual(kids);
+    expect(order.slice(at + 1, at + 6)).toEqual(kids);
     expect(await children.first().textContent()).toMatch(/trial 1/);
+    expect(await children.last().textContent()).toMatch(/final holdout, trial [12]/);
     // Results: the backtest's return and Sharpe, the sweep's best objective.
     const bt = page.getByTestId(`op-row-${backtestId}`).getByTestId('op-result');
     expect(await bt.textContent()).toMatch(/return -?\d+\.\d\d%.*Sharpe -?\d+\.\d\d.*trades \d+/);

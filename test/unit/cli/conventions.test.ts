@@ -104,5 +104,7 @@ describe('CLI conventions', () => {
     expect(childLines(kids, seen)).toEqual(['  trial 1 training running (op_a)']);
     expect(childLines(kids, seen)).toEqual([]);
     expect(childLines([{ ...kids[0], status: 'failed', error_message: 'boom' }], seen)).toEqual(['  trial 1 training failed: boom (op_a)']);
+    // A sweep's final holdout backtest carries its trial too: named apart from that trial's selection backtest.
+    expect(childLines([{ operation_id: 'op_f', operation_type: 'backtesting', status: 'completed', metadata: { trial: 1, final: true } }], seen)).toEqual(['  final holdout, trial 2 backtesting completed (op_f)']);
   });
 });

@@ -15,10 +15,10 @@ function workerOf(op: OperationView): string | null {
   return typeof w === 'string' && w ? w : null;
 }
 
-/** "trial 3" / "fold 2": where a child sits in its experiment. */
+/** "trial 3" / "fold 2" / "final holdout, trial 2": where a child sits in its experiment. */
 function childPlace(op: OperationView): string | null {
   const m = (op.metadata ?? {}) as Record<string, unknown>;
-  if (typeof m.trial === 'number') return `trial ${m.trial + 1}`;
+  if (typeof m.trial === 'number') return m.final === true ? `final holdout, trial ${m.trial + 1}` : `trial ${m.trial + 1}`;
   if (typeof m.fold === 'number') return `fold ${m.fold + 1}`;
   return null;
 }
