@@ -34,18 +34,31 @@ export async function layoutReport(page: Page): Promise<LayoutReport> {
       }
       return null;
     };
+    /** The part of an element's box its scrolling or clipping ancestors (up to the view) let show. */
+    const onScreen = (el: Element): DOMRect => {
+      const r = el.getBoundingClientRect();
+      let [left, top, right, bottom] = [r.left, r.top, r.right, r.bottom];
+      for (let e = el.parentElement; e && e !== root; e = e.parentElement) {
+        const st = getComputedStyle(e);
+        if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+        const c = e.getBoundingClientRect();
+        if (st.overflowX !== 'visible') [left, right] = [Math.max(left, c.left), Math.min(right, c.right)];
+        if (st.overflowY !== 'visible') [top, bottom] = [Math.max(top, c.top), Math.min(bottom, c.bottom)];
+      }
+      return new DOMRect(left, top, Math.max(0, right - left), Math.max(0, bottom - top));
+    };
     const visible = (el: Element, r: DOMRect) => {
+      // Empty, or clipped away by a scrolling ancestor (a long trade list's rows below its box).
       if (r.width < 1 || r.height < 1) return false;
       const st = getComputedStyle(el);
       if (st.visibility === 'hidden' || st.display === 'none' || Number(st.opacity) === 0) return false;
       if (el.closest('.sr-only')) return false;
-      // Clipped away by a scrolling ancestor: its box is not on screen.
       return true;
     };
     const items: { el: Element; r: DOMRect; layer: Element | null }[] = [];
     for (const el of Array.from(root.querySelectorAll(SELECTOR))) {
       if (el.parentElement?.closest(SKIP_INSIDE)) continue;
-      const r = el.getBoundingClientRect();
+      const r = onScreen(el);
       if (!visible(el, r)) continue;
       items.push({ el, r, layer: layerOf(el) });
     }

@@ -175,7 +175,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
           Range clipped to the data: {clipped}
         </p>
       )}
-      <div className="charts-2">
+      <div className="charts-2 wide">
         <div data-testid="bt-metrics">
           {section('performance', 'bt-performance')}
           {section('trades', 'bt-trade-stats')}
