@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, REPO, startServer, type TestServer } from '../../helpers/server';
+import { http, REPO, startServer, waitFor, type TestServer } from '../../helpers/server';
 
 let server: TestServer;
 function ktrdr(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -102,5 +102,32 @@ describe('ktrdr conventions (real server)', () => {
     const r = await ktrdr('data', 'import', '/nonexistent/bars.csv', '--symbol', 'X', '--timeframe', '1d');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('Error: /nonexistent/bars.csv: no such file');
+  });
+});
+
+describe('ktrdr operations resume (real server)', () => {
+  beforeAll(async () => {
+    // The tfjs loop is slower: the training is still running when it is cancelled.
+    server = await startServer({ env: { LOG_LEVEL: 'warn', KTRDR_TRAINER: 'tfjs' } });
+  });
+  afterAll(async () => server?.stop());
+
+  it('--follow follows the resumed training to its summary (exit code as every command); a finished one is refused in words', async () => {
+    const started = await http('POST', `${server.api}/trainings/start`, { strategy_name: 'minimal', symbols: ['EURUSD'], timeframes: ['1h'], start_date: '2012-01-01', end_date: '2019-01-01' });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const id: string = started.body.task_id;
+    await waitFor(async () => (await http('GET', `${server.api}/operations/${id}`)).body.data.progress.steps_completed >= 1, 120_000, 50);
+    expect((await http('DELETE', `${server.api}/operations/${id}`, { reason: 'test' })).status).toBe(200);
+    // The cancellation checkpoint is there once the worker has written it and exited.
+    await waitFor(async () => (await http('GET', `${server.api}/checkpoints/${id}`)).status === 200, 30_000, 100);
+    const r = await ktrdr('operations', 'resume', id, '--follow');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^Resumed ${id} \\(\\w+\\) from the cancellation checkpoint`, 'm'));
+    expect(r.stderr).not.toMatch(CONTROL);
+    expect(r.stdout).toMatch(/^Model saved: models\/minimal\//m);
+    // Finished: nothing to resume any more, said in words (exit 1, no HTTP status).
+    const again = await ktrdr('operations', 'resume', id, '--json');
+    expect(again.code).toBe(1);
+    expect(again.stderr).not.toMatch(/\b409\b/);
   });
 });
