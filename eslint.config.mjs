@@ -38,9 +38,19 @@ export const RESULT_READERS = [
   'src/renderer/src/components/SignificanceNote.tsx',
   'src/renderer/src/components/TradesTable.tsx',
   'src/renderer/src/components/KeyValueTable.tsx',
-  'src/renderer/src/components/tearsheet-slot.tsx',
   'src/renderer/src/components/experiments/*.tsx',
   'src/renderer/src/views/ExperimentsView.tsx',
+  // The desk's readers (issue 27): key metrics, tearsheet, training splits, metric terms.
+  'src/shared/key-metrics.ts',
+  'src/shared/tearsheet.ts',
+  'src/core/tearsheet/**/*.ts',
+  'src/main/api/routes/tearsheet.ts',
+  'src/main/api/routes/compat.ts',
+  'src/renderer/src/lib/split-report.ts',
+  'src/renderer/src/components/Tearsheet.tsx',
+  'src/renderer/src/components/SplitTable.tsx',
+  'src/renderer/src/components/KeyMetrics.tsx',
+  'src/renderer/src/components/MetricTerm.tsx',
 ];
 
 export default tseslint.config(

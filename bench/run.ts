@@ -15,6 +15,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'backtest', file: 'backtest', fn: 'benchBacktest' },
   { name: 'backtest_full', file: 'backtest-full', fn: 'benchBacktestFull' },
   { name: 'significance', file: 'significance', fn: 'benchSignificance' },
+  { name: 'tearsheet', file: 'tearsheet', fn: 'benchTearsheet' },
   { name: 'ui', file: 'ui', fn: 'benchUi' },
   { name: 'experiments', file: 'experiments', fn: 'benchExperiments' },
   { name: 'scaleout', file: 'scaleout', fn: 'benchScaleout' },

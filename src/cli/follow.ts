@@ -1,5 +1,6 @@
 import type { OperationInfo } from '../shared/operations';
 import { isTerminal } from '../shared/operations';
+import { printJson } from './format';
 import type { KtrdrHttpClient } from './http';
 
 export interface FollowOptions {
@@ -7,6 +8,10 @@ export interface FollowOptions {
   intervalMs?: number;
   /** Called with each new metric record (e.g. to print an epoch line). */
   onMetric?: (m: Record<string, unknown>) => string | null;
+  /** Also watch the operation's children (experiments): one line whenever a child changes status. */
+  children?: boolean;
+  /** Not a terminal: at most one progress line per this many ms (default 5000), so a file stays readable. */
+  plainEveryMs?: number;
 }
 
 // One status line redrawn in place: carriage return + "erase line", never longer than the terminal is
@@ -71,15 +76,60 @@ export function takeoverLine(info: OperationInfo, from: number, to: number): str
   return `Takeover: attempt ${from} lost its worker; attempt ${to}${worker} took the job over and ${where}`;
 }
 
+/** "trial 3" / "fold 2" / "final holdout, trial 2" / the operation type: how a child is named in follow lines. */
+function childName(c: { operation_type: string; metadata?: Record<string, unknown> | null }): string {
+  const m = c.metadata ?? {};
+  if (typeof m.fold === 'number') return `fold ${m.fold + 1} ${c.operation_type}`;
+  if (typeof m.trial === 'number') return `${m.final === true ? 'final holdout, ' : ''}trial ${m.trial + 1} ${c.operation_type}`;
+  return c.operation_type;
+}
+
+interface ChildSummary {
+  operation_id: string;
+  operation_type: string;
+  status: string;
+  metadata?: Record<string, unknown> | null;
+  error_message?: string | null;
+}
+
+/** Lines for children whose status changed since the last poll (`seen` is updated). */
+export function childLines(children: ChildSummary[], seen: Map<string, string>): string[] {
+  const out: string[] = [];
+  for (const c of children) {
+    if (seen.get(c.operation_id) === c.status) continue;
+    seen.set(c.operation_id, c.status);
+    out.push(`  ${childName(c)} ${c.status}${c.error_message ? `: ${c.error_message}` : ''} (${c.operation_id})`);
+  }
+  return out;
+}
+
+/** Plain progress lines for a stream that is not a terminal: a new text, at most once per `everyMs`. */
+export class PlainProgress {
+  private last = '';
+  private at = -Infinity;
+  constructor(private readonly everyMs: number) {}
+  line(percentage: number, step: string, now = Date.now()): string | null {
+    if (step === this.last || now - this.at < this.everyMs) return null;
+    this.last = step;
+    this.at = now;
+    return `[${percentage.toFixed(1).padStart(5)}%] ${step}`;
+  }
+}
+
 /**
- * Polls an operation until it ends, drawing a status line (stderr, in place) and fetching new metrics
- * by cursor; a scale-out takeover (the metrics' attempt changes) is announced in one line. Ctrl+C clears the line, cancels the operation (DELETE) and waits for it to end; a second
- * Ctrl+C leaves at once. Either way the terminal is clean before the prompt returns.
+ * Polls an operation until it ends, the same way for every command: a status line redrawn in place
+ * on a terminal (stderr), plain lines (throttled, never a redraw) when stderr is a file or a pipe,
+ * new metrics by cursor, children's status changes for experiments; a scale-out takeover (the
+ * metrics' attempt changes) is announced in one line. Ctrl+C clears the line, cancels
+ * the operation (DELETE) and waits for it to end; a second Ctrl+C leaves at once. Either way the
+ * terminal is clean before the prompt returns.
  */
 export async function followOperation(client: KtrdrHttpClient, id: string, opts: FollowOptions = {}): Promise<OperationInfo> {
   const interval = opts.intervalMs ?? 1000;
   const tty = Boolean(process.stderr.isTTY) && !opts.json;
   const status = tty ? new StatusLine(process.stderr) : null;
+  const plain = !tty && !opts.json ? new PlainProgress(opts.plainEveryMs ?? 5000) : null;
+  const seen = new Map<string, string>();
   let cursor = 0;
   let cancelling = false;
   const onSigint = () => {
@@ -89,15 +139,15 @@ export async function followOperation(client: KtrdrHttpClient, id: string, opts:
       process.exit(130);
     }
     cancelling = true;
-    process.stderr.write(`Cancelling ${id}...\n`);
+    process.stderr.write(`Cancelling ${id}${opts.children ? ' and its children' : ''}...\n`);
     client.delete(`/operations/${id}`, { reason: 'Cancelled from the CLI (Ctrl+C)' }).catch(() => undefined);
   };
   const onExit = () => status?.clear();
   process.on('SIGINT', onSigint);
   process.on('exit', onExit);
-  let lastLine = '';
   let attempt: number | null = null;
-  const say = (line: string) => {
+  const print = (line: string) => {
+    if (opts.json) return;
     if (status) status.print(line);
     else process.stderr.write(`${line}\n`);
   };
@@ -110,14 +160,18 @@ export async function followOperation(client: KtrdrHttpClient, id: string, opts:
         // Another run of the job replaced the history from the checkpoint it resumed from (or from
         // the start): the lines for the epochs it keeps stay, the rest are read again.
         if (data.metadata.attempt !== m.attempt) data = (await client.get<{ data: OperationInfo }>(`/operations/${id}`)).data;
-        if (m.attempt > attempt) say(takeoverLine(data, attempt, m.attempt));
+        if (m.attempt > attempt) print(takeoverLine(data, attempt, m.attempt));
         m = await page(Math.min(cursor, resumedBy(data, m.attempt)?.epoch ?? 0));
       }
       if (m.attempt !== undefined) attempt = m.attempt;
       cursor = m.new_cursor;
       for (const rec of m.metrics) {
         const line = opts.onMetric?.(rec);
-        if (line) say(line);
+        if (line) print(line);
+      }
+      if (opts.children) {
+        const kids = await client.get<{ data: ChildSummary[] }>(`/operations/${id}/children`).catch(() => ({ data: [] as ChildSummary[] }));
+        for (const line of childLines(kids.data ?? [], seen)) print(line);
       }
       const step = cancelling ? `cancelling · ${data.progress.current_step ?? data.status}` : (data.progress.current_step ?? data.status);
       if (isTerminal(data.status)) {
@@ -125,9 +179,9 @@ export async function followOperation(client: KtrdrHttpClient, id: string, opts:
         return data;
       }
       if (status) status.draw(Math.round(data.progress.percentage * 10) / 10, step);
-      else if (!opts.json && step !== lastLine) {
-        process.stderr.write(`[${data.progress.percentage.toFixed(1)}%] ${step}\n`);
-        lastLine = step;
+      else {
+        const line = plain?.line(data.progress.percentage, step);
+        if (line) process.stderr.write(`${line}\n`);
       }
       await new Promise((r) => setTimeout(r, interval));
     }
@@ -136,4 +190,44 @@ export async function followOperation(client: KtrdrHttpClient, id: string, opts:
     process.off('SIGINT', onSigint);
     process.off('exit', onExit);
   }
+}
+
+/** Exit code of a followed operation: 0 completed, 1 failed, 130 cancelled (as after Ctrl+C). */
+export function exitCodeFor(info: OperationInfo): number {
+  return info.status === 'completed' ? 0 : info.status === 'cancelled' ? 130 : 1;
+}
+
+/** A start route's answer: KTRDR's flat shape (training names the id task_id). */
+export interface StartedOperation {
+  operation_id?: string;
+  task_id?: string;
+  message: string;
+  warnings?: string[];
+}
+
+export interface StartedOptions {
+  follow?: boolean;
+  json?: boolean;
+  /** The first stdout line when not following (default: the server's message, then `Operation ID: <id>`). */
+  announce?: (id: string) => string;
+}
+
+/**
+ * What every command does after it started an operation: without --follow print the id (or the
+ * answer as JSON) and return; with --follow follow it (followOperation), set the exit code, then
+ * hand the final reading to `done` (which prints the outcome, as JSON with --json).
+ */
+export async function afterStart(client: KtrdrHttpClient, started: StartedOperation, o: StartedOptions, done: (info: OperationInfo) => Promise<void> | void, follow: FollowOptions = {}): Promise<void> {
+  const id = started.operation_id ?? started.task_id;
+  if (!id) throw new Error('The server answered without an operation id');
+  if (!o.json) for (const w of started.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  if (!o.follow) {
+    if (o.json) return printJson(started);
+    process.stdout.write(`${o.announce ? o.announce(id) : `${started.message}\nOperation ID: ${id}`}\nFollow it with: ktrdr follow ${id}\n`);
+    return;
+  }
+  if (!o.json) process.stderr.write(`${o.announce ? o.announce(id) : `${started.message} (${id})`}\n`);
+  const info = await followOperation(client, id, { intervalMs: 300, ...follow, json: o.json });
+  process.exitCode = exitCodeFor(info);
+  await done(info);
 }

@@ -1,6 +1,7 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { APP_VERSION } from '../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from './http';
+import { describeApiProblem, flagsFor, UsageError } from './options';
 import { registerBacktestCommands } from './commands/backtest';
 import { registerDataCommands } from './commands/data';
 import { registerExperimentCommands } from './commands/experiment';
@@ -16,8 +17,10 @@ export interface CliContext {
   client(): KtrdrHttpClient;
 }
 
-export function buildProgram(): Command {
+/** `onAction` hears which (sub)command is about to run: errors are then worded in its flags. */
+export function buildProgram(onAction?: (cmd: Command) => void): Command {
   const program = new Command();
+  if (onAction) program.hook('preAction', (_root, cmd) => onAction(cmd));
   program
     .name('ktrdr')
     .description('KTRDR Workstation: research neuro-fuzzy trading strategies (data, strategies, training, backtests)')
@@ -38,16 +41,32 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The one line (or lines) a failed command prints, and its exit code. */
+export function describeFailure(err: unknown, ran: Command | null, argv: readonly string[]): { message: string; code: number } {
+  if (err instanceof ApiError) {
+    const text = describeApiProblem(err.body, err.message, flagsFor(ran, argv));
+    return { message: err.status >= 500 ? `the server failed (HTTP ${err.status}): ${text}` : text, code: 1 };
+  }
+  if (err instanceof ConnectionError) return { message: err.message, code: 3 };
+  if (err instanceof UsageError) return { message: err.message, code: 2 };
+  const e = err as NodeJS.ErrnoException;
+  // A file the command was asked to read: say which and why in words, not as a raw ENOENT.
+  if (e && typeof e.path === 'string' && (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR')) {
+    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : 'is a folder, not a file';
+    return { message: `cannot read ${e.path}: ${why}`, code: 1 };
+  }
+  return { message: e instanceof Error ? e.message : String(err), code: 1 };
+}
+
 export async function main(argv: string[]): Promise<void> {
+  let ran: Command | null = null;
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram((cmd) => (ran = cmd)).parseAsync(argv);
   } catch (err) {
-    if (err instanceof ApiError || err instanceof ConnectionError) {
-      process.stderr.write(`Error: ${err.message}\n`);
-      process.exit(err instanceof ConnectionError ? 3 : 1);
-    }
-    process.stderr.write(`Error: ${(err as Error).message}\n`);
-    process.exit(1);
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    const { message, code } = describeFailure(err, ran, argv);
+    process.stderr.write(`Error: ${message}\n`);
+    process.exit(code);
   }
 }
 

@@ -1,37 +1,15 @@
 // The blocks a finished backtest shows beyond its metrics, as markup: the histogram of trade returns,
-// MFE against MAE, the exit reasons and the monthly returns. The HTML report embeds them and the
-// app's Backtests view shows the same markup, so the two cannot drift apart. Every string is escaped;
+// MFE against MAE and the exit reasons (monthly returns are the tearsheet's heatmap). The HTML report
+// embeds them and the app's Backtests view shows the same markup, so the two cannot drift apart. Every string is escaped;
 // numbers are written by the metric catalogue.
 import { formatMetric } from '../shared/metrics-catalog';
 import type { BacktestTrade } from '../shared/results/backtest';
 import { escapeHtml as e } from './escape';
-import { exitReasons, monthlyReturns, tradeReturn, yearlyFromMonthly } from './equity-stats';
+import { exitReasons, tradeReturn } from './equity-stats';
 import { histogram, scatter } from './svg-charts';
 
 export const TRADE_RETURN_NOTE = 'Trade return = net PnL ÷ entry notional (pnl_percent).';
 export const EXCURSION_NOTE = 'Per trade: the worst (MAE, x) and best (MFE, y) unrealised PnL while it was open, from the bars’ lows and highs, in money. Green: winners, red: losers.';
-export const MONTHLY_RETURNS_NOTE = 'A month’s return is its last equity ÷ the previous month’s last equity − 1 (UTC months); the year column compounds them.';
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Years × months of returns with the compounded year at the end; '' when the curve is empty. */
-export function monthlyReturnsHtml(time: ArrayLike<number>, values: ArrayLike<number>, initial: number): string {
-  const months = monthlyReturns(time, values, initial);
-  if (!months.length) return '';
-  const pct = (v: number) => formatMetric('total_return_pct', v, { digits: 1 });
-  const cls = (v: number) => (v > 0 ? 'pos' : v < 0 ? 'neg' : '');
-  const byKey = new Map(months.map((m) => [`${m.year}-${m.month}`, m.return]));
-  let html = `<table class="monthly"><thead><tr><th>Year</th>${MONTHS.map((n) => `<th>${n}</th>`).join('')}<th>Year</th></tr></thead><tbody>`;
-  for (const [y, total] of yearlyFromMonthly(months)) {
-    html += `<tr><th scope="row">${y}</th>`;
-    for (let m = 1; m <= 12; m++) {
-      const v = byKey.get(`${y}-${m}`);
-      html += v === undefined ? '<td></td>' : `<td class="num ${cls(v)}">${e(pct(v))}</td>`;
-    }
-    html += `<td class="num ${cls(total)}"><strong>${e(pct(total))}</strong></td></tr>`;
-  }
-  return `${html}</tbody></table>`;
-}
 
 /** Trades by exit reason: count, share of winners, net PnL; '' without trades. */
 export function exitReasonsHtml(trades: readonly Pick<BacktestTrade, 'exit_reason' | 'net_pnl'>[], currency: string): string {

@@ -1,3 +1,5 @@
+import type { KeyMetric } from './key-metrics';
+
 // The operation model of the REST contract (DESIGN.md §4). Lower-case statuses and types on the wire.
 
 export const OPERATION_TYPES = ['data_load', 'training', 'backtesting', 'dummy', 'walk_forward', 'sweep'] as const;
@@ -96,7 +98,14 @@ export type OperationSummary = Pick<
   | 'progress'
   | 'metadata'
   | 'error_message'
-> & { progress_percentage: number; current_step: string | null; symbol: string | null; duration_seconds: number | null };
+> & {
+  progress_percentage: number;
+  current_step: string | null;
+  symbol: string | null;
+  duration_seconds: number | null;
+  /** A finished run's headline numbers (shared/key-metrics.ts); empty while it runs. */
+  key_metrics?: KeyMetric[];
+};
 
 export function emptyProgress(): OperationProgress {
   return {

@@ -74,8 +74,8 @@ describe.skipIf(!!skipReason)('honest evaluation in the UI (browser)', () => {
     expect(await page.getByTestId('metric-definition-net_pnl').textContent()).toMatch(/Gross PnL minus commission/);
     await page.keyboard.press('Escape');
     expect(await page.getByTestId('metric-definition-net_pnl').count()).toBe(0);
-    // The report's trade analysis is in the app too.
-    for (const t of ['bt-monthly-returns', 'bt-return-histogram', 'bt-excursions', 'bt-exit-reasons']) await page.getByTestId(t).waitFor({ timeout: 15_000 });
+    // The report's trade analysis is in the app too (monthly returns: the tearsheet's heatmap).
+    for (const t of ['tearsheet-heatmap', 'bt-return-histogram', 'bt-excursions', 'bt-exit-reasons']) await page.getByTestId(t).waitFor({ timeout: 15_000 });
     expect(await page.locator('h3', { hasText: 'Costs (USD, fx:EURUSD)' }).count()).toBe(1);
     await screenshot(page, 'backtest-in-sample-costs');
   });

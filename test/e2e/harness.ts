@@ -152,3 +152,15 @@ export async function runToEnd(server: Pick<Server, 'url' | 'output'>, path: str
   expect(op.error_message, server.output()).toBeNull();
   return { id: opId, results: (await apiCall(server, 'GET', `/operations/${opId}/results`)).body.results };
 }
+
+type CmHost = HTMLElement & { cmView: { state: { doc: { toString(): string; length: number } }; dispatch(t: unknown): void } };
+
+/** The strategy editor's text (CodeMirror is a contenteditable: read through its view). */
+export const editorText = (page: Page) => page.getByTestId('yaml-editor').evaluate((el) => (el as CmHost).cmView.state.doc.toString());
+
+/** Replaces the strategy editor's text as typing would (one transaction through its view). */
+export const setEditorText = (page: Page, text: string) =>
+  page.getByTestId('yaml-editor').evaluate((el, t) => {
+    const v = (el as CmHost).cmView;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+  }, text);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiCall, assertRendererBuilt, browserUnavailableReason, endpointExists, openBrowser, REPO, startServer, waitFor, type BrowserSession, type Server } from './harness';
+import { apiCall, assertRendererBuilt, browserUnavailableReason, editorText, endpointExists, openBrowser, setEditorText, REPO, startServer, waitFor, type BrowserSession, type Server } from './harness';
 
 const skipReason = browserUnavailableReason();
 if (skipReason) console.warn(`[e2e] skipping notebook flows: ${skipReason}`);
@@ -18,13 +18,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `notebook-${name}.png`) });
 }
 
-type CmHost = HTMLElement & { cmView: { state: { doc: { toString(): string; length: number } }; dispatch(t: unknown): void } };
-const editorText = (page: Page) => page.getByTestId('yaml-editor').evaluate((el) => (el as CmHost).cmView.state.doc.toString());
-const setEditorText = (page: Page, text: string) =>
-  page.getByTestId('yaml-editor').evaluate((el, t) => {
-    const v = (el as CmHost).cmView;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
-  }, text);
 
 async function waitEnded(page: Page, timeout: number) {
   const live = page.getByTestId('op-live');
@@ -115,16 +108,18 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     // Bundled: Save and Delete are off, Save as copies.
     expect(await page.getByTestId('strategy-save').isDisabled()).toBe(true);
     expect(await page.getByTestId('strategy-delete').isDisabled()).toBe(true);
-    page.once('dialog', (d) => void d.accept('nb_test'));
+    // Save as asks in an in-app dialog (Electron has no window.prompt); the copy's name: is its file's.
     await page.getByTestId('strategy-save-as').click();
+    await page.getByTestId('name-dialog-input').fill('nb_test');
+    await page.getByTestId('name-dialog-ok').click();
     await page.locator('[data-testid="strategy-nb_test"][aria-current="true"]').waitFor({ timeout: 10_000 });
-    await waitFor(async () => (await editorText(page)).includes('name: minimal'), 10_000, 'the copy loaded');
+    await waitFor(async () => (await editorText(page)).includes('name: nb_test'), 10_000, 'the copy loaded');
     expect(await page.getByTestId('strategy-save').isDisabled()).toBe(true); // nothing to save yet
 
     // Edit: the header follows the YAML's name at once; the diff shows the change.
-    const edited = (await editorText(page)).replace('name: minimal', 'name: nb_test').replace(/epochs: \d+/, 'epochs: 3');
+    const edited = (await editorText(page)).replace('name: nb_test', 'name: nb_renamed').replace(/epochs: \d+/, 'epochs: 3');
     await setEditorText(page, edited);
-    await waitFor(async () => ((await page.getByTestId('strategy-title').textContent()) ?? '').startsWith('nb_test'), 5_000, 'the header to follow the YAML name');
+    await waitFor(async () => ((await page.getByTestId('strategy-title').textContent()) ?? '').startsWith('nb_renamed'), 5_000, 'the header to follow the YAML name');
     await page.getByTestId('strategy-dirty').waitFor();
     await page.getByTestId('strategy-diff').click();
     await page.locator('[data-testid="yaml-diff"] .cm-mergeView').waitFor();
@@ -238,7 +233,7 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     // The same strategy, data and seed again.
     await page.getByTestId('nav-strategies').click();
     await page.getByTestId('strategy-nb_test').click();
-    await waitFor(async () => (await editorText(page)).includes('name: nb_test'), 10_000, 'the YAML');
+    await waitFor(async () => (await editorText(page)).includes('name: nb_renamed'), 10_000, 'the YAML');
     await page.getByTestId('strategy-train-start').fill('2018-01-01');
     await page.getByTestId('strategy-train-end').fill('2018-03-01');
     await page.getByTestId('strategy-train').click();
@@ -314,7 +309,7 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     if (!(await endpointExists(server, 'POST', '/data/import/preview', { symbol: 'X', timeframe: '1d', csv: 'timestamp,close\n' }))) {
       // This server predates the safe-import backend: the form says so instead of failing.
       await page.getByTestId('csv-preview-note').waitFor();
-      expect(await page.getByTestId('csv-preview-note').textContent()).toMatch(/404/);
+      expect(await page.getByTestId('csv-preview-note').textContent()).toMatch(/no import preview/);
       await shot(page, 'import-no-preview');
       console.warn('[e2e] import refusals not checked: POST /data/import/preview is not on this server yet (the reliability branch adds it); the UI degrades with a message, checked above');
       ctx.skip();
@@ -324,8 +319,8 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     expect(await page.getByTestId('csv-inferred-timeframe').textContent()).toBe('1h');
     await page.getByTestId('csv-timeframe-mismatch').waitFor();
     await page.getByTestId('csv-submit').click();
-    await page.getByTestId('csv-refused-timeframe').waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('csv-refused-timeframe').textContent()).toContain('1h');
+    await page.locator('[data-testid="csv-refusal-problems"] li[data-kind="timeframe"]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('csv-fix').textContent()).toBe('Import as 1h');
     const info = await apiCall(server, 'GET', '/data/info');
     expect(JSON.stringify(info.body)).not.toContain('NBHOUR');
     await shot(page, 'import-wrong-timeframe');
@@ -334,13 +329,13 @@ describe.skipIf(!!skipReason)('research notebook (browser)', () => {
     await page.getByTestId('csv-symbol').fill('NBBAD');
     await page.getByTestId('csv-timeframe').selectOption('1d');
     await page.getByTestId('csv-submit').click();
-    await page.getByTestId('csv-refused-rows').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="csv-refusal-problems"] li[data-kind="rejected_rows"]').waitFor({ timeout: 10_000 });
     const reasons = await page.getByTestId('csv-rejected').locator('li').allTextContents();
     expect(reasons.length).toBe(3);
     for (const r of reasons) expect(r).toMatch(/^line \d+: \S/);
     expect(JSON.stringify((await apiCall(server, 'GET', '/data/info')).body)).not.toContain('NBBAD');
     await shot(page, 'import-bad-rows');
-    await page.getByTestId('csv-keep-valid').click();
+    await page.getByTestId('csv-fix').click();
     await waitFor(async () => /Imported/.test((await page.getByTestId('csv-message').textContent()) ?? ''), 10_000, 'the valid rows imported');
     expect(JSON.stringify((await apiCall(server, 'GET', '/data/info')).body)).toContain('NBBAD');
   });

@@ -55,7 +55,8 @@ describe.skipIf(!!skipReason)('shell and operations view (browser)', () => {
     const bar = row.getByTestId('op-progress');
     const first = Number(await bar.getAttribute('aria-valuenow'));
     await waitFor(async () => Number(await bar.getAttribute('aria-valuenow')) > first, 10_000, 'the progress bar to advance');
-    expect(await row.getByTestId('op-id').textContent()).toBe(id);
+    // The id column shows the short id (the table fits its window, issue 27); the full one is its tooltip.
+    expect(await row.getByTestId('op-id').textContent()).toBe(`…${id.slice(-8)}`);
     await row.click();
     await page.getByTestId('op-detail').waitFor();
     // Beside the detail pane the id column shows a short id; the full one is its tooltip.

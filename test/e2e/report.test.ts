@@ -102,8 +102,10 @@ describe.skipIf(!!skipReason)('backtest report and exports (browser)', () => {
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`file://${file}`);
-    expect(await page.locator('svg.chart').count()).toBe(4);
-    expect(await page.locator('table.monthly tbody tr').count()).toBeGreaterThanOrEqual(5);
+    // Equity, drawdown, the tearsheet's rolling Sharpe and underwater, the return histogram, MFE/MAE.
+    expect(await page.locator('svg.chart').count()).toBe(6);
+    expect(await page.locator('section.tearsheet table.drawdowns tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('section.tearsheet table.heatmap tbody tr').count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator('.verdict').first().textContent()).toContain('random-entry runs');
     // Laid out, not blank: the equity chart has a drawn line with width.
     const box = await page.locator('svg.chart').first().boundingBox();

@@ -5,7 +5,8 @@ import type { OperationInfo } from '../../shared/operations';
 import { parseBacktestResult, type BacktestResult } from '../../shared/results/backtest';
 import { resultsPath } from '../../shared/results/envelope';
 import { presentBacktest } from '../../shared/results/present';
-import { followOperation } from '../follow';
+import { afterStart } from '../follow';
+import { checkTimeframes, dateRange, dateRangeOptions, fieldFlags, followOption, jsonOption, UsageError, type DateRangeValues } from '../options';
 import { printJson, sectionsText } from '../format';
 import type { CliContext } from '../index';
 
@@ -53,34 +54,25 @@ export function inSampleLines(r: BacktestResult): string[] {
 async function startAndMaybeFollow(ctx: CliContext, body: Record<string, unknown>, follow: boolean, json: boolean): Promise<void> {
   const client = ctx.client();
   const res = await client.post<StartResponse>('/backtests/start', body);
-  if (!json) for (const w of res.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-  if (!follow) {
-    if (json) return printJson(res);
-    process.stdout.write(`${res.message}: ${res.operation_id}\n`);
-    if (res.clipped) process.stdout.write(`Range clipped to the data: ${res.effective_start_date} .. ${res.effective_end_date}\n`);
-    process.stdout.write(`Follow it with: ktrdr follow ${res.operation_id}\n`);
-    return;
-  }
-  if (!json) process.stderr.write(`${res.message} (${res.operation_id}, model ${res.model_path ?? '?'})\n`);
   if (!json && res.clipped) process.stderr.write(`Range clipped to the data: ${res.effective_start_date} .. ${res.effective_end_date}\n`);
-  const info: OperationInfo = await followOperation(client, res.operation_id, { json, intervalMs: 300 });
-  if (info.status !== 'completed') {
-    if (json) printJson(info);
-    else process.stderr.write(`Backtest ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
-    process.exitCode = info.status === 'cancelled' ? 130 : 1;
-    return;
-  }
-  const { results: raw } = await client.get<{ results: unknown }>(resultsPath(res.operation_id));
-  const results = parseBacktestResult(raw);
-  if (json) return printJson(results);
-  process.stdout.write(`${backtestSummary(results)}\n`);
-  process.stdout.write(`Trades and equity curve: GET /api/v1/backtests/${res.operation_id}/trades and /equity_curve\n`);
-  process.stdout.write(`Report: ktrdr backtest report ${res.operation_id} -o report.html\n`);
+  await afterStart(client, res, { follow, json }, async (info: OperationInfo) => {
+    if (info.status !== 'completed') {
+      if (json) printJson(info);
+      else process.stderr.write(`Backtest ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+      return;
+    }
+    const { results: raw } = await client.get<{ results: unknown }>(resultsPath(res.operation_id));
+    const results = parseBacktestResult(raw);
+    if (json) return printJson(results);
+    process.stdout.write(`${backtestSummary(results)}\n`);
+    process.stdout.write(`Trades and equity curve: GET /api/v1/backtests/${res.operation_id}/trades and /equity_curve\n`);
+    process.stdout.write(`Report: ktrdr backtest report ${res.operation_id} -o report.html\n`);
+  });
 }
 
 const num = (name: string, v: string) => {
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number (got '${v}')`);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got '${v}')`);
   return n;
 };
 
@@ -130,48 +122,53 @@ function costOptions(cmd: Command): Command {
   return addCostFlags(cmd.option('-m, --model-path <path>', 'model version, e.g. models/<strategy>/1d_v3 (default: the latest for the timeframe)'), '100000')
     .option('--allow-in-sample', 'the range may overlap the model’s training data: no warning banner (the fields stay)')
     .option('--random-runs <n>', 'random-entry runs to compare with (0..5000, 0 disables; server default 200)')
-    .option('--random-seed <n>', 'seed of the random-entry runs and the Sharpe bootstrap')
-    .option('--json', 'print JSON');
+    .option('--random-seed <n>', 'seed of the random-entry runs and the Sharpe bootstrap');
 }
 
 export function registerBacktestCommands(program: Command, ctx: CliContext): void {
   // KTRDR [H] form: `ktrdr backtest NAME --start --end [--follow]` (symbol/timeframe from the strategy).
-  const bt = costOptions(
-    program
-      .command('backtest')
-      .description('Backtest a trained model: `ktrdr backtest NAME --start D --end D [--follow]` or `ktrdr backtest run STRATEGY SYMBOL TIMEFRAME ...`')
-      .argument('[strategy]', 'strategy name')
-      .option('--start <date>', 'first day (YYYY-MM-DD)')
-      .option('--end <date>', 'last day (YYYY-MM-DD)')
-      .option('--symbol <symbol>', 'symbol (default: the strategy’s first)')
-      .option('--timeframe <tf>', 'timeframe (default: the strategy’s base timeframe)')
-      .option('-f, --follow', 'follow with a progress bar and print the summary'),
-  ).action(async (strategy: string | undefined, o: StartOptions & { start?: string; end?: string; symbol?: string; timeframe?: string; follow?: boolean }) => {
+  const bt = jsonOption(
+    followOption(
+      dateRangeOptions(
+        costOptions(
+          program
+            .command('backtest')
+            .description('Backtest a trained model: `ktrdr backtest NAME --start D --end D [--follow]` or `ktrdr backtest run STRATEGY SYMBOL TIMEFRAME --start D --end D`')
+            .argument('[strategy]', 'strategy name')
+            .option('--symbol <symbol>', 'symbol (default: the strategy’s first)')
+            .option('--timeframe <tf>', 'timeframe (default: the strategy’s base timeframe)'),
+        ),
+      ),
+    ),
+  ).action(async (strategy: string | undefined, o: StartOptions & DateRangeValues & { symbol?: string; timeframe?: string; follow?: boolean }) => {
     if (!strategy) return void bt.help({ error: true });
-    if (!o.start || !o.end) throw new Error('--start and --end are required');
-    await startAndMaybeFollow(ctx, bodyFrom(strategy, { start: o.start, end: o.end }, o, o.symbol, o.timeframe), Boolean(o.follow), Boolean(o.json));
+    if (o.timeframe) checkTimeframes([o.timeframe], '--timeframe');
+    const range = dateRange(o, true) as { start: string; end: string };
+    await startAndMaybeFollow(ctx, bodyFrom(strategy, range, o, o.symbol, o.timeframe), Boolean(o.follow), Boolean(o.json));
   });
 
-  // KTRDR [E] form: `ktrdr backtest run STRATEGY SYMBOL TIMEFRAME --start-date --end-date` (follows by default).
-  costOptions(
+  // KTRDR [E] form: `ktrdr backtest run STRATEGY SYMBOL TIMEFRAME --start --end` (its --start-date/--end-date still work).
+  const run = costOptions(
     bt
       .command('run')
-      .description('Run a backtest and follow it to the summary')
+      .description('Start a backtest of STRATEGY on SYMBOL TIMEFRAME (--follow to watch it and print the summary)')
       .argument('<strategy>', 'strategy name')
       .argument('<symbol>', 'symbol, e.g. EURUSD')
-      .argument('<timeframe>', 'timeframe, e.g. 1h or 1d')
-      .requiredOption('--start-date <date>', 'first day (YYYY-MM-DD)')
-      .requiredOption('--end-date <date>', 'last day (YYYY-MM-DD)')
-      .option('--no-follow', 'start it and return the operation id'),
-  ).action(async (strategy: string, symbol: string, timeframe: string, local: StartOptions & { startDate: string; endDate: string; follow: boolean }) => {
-    // The parent `backtest` command declares the same cost options and parses them first: take the
-    // ones the user typed from there.
-    const o = { ...local } as typeof local & Record<string, unknown>;
-    for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'randomRuns', 'randomSeed', 'json']) {
-      if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
-    }
-    await startAndMaybeFollow(ctx, bodyFrom(strategy, { start: o.startDate, end: o.endDate }, o, symbol, timeframe), o.follow, Boolean(o.json));
-  });
+      .argument('<timeframe>', 'timeframe, e.g. 1h or 1d'),
+  );
+  jsonOption(followOption(fieldFlags(dateRangeOptions(run), { symbol: 'SYMBOL', timeframe: 'TIMEFRAME' }))).action(
+    async (strategy: string, symbol: string, timeframe: string, local: StartOptions & DateRangeValues & { follow?: boolean }) => {
+      // The parent `backtest` command declares the same options and parses them first: take the
+      // ones the user typed from there.
+      const o = { ...local } as typeof local & Record<string, unknown>;
+      for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'randomRuns', 'randomSeed', 'json', 'follow', 'start', 'end', 'startDate', 'endDate']) {
+        if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
+      }
+      checkTimeframes([timeframe], 'TIMEFRAME');
+      const range = dateRange(o, true) as { start: string; end: string };
+      await startAndMaybeFollow(ctx, bodyFrom(strategy, range, o, symbol, timeframe), Boolean(o.follow), Boolean(o.json));
+    },
+  );
 
   registerExportCommands(bt, ctx);
 }
@@ -189,7 +186,7 @@ function emit(text: string, output: string | undefined, what: string): void {
 function exportFormat(v: string | undefined): 'csv' | 'json' {
   if (v === undefined || v === 'json') return 'json';
   if (v === 'csv') return 'csv';
-  throw new Error(`--format must be csv or json (got '${v}')`);
+  throw new UsageError(`--format must be csv or json (got '${v}')`);
 }
 
 /** `ktrdr backtest report ID -o file.html`, `ktrdr backtest trades|equity ID --format csv -o file`. */
@@ -198,9 +195,15 @@ function registerExportCommands(bt: Command, ctx: CliContext): void {
     .description('Save the self-contained HTML report of a finished backtest')
     .argument('<backtest_id>', 'operation id of the backtest')
     .option('-o, --output <file>', 'file to write (default: stdout)')
-    .action(async (id: string, o: { output?: string }) => {
+    .option('--json', 'print {operation_id, output, bytes} (with -o) or {operation_id, html} instead of the bare report')
+    .action(async (id: string, o: { output?: string; json?: boolean }) => {
       const html = await ctx.client().get<string>(`/backtests/${encodeURIComponent(id)}/report`);
-      emit(html, o.output, 'Report');
+      if (!o.json) return emit(html, o.output, 'Report');
+      if (o.output && o.output !== '-') {
+        writeFileSync(o.output, html);
+        return printJson({ operation_id: id, output: o.output, bytes: Buffer.byteLength(html) });
+      }
+      printJson({ operation_id: id, html });
     });
   for (const [name, path, what] of [
     ['trades', 'trades', 'Trades'],
@@ -210,9 +213,10 @@ function registerExportCommands(bt: Command, ctx: CliContext): void {
       .description(`${what} of a finished backtest as CSV or JSON`)
       .argument('<backtest_id>', 'operation id of the backtest')
       .option('--format <format>', 'csv or json', 'json')
+      .option('--json', 'same as --format json (the default)')
       .option('-o, --output <file>', 'file to write (default: stdout)')
-      .action(async (id: string, o: { format?: string; output?: string }) => {
-        const format = exportFormat(o.format);
+      .action(async (id: string, o: { format?: string; output?: string; json?: boolean }) => {
+        const format = o.json ? 'json' : exportFormat(o.format);
         const body = await ctx.client().get<unknown>(`/backtests/${encodeURIComponent(id)}/${path}${format === 'csv' ? '?format=csv' : ''}`);
         emit(typeof body === 'string' ? body : `${JSON.stringify(body, null, 2)}\n`, o.output, what);
       });

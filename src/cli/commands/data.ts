@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import type { OperationInfo } from '../../shared/operations';
-import { followOperation } from '../follow';
+import { afterStart, type StartedOperation } from '../follow';
 import { printJson, table } from '../format';
 import { ApiError } from '../http';
 import type { CliContext } from '../index';
+import { checkTimeframes, dateRange, dateRangeOptions, fieldFlags, followOption, jsonOption, positiveInt, UsageError, type DateRangeValues } from '../options';
 
 interface BarsResponse {
   data: {
@@ -17,10 +19,13 @@ interface BarsResponse {
 
 const enc = encodeURIComponent;
 
-function intOption(raw: string, name: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
-  return n;
+/** The text of a CSV file (.gz inflated); a path that is missing or a folder is a usage error in words. */
+export function readCsvFile(file: string): string {
+  const abs = resolvePath(file);
+  if (!existsSync(abs)) throw new UsageError(`${file}: no such file${abs !== file ? ` (${abs})` : ''}`);
+  if (statSync(abs).isDirectory()) throw new UsageError(`${file} is a folder: give a CSV file`);
+  const raw = readFileSync(abs);
+  return (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
 }
 
 function printBars(res: BarsResponse, format: string): void {
@@ -58,23 +63,25 @@ function printBars(res: BarsResponse, format: string): void {
 export function registerDataCommands(program: Command, ctx: CliContext): void {
   const data = program.command('data').description('Market data: show, import, load from a provider, ranges and gaps');
 
-  data
+  const show = data
     .command('show <symbol> [timeframe]')
     .description('Show the last stored bars of a series')
     .option('-t, --timeframe <tf>', 'timeframe (when not given as an argument)', '1d')
     .option('-l, --limit <n>', 'how many of the last bars to show', '10')
-    .option('-r, --rows <n>', 'same as --limit (KTRDR spelling)')
-    .option('--start <date>', 'first date (YYYY-MM-DD or ISO)')
-    .option('--end <date>', 'last date (inclusive)')
-    .option('-f, --format <format>', 'table|json|csv', 'table')
-    .action(async (symbol: string, tfArg: string | undefined, o: { timeframe: string; limit: string; rows?: string; start?: string; end?: string; format: string }) => {
-      if (!['table', 'json', 'csv'].includes(o.format)) throw new Error(`--format must be table, json or csv, got '${o.format}'`);
-      const tf = tfArg ?? o.timeframe;
-      const q = new URLSearchParams({ limit: String(intOption(o.rows ?? o.limit, '--limit')) });
-      if (o.start) q.set('start_date', o.start);
-      if (o.end) q.set('end_date', o.end);
+    .option('-r, --rows <n>', 'same as --limit (KTRDR spelling)');
+  fieldFlags(dateRangeOptions(show, 'bar'), { symbol: 'SYMBOL', timeframe: 'TIMEFRAME' })
+    .option('-f, --format <format>', 'table|json|csv (KTRDR spelling; -f is --follow on commands that start operations)', 'table')
+    .option('--json', 'print JSON (same as --format json)')
+    .action(async (symbol: string, tfArg: string | undefined, o: DateRangeValues & { timeframe: string; limit: string; rows?: string; format: string; json?: boolean }) => {
+      const format = o.json ? 'json' : o.format;
+      if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got '${o.format}'`);
+      const tf = checkTimeframes([tfArg ?? o.timeframe], tfArg ? 'TIMEFRAME' : '--timeframe')![0];
+      const { start, end } = dateRange(o);
+      const q = new URLSearchParams({ limit: String(positiveInt(o.rows ?? o.limit, o.rows ? '--rows' : '--limit')) });
+      if (start) q.set('start_date', start);
+      if (end) q.set('end_date', end);
       const res = await ctx.client().get<BarsResponse>(`/data/${enc(symbol)}/${enc(tf)}?${q}`);
-      printBars(res, o.format);
+      printBars(res, format);
     });
 
   data
@@ -108,7 +115,7 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
       );
     });
 
-  data
+  const importCmd = data
     .command('import <file>')
     .description('Import a CSV file (timestamp,open,high,low,close,volume or common variants; .gz works)')
     .requiredOption('-s, --symbol <symbol>', 'symbol to store it as')
@@ -116,14 +123,15 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
     .option('--timezone <zone>', 'IANA zone of timestamps written without one (default UTC)')
     .option('--mode <mode>', 'merge|replace', 'merge')
     .option('--keep-valid-rows', 'store the valid rows even when some are rejected (default: store nothing then)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON');
+  fieldFlags(importCmd, { csv: 'FILE', symbol: '--symbol', timeframe: '--timeframe' })
     .action(async (file: string, o: { symbol: string; timeframe: string; timezone?: string; mode: string; keepValidRows?: boolean; json?: boolean }) => {
-      const raw = readFileSync(file);
-      const csv = (file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
+      checkTimeframes([o.timeframe], '--timeframe');
+      const csv = readCsvFile(file);
       type Rejected = { line: number; reason: string };
       let res;
       try {
-        res = await ctx.client().post<{ data: { symbol: string; timeframe: string; rows: number; imported: number; added: number; merged: number; duplicates: number; skipped: number; rejected: Rejected[]; total_bars: number; start: string; end: string } }>(
+        res = await ctx.client().post<{ data: { symbol: string; timeframe: string; rows: number; imported: number; added: number; merged: number; duplicates: number; skipped: number; rejected: Rejected[]; total_bars: number; start: string; end: string; duplicates_note?: string | null } }>(
           '/data/import',
           { symbol: o.symbol, timeframe: o.timeframe, csv, mode: o.mode, ...(o.timezone !== undefined ? { timezone: o.timezone } : {}), ...(o.keepValidRows ? { keep_valid_rows: true } : {}) },
         );
@@ -133,54 +141,49 @@ export function registerDataCommands(program: Command, ctx: CliContext): void {
         if (o.json || !body?.rejected?.length) throw err;
         const shown = body.rejected.slice(0, 20).map((r) => `  line ${r.line}: ${r.reason}`);
         const more = (body.skipped ?? body.rejected.length) - shown.length;
-        throw new ApiError(err instanceof ApiError ? err.status : 400, [(err as Error).message, ...shown, ...(more > 0 ? [`  ... and ${more} more`] : [])].join('\n'), body);
+        const detail = typeof (body as { detail?: unknown }).detail === 'string' ? (body as { detail: string }).detail : (err as Error).message;
+        const text = [detail, ...shown, ...(more > 0 ? [`  ... and ${more} more`] : [])].join('\n');
+        throw new ApiError(err instanceof ApiError ? err.status : 400, text, { ...body, detail: text });
       }
       if (o.json) return printJson(res);
       const d = res.data;
       const lines = [
         `Imported ${d.symbol} ${d.timeframe}: ${d.imported} bars from ${d.rows} rows (${d.added} new, ${d.merged} replaced, ${d.duplicates} duplicates, ${d.skipped} skipped)`,
         `Stored: ${d.total_bars} bars, ${d.start} to ${d.end}`,
+        ...(d.duplicates_note ? [`Note: ${d.duplicates_note}`] : []),
         ...d.rejected.slice(0, 20).map((r) => `  line ${r.line}: ${r.reason}`),
       ];
       if (d.rejected.length > 20) lines.push(`  ... and ${d.skipped - 20} more`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 
-  data
+  const load = data
     .command('load <symbol> <timeframe>')
-    .description('Download bars from a provider as a data_load operation and follow it')
-    .option('--start-date <date>', 'first date (YYYY-MM-DD)')
-    .option('--end-date <date>', 'end date (exclusive)')
-    .option('--source <source>', 'csv|synthetic|dukascopy|ib (default: dukascopy for FX, ib otherwise)')
+    .description('Download bars from a provider as a data_load operation (--follow to watch it)')
+    .option('--source <source>', 'csv|synthetic|dukascopy|ib (default: dukascopy for FX, ib otherwise); synthetic bars are marked as such wherever they are used')
     .option('-m, --mode <mode>', 'tail|backfill|full', 'tail')
     .option('--path <path>', 'csv source: a file or a folder of SYMBOL_TF*.csv files')
-    .option('--seed <n>', 'synthetic source: random seed')
-    .option('--no-follow', 'print the operation id and return')
-    .option('--json', 'print JSON')
-    .action(async (symbol: string, timeframe: string, o: { startDate?: string; endDate?: string; source?: string; mode: string; path?: string; seed?: string; follow: boolean; json?: boolean }) => {
+    .option('--seed <n>', 'synthetic source: random seed');
+  jsonOption(followOption(fieldFlags(dateRangeOptions(load), { symbol: 'SYMBOL', timeframe: 'TIMEFRAME' })))
+    .action(async (symbol: string, timeframe: string, o: DateRangeValues & { source?: string; mode: string; path?: string; seed?: string; follow?: boolean; json?: boolean }) => {
+      checkTimeframes([timeframe], 'TIMEFRAME');
+      const { start, end } = dateRange(o);
       const client = ctx.client();
       const body: Record<string, unknown> = { symbol, timeframe, mode: o.mode };
-      if (o.startDate) body.start_date = o.startDate;
-      if (o.endDate) body.end_date = o.endDate;
+      if (start) body.start_date = start;
+      if (end) body.end_date = end;
       if (o.source) body.source = o.source;
       if (o.seed !== undefined) body.seed = Number(o.seed);
       if (o.path) body[/\.csv(\.gz)?$/i.test(o.path) ? 'path' : 'dir'] = o.path;
-      const started = await client.post<{ operation_id: string; message: string }>('/data/acquire/download', body);
-      if (!o.follow) {
-        if (o.json) return printJson(started);
-        process.stdout.write(`${started.message}: ${started.operation_id}\nFollow it with: ktrdr follow ${started.operation_id}\n`);
-        return;
-      }
-      if (!o.json) process.stderr.write(`${started.message} (${started.operation_id})\n`);
-      const info: OperationInfo = await followOperation(client, started.operation_id, { json: o.json, intervalMs: 300 });
-      if (o.json) return printJson(info);
-      if (info.status === 'completed') {
-        const r = (info.result_summary ?? {}) as { bars_loaded?: number; start?: string; end?: string; gaps_found?: number; merged?: { added: number; total_bars: number } };
-        process.stdout.write(`Loaded ${r.bars_loaded ?? 0} bars (${r.merged?.added ?? 0} new); stored ${r.merged?.total_bars ?? 0} bars, ${r.start} to ${r.end}; ${r.gaps_found ?? 0} gap(s)\n`);
-      } else {
-        process.stdout.write(`Data loading ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
-        process.exitCode = info.status === 'cancelled' ? 130 : 1;
-      }
+      const started = await client.post<StartedOperation>('/data/acquire/download', body);
+      await afterStart(client, started, o, (info: OperationInfo) => {
+        if (o.json) return printJson(info);
+        if (info.status === 'completed') {
+          const r = (info.result_summary ?? {}) as { bars_loaded?: number; start?: string; end?: string; gaps_found?: number; synthetic?: boolean; merged?: { added: number; total_bars: number } };
+          process.stdout.write(`Loaded ${r.bars_loaded ?? 0} bars (${r.merged?.added ?? 0} new); stored ${r.merged?.total_bars ?? 0} bars, ${r.start} to ${r.end}; ${r.gaps_found ?? 0} gap(s)\n`);
+          for (const w of info.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+        } else process.stdout.write(`Data loading ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+      });
     });
 
   data

@@ -1,22 +1,22 @@
 // Experiments from the terminal: `ktrdr experiment walk-forward STRATEGY …`, `ktrdr experiment sweep
-// STRATEGY --param path=… …` (--follow draws a live table of the children), `ktrdr experiment show ID`.
+// STRATEGY --param path=… …` (--follow prints a line whenever a child changes status), `ktrdr experiment show ID`.
 import type { Command } from 'commander';
-import { isTerminal, type OperationInfo, type OperationSummary } from '../../shared/operations';
+import type { OperationInfo } from '../../shared/operations';
 import type { TypedResult } from '../../shared/results';
 import { explain, groupWarnings, isoDay, parseExperimentResults, showParam } from '../../shared/results/experiment-read';
 import { presentResult } from '../../shared/results/present';
 import type { SweepResult } from '../../shared/results/sweep';
 import type { WalkForwardResult } from '../../shared/results/walk-forward';
 import { significanceVerdict } from '../../shared/significance';
-import { printJson, sectionsText, table } from '../format';
-import type { KtrdrHttpClient } from '../http';
+import { printJson, sectionsText } from '../format';
+import { afterStart } from '../follow';
+import { checkTimeframes, dateRange, dateRangeOptions, followOption, jsonOption, type DateRangeValues } from '../options';
 import type { CliContext } from '../index';
 import { addCostFlags, costFields, type CostFlags } from './backtest';
 import { strategyNameOf } from './train';
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 const repeat = (v: string, prev: string[] = []) => [...prev, v];
-const num = (v: unknown, d = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '-');
 
 /**
  * `--param indicators.rsi_14.period=7:28:7` (min:max[:step]), `--param training.learning_rate=0.0005:0.02:log`,
@@ -48,9 +48,7 @@ export function parseParamFlag(flag: string): [string, Record<string, unknown>] 
 }
 
 /** The options every experiment command takes (commander's parsed flags). */
-interface ExperimentFlags extends CostFlags {
-  start: string;
-  end: string;
+interface ExperimentFlags extends CostFlags, DateRangeValues {
   symbols?: string[];
   timeframes?: string[];
   maxParallel?: number;
@@ -79,48 +77,6 @@ interface SweepFlags extends ExperimentFlags {
 interface Started {
   operation_id: string;
   message: string;
-}
-
-/** A live table of an experiment's children (re-drawn in place on a terminal), until the parent ends. */
-async function followExperiment(client: KtrdrHttpClient, id: string, json: boolean): Promise<OperationInfo> {
-  const tty = Boolean(process.stdout.isTTY) && !json;
-  let cancelling = false;
-  const onSigint = () => {
-    if (cancelling) process.exit(130);
-    cancelling = true;
-    process.stderr.write(`\nCancelling ${id} and its children...\n`);
-    client.delete(`/operations/${id}`, { reason: 'Cancelled from the CLI (Ctrl+C)' }).catch(() => undefined);
-  };
-  process.on('SIGINT', onSigint);
-  let drawn = 0;
-  let last = '';
-  try {
-    for (;;) {
-      const { data } = await client.get<{ data: { operation: OperationInfo; children: (OperationSummary & { current_step?: string | null })[] } }>(`/experiments/${id}`);
-      const op = data.operation;
-      const rows = data.children.map((c) => [
-        c.metadata?.fold !== undefined ? `fold ${Number(c.metadata.fold) + 1}` : c.metadata?.trial !== undefined ? `trial ${Number(c.metadata.trial) + 1}` : '',
-        c.operation_type,
-        c.status,
-        `${num(c.progress_percentage, 0)}%`,
-        c.current_step ?? '',
-        c.operation_id,
-      ]);
-      const text = `${op.progress.current_step ?? op.status}  [${num(op.progress.percentage, 1)}%]\n${table(['step', 'type', 'status', 'progress', 'detail', 'operation'], rows)}\n`;
-      if (tty) {
-        if (drawn) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
-        process.stdout.write(text);
-        drawn = text.split('\n').length - 1;
-      } else if (!json && text !== last) {
-        process.stdout.write(text);
-        last = text;
-      }
-      if (isTerminal(op.status)) return op;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
 }
 
 const windowText = (w: { start: string | null; end: string | null; bars: number }) => (w.bars ? `${isoDay(w.start)} → ${isoDay(w.end)} (${w.bars} bars)` : 'none');
@@ -184,14 +140,16 @@ async function show(ctx: CliContext, id: string, json: boolean): Promise<void> {
 export function registerExperimentCommands(program: Command, ctx: CliContext): void {
   const exp = program.command('experiment').description('Walk-forward validation and parameter sweeps');
   const common = (c: Command) =>
-    addCostFlags(c)
-      .requiredOption('--start <date>', 'first date (YYYY-MM-DD)')
-      .requiredOption('--end <date>', 'last date (YYYY-MM-DD)')
-      .option('--symbols <list>', 'symbols, comma-separated', collect)
-      .option('--timeframes <list>', 'timeframes, comma-separated', collect)
-      .option('--max-parallel <n>', 'children running at once (default: the worker limit)', Number)
-      .option('-f, --follow', 'live table of the children until the experiment ends (Ctrl+C cancels it)')
-      .option('--json', 'print JSON');
+    jsonOption(
+      followOption(
+        dateRangeOptions(addCostFlags(c))
+          .option('--symbols <list>', 'symbols, comma-separated', collect)
+          .option('--timeframes <list>', 'timeframes, comma-separated', collect)
+          .option('--max-parallel <n>', 'children running at once (default: the worker limit)', Number),
+      ),
+    );
+  /** The dates (both required, either spelling) and the checked timeframes of a start command. */
+  const checked = (o: ExperimentFlags) => ({ ...(dateRange(o, true) as { start: string; end: string }), timeframes: checkTimeframes(o.timeframes, '--timeframes') });
 
   common(
     exp
@@ -203,17 +161,18 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
       .option('--anchored', 'every fold trains from the first bar')
       .option('--embargo <bars>', 'bars skipped between training and test', Number),
   ).action(async (strategy: string, o: WalkForwardFlags) => {
+    const { start, end, timeframes } = checked(o);
     const body = {
       strategy_name: strategyNameOf(strategy),
-      start_date: o.start,
-      end_date: o.end,
+      start_date: start,
+      end_date: end,
       train_window: /^\d+$/.test(o.train) ? Number(o.train) : o.train,
       test_window: /^\d+$/.test(o.test) ? Number(o.test) : o.test,
       ...(o.step ? { step: /^\d+$/.test(o.step) ? Number(o.step) : o.step } : {}),
       ...(o.anchored ? { anchored: true } : {}),
       ...(o.embargo !== undefined ? { embargo_bars: o.embargo } : {}),
       ...(o.symbols ? { symbols: o.symbols } : {}),
-      ...(o.timeframes ? { timeframes: o.timeframes } : {}),
+      ...(timeframes ? { timeframes } : {}),
       ...(o.maxParallel ? { max_parallel: o.maxParallel } : {}),
       ...backtestSection(o),
     };
@@ -233,11 +192,12 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
       .option('--selection <share>', 'share of the bars before the holdout on which every trial is backtested and ranked (default 0.2)', Number)
       .option('--embargo <bars>', 'bars skipped between training, selection and holdout windows', Number),
   ).action(async (strategy: string, o: SweepFlags) => {
+    const { start, end, timeframes } = checked(o);
     const space = Object.fromEntries(o.param.map(parseParamFlag));
     const body = {
       strategy_name: strategyNameOf(strategy),
-      start_date: o.start,
-      end_date: o.end,
+      start_date: start,
+      end_date: end,
       space,
       sampler: o.sampler,
       trials: o.trials,
@@ -247,7 +207,7 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
       ...(o.selection !== undefined ? { selection: o.selection } : {}),
       ...(o.embargo !== undefined ? { embargo_bars: o.embargo } : {}),
       ...(o.symbols ? { symbols: o.symbols } : {}),
-      ...(o.timeframes ? { timeframes: o.timeframes } : {}),
+      ...(timeframes ? { timeframes } : {}),
       ...(o.maxParallel ? { max_parallel: o.maxParallel } : {}),
       ...backtestSection(o),
     };
@@ -269,13 +229,6 @@ function backtestSection(o: CostFlags): { backtest?: Record<string, unknown> } {
 
 async function run(ctx: CliContext, path: string, body: Record<string, unknown>, o: { follow?: boolean; json?: boolean }): Promise<void> {
   const res = await ctx.client().post<Started>(path, body);
-  if (!o.follow) {
-    if (o.json) printJson(res);
-    else process.stdout.write(`${res.message}\nOperation ID: ${res.operation_id}\n`);
-    return;
-  }
-  process.stdout.write(`${res.message}\nOperation ID: ${res.operation_id}\n`);
-  const op = await followExperiment(ctx.client(), res.operation_id, Boolean(o.json));
-  await show(ctx, res.operation_id, Boolean(o.json));
-  if (op.status !== 'completed') process.exitCode = op.status === 'cancelled' ? 130 : 1;
+  // The one follow of every command (src/cli/follow.ts), with a line per child whose status changes.
+  await afterStart(ctx.client(), res, o, () => show(ctx, res.operation_id, Boolean(o.json)), { children: true, intervalMs: 1000 });
 }

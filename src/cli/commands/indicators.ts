@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../index';
 import { printJson, table } from '../format';
+import { checkTimeframes, dateRange, dateRangeOptions, fieldFlags, UsageError, type DateRangeValues } from '../options';
 
 /** `rsi:period=14,source=close` → {type: 'rsi', parameters: {period: 14, source: 'close'}} */
 export function parseIndicatorSpec(spec: string): { type: string; parameters: Record<string, unknown> } {
@@ -9,7 +10,7 @@ export function parseIndicatorSpec(spec: string): { type: string; parameters: Re
   const parameters: Record<string, unknown> = {};
   for (const kv of (rest ?? '').split(',').filter(Boolean)) {
     const [k, v] = kv.split('=', 2);
-    if (!k || v === undefined) throw new Error(`bad parameter '${kv}' in '${spec}': write name=value`);
+    if (!k || v === undefined) throw new UsageError(`bad parameter '${kv}' in '${spec}': write name=value`);
     parameters[k.trim()] = v === 'true' ? true : v === 'false' ? false : v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v.trim();
   }
   return { type: type.trim(), parameters };
@@ -35,21 +36,22 @@ export function registerIndicatorsCommands(program: Command, ctx: CliContext): v
       );
     });
 
-  cmd
+  const calc = cmd
     .command('calc <symbol> <timeframe>')
-    .description('Compute indicators over stored bars, e.g. -i rsi:period=14 -i macd')
+    .description('Compute indicators over stored bars, e.g. -i rsi:period=14 -i macd (--start: first bar shown; earlier bars still feed the warm-up)')
     .requiredOption('-i, --indicator <spec>', 'type[:name=value,...] (repeatable)', collect, [] as string[])
-    .option('--start <date>', 'first bar shown (earlier bars still feed the warm-up)')
-    .option('--end <date>', 'last bar')
     .option('-n, --rows <n>', 'rows shown (last ones)', '20')
-    .option('--json', 'print JSON (the first page of up to 10,000 rows)')
-    .action(async (symbol: string, timeframe: string, o: { indicator: string[]; start?: string; end?: string; rows: string; json?: boolean }) => {
+    .option('--json', 'print JSON (the first page of up to 10,000 rows)');
+  fieldFlags(dateRangeOptions(calc, 'bar'), { symbol: 'SYMBOL', timeframe: 'TIMEFRAME', indicators: '--indicator' })
+    .action(async (symbol: string, timeframe: string, o: DateRangeValues & { indicator: string[]; rows: string; json?: boolean }) => {
+      checkTimeframes([timeframe], 'TIMEFRAME');
+      const { start, end } = dateRange(o);
       const body = {
         symbol,
         timeframe,
         indicators: o.indicator.map(parseIndicatorSpec),
-        ...(o.start ? { start_date: o.start } : {}),
-        ...(o.end ? { end_date: o.end } : {}),
+        ...(start ? { start_date: start } : {}),
+        ...(end ? { end_date: end } : {}),
       };
       const first = await ctx.client().post<any>('/indicators/calculate?page_size=10000', body);
       if (o.json) return printJson(first);

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import type { OperationInfo, OperationSummary } from '../../shared/operations';
+import { PARENT_TYPES, type OperationInfo, type OperationSummary } from '../../shared/operations';
 import { runLabel } from '../../shared/run-facts';
 import type { CliContext } from '../index';
-import { followOperation } from '../follow';
+import { exitCodeFor, followOperation } from '../follow';
 import { printJson, table } from '../format';
+import { followOption, jsonOption } from '../options';
 import { epochLine, printOutcome } from './train';
 
 /** POST /operations/{id}/resume's answer (KTRDR's shape). */
@@ -16,11 +17,6 @@ interface ResumeAnswer {
 export function resumePoint(from: ResumeAnswer['data']['resumed_from']): string {
   const where = from.epoch === null ? '' : ` after epoch ${from.epoch}${from.batch ? ` (batch ${from.batch})` : ''}`;
   return `the ${from.checkpoint_type.replace(/_/g, ' ')} checkpoint${where} of ${from.created_at}`;
-}
-
-function exitForStatus(info: OperationInfo): void {
-  if (info.status === 'failed') process.exitCode = 1;
-  if (info.status === 'cancelled') process.exitCode = 130;
 }
 
 export function registerOperationsCommands(program: Command, ctx: CliContext): void {
@@ -86,35 +82,39 @@ export function registerOperationsCommands(program: Command, ctx: CliContext): v
       process.stdout.write(`Cancelled ${res.data.operation_id} at ${res.data.cancelled_at}\n`);
     });
 
-  ops
-    .command('resume <id>')
-    .description('Resume a failed, cancelled or interrupted training from its last checkpoint (an experiment from its stored state)')
-    .option('-f, --follow', 'follow progress until it ends (Ctrl+C cancels)')
-    .option('--json', 'print JSON')
-    .action(async (id: string, o: { follow?: boolean; json?: boolean }) => {
-      const res = await ctx.client().post<ResumeAnswer>(`/operations/${encodeURIComponent(id)}/resume`);
-      const line = `Resumed ${res.data.operation_id} (${res.data.status}) from ${resumePoint(res.data.resumed_from)}`;
-      if (!o.follow) {
-        if (o.json) return printJson(res);
-        process.stdout.write(`${line}\n  ktrdr follow ${res.data.operation_id}\n`);
-        return;
-      }
-      process.stderr.write(`${line}\n`);
-      const info = await followOperation(ctx.client(), res.data.operation_id, { json: o.json, intervalMs: 300, onMetric: epochLine });
-      if (o.json) return printJson(info);
-      if (info.operation_type === 'training') return printOutcome(ctx, info);
-      process.stdout.write(`${info.operation_id} ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
-      exitForStatus(info);
-    });
+  jsonOption(
+    followOption(
+      ops.command('resume <id>').description('Resume a failed, cancelled or interrupted training from its last checkpoint (an experiment from its stored state)'),
+    ),
+  ).action(async (id: string, o: { follow?: boolean; json?: boolean }) => {
+    const res = await ctx.client().post<ResumeAnswer>(`/operations/${encodeURIComponent(id)}/resume`);
+    const line = `Resumed ${res.data.operation_id} (${res.data.status}) from ${resumePoint(res.data.resumed_from)}`;
+    if (!o.follow) {
+      if (o.json) return printJson(res);
+      process.stdout.write(`${line}\n  ktrdr follow ${res.data.operation_id}\n`);
+      return;
+    }
+    if (!o.json) process.stderr.write(`${line}\n`);
+    const client = ctx.client();
+    const { data } = await client.get<{ data: OperationInfo }>(`/operations/${encodeURIComponent(res.data.operation_id)}`);
+    const info = await followOperation(client, data.operation_id, { json: o.json, intervalMs: 300, onMetric: epochLine, children: PARENT_TYPES.has(data.operation_type) });
+    process.exitCode = exitCodeFor(info);
+    if (o.json) return printJson(info);
+    if (info.operation_type === 'training') return printOutcome(ctx, info);
+    process.stdout.write(`${info.operation_id} ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+  });
 
   program
     .command('follow <id>')
     .description('Follow an operation with a live progress bar until it ends (Ctrl+C cancels it)')
     .option('--json', 'print the final operation as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const info = await followOperation(ctx.client(), id, { json: o.json });
+      const client = ctx.client();
+      const { data } = await client.get<{ data: OperationInfo }>(`/operations/${encodeURIComponent(id)}`);
+      // An experiment's children are ordinary operations: their status changes are printed as lines.
+      const info = await followOperation(client, data.operation_id, { json: o.json, children: PARENT_TYPES.has(data.operation_type) });
       if (o.json) printJson(info);
       else process.stdout.write(`${info.operation_id} ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
-      exitForStatus(info);
+      process.exitCode = exitCodeFor(info);
     });
 }

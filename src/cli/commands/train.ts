@@ -10,7 +10,8 @@ import type { OperationInfo } from '../../shared/operations';
 import { resultsPath } from '../../shared/results/envelope';
 import { presentTraining } from '../../shared/results/present';
 import { parseTrainingResult, type TrainingResult } from '../../shared/results/training';
-import { followOperation } from '../follow';
+import { afterStart } from '../follow';
+import { checkTimeframes, collectList, dateRange, dateRangeOptions, fieldFlags, followOption, jsonOption, UsageError, type DateRangeValues } from '../options';
 import { printJson, sectionsText, table } from '../format';
 import type { CliContext } from '../index';
 
@@ -23,10 +24,6 @@ interface StartAnswer {
   warnings?: string[];
 }
 
-/** "a,b" or repeated flags → ['a', 'b']. */
-function collectList(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
-}
 
 /** A path like ./strategies/x.yaml names the strategy by its file stem (KTRDR sends the stem). */
 export function strategyNameOf(fileOrName: string): string {
@@ -112,81 +109,59 @@ export function trainingSummary(r: TrainingResult, maxEpochs: number | null): st
 export async function printOutcome(ctx: CliContext, info: OperationInfo): Promise<void> {
   if (info.status !== 'completed') {
     process.stdout.write(`Training ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
-    process.exitCode = info.status === 'cancelled' ? 130 : 1;
     return;
   }
   const { results } = await ctx.client().get<{ results: unknown }>(resultsPath(info.operation_id));
   process.stdout.write(`${trainingSummary(parseTrainingResult(results), maxEpochsOf(info))}\n`);
 }
 
+/** The request both training commands send. */
+function trainingBody(strategy: string, symbols: string[] | undefined, timeframes: string[] | undefined, range: { start?: string; end?: string }) {
+  return {
+    strategy_name: strategy,
+    ...(symbols?.length ? { symbols } : {}),
+    ...(timeframes?.length ? { timeframes } : {}),
+    ...(range.start ? { start_date: range.start } : {}),
+    ...(range.end ? { end_date: range.end } : {}),
+  };
+}
+
+type TrainOptions = DateRangeValues & { symbols?: string[]; timeframes?: string[]; follow?: boolean; json?: boolean; overwriteStrategy?: boolean };
+
 export function registerTrainCommands(program: Command, ctx: CliContext): void {
-  program
+  const train = program
     .command('train <strategy>')
-    .description('Train a strategy (symbols/timeframes default to the strategy\'s own)')
+    .description("Train a strategy (symbols/timeframes default to the strategy's own)")
     .option('--symbols <list>', 'symbols, comma-separated or repeated', collectList)
     .option('--timeframes <list>', 'timeframes, comma-separated or repeated', collectList)
-    .option('--start <date>', 'first date (YYYY-MM-DD)')
-    .option('--end <date>', 'last date (YYYY-MM-DD)')
-    .option('-f, --follow', 'follow progress with one line per epoch (Ctrl+C cancels)')
-    .option('--overwrite-strategy', 'a strategy FILE replaces a different strategy of the same name in the strategies folder')
-    .option('--json', 'print JSON')
-    .action(async (strategy: string, o: { symbols?: string[]; timeframes?: string[]; start?: string; end?: string; follow?: boolean; json?: boolean; overwriteStrategy?: boolean }) => {
-      const res = await startTraining(ctx, {
-        strategy_name: await resolveStrategyArg(ctx, strategy, o.overwriteStrategy),
-        ...(o.symbols?.length ? { symbols: o.symbols } : {}),
-        ...(o.timeframes?.length ? { timeframes: o.timeframes } : {}),
-        ...(o.start ? { start_date: o.start } : {}),
-        ...(o.end ? { end_date: o.end } : {}),
-      });
-      const id = res.task_id;
-      if (!o.follow) {
-        if (o.json) return printJson({ operation_id: id, status: 'started', type: 'training' });
-        process.stdout.write(`Started training: ${id}\n  ktrdr operations status ${id}\n  ktrdr follow ${id}\n`);
-        return;
-      }
-      process.stderr.write(`${res.message} (${id})\n`);
-      for (const w of res.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-      const info = await followOperation(ctx.client(), id, { json: o.json, intervalMs: 300, onMetric: epochLine });
-      if (o.json) return printJson(info);
-      await printOutcome(ctx, info);
+    .option('--overwrite-strategy', 'a strategy FILE replaces a different strategy of the same name in the strategies folder');
+  jsonOption(followOption(fieldFlags(dateRangeOptions(train), {})))
+    .action(async (strategy: string, o: TrainOptions) => {
+      const body = trainingBody(await resolveStrategyArg(ctx, strategy, o.overwriteStrategy), o.symbols, checkTimeframes(o.timeframes, '--timeframes'), dateRange(o));
+      const res = await startTraining(ctx, body);
+      await afterStart(ctx.client(), res, o, (info) => (o.json ? printJson(info) : printOutcome(ctx, info)), { onMetric: epochLine });
     });
 
   const models = program.command('models').description('Trained models: train and list');
 
-  models
+  const modelsTrain = models
     .command('train [strategy_file] [symbol] [timeframe]')
-    .description('Start training (KTRDR form): prints the operation id')
+    .description('Start training (KTRDR form): prints "Training started. Operation ID: <id>"')
     .option('--strategy <file_or_name>', 'strategy file (its stem is the name) or name')
     .option('--symbols <list>', 'symbols, comma-separated or repeated', collectList)
     .option('--timeframes <list>', 'timeframes, comma-separated or repeated', collectList)
-    .option('--start-date <date>', 'first date (YYYY-MM-DD)')
-    .option('--end-date <date>', 'last date (YYYY-MM-DD)')
-    .option('--follow', 'follow progress until it ends')
-    .option('--overwrite-strategy', 'a strategy FILE replaces a different strategy of the same name in the strategies folder')
-    .option('--json', 'print JSON')
-    .action(
-      async (
-        file: string | undefined,
-        symbol: string | undefined,
-        timeframe: string | undefined,
-        o: { strategy?: string; symbols?: string[]; timeframes?: string[]; startDate?: string; endDate?: string; follow?: boolean; json?: boolean; overwriteStrategy?: boolean },
-      ) => {
-        const strategy = o.strategy ?? file;
-        if (!strategy) throw new Error('Name the strategy: ktrdr models train --strategy FILE_OR_NAME (or as the first argument)');
-        const symbols = o.symbols ?? (symbol ? [symbol] : undefined);
-        const timeframes = o.timeframes ?? (timeframe ? [timeframe] : undefined);
-        const res = await startTraining(ctx, {
-          strategy_name: await resolveStrategyArg(ctx, strategy, o.overwriteStrategy),
-          ...(symbols ? { symbols } : {}),
-          ...(timeframes ? { timeframes } : {}),
-          ...(o.startDate ? { start_date: o.startDate } : {}),
-          ...(o.endDate ? { end_date: o.endDate } : {}),
-        });
-        if (o.json && !o.follow) return printJson(res);
-        process.stdout.write(`Training started. Operation ID: ${res.task_id}\n`);
-        if (o.follow) await printOutcome(ctx, await followOperation(ctx.client(), res.task_id, { intervalMs: 300, onMetric: epochLine }));
-      },
-    );
+    .option('--overwrite-strategy', 'a strategy FILE replaces a different strategy of the same name in the strategies folder');
+  jsonOption(followOption(fieldFlags(dateRangeOptions(modelsTrain), { strategy_name: '--strategy' }))).action(
+    async (file: string | undefined, symbol: string | undefined, timeframe: string | undefined, o: TrainOptions & { strategy?: string }) => {
+      const strategy = o.strategy ?? file;
+      if (!strategy) throw new UsageError('Name the strategy: ktrdr models train --strategy FILE_OR_NAME (or as the first argument)');
+      const symbols = o.symbols ?? (symbol ? [symbol] : undefined);
+      const timeframes = checkTimeframes(o.timeframes ?? (timeframe ? [timeframe] : undefined), o.timeframes ? '--timeframes' : 'TIMEFRAME');
+      const res = await startTraining(ctx, trainingBody(await resolveStrategyArg(ctx, strategy, o.overwriteStrategy), symbols, timeframes, dateRange(o)));
+      const announce = (id: string) => `Training started. Operation ID: ${id}`;
+      await afterStart(ctx.client(), res, { ...o, announce }, (info) => (o.json ? printJson(info) : printOutcome(ctx, info)), { onMetric: epochLine });
+    },
+  );
 
   models
     .command('list')

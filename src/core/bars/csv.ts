@@ -31,6 +31,8 @@ export interface CsvParseResult {
   rows: number;
   /** Rows dropped because an earlier or later row had the same timestamp (the last one is kept). */
   duplicates: number;
+  /** The first repeated timestamps (UTC ms), so that the import can say which. */
+  duplicateTimes: number[];
   rejected: RejectedRow[];
   rejectedCount: number;
   /** Column names found, or null when the file has no header. */
@@ -259,8 +261,8 @@ function* csvSteps(text: string, opts: CsvParseOptions, chunkLines: number): Gen
   }
 
   const raw = out.finish(opts.symbol, opts.timeframe);
-  const { bars, duplicates } = sortAndDedupe(raw);
-  return { bars, rows, duplicates, rejected, rejectedCount, header, resorted: bars !== raw, timestampFormat, timestampHasZone };
+  const { bars, duplicates, duplicateTimes } = sortAndDedupe(raw);
+  return { bars, rows, duplicates, duplicateTimes, rejected, rejectedCount, header, resorted: bars !== raw, timestampFormat, timestampHasZone };
 }
 
 type EpochUnit = 0 | 1 | 2 | 3;

@@ -70,8 +70,15 @@ export function isStrictlyAscending(time: Float64Array): boolean {
  * Sorts by time and keeps ONE bar per timestamp: the last one given (a later row corrects an
  * earlier one). Returns the input itself when it is already strictly ascending.
  */
-export function sortAndDedupe(bars: BarSeries): { bars: BarSeries; duplicates: number } {
-  if (isStrictlyAscending(bars.time)) return { bars, duplicates: 0 };
+/** How many repeated timestamps sortAndDedupe names (all are counted). */
+export const DUPLICATES_LISTED = 20;
+
+/**
+ * Sorted by time, one bar per timestamp (the last row of a repeated timestamp wins). `duplicateTimes`:
+ * the first DUPLICATES_LISTED timestamps that were repeated, so that an import can say which.
+ */
+export function sortAndDedupe(bars: BarSeries): { bars: BarSeries; duplicates: number; duplicateTimes: number[] } {
+  if (isStrictlyAscending(bars.time)) return { bars, duplicates: 0, duplicateTimes: [] };
   const n = bars.time.length;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -79,10 +86,13 @@ export function sortAndDedupe(bars: BarSeries): { bars: BarSeries; duplicates: n
   // Stable by index, so "last wins" below is well defined.
   const sorted = Array.from(order).sort((a, b) => t[a] - t[b] || a - b);
   const keep: number[] = [];
+  const duplicateTimes: number[] = [];
   for (let k = 0; k < n; k++) {
     const i = sorted[k];
-    if (keep.length && t[keep[keep.length - 1]] === t[i]) keep[keep.length - 1] = i;
-    else keep.push(i);
+    if (keep.length && t[keep[keep.length - 1]] === t[i]) {
+      keep[keep.length - 1] = i;
+      if (duplicateTimes.length < DUPLICATES_LISTED && duplicateTimes[duplicateTimes.length - 1] !== t[i]) duplicateTimes.push(t[i]);
+    } else keep.push(i);
   }
   const out = emptyBars(bars.symbol, bars.timeframe, keep.length);
   for (const c of COLUMNS) {
@@ -90,7 +100,7 @@ export function sortAndDedupe(bars: BarSeries): { bars: BarSeries; duplicates: n
     const dst = out[c];
     for (let k = 0; k < keep.length; k++) dst[k] = src[keep[k]];
   }
-  return { bars: out, duplicates: n - keep.length };
+  return { bars: out, duplicates: n - keep.length, duplicateTimes };
 }
 
 export interface MergeResult {

@@ -6,11 +6,12 @@
 import { downsampleIndices } from '../backtest/downsample';
 import { escapeHtml as e } from '../../common/escape';
 import { lineChart } from '../../common/svg-charts';
-import { EXCURSION_NOTE, exitReasonsHtml, MONTHLY_RETURNS_NOTE, monthlyReturnsHtml, TRADE_RETURN_NOTE, tradeChartsHtml } from '../../common/trade-charts';
+import { EXCURSION_NOTE, exitReasonsHtml, TRADE_RETURN_NOTE, tradeChartsHtml } from '../../common/trade-charts';
 import { formatMetric } from '../../shared/metrics-catalog';
 import type { BacktestEquityDoc, BacktestResult, BacktestTrade } from '../../shared/results/backtest';
 import { backtestCurrency, presentBacktest, type MetricCell, type ResultSection } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
+import { tearsheetSection } from './tearsheet-section';
 
 export interface BacktestReportInput {
   backtest_id: string;
@@ -83,11 +84,6 @@ function chartsSection(eq: BacktestReportInput['equity'], currency: string): str
   );
 }
 
-function monthlySection(eq: BacktestReportInput['equity']): string {
-  const table = monthlyReturnsHtml(eq.time, eq.values, eq.initial_capital);
-  return table ? `<section><h2>Monthly returns</h2>${table}<p class="def">${e(MONTHLY_RETURNS_NOTE)}</p></section>` : '';
-}
-
 function tradesSection(trades: readonly BacktestTrade[], currency: string): string {
   const charts = tradeChartsHtml(trades, currency);
   const reasons = exitReasonsHtml(trades, currency);
@@ -154,7 +150,7 @@ const CSS = `
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;border-bottom:1px solid var(--line);padding-bottom:4px;margin:28px 0 10px}h3{font-size:14px;margin:14px 0 6px}
 .muted,.def{color:var(--muted)}.def{font-size:12px}.reason{display:block;font-size:11px;color:var(--muted);white-space:normal}table{border-collapse:collapse;width:100%}th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}table.metrics td.def{width:55%}table.kv th{width:42%;font-weight:500;color:var(--muted)}table.kv td{word-break:break-all}
-table.monthly th,table.monthly td{padding:3px 5px;font-size:12px;text-align:right}.pos{color:var(--pos)}.neg{color:var(--neg)}
+.pos{color:var(--pos)}.neg{color:var(--neg)}
 .warnings{border:1px solid #e0a800;background:#fff8e1;padding:4px 16px;border-radius:6px}.warnings h2{border:0}
 .verdict{font-size:16px;font-weight:600;background:#eef3fb;border-left:4px solid var(--accent);padding:8px 12px}
 .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:16px}
@@ -193,7 +189,7 @@ ${significanceIntro(r)}${section('significance')}
 ${section('performance')}
 ${section('trades')}
 ${chartsSection(input.equity, currency)}
-${monthlySection(input.equity)}
+${tearsheetSection(input.equity, m.bars_per_year)}
 ${tradesSection(input.trades, currency)}
 ${section('costs')}
 ${section('benchmark')}

@@ -15,10 +15,11 @@ export function retargetStrategy(s: StrategyConfig, req: { symbols?: string[]; t
   let timeframes = s.training_data.timeframes.list;
   if (req.timeframes?.length) {
     const bad = req.timeframes.filter((t) => timeframeMs(t) === null);
-    if (bad.length) problems.push(`invalid timeframe(s): ${bad.join(', ')}`);
+    if (bad.length) problems.push(`${bad.map((t) => `'${t}'`).join(', ')} ${bad.length === 1 ? 'is not a timeframe' : 'are not timeframes'} (a number and a unit m/h/d/w, e.g. 1h, 4h, 1d)`);
     timeframes = [...new Set(req.timeframes.filter((t) => timeframeMs(t) !== null))];
   }
-  if (!timeframes.length) problems.push('no timeframe given');
+  // Only when nothing was typed: a typo is already named above, "no timeframe" would only confuse.
+  if (!timeframes.length && !problems.length) problems.push('no timeframe given');
   const nn_inputs = s.nn_inputs.map((inp) => {
     if (inp.all_timeframes) return { ...inp, timeframes: [...timeframes] };
     const missing = inp.timeframes.filter((t) => !timeframes.includes(t));

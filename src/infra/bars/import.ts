@@ -42,6 +42,9 @@ export interface ImportSummary {
   end: number | null;
   source: string;
   inferred_timeframe: string | null;
+  /** The repeated timestamps (first few, ISO), and what was done about them; null when none. */
+  duplicate_timestamps: string[];
+  duplicates_note: string | null;
 }
 
 /** The import was refused before anything was stored; `extra` goes into the 400 answer. */
@@ -78,6 +81,17 @@ export async function prepareImportAsync(text: string, opts: ImportOptions, prep
   return checkImport(await parseBarsCsvAsync(text, { symbol: opts.symbol, timeframe: opts.timeframe, timezone: opts.timezone, echoContent: opts.echoContent }), opts);
 }
 
+/** One reason an import was refused, in words a person can act on (no request field names). */
+export interface ImportProblem {
+  kind: 'rejected_rows' | 'timeframe';
+  message: string;
+}
+
+/**
+ * Everything that would refuse the import, found at once (issue 27: fixing one refusal used to reveal
+ * the next, and each retry forgot the previous choice): rejected rows (unless the valid ones are
+ * kept) and timestamps that say another timeframe. `detail` adds how to retry through the API.
+ */
 function checkImport(parsed: CsvParseResult, opts: ImportOptions): PreparedImport {
   const evidence = inferTimeframe(parsed.bars.time);
   const n = parsed.bars.time.length;
@@ -87,23 +101,41 @@ function checkImport(parsed: CsvParseResult, opts: ImportOptions): PreparedImpor
       rejected: parsed.rejected,
       skipped: parsed.rejectedCount,
       rows: parsed.rows,
+      problems: [{ kind: 'rejected_rows', message: `None of the ${parsed.rows} rows is valid.` }],
     });
   }
+  const problems: ImportProblem[] = [];
+  const hints: string[] = [];
+  const extra: Record<string, unknown> = {};
   if (parsed.rejectedCount > 0 && !opts.keepValidRows) {
     const first = parsed.rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; ');
-    throw new ImportRefusedError(
-      `${parsed.rejectedCount} of ${parsed.rows} rows were rejected (${first}${parsed.rejectedCount > 3 ? '; …' : ''}); nothing was stored. Fix the file, or import again with keep_valid_rows to store the ${n} valid rows.`,
-      { rejected: parsed.rejected, skipped: parsed.rejectedCount, rows: parsed.rows, valid_count: n },
-    );
+    problems.push({ kind: 'rejected_rows', message: `${parsed.rejectedCount} of ${parsed.rows} rows were rejected (${first}${parsed.rejectedCount > 3 ? '; …' : ''}).` });
+    hints.push(`keep_valid_rows to store the ${n} valid rows`);
+    Object.assign(extra, { rejected: parsed.rejected, skipped: parsed.rejectedCount, rows: parsed.rows, valid_count: n });
   }
   if (opts.checkTimeframe !== false && evidence.timeframe !== null && evidence.timeframe !== opts.timeframe) {
-    throw new ImportRefusedError(
-      `The timestamps are ${evidence.timeframe} bars, not ${opts.timeframe}: the median spacing of ${evidence.intervals} intervals is ${formatSpacing(evidence.medianMs!)} ` +
-        `(${Math.round(evidence.shareAtMedian * 100)}% of them exactly), from ${isoUtc(parsed.bars.time[0])} to ${isoUtc(parsed.bars.time[n - 1])}. Import it as ${evidence.timeframe}.`,
-      { inferred_timeframe: evidence.timeframe },
-    );
+    problems.push({
+      kind: 'timeframe',
+      message:
+        `The timestamps are ${evidence.timeframe} bars, not ${opts.timeframe}: the median spacing of ${evidence.intervals} intervals is ${formatSpacing(evidence.medianMs!)} ` +
+        `(${Math.round(evidence.shareAtMedian * 100)}% of them exactly), from ${isoUtc(parsed.bars.time[0])} to ${isoUtc(parsed.bars.time[n - 1])}.`,
+    });
+    hints.push(`timeframe ${evidence.timeframe}`);
+    extra.inferred_timeframe = evidence.timeframe;
+  }
+  if (problems.length) {
+    const detail = `${problems.map((p) => p.message.replace(/\.$/, '')).join('; and ')}; nothing was stored. Fix the file, or import again with ${hints.join(' and ')}.`;
+    throw new ImportRefusedError(detail, { ...extra, problems });
   }
   return { parsed, evidence };
+}
+
+/** "2 rows repeated a timestamp (2024-01-03 00:00, …): the later row of each was kept", or null. */
+export function duplicatesNote(parsed: Pick<CsvParseResult, 'duplicates' | 'duplicateTimes'>): string | null {
+  if (!parsed.duplicates) return null;
+  const shown = parsed.duplicateTimes.map((t) => isoUtc(t)).join(', ');
+  const more = parsed.duplicates > parsed.duplicateTimes.length ? ', …' : '';
+  return `${parsed.duplicates} ${parsed.duplicates === 1 ? 'row repeated a timestamp' : 'rows repeated a timestamp'} of another row (${shown}${more}): the later row of each was kept`;
 }
 
 function summarize(prep: PreparedImport, opts: ImportOptions, stored: MergeSummary): ImportSummary {
@@ -125,6 +157,8 @@ function summarize(prep: PreparedImport, opts: ImportOptions, stored: MergeSumma
     end: stored.end,
     source: stored.source,
     inferred_timeframe: prep.evidence.timeframe,
+    duplicate_timestamps: parsed.duplicateTimes.map((t) => isoUtc(t)),
+    duplicates_note: duplicatesNote(parsed),
   };
 }
 

@@ -9,6 +9,7 @@ import { parseStrategyWith } from '../../core/strategy/parse';
 import { parseStrictDate } from '../../core/bars/user-date';
 import { retargetStrategy } from '../../core/strategy/retarget';
 import type { ParseResult, StrategyConfig, StrategyIssue } from '../../core/strategy/types';
+import { missingDataHint, syntheticDataWarning } from '../../shared/data-hints';
 
 export function indicatorCatalog(): IndicatorCatalog {
   return DEFAULT_CATALOG;
@@ -71,7 +72,7 @@ export function checkTrainingData(store: BarStore, symbols: string[], timeframes
         continue;
       }
       if (!info || info.count === 0 || info.start === null || info.end === null) {
-        problems.push({ status: 404, message: `No data for ${symbol} ${tf}: load it first (ktrdr data load ${symbol} --timeframe ${tf}, or import a CSV)` });
+        problems.push({ status: 404, message: `No data for ${symbol} ${tf}: ${missingDataHint(symbol, tf)}` });
         continue;
       }
       if ((start !== null && info.end < start) || (end !== null && info.start > end)) {
@@ -82,4 +83,22 @@ export function checkTrainingData(store: BarStore, symbols: string[], timeframes
     }
   }
   return problems;
+}
+
+/**
+ * The warning for a run on generated bars (source `synthetic`, or a resample of such a series), or
+ * null: every symbol × timeframe is looked up the way training and backtests load it.
+ */
+export function syntheticWarning(store: BarStore, symbols: string[], timeframes: string[]): string | null {
+  const made: string[] = [];
+  for (const symbol of symbols)
+    for (const tf of timeframes) {
+      try {
+        const info = store.info(symbol, tf) ?? (store.resampleSource(symbol, tf) ? store.info(symbol, store.resampleSource(symbol, tf)!) : null);
+        if (info?.synthetic) made.push(`${symbol} ${tf}`);
+      } catch {
+        // an invalid name: the data checks report it
+      }
+    }
+  return made.length ? syntheticDataWarning(made) : null;
 }

@@ -10,6 +10,7 @@ import {
   type OperationSummary,
   type OperationType,
 } from '../../shared/operations';
+import { keyMetrics } from '../../shared/key-metrics';
 
 interface Row {
   operation_id: string;
@@ -315,5 +316,6 @@ export function toSummary(info: OperationInfo, now = Date.now()): OperationSumma
     metadata: info.metadata,
     error_message: info.error_message,
     duration_seconds: start === null ? null : Math.max(0, (end - start) / 1000),
+    key_metrics: info.status === 'completed' ? keyMetrics(info.operation_type, info.result_summary) : [],
   };
 }

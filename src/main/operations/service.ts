@@ -25,6 +25,8 @@ export interface StartOperationRequest {
   params?: Record<string, unknown>;
   /** The experiment this operation belongs to. */
   parent_id?: string | null;
+  /** Known before it runs (e.g. synthetic input bars): on the operation from its first reading. */
+  warnings?: string[];
 }
 
 /** What the service calls back on a parent operation (an experiment run by a scheduler in main). */
@@ -217,7 +219,7 @@ export class OperationsService {
       progress,
       metadata,
       error_message: null,
-      warnings: [],
+      warnings: [...(req.warnings ?? [])],
       errors: [],
       result_summary: null,
       metrics: { [metricsKey(req.type)]: [], count: 0 },

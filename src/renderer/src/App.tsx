@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { preloadBridge } from './api/client';
-import { useApp, VIEWS, type View } from './stores/app';
+import { followSystemTheme, useApp, VIEWS, type View } from './stores/app';
 import { BacktestView } from './views/BacktestView';
 import { DataView } from './views/DataView';
 import { ExperimentsView } from './views/ExperimentsView';
@@ -51,6 +51,7 @@ function Shell() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
+  useEffect(() => followSystemTheme(), []);
 
   useEffect(() => {
     preloadBridge()?.onNavigate((v) => (VIEWS as readonly string[]).includes(v) && setView(v as View));

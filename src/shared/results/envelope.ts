@@ -7,6 +7,7 @@
 // undefined ratio, 999999 for an unbounded profit factor) unless the client asks for the contract
 // with `?form=contract`, as every workstation reader does (resultsPath below). See ktrdr.ts.
 import { z } from 'zod';
+import { keyMetricSchema } from '../key-metrics';
 import { OPERATION_STATUSES, OPERATION_TYPES, type OperationInfo } from '../operations';
 
 export const RESULT_FORMS = ['ktrdr', 'contract'] as const;
@@ -70,7 +71,14 @@ export const operationEnvelopeSchema = z.object({ success: z.literal(true), data
 /** One row of GET /operations (OperationSummary in src/shared/operations.ts). */
 export const operationSummarySchema = operationInfoSchema
   .pick({ operation_id: true, operation_type: true, parent_id: true, status: true, created_at: true, started_at: true, completed_at: true, progress: true, metadata: true, error_message: true })
-  .extend({ progress_percentage: z.number(), current_step: z.string().nullable(), symbol: z.string().nullable(), duration_seconds: z.number().nullable() });
+  .extend({
+    progress_percentage: z.number(),
+    current_step: z.string().nullable(),
+    symbol: z.string().nullable(),
+    duration_seconds: z.number().nullable(),
+    /** A finished run's headline numbers (shared/key-metrics.ts). */
+    key_metrics: z.array(keyMetricSchema).optional(),
+  });
 
 /** GET /operations. */
 export const operationListSchema = z.object({ success: z.literal(true), data: z.array(operationSummarySchema), total_count: z.number().int(), active_count: z.number().int() });

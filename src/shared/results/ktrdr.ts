@@ -56,9 +56,17 @@ export function ktrdrBacktestResult(r: BacktestResult): Record<string, unknown> 
   return { ...r, metrics: ktrdrBacktestMetrics(r.metrics) };
 }
 
-/** A metrics object without its null fields (for KTRDR's training performance table). */
-export function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+/**
+ * A flat object with only what KTRDR's training performance table can format (`:.4f`): finite numbers,
+ * booleans and strings. Null metrics are left out, never sent as null; so are nested objects and
+ * arrays (the confusion matrix, the null_reasons), NaN and ±Infinity.
+ */
+export function ktrdrPerformanceFields(o: Record<string, unknown>): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string' || typeof v === 'boolean') out[k] = v as number | string | boolean;
+  }
+  return out;
 }
 
 /**

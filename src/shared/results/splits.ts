@@ -6,7 +6,8 @@ export const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 export const splitName = z.enum(SPLIT_NAMES);
 export type SplitName = z.infer<typeof splitName>;
 
-const perSplit = <T extends z.ZodType>(t: T) => z.object({ train: t, validation: t, test: t });
+/** One value per split (train, validation, test). */
+export const perSplit = <T extends z.ZodType>(t: T) => z.object({ train: t, validation: t, test: t });
 
 /** A split that training should not be judged on: empty, tiny (< 100 rows) or of one class. */
 export const splitWarningSchema = z.object({

@@ -6,8 +6,8 @@
 //      empty; test_metrics null with a reason when there is no test split.
 //   (none)  results written before the contract: upgraded on read.
 import { z } from 'zod';
+import { perSplit, splitReportSchema } from './splits';
 import { everyNullExplained, maybeNumber, NOT_RECORDED, nullReasons, parseWith, storedArtefacts, validateProduced, type NullReasons } from './common';
-import { splitReportSchema } from './splits';
 
 export const TRAINING_RESULT_VERSION = 1 as const;
 
@@ -88,7 +88,7 @@ export const trainingResultSchema = z
     beats_baseline: z.boolean().nullable(),
     artifacts: z.looseObject({}),
     model_info: z.looseObject({ parameters_count: count, architecture: z.string(), model_type: z.string().optional(), backend: z.string().optional() }),
-    /** Sizes and dates of the data; other modules (split reporting) add their fields here. */
+    /** Sizes and dates of the data, and how the rows were split. */
     data_summary: z.looseObject({
       symbols: z.array(z.string()),
       timeframes: z.array(z.string()),
@@ -96,8 +96,12 @@ export const trainingResultSchema = z
       end_date: z.string().nullable(),
       total_samples: count,
       feature_count: count,
-      /** How the rows were split (absent in results older than split reporting). */
+      /** The split report (src/worker/training/split.ts); absent only in results made before split reporting. */
       splits: splitReportSchema.optional(),
+      /** What results before the split report recorded: rows per split, embargo length, labels per class per split. */
+      samples: perSplit(count).optional(),
+      embargo_rows: count.optional(),
+      label_distribution: perSplit(z.record(z.string(), count)).optional(),
     }),
     session_info: z.looseObject({}),
     resource_usage: z.looseObject({}),

@@ -3,6 +3,7 @@
 // plus the segments fetched so far.
 import { findGaps } from '../../core/bars/gaps';
 import { parseUserDate } from '../../core/bars/parse-fields';
+import { parseStrictDate } from '../../core/bars/user-date';
 import { splitRange } from '../../core/bars/segments';
 import { BarBuilder, sortAndDedupe } from '../../core/bars/series';
 import { normalizeSymbol, normalizeTimeframe } from '../../core/bars/symbols';
@@ -65,6 +66,12 @@ function concat(parts: BarSeries[], symbol: string, timeframe: string): BarSerie
   return sortAndDedupe(b.finish(symbol, timeframe)).bars;
 }
 
+/** The last ms an inclusive end date covers (NaN when it is not a date). */
+function parseEndDate(text: string): number {
+  const r = parseStrictDate(text, 'end');
+  return r.ok ? r.ms : NaN;
+}
+
 export const dataLoadJob: Job = async ({ params, bridge, home }) => {
   const p = params as unknown as DataLoadParams;
   const symbol = normalizeSymbol(String(p.symbol ?? ''));
@@ -77,7 +84,8 @@ export const dataLoadJob: Job = async ({ params, bridge, home }) => {
   const mode = (p.mode ?? 'tail') as Exclude<LoadMode, 'local'>;
   const tfMs = timeframeMs(timeframe)!;
   const startDate = p.start_date ? parseUserDate(p.start_date) : null;
-  const endDate = p.end_date ? parseUserDate(p.end_date) : null;
+  // end_date is inclusive (a bare YYYY-MM-DD is its whole day, as the route sends it); providers take an exclusive end.
+  const endDate = p.end_date ? parseEndDate(p.end_date) + 1 : null;
   if (Number.isNaN(startDate) || Number.isNaN(endDate)) throw new Error('start_date/end_date must be dates like 2024-01-31 or ISO 8601');
 
   const store = barStoreForHome(home);

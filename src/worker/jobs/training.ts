@@ -209,7 +209,10 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
     // The model is saved: nothing is left to resume, so the checkpoints go (as KTRDR's do on completion).
     deleteCheckpoints(home, spec.operationId);
     bridge.update(100, `Saved ${results.model_path}`, { context: { phase: 'saving', model_path: results.model_path, checkpoint_path: null } });
-    return { results, summary: out.summary };
+    // The summary carries the result's null reasons, so readers of result_summary (the Operations
+    // list's key metrics) can say why a number is missing.
+    const tm = (out.summary.training_metrics ?? {}) as Record<string, unknown>;
+    return { results, summary: { ...out.summary, training_metrics: { ...tm, null_reasons: results.training_metrics.null_reasons }, null_reasons: results.null_reasons } };
   } catch (err) {
     if (err instanceof TrainingCancelledError || bridge.isCancelled()) throw new JobCancelledError(err instanceof TrainingCancelledError ? err.message : `Training cancelled; no model version was saved`);
     throw err;

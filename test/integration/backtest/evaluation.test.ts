@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BarStore } from '../../../src/infra/bars/bar-store';
 import { importCsvText } from '../../../src/infra/bars/import';
+import { formatMetric } from '../../../src/shared/metrics-catalog';
 import { http, REPO, startServer, waitFor, type TestServer } from '../../helpers/server';
 
 let s: TestServer;
@@ -130,6 +131,22 @@ describe('significance on every completed backtest', () => {
     expect(rows[0]).toBe('timestamp,equity,drawdown,position');
     expect(rows.length - 1).toBe(results.equity_curve_length);
     expect((await http('GET', `${s.api}/backtests/${id}/trades?format=xml`)).status).toBe(422);
+  });
+
+  it('GET /backtests/{id}/tearsheet: annualised with the result’s bars per year, the worst drawdown as deep as the result’s, the same numbers in the report; null with a reason, never NaN', async () => {
+    const t = (await http('GET', `${s.api}/backtests/${id}/tearsheet`)).body;
+    expect(t.bars).toBe(results.equity_curve_length);
+    expect(t.bars_per_year).toBe(results.metrics.bars_per_year);
+    expect(JSON.stringify(t)).not.toMatch(/NaN|Infinity/);
+    // Both start the running peak at the initial capital: the deepest period is the max drawdown.
+    expect(t.drawdowns[0].depth).toBeCloseTo(results.metrics.max_drawdown_pct, 12);
+    // Four years of daily bars, a half-year window: defined after the window fills, null (with the reason) before.
+    expect(t.rolling_sharpe.values[0]).toBeNull();
+    expect(t.null_reasons.rolling_sharpe).toMatch(/before the window fills/);
+    const html = await (await fetch(`${s.api}/backtests/${id}/report`)).text();
+    expect(html).toContain(`<td>1</td><td class="num neg">${formatMetric('total_return_pct', -t.drawdowns[0].depth, { digits: 2 })}</td><td>${t.drawdowns[0].peak.slice(0, 10)}</td>`);
+    const unknown = await http('GET', `${s.api}/backtests/op_backtesting_nope/tearsheet`);
+    expect(unknown.status).toBe(404);
   });
 
   it('report of an unknown backtest → 404', async () => {

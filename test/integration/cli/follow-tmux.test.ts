@@ -10,7 +10,9 @@ const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux'].find((p) => existsSync(p))
 if (!TMUX) console.warn('[follow-tmux] skipping: tmux is not installed (apt-get install tmux)');
 
 const tmux = (...args: string[]) => execFileSync(TMUX!, ['-L', 'ktrdr-follow-test', ...args], { encoding: 'utf8' });
-const pane = (session: string) => tmux('capture-pane', '-p', '-J', '-t', session);
+// The whole pane with its scrollback: a finished training's summary is longer than the 40 rows shown,
+// and a stale progress line that scrolled away is still a stale line.
+const pane = (session: string) => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(session: string, re: RegExp, ms: number): Promise<string> {
@@ -57,6 +59,15 @@ describe.skipIf(!TMUX)('ktrdr --follow in tmux', () => {
     expect(text).toMatch(/Epoch 1\/\d+/);
     expect(text).toMatch(/Model saved:/);
     expect(text).toMatch(/epochs trained\s+\d+ of \d+/);
+    expect(text.split('\n').filter((l) => BAR.test(l))).toEqual([]);
+  });
+
+  it('every command follows the same way: `data load --follow` on a terminal ends clean with its summary (issue 27)', async () => {
+    const s = start('data load TMUXSYN 1h --source synthetic --start 2021-01-01 --end 2021-03-31 --follow');
+    const text = await until(s, /EXIT=\d+/, 120_000);
+    expect(text).toMatch(/EXIT=0/);
+    expect(text).toMatch(/Started full download for TMUXSYN 1h from synthetic \(op_data_load_\S+\)|Started \w+ download for TMUXSYN 1h/);
+    expect(text).toMatch(/^Loaded \d+ bars/m);
     expect(text.split('\n').filter((l) => BAR.test(l))).toEqual([]);
   });
 

@@ -131,8 +131,8 @@ describe('CSV import round trip through the API', () => {
 });
 
 describe('POST /data/acquire/download', () => {
-  it('starts a data_load operation that stores labelled synthetic bars', async () => {
-    const start = await api('POST', '/data/acquire/download', { symbol: 'EURUSD', timeframe: '5m', mode: 'full', start_date: '2023-01-01', end_date: '2023-03-01', source: 'synthetic' });
+  it('starts a data_load operation that stores labelled synthetic bars (end date inclusive, issue 27)', async () => {
+    const start = await api('POST', '/data/acquire/download', { symbol: 'EURUSD', timeframe: '5m', mode: 'full', start_date: '2023-01-01', end_date: '2023-02-28', source: 'synthetic' });
     expect(start.status).toBe(200);
     expect(start.json).toMatchObject({ success: true, status: 'started', message: 'Started full download for EURUSD 5m from synthetic' });
     expect(start.json.operation_id).toMatch(/^op_data_load_/);

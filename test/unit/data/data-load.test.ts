@@ -28,7 +28,7 @@ function run(params: Record<string, unknown>, onSnapshot?: (m: SnapshotMessage, 
 
 describe('data_load job', () => {
   it('loads synthetic EURUSD 5m month by month with progress, metrics and a result', async () => {
-    const { done, snapshots } = run({ symbol: 'eurusd', timeframe: '5m', mode: 'full', start_date: '2023-01-01', end_date: '2023-04-01', source: 'synthetic' });
+    const { done, snapshots } = run({ symbol: 'eurusd', timeframe: '5m', mode: 'full', start_date: '2023-01-01', end_date: '2023-03-31', source: 'synthetic' }); // end inclusive (issue 27)
     const out = await done;
     expect(out.results).toMatchObject({ symbol: 'EURUSD', timeframe: '5m', source: 'synthetic', synthetic: true, segments: 3, gaps_found: 0 });
     const loaded = out.results.bars_loaded as number;

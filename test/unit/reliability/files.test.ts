@@ -122,7 +122,7 @@ describe('the bar store never stores or lists what it cannot serve (#17.2)', () 
       }
     })();
     expect(err).toBeInstanceOf(ImportRefusedError);
-    expect(err!.extra).toEqual({ inferred_timeframe: '1h' });
+    expect(err!.extra).toEqual({ inferred_timeframe: '1h', problems: [{ kind: 'timeframe', message: expect.stringMatching(/^The timestamps are 1h bars, not 1d/) }] });
     expect(err!.message).toMatch(/median spacing of 9 intervals is 1 h/);
     expect(() => importCsvText(store, [...hourly, 'bad,1,1,1,1,1'].join('\n'), { symbol: 'X', timeframe: '1h', mode: 'merge' })).toThrow(/1 of 11 rows were rejected/);
     expect(store.list()).toEqual([]);

@@ -127,7 +127,12 @@ describe('renderBacktestReport', () => {
     expect(html).toContain('USD');
     expect(html).toContain('Monthly returns');
     expect(html).toContain('Exit reasons');
-    expect((html.match(/<svg/g) ?? []).length).toBe(4); // equity, drawdown, histogram, MFE/MAE
+    // equity, drawdown, the tearsheet's rolling Sharpe and underwater curve, histogram, MFE/MAE
+    expect((html.match(/<svg/g) ?? []).length).toBe(6);
+    expect(html).toContain('aria-label="Rolling Sharpe ratio"');
+    expect(html).toContain('aria-label="Underwater curve"');
+    // Monthly returns once: the tearsheet's heatmap.
+    expect(html.match(/Monthly returns/g)).toHaveLength(1);
     expect(html).toContain(`(${run.result.trade_count} trades)`);
   });
 

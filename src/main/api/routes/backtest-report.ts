@@ -7,13 +7,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderBacktestReport } from '../../../core/report/backtest-report';
 import { resultCsv } from '../../../core/report/csv';
-import { parseBacktestResult } from '../../../shared/results/backtest';
-import { ResultContractError } from '../../../shared/results/common';
 import { backtestCurrency, presentBacktest } from '../../../shared/results/present';
 import { readManifestIfAny } from '../../../infra/models/registry';
 import type { AppContext } from '../../context';
-import { HttpError } from '../errors';
-import { idParams, readArtifact } from './backtests';
+import { idParams, readArtifact, readBacktestResult } from './backtests';
 
 function manifestOf(ctx: AppContext, modelPath: unknown): Record<string, unknown> | null {
   if (typeof modelPath !== 'string' || !modelPath) return null;
@@ -41,15 +38,7 @@ export function backtestReportRoutes(ctx: AppContext) {
         const id = req.params.backtest_id;
         const trades = readArtifact(ctx, id, 'trades.json'); // 404/400 with the reason when there is none
         const equity = readArtifact(ctx, id, 'equity.json');
-        const op = ctx.operations.results(id);
-        if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
-        let results;
-        try {
-          results = parseBacktestResult(op.results);
-        } catch (err) {
-          if (err instanceof ResultContractError) throw new HttpError(500, `Backtest ${id}: ${err.message}`);
-          throw err;
-        }
+        const results = readBacktestResult(ctx, id);
         const download = req.query.download === '1' || req.query.download === 'true';
         if (req.query.format === 'csv') {
           reply.header('content-type', 'text/csv; charset=utf-8');

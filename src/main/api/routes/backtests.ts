@@ -14,8 +14,9 @@ import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
 import { ModelNotFoundError, ModelPathError, readManifestIfAny } from '../../../infra/models/registry';
 import { backtestStartBody } from '../../../shared/api-schemas';
-import { backtestEquityDocSchema, backtestTradesDocSchema } from '../../../shared/results/backtest';
+import { backtestEquityDocSchema, backtestTradesDocSchema, parseBacktestResult, type BacktestResult } from '../../../shared/results/backtest';
 import { parseWith, ResultContractError } from '../../../shared/results/common';
+import { missingDataHint, syntheticDataWarning } from '../../../shared/data-hints';
 import { formatIssue } from '../../../core/strategy/format';
 import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
@@ -56,6 +57,18 @@ function strategyDefaults(parsed: ParseResult): { symbol: string | null; timefra
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A finished backtest's result, parsed by the contract (404 when the operation is not a backtest; a result that does not parse is a 500 naming the fields). */
+export function readBacktestResult(ctx: AppContext, id: string): BacktestResult {
+  const op = ctx.operations.results(id);
+  if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
+  try {
+    return parseBacktestResult(op.results);
+  } catch (err) {
+    if (err instanceof ResultContractError) throw new HttpError(500, `Backtest ${id}: ${err.message}`);
+    throw err;
+  }
+}
 
 const ARTIFACTS = { 'trades.json': backtestTradesDocSchema, 'equity.json': backtestEquityDocSchema } as const;
 type Artifact = keyof typeof ARTIFACTS;
@@ -133,7 +146,7 @@ export function backtestsRoutes(ctx: AppContext) {
           if (err instanceof InvalidSeriesNameError) throw new ValidationError([{ field: 'symbol', message: err.message }]);
           throw err;
         }
-        if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: load or import bars first`);
+        if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: ${missingDataHint(symbol, timeframe)}`);
         const range = clipRange(reqStart, reqEnd, info.start, info.end + barMs - 1);
         if (!range) {
           throw new HttpError(400, `Requested range ${b.start_date} .. ${b.end_date} does not overlap the ${symbol} ${timeframe} data (${iso(info.start)} .. ${iso(info.end)})`);
@@ -160,9 +173,11 @@ export function backtestsRoutes(ctx: AppContext) {
         const warnings: string[] = [];
         const overlap = modelRangeOverlap(model.dir, range.start, range.end);
         if (overlap && !b.allow_in_sample) warnings.push(overlap);
+        if (info.synthetic) warnings.unshift(syntheticDataWarning([`${info.symbol} ${timeframe}`]));
         const op = ctx.operations.start({
           type: 'backtesting',
           params,
+          ...(info.synthetic ? { warnings: [syntheticDataWarning([`${info.symbol} ${timeframe}`])] } : {}),
           metadata: {
             symbol: info.symbol,
             timeframe,

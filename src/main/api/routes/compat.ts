@@ -10,6 +10,9 @@ import { z } from 'zod';
 import { INDICATORS } from '../../../core/indicators/registry';
 import type { AppContext } from '../../context';
 import { HttpError } from '../errors';
+import { ResultContractError } from '../../../shared/results/common';
+import { ktrdrPerformanceFields } from '../../../shared/results/ktrdr';
+import { parseTrainingResult, type TrainingResult } from '../../../shared/results/training';
 
 export type RouteFate = 'ours' | 'implemented' | 'alias' | 'experiments' | '501';
 
@@ -54,9 +57,9 @@ export const KTRDR_ROUTES: KtrdrRoute[] = [
   // fuzzy.py
   { method: 'GET', path: '/fuzzy/indicators', fate: 'implemented', note: 'compat.ts: indicators a fuzzy set can be built on, with their outputs' },
   { method: 'GET', path: '/fuzzy/sets/:indicator', fate: 'implemented', note: 'fuzzy.ts: fuzzy sets built on that indicator (or with that id) in every valid strategy, or ?strategy_name=' },
-  { method: 'GET', path: '/fuzzy/data', fate: '501', note: 'fuzzified bar series are computed inside training/backtest workers; compute the indicator with POST /indicators/calculate and fuzzify it with POST /fuzzy/evaluate' },
+  { method: 'GET', path: '/fuzzy/data', fate: 'implemented', note: "fuzzy.ts: KTRDR's FuzzyOverlayResponse from a strategy's fuzzy sets (strategy_name, or the first strategy with every requested set, said in warnings)" },
   { method: 'POST', path: '/fuzzy/evaluate', fate: 'implemented', note: 'fuzzy.ts: KTRDR body plus strategy_name (sets belong to strategies here) or inline memberships; 422 naming strategy_name when neither is given' },
-  { method: 'POST', path: '/fuzzy/data', fate: '501', note: 'see GET /fuzzy/data' },
+  { method: 'POST', path: '/fuzzy/data', fate: 'implemented', note: 'fuzzy.ts: bars → indicator (or a bar column, source_column) → membership columns `<name>_<set>`' },
   // gap_analysis.py
   { method: 'GET', path: '/gap-analysis/data/:symbol/:timeframe/gaps', fate: 'alias', note: 'GET /data/{symbol}/{timeframe}/gaps' },
   { method: 'POST', path: '/gap-analysis/data/batch', fate: 'implemented', note: 'compat.ts: GET /data/{s}/{tf}/gaps for each symbol × timeframe' },
@@ -78,7 +81,7 @@ export const KTRDR_ROUTES: KtrdrRoute[] = [
   // models.py (prefix /models)
   { method: 'POST', path: '/models/save', fate: '501', note: 'training saves a new model version itself (models/<strategy>/<tf>_vN); GET /models lists them' },
   { method: 'POST', path: '/models/:model_name/load', fate: '501', note: 'models are loaded by the backtest worker that uses them; nothing is kept loaded in the server' },
-  { method: 'POST', path: '/models/predict', fate: '501', note: 'inference runs inside backtest workers (POST /backtests/start); a server-side single-bar predict would bypass the feature pipeline' },
+  { method: 'POST', path: '/models/predict', fate: 'implemented', note: "models.ts: one bar through the model's own feature pipeline (strategy saved with the model, its normalisation), probabilities and the decision" },
   { method: 'GET', path: '/models', fate: 'ours', note: 'models.ts' },
   // operations.py
   { method: 'GET', path: '/operations', fate: 'ours', note: 'operations.ts' },
@@ -132,10 +135,11 @@ export function compatRoutes(ctx: AppContext) {
 
     const queryOf = (url: string) => (url.includes('?') ? url.slice(url.indexOf('?')) : '');
 
-    // Every 501 of the table, one handler each (the reason is the answer).
+    // Every 501 of the table, one handler each (the reason is the answer). Hidden from the OpenAPI
+    // document: it lists what this server does; KTRDR clients calling these still get the 501.
     for (const r of KTRDR_ROUTES) {
       if (r.fate !== '501' || r.path.startsWith('/workers')) continue;
-      app.route({ method: r.method as HTTPMethods, url: r.path, schema: { tags: ['compat'], summary: `KTRDR route, not available: ${r.note}` }, handler: notImplemented(r.note) });
+      app.route({ method: r.method as HTTPMethods, url: r.path, schema: { hide: true, tags: ['compat'], summary: `KTRDR route, not available: ${r.note}` }, handler: notImplemented(r.note) });
     }
 
     app.get(
@@ -146,41 +150,40 @@ export function compatRoutes(ctx: AppContext) {
         const op = ctx.operations.get(id);
         if (op.operation_type !== 'training') throw new HttpError(404, `Training task ${id} not found (operation ${id} is ${op.operation_type})`);
         if (op.status !== 'completed') throw new HttpError(404, `Training task ${id} is not completed (status: ${op.status})`);
-        const results = ctx.operations.results(id).results as Record<string, unknown>;
-        const tm = (results.training_metrics ?? {}) as Record<string, unknown>;
-        const test = (results.test_metrics ?? null) as Record<string, unknown> | null;
-        const mi = (results.model_info ?? {}) as Record<string, unknown>;
+        let results: TrainingResult;
+        try {
+          results = parseTrainingResult(ctx.operations.results(id).results);
+        } catch (err) {
+          if (err instanceof ResultContractError) throw new HttpError(500, `Training ${id}: ${err.message}`);
+          throw err;
+        }
+        const tm = results.training_metrics;
+        const test = results.test_metrics;
+        const mi = results.model_info;
         let size: number | null = null;
-        if (typeof results.model_path === 'string') {
-          const p = resolve(ctx.config.home, results.model_path);
-          const rel = relative(ctx.config.home, p);
-          try {
-            if (!rel.startsWith('..') && !isAbsolute(rel)) size = diskSize(p);
-          } catch {
-            size = null; // the model folder was deleted since
-          }
+        const p = resolve(ctx.config.home, results.model_path);
+        const rel = relative(ctx.config.home, p);
+        try {
+          if (!rel.startsWith('..') && !isAbsolute(rel)) size = diskSize(p);
+        } catch {
+          size = null; // the model folder was deleted since
         }
         const started = op.started_at ? Date.parse(op.started_at) : NaN;
         const ended = op.completed_at ? Date.parse(op.completed_at) : NaN;
-        const epochs = Array.isArray(tm.history) ? tm.history.length : (op.metrics.count ?? null);
+        // KTRDR's CLI formats these numbers (`:.4f`): a value we do not have is left out, never null.
         return {
           success: true,
           task_id: id,
           status: op.status,
-          training_metrics: {
-            final_train_loss: tm.final_train_loss ?? null,
-            final_val_loss: tm.final_val_loss ?? null,
-            final_train_accuracy: tm.final_train_accuracy ?? null,
-            final_val_accuracy: tm.final_val_accuracy ?? null,
-            epochs_completed: tm.epochs_completed ?? tm.epochs_trained ?? epochs,
-            early_stopped: tm.early_stopped ?? null,
-            training_time_minutes: Number.isFinite(ended - started) ? (ended - started) / 60_000 : null,
+          training_metrics: ktrdrPerformanceFields({
             ...tm,
             history: undefined,
-          },
-          test_metrics: test,
-          model_info: { model_size_bytes: size, parameters_count: mi.parameters_count ?? null, architecture: mi.architecture ?? null, ...mi },
-          model_path: results.model_path ?? null,
+            epochs_completed: tm.epochs_trained,
+            training_time_minutes: (ended - started) / 60_000,
+          }),
+          test_metrics: test ? ktrdrPerformanceFields(test) : {},
+          model_info: ktrdrPerformanceFields({ ...mi, model_size_bytes: size }),
+          model_path: results.model_path,
         };
       },
     );

@@ -12,6 +12,7 @@ import { isPlausibleTime, parseStrictDate } from '../../../core/bars/user-date';
 import { formatSpacing } from '../../../core/bars/infer-timeframe';
 import type { BarSeries } from '../../../core/bars/types';
 import { KNOWN_TIMEFRAMES } from '../../../core/timeframes';
+import { duplicatesNote } from '../../../infra/bars/import';
 import { CorruptSeriesError, importCsvTextAsync, ImportRefusedError, prepareImportAsync, SeriesNotFoundError, type BarStore, type SeriesInfo } from '../../../infra/bars';
 import { LockTimeoutError } from '../../../infra/bars/atomic';
 import { ImportFileError, importRoots, readImportFileAsync, resolveImportPath } from '../../../infra/import-files';
@@ -48,9 +49,10 @@ function checkTimeframe(raw: string, problems: FieldProblem[], field = 'timefram
   return tf ?? '';
 }
 
-function checkDate(raw: string | null | undefined, problems: FieldProblem[], field: string): number | undefined {
+/** `side` 'end': a YYYY-MM-DD day is inclusive (its last ms), as in every other route and CLI flag. */
+function checkDate(raw: string | null | undefined, problems: FieldProblem[], field: string, side: 'instant' | 'end' = 'instant'): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
-  const r = parseStrictDate(raw);
+  const r = parseStrictDate(raw, side);
   if (!r.ok) {
     problems.push({ field, message: `invalid date: ${r.message}` });
     return undefined;
@@ -147,7 +149,7 @@ export function dataRoutes(ctx: AppContext) {
         const symbol = checkSymbol(req.params.symbol, problems, 'path.symbol');
         const timeframe = checkTimeframe(req.params.timeframe, problems, 'path.timeframe');
         const start = checkDate(req.query.start_date, problems, 'querystring.start_date');
-        const end = checkDate(req.query.end_date, problems, 'querystring.end_date');
+        const end = checkDate(req.query.end_date, problems, 'querystring.end_date', 'end');
         if (problems.length) throw new ValidationError(problems);
         const range: TimeRange = { start, end };
         let loaded;
@@ -203,7 +205,7 @@ export function dataRoutes(ctx: AppContext) {
         const symbol = checkSymbol(req.params.symbol, problems, 'path.symbol');
         const timeframe = checkTimeframe(req.params.timeframe, problems, 'path.timeframe');
         const start = checkDate(req.query.start_date, problems, 'querystring.start_date');
-        const end = checkDate(req.query.end_date, problems, 'querystring.end_date');
+        const end = checkDate(req.query.end_date, problems, 'querystring.end_date', 'end');
         if (problems.length) throw new ValidationError(problems);
         let bars: BarSeries;
         try {
@@ -395,6 +397,8 @@ export function dataRoutes(ctx: AppContext) {
             row_count: parsed.rows,
             valid_count: b.time.length,
             duplicates: parsed.duplicates,
+            duplicate_timestamps: parsed.duplicateTimes.map(isoUtc),
+            duplicates_note: duplicatesNote(parsed),
             rejected: parsed.rejected,
           },
           error: null,
@@ -460,7 +464,7 @@ export function dataRoutes(ctx: AppContext) {
         const symbol = checkSymbol(b.symbol, problems);
         const timeframe = checkTimeframe(b.timeframe, problems);
         const start = checkDate(b.start_date, problems, 'start_date');
-        const end = checkDate(b.end_date, problems, 'end_date');
+        const end = checkDate(b.end_date, problems, 'end_date', 'end');
         if (start !== undefined && end !== undefined && start > end) problems.push({ field: 'start_date', message: 'start_date must not be after end_date' });
         if (b.timezone !== undefined && !isValidTimeZone(b.timezone)) problems.push({ field: 'timezone', message: `unknown time zone '${b.timezone}'` });
         const source = b.source ?? defaultSource(symbol || 'X');

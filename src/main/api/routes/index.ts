@@ -14,6 +14,7 @@ import { modelsRoutes } from './models';
 import { operationsRoutes } from './operations';
 import { schemasRoutes } from './schemas';
 import { strategiesRoutes } from './strategies';
+import { tearsheetRoutes } from './tearsheet';
 import { trainingsRoutes } from './trainings';
 import { workersRoutes } from './workers';
 
@@ -27,6 +28,7 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(dataRoutes(ctx));
     await app.register(backtestsRoutes(ctx));
     await app.register(backtestReportRoutes(ctx));
+    await app.register(tearsheetRoutes(ctx));
     await app.register(trainingsRoutes(ctx));
     await app.register(modelsRoutes(ctx));
     await app.register(workersRoutes(ctx));

@@ -36,7 +36,8 @@ const dateString = z.string().max(40).superRefine((s, c) => {
   const r = parseStrictDate(s);
   if (!r.ok) c.addIssue({ code: 'custom', message: r.message });
 });
-const strictMs = (s: string) => (parseStrictDate(s) as { ms: number }).ms;
+/** `side` 'end': a YYYY-MM-DD end date covers its whole day (inclusive, like every route). */
+const strictMs = (s: string, side: 'instant' | 'end' = 'instant') => (parseStrictDate(s, side) as { ms: number }).ms;
 const inlineBars = z
   .object({
     dates: z.array(z.union([z.string(), z.number()])).min(1),
@@ -117,7 +118,7 @@ export function indicatorsRoutes(ctx: AppContext) {
         const symbol = body.symbol ?? 'INLINE';
         const timeframe = body.timeframe ?? '';
         const start = body.start_date ? strictMs(body.start_date) : undefined;
-        const end = body.end_date ? strictMs(body.end_date) : undefined;
+        const end = body.end_date ? strictMs(body.end_date, 'end') : undefined;
         let bars: BarSeries;
         if (body.bars) bars = barsFromBody(body.bars, symbol, timeframe);
         else {

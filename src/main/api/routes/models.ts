@@ -6,7 +6,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ModelNotFoundError, ModelPathError, NAME_RE, type ModelEntry } from '../../../infra/models/registry';
 import type { AppContext } from '../../context';
-import { badRequest, HttpError } from '../errors';
+import { parseStrictDate } from '../../../core/bars/user-date';
+import { badRequest, HttpError, ValidationError } from '../errors';
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
@@ -78,6 +79,68 @@ export function modelsRoutes(ctx: AppContext) {
       async (req) => {
         const models = ctx.models.list(req.query).map(dto);
         return { success: true, models, total_count: models.length };
+      },
+    );
+
+    // KTRDR's POST /models/predict (a placeholder there): one bar scored by the model for real.
+    app.post(
+      '/models/predict',
+      {
+        schema: {
+          tags: ['models'],
+          summary: "Score one bar with a trained model: its strategy's features up to that bar, class probabilities and the decision from flat",
+          body: z.object({
+            model_name: z.string().min(1).max(300).describe('strategy name (newest model for `timeframe`), or a model path <strategy>/<tf>_v<N>'),
+            symbol: z.string().min(1).max(64),
+            timeframe: z.string().min(1).max(8).default('1h'),
+            test_date: z.string().max(40).nullish().describe('score the last bar opening at or before this date/time (a bare date: that whole day); default the last stored bar'),
+            model_path: z.string().min(1).max(300).optional(),
+          }),
+        },
+      },
+      async (req) => {
+        const b = req.body;
+        let at: number | undefined;
+        if (b.test_date) {
+          const r = parseStrictDate(b.test_date, 'end');
+          if (!r.ok) throw new ValidationError([{ field: 'test_date', message: `invalid date: ${r.message}` }]);
+          at = r.ms;
+        }
+        let model;
+        try {
+          model = ctx.models.resolve(b.model_path ?? (b.model_name.includes('/') ? b.model_name : `${b.model_name}/${b.timeframe}_latest`));
+        } catch (err) {
+          fail(err);
+        }
+        // Loaded on first use: the inference library stays out of the server until a notebook asks.
+        const { predictOneBar, PredictInputError } = await import('../../../infra/models/predict');
+        let p;
+        try {
+          p = await predictOneBar(model!, ctx.bars, { symbol: b.symbol, at });
+        } catch (err) {
+          if (err instanceof PredictInputError) throw new HttpError(err.status, err.message);
+          throw err;
+        }
+        return {
+          success: true,
+          model_name: b.model_name,
+          model_path: p.model_path,
+          symbol: p.symbol,
+          timeframe: p.timeframe,
+          test_date: b.test_date ?? p.bar_time,
+          bar_time: p.bar_time,
+          prediction: {
+            signal: p.signal,
+            raw_signal: p.raw_signal,
+            confidence: p.confidence,
+            confidence_threshold: p.confidence_threshold,
+            signal_strength: p.signal_strength,
+            probabilities: p.probabilities,
+            // KTRDR's placeholder keys, filled from the class probabilities.
+            fuzzy_outputs: { bullish: p.probabilities.BUY ?? 0, bearish: p.probabilities.SELL ?? 0, neutral: p.probabilities.HOLD ?? 0 },
+          },
+          input_features: p.input_features,
+        };
       },
     );
 

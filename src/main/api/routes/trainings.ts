@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { trainingStartBody } from '../../../shared/api-schemas';
-import { checkTrainingData, parseDateBound, parseForTraining } from '../../../infra/models/training-inputs';
+import { checkTrainingData, parseDateBound, parseForTraining, syntheticWarning } from '../../../infra/models/training-inputs';
 import { locateStrategy } from './strategy-lookup';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
@@ -44,6 +44,9 @@ export function trainingsRoutes(ctx: AppContext) {
           throw new HttpError(status, problems.map((p) => p.message).join('; '));
         }
 
+        // Generated bars are said so at once, on the operation and in the answer (issue 27).
+        const synthetic = syntheticWarning(ctx.bars, symbols, timeframes);
+        const warnings = synthetic ? [synthetic, ...parsed.warnings] : parsed.warnings;
         const params = {
           strategy_name: b.strategy_name,
           strategy_path: file.path,
@@ -58,6 +61,7 @@ export function trainingsRoutes(ctx: AppContext) {
         const info = ctx.operations.start({
           type: 'training',
           params,
+          ...(synthetic ? { warnings: [synthetic] } : {}),
           metadata: {
             symbol: symbols.join(','),
             timeframe: timeframes.join(','),
@@ -84,7 +88,7 @@ export function trainingsRoutes(ctx: AppContext) {
           symbols,
           timeframes,
           strategy_name: b.strategy_name,
-          warnings: parsed.warnings,
+          warnings,
         };
       },
     );

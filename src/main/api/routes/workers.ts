@@ -60,7 +60,7 @@ export function workersRoutes(ctx: AppContext) {
       },
     );
 
-    app.post('/workers/register', { schema: { tags: ['workers'], summary: 'Not used here: workers join through the job queue', body: z.unknown().optional() } }, async () => {
+    app.post('/workers/register', { schema: { hide: true, tags: ['workers'], summary: 'Not used here: workers join through the job queue', body: z.unknown().optional() } }, async () => {
       throw new HttpError(501, 'Workers do not register over HTTP here: start `ktrdr worker` against the same Redis (scale-out mode) and it joins the job queue; GET /workers lists it.');
     });
   };

@@ -82,3 +82,8 @@ export function createClient(): ApiClient {
 }
 
 export const api = createClient();
+
+/** Where this UI runs, for notes it leaves (a cancellation reason): the Electron app or a browser page. */
+export function uiName(client: ApiClient = api): string {
+  return client.transport.kind === 'ipc' ? 'the desktop app' : 'the web UI in a browser';
+}

@@ -15,7 +15,7 @@ import { EquityCharts } from './EquityCharts';
 import { ErrorNote } from './ErrorNote';
 import { SectionTable } from './ResultSections';
 import { SignificanceNote } from './SignificanceNote';
-import { BACKTEST_TEARSHEET } from './tearsheet-slot';
+import { Tearsheet } from './Tearsheet';
 import { TradeAnalysis } from './TradeAnalysis';
 import { TradesTable } from './TradesTable';
 import { Warnings } from './Warnings';
@@ -83,7 +83,7 @@ function useIndicatorOverlays(strategy: string | null, symbol: string | null, ti
 /**
  * A finished backtest: the verdict, every metric of the shared presenter (the same labels, units and
  * precision as the CLI and the report, "—" with the reason when undefined, money in its currency),
- * equity/drawdown, price with trade markers, sortable trades and the report's trade analysis.
+ * equity/drawdown, the tearsheet, price with trade markers, sortable trades and the report's trade analysis.
  */
 export function BacktestResults({ op }: { op: OperationView }) {
   const id = op.operation_id;
@@ -136,7 +136,6 @@ export function BacktestResults({ op }: { op: OperationView }) {
   const markers = useMemo(() => tradeMarkers(trades ?? [], currency), [trades, currency]);
   const sections = useMemo(() => (results ? new Map(presentBacktest(results).map((x) => [x.id, x])) : null), [results]);
   const fullTrades = useMemo(() => (trades ?? []).flatMap((t): BacktestTrade[] => (t.raw ? [t.raw] : [])), [trades]);
-  const equityMs = useMemo(() => (curve && results ? { time: curve.timestamps.map((t) => toUnixSeconds(t) * 1000), values: curve.values, initial_capital: results.config.initial_capital } : null), [curve, results]);
   const overlays = useIndicatorOverlays(done ? ((meta?.strategy_name ?? params.strategy_name ?? results?.strategy_name ?? null) as string | null) : null, symbol, timeframe, start, end, bars.candles?.time ?? null);
   const zoom = useMemo(() => {
     const t = bars.candles?.time;
@@ -176,7 +175,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
           Range clipped to the data: {clipped}
         </p>
       )}
-      <div className="charts-2">
+      <div className="charts-2 wide">
         <div data-testid="bt-metrics">
           {section('performance', 'bt-performance')}
           {section('trades', 'bt-trade-stats')}
@@ -201,6 +200,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
           )}
         </div>
       </div>
+      <Tearsheet backtestId={id} />
       <h3>
         Price {symbol} {timeframe} with trades {selected && <button className="btn small" onClick={() => setSelected(null)}>Show all</button>}
       </h3>
@@ -239,12 +239,7 @@ export function BacktestResults({ op }: { op: OperationView }) {
           <TradesTable trades={trades} selected={selected?.id ?? null} onSelect={setSelected} currency={currency} />
         </div>
       )}
-      {trades && currency && <TradeAnalysis trades={fullTrades} equity={equityMs} currency={currency} />}
-      {BACKTEST_TEARSHEET && results && curve && trades && (
-        <section data-testid="bt-tearsheet">
-          <BACKTEST_TEARSHEET result={results} equity={curve} trades={fullTrades} />
-        </section>
-      )}
+      {trades && currency && <TradeAnalysis trades={fullTrades} currency={currency} />}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { aggregateCandles, readoutText, visibleRange, type CandleColumns } from 
 import { barIndexAt, hasSessionGaps, indexToTime, ordinalTickLabel, ordinalTicks, timeToIndex } from '../lib/collapse-gaps';
 import { useApp } from '../stores/app';
 import { axis, chartTheme } from './chart-theme';
-import { attachWheelZoom, chartKeys, setXWindow } from './chart-zoom';
+import { attachWheelZoom, CHART_KEYS_HELP, chartKeys, setXWindow } from './chart-zoom';
 import { UPlotChart } from './UPlotChart';
 
 export interface TradeMarker {
@@ -250,7 +250,7 @@ export function CandleChart({ candles, markers, height, zoom, testId, onFirstDra
       data={data}
       height={height}
       testId={testId}
-      ariaLabel="Price candlesticks. Arrow keys pan, plus and minus zoom, 0 resets."
+      ariaLabel={`Price candlesticks. ${CHART_KEYS_HELP}; the line above the chart reads the bar under the crosshair.`}
       themeName={t.name}
       keepScales
       onCreate={(u) => {

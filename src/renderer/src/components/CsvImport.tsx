@@ -1,8 +1,9 @@
 // Safe CSV import: preview first (columns, detected timestamp format and timezone, the timeframe the
 // timestamps imply, first rows, rejected rows with line numbers), then import. The server refuses a
 // file with rejected rows unless the user confirms keeping the valid ones, and a timeframe that does
-// not match the timestamps (with the evidence). A server without the preview route (404) still
-// imports; the form says what it cannot show.
+// not match the timestamps (with the evidence) — both at once, and the choices made stay made, so a
+// retry never trades one refusal for the other (issue 27). Repeated timestamps are reported. A server
+// without the preview route (404) still imports; the form says what it cannot show.
 import { useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { serverErrors, TIMEFRAMES } from '../lib/forms';
@@ -20,8 +21,15 @@ interface Preview {
   row_count: number;
   valid_count: number;
   rejected: Rejected[];
+  duplicates_note?: string | null;
 }
-type Refusal = { kind: 'rejected'; detail: string; rejected: Rejected[] } | { kind: 'timeframe'; detail: string; inferred: string } | null;
+/** Why the server stored nothing: each problem in words, the rows it rejected, the timeframe the timestamps show. */
+interface Refusal {
+  problems: { kind: string; message: string }[];
+  rejected: Rejected[];
+  validCount: number | null;
+  inferred: string | null;
+}
 
 const ZONES = ['UTC', 'America/New_York', 'America/Chicago', 'Europe/London', 'Europe/Berlin', 'Europe/Zurich', 'Asia/Tokyo', 'Asia/Hong_Kong', 'Australia/Sydney'];
 
@@ -60,7 +68,9 @@ export function CsvImport({ onImported }: { onImported(symbol: string, timeframe
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewNote, setPreviewNote] = useState<string | null>(null);
-  const [refusal, setRefusal] = useState<Refusal>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  // Once confirmed, keeping only the valid rows stays chosen for this file (until it changes).
+  const [keepValid, setKeepValid] = useState(false);
   const [acceptedRejected, setAcceptedRejected] = useState<Rejected[]>([]);
 
   const sym = () => (symbol.trim() || (file ? file.name.replace(/\.[^.]+$/, '').split(/[_\s-]/)[0] : '')).toUpperCase();
@@ -71,6 +81,7 @@ export function CsvImport({ onImported }: { onImported(symbol: string, timeframe
     setRefusal(null);
     setMessage(null);
     setAcceptedRejected([]);
+    setKeepValid(false);
   };
 
   async function runPreview() {
@@ -81,35 +92,37 @@ export function CsvImport({ onImported }: { onImported(symbol: string, timeframe
       const r = await api.post<{ data?: Preview }>('/data/import/preview', await body());
       setPreview(r.data ?? null);
     } catch (e) {
-      if (routeMissing(e)) setPreviewNote('This server has no import preview (POST /data/import/preview answered 404): Import still checks every row.');
-      else setMessage({ ok: false, text: e instanceof ApiError ? `${e.status}: ${serverErrors(e.body, e.message).message}` : (e as Error).message });
+      if (routeMissing(e)) setPreviewNote('This server has no import preview: Import still checks every row.');
+      else setMessage({ ok: false, text: e instanceof ApiError ? serverErrors(e.body, e.message).message : (e as Error).message });
     } finally {
       setBusy(false);
     }
   }
 
-  async function runImport(keepValid = false, tfOverride?: string) {
+  /** Imports with the choices made so far; `fix` applies more (keep the valid rows, another timeframe) and keeps them. */
+  async function runImport(fix: { keepValid?: boolean; timeframe?: string } = {}) {
     if (!file) return setMessage({ ok: false, text: 'Choose a CSV file' });
-    const tf = tfOverride ?? timeframe;
-    if (tfOverride) setTimeframe(tfOverride);
+    const keep = fix.keepValid ?? keepValid;
+    const tf = fix.timeframe ?? timeframe;
+    if (fix.keepValid !== undefined) setKeepValid(fix.keepValid);
+    if (fix.timeframe) setTimeframe(fix.timeframe);
     setBusy(true);
     setMessage(null);
     setRefusal(null);
     try {
-      const b = await body(keepValid ? { keep_valid_rows: true } : {});
-      const r = await api.post<{ message?: string; data?: { imported?: number; rejected?: Rejected[] } }>('/data/import', { ...b, timeframe: tf });
+      const b = await body(keep ? { keep_valid_rows: true } : {});
+      const r = await api.post<{ data?: { imported?: number; rejected?: Rejected[]; duplicates_note?: string | null } }>('/data/import', { ...b, timeframe: tf });
       const rejected = r.data?.rejected ?? [];
       setAcceptedRejected(rejected);
-      setMessage({ ok: true, text: r.message ?? `Imported ${r.data?.imported ?? '?'} bars into ${b.symbol} ${tf}${rejected.length ? ` (${rejected.length} rows rejected)` : ''}` });
+      const dup = r.data?.duplicates_note ? ` Note: ${r.data.duplicates_note}.` : '';
+      setMessage({ ok: true, text: `Imported ${r.data?.imported ?? '?'} bars into ${b.symbol} ${tf}${rejected.length ? ` (${rejected.length} invalid ${rejected.length === 1 ? 'row' : 'rows'} left out)` : ''}.${dup}` });
       onImported(b.symbol, tf);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 400) {
-        const eb = (err.body ?? {}) as { detail?: string; rejected?: Rejected[]; inferred_timeframe?: string };
-        const detail = serverErrors(err.body, err.message).message;
-        if (typeof eb.inferred_timeframe === 'string') setRefusal({ kind: 'timeframe', detail, inferred: eb.inferred_timeframe });
-        else if (Array.isArray(eb.rejected) && eb.rejected.length) setRefusal({ kind: 'rejected', detail, rejected: eb.rejected });
-        setMessage({ ok: false, text: `400: ${detail}` });
-      } else setMessage({ ok: false, text: err instanceof ApiError ? `${err.status}: ${serverErrors(err.body, err.message).message}` : (err as Error).message });
+      const eb = (err instanceof ApiError && err.status === 400 ? err.body : null) as { problems?: { kind: string; message: string }[]; rejected?: Rejected[]; valid_count?: number; inferred_timeframe?: string } | null;
+      if (eb && Array.isArray(eb.problems) && eb.problems.length) {
+        setRefusal({ problems: eb.problems, rejected: eb.rejected ?? [], validCount: eb.valid_count ?? null, inferred: eb.inferred_timeframe ?? null });
+        setMessage({ ok: false, text: 'Nothing was stored.' });
+      } else setMessage({ ok: false, text: err instanceof ApiError ? serverErrors(err.body, err.message).message : (err as Error).message });
     } finally {
       setBusy(false);
     }
@@ -189,6 +202,11 @@ export function CsvImport({ onImported }: { onImported(symbol: string, timeframe
             </p>
           )}
           <RejectedList rows={preview.rejected} testId="csv-preview-rejected" />
+          {preview.duplicates_note && (
+            <p className="note small" data-testid="csv-preview-duplicates">
+              {preview.duplicates_note}.
+            </p>
+          )}
           {preview.rows.length > 0 && (
             <div className="table-wrap">
               <table className="grid small" data-testid="csv-preview-rows">
@@ -213,26 +231,39 @@ export function CsvImport({ onImported }: { onImported(symbol: string, timeframe
           )}
         </div>
       )}
-      {refusal?.kind === 'rejected' && (
-        <div data-testid="csv-refused-rows">
-          <p className="error">Nothing was stored: some rows are invalid.</p>
-          <RejectedList rows={refusal.rejected} testId="csv-rejected" />
-          <button className="btn small" type="button" onClick={() => void runImport(true)} disabled={busy} data-testid="csv-keep-valid">
-            Import only the valid rows
-          </button>
-        </div>
-      )}
-      {refusal?.kind === 'timeframe' && (
-        <div data-testid="csv-refused-timeframe">
-          <p className="error">
-            Nothing was stored: the timestamps look like <strong>{refusal.inferred}</strong> bars, not {timeframe}.
-          </p>
-          <button className="btn small" type="button" onClick={() => void runImport(false, refusal.inferred)} disabled={busy} data-testid="csv-use-inferred">
-            Import as {refusal.inferred}
-          </button>
-        </div>
-      )}
+      {refusal && <RefusalPanel refusal={refusal} timeframe={timeframe} keepValid={keepValid} busy={busy} onFix={(fix) => void runImport(fix)} />}
       {acceptedRejected.length > 0 && <RejectedList rows={acceptedRejected} testId="csv-imported-rejected" />}
     </form>
+  );
+}
+
+/**
+ * Every reason the import was refused, and one way to fix all of them: keep only the valid rows and/or
+ * import as the timeframe the timestamps show. A choice made stays made for the next try.
+ */
+function RefusalPanel({ refusal, timeframe, keepValid, busy, onFix }: { refusal: Refusal; timeframe: string; keepValid: boolean; busy: boolean; onFix(fix: { keepValid?: boolean; timeframe?: string }): void }) {
+  const rows = refusal.problems.some((p) => p.kind === 'rejected_rows') && refusal.validCount !== null && refusal.validCount > 0;
+  const tf = refusal.problems.some((p) => p.kind === 'timeframe') ? refusal.inferred : null;
+  const fix = { ...(rows ? { keepValid: true } : {}), ...(tf ? { timeframe: tf } : {}) };
+  const label = [rows ? `Import the ${refusal.validCount} valid rows` : 'Import', tf ? `as ${tf}` : null].filter(Boolean).join(' ');
+  return (
+    <div className="refusal" data-testid="csv-refusal">
+      <p className="error">Nothing was stored:</p>
+      <ul className="warnings" data-testid="csv-refusal-problems">
+        {refusal.problems.map((p) => (
+          <li key={p.kind} data-kind={p.kind}>
+            {p.message}
+          </li>
+        ))}
+      </ul>
+      {refusal.rejected.length > 0 && <RejectedList rows={refusal.rejected} testId="csv-rejected" />}
+      {(rows || tf) && (
+        <button className="btn small primary" type="button" onClick={() => onFix(fix)} disabled={busy} data-testid="csv-fix">
+          {label}
+        </button>
+      )}
+      {keepValid && !rows && <p className="muted small">Keeping only the valid rows (chosen before).</p>}
+      {tf === null && refusal.inferred && refusal.inferred !== timeframe && <p className="muted small">The timestamps look like {refusal.inferred} bars.</p>}
+    </div>
   );
 }

@@ -3,6 +3,7 @@ import type uPlot from 'uplot';
 import { fmtTime } from '../lib/format';
 import { useApp } from '../stores/app';
 import { axis, chartTheme, type ChartColor } from './chart-theme';
+import { CHART_KEYS_HELP, chartKeys } from './chart-zoom';
 import { UPlotChart } from './UPlotChart';
 
 export interface LineSeries {
@@ -107,5 +108,5 @@ export function LineChart({ x, series, height, time = false, xLabel, yLabel, yFo
   }, [t, shape, time, xLabel, yLabel, yFormat, valueFormat, legend, markX?.x, markX?.label]);
   const data = useMemo(() => [x, ...series.map((s) => s.values)] as unknown as uPlot.AlignedData, [x, series]);
   const ariaLabel = `${series.map((s) => s.label).join(', ')}${xLabel ? ` by ${xLabel}` : time ? ' over time' : ''}`;
-  return <UPlotChart options={options} data={data} height={height} testId={testId} ariaLabel={markX ? `${ariaLabel}; ${markX.label}` : ariaLabel} themeName={t.name} onCreate={onCreate} />;
+  return <UPlotChart options={options} data={data} height={height} testId={testId} ariaLabel={`${markX ? `${ariaLabel}; ${markX.label}` : ariaLabel}. ${CHART_KEYS_HELP}.`} themeName={t.name} onCreate={onCreate} onKeyDown={chartKeys} />;
 }

@@ -1,25 +1,6 @@
-import { Fragment, useId, useState } from 'react';
+import { Fragment } from 'react';
 import type { MetricRow, ResultSection } from '../../../shared/results/present';
-
-/**
- * A metric's label that shows its definition: on hover (title), and by click or keyboard (the label
- * is a button; Enter or Space opens the definition under the row, Escape closes it).
- */
-function MetricTerm({ row, open, onToggle, definitionId }: { row: MetricRow; open: boolean; onToggle(): void; definitionId: string }) {
-  return (
-    <button
-      type="button"
-      className="metric-term"
-      aria-expanded={open}
-      aria-controls={definitionId}
-      onClick={onToggle}
-      onKeyDown={(e) => e.key === 'Escape' && open && (e.preventDefault(), onToggle())}
-      data-testid={`metric-term-${row.key}`}
-    >
-      {row.label}
-    </button>
-  );
-}
+import { MetricDefinitionRow, MetricTerm, useOpenDefinition } from './MetricTerm';
 
 /** A presenter cell: its text and, when null, the reason beside it. */
 function CellBody({ cell }: { cell: MetricRow['cells'][number] }) {
@@ -36,9 +17,8 @@ function CellBody({ cell }: { cell: MetricRow['cells'][number] }) {
  * metric; a metric's label opens its definition under the table.
  */
 function ItemsTable({ section, testId, heading }: { section: ResultSection; testId?: string; heading: boolean }) {
-  const [open, setOpen] = useState<string | null>(null);
-  const base = useId();
-  const openRow = section.rows.find((r) => r.key === open) ?? null;
+  const defs = useOpenDefinition();
+  const openRow = section.rows.find((r) => defs.isOpen(r.key)) ?? null;
   return (
     <div className="result-section" data-section={section.id}>
       {heading && <h3>{section.title}</h3>}
@@ -48,7 +28,7 @@ function ItemsTable({ section, testId, heading }: { section: ResultSection; test
             <th>{section.itemHeading ?? ''}</th>
             {section.rows.map((r) => (
               <th key={r.key} data-key={r.key} title={`${r.definition} (${r.key})`}>
-                <MetricTerm row={r} open={open === r.key} onToggle={() => setOpen(open === r.key ? null : r.key)} definitionId={`${base}-${r.key}`} />
+                <MetricTerm termKey={r.key} label={r.label} open={defs.isOpen(r.key)} onToggle={() => defs.toggle(r.key)} definitionId={defs.idFor(r.key)} />
               </th>
             ))}
           </tr>
@@ -67,7 +47,7 @@ function ItemsTable({ section, testId, heading }: { section: ResultSection; test
         </tbody>
       </table>
       {openRow && (
-        <p className="metric-definition" id={`${base}-${openRow.key}`} data-testid={`metric-definition-${openRow.key}`}>
+        <p className="metric-definition" id={defs.idFor(openRow.key)} data-testid={`metric-definition-${openRow.key}`}>
           {openRow.label}: {openRow.definition}
         </p>
       )}
@@ -83,8 +63,7 @@ export function SectionTable({ section, testId, heading = true }: { section: Res
 }
 
 function MetricsTable({ section, testId, heading }: { section: ResultSection; testId?: string; heading: boolean }) {
-  const [open, setOpen] = useState<string | null>(null);
-  const base = useId();
+  const defs = useOpenDefinition();
   const cols = section.columns;
   const span = 1 + Math.max(1, cols.length);
   return (
@@ -103,13 +82,13 @@ function MetricsTable({ section, testId, heading }: { section: ResultSection; te
         )}
         <tbody>
           {section.rows.map((r) => {
-            const defId = `${base}-${r.key}`;
-            const isOpen = open === r.key;
+            const defId = defs.idFor(r.key);
+            const isOpen = defs.isOpen(r.key);
             return (
               <Fragment key={r.key}>
                 <tr data-key={r.key}>
                   <th scope="row" title={`${r.definition} (${r.key})`}>
-                    <MetricTerm row={r} open={isOpen} onToggle={() => setOpen(isOpen ? null : r.key)} definitionId={defId} />
+                    <MetricTerm termKey={r.key} label={r.label} open={isOpen} onToggle={() => defs.toggle(r.key)} definitionId={defId} />
                   </th>
                   {r.cells.map((c, i) => (
                     <td key={i} className="num" data-path={c.path}>
@@ -118,9 +97,9 @@ function MetricsTable({ section, testId, heading }: { section: ResultSection; te
                   ))}
                 </tr>
                 {isOpen && (
-                  <tr className="metric-definition" id={defId} data-testid={`metric-definition-${r.key}`}>
-                    <td colSpan={span}>{r.definition}</td>
-                  </tr>
+                  <MetricDefinitionRow termKey={r.key} id={defId} span={span}>
+                    {r.definition}
+                  </MetricDefinitionRow>
                 )}
               </Fragment>
             );

@@ -32,7 +32,19 @@ export function SeriesTable({ rows, selected, onSelect, onDelete }: { rows: Data
                 onKeyDown={(e) => e.key === 'Enter' && onSelect(r)}
                 data-testid={`series-${r.symbol}-${r.timeframe}`}
               >
-                <td>{r.symbol}</td>
+                <td>
+                  {r.symbol}{' '}
+                  {r.synthetic && (
+                    <span className="tag warn small" title="Generated random-walk bars, not market data: runs on them say nothing about a real market" data-testid="series-synthetic">
+                      synthetic
+                    </span>
+                  )}
+                  {r.source === 'sample' && (
+                    <span className="tag small" title="Real bars bundled with the app (data/samples)">
+                      sample
+                    </span>
+                  )}
+                </td>
                 <td>{r.timeframe}</td>
                 <td>{fmtTime(r.start_date)}</td>
                 <td>{fmtTime(r.end_date)}</td>

@@ -1,28 +1,21 @@
 import { useMemo } from 'react';
-import { EXCURSION_NOTE, exitReasonsHtml, MONTHLY_RETURNS_NOTE, monthlyReturnsHtml, TRADE_RETURN_NOTE, tradeChartsHtml } from '../../../common/trade-charts';
+import { EXCURSION_NOTE, exitReasonsHtml, TRADE_RETURN_NOTE, tradeChartsHtml } from '../../../common/trade-charts';
 import type { BacktestTrade } from '../../../shared/results/backtest';
 import './results.css';
 
-export interface EquityMs {
-  /** Bar open times in ms. */
-  time: readonly number[];
-  values: readonly number[];
-  initial_capital: number;
-}
-
 /**
- * What the HTML report shows beyond the metrics, in the app: monthly returns, the histogram of trade
- * returns, MFE against MAE and the exit reasons. The markup is the report's own (src/common/trade-charts.ts,
- * every string escaped there), so the app and the report draw the same thing.
+ * What the HTML report shows beyond the metrics, in the app: the histogram of trade returns, MFE
+ * against MAE and the exit reasons (monthly returns: the tearsheet's heatmap). The markup is the
+ * report's own (src/common/trade-charts.ts, every string escaped there), so the app and the report
+ * draw the same thing.
  */
-export function TradeAnalysis({ trades, equity, currency }: { trades: readonly BacktestTrade[]; equity: EquityMs | null; currency: string }) {
+export function TradeAnalysis({ trades, currency }: { trades: readonly BacktestTrade[]; currency: string }) {
   const blocks = useMemo(
     () => ({
       charts: tradeChartsHtml(trades, currency),
       reasons: exitReasonsHtml(trades, currency),
-      monthly: equity ? monthlyReturnsHtml(equity.time, equity.values, equity.initial_capital) : '',
     }),
-    [trades, equity, currency],
+    [trades, currency],
   );
   return (
     <div className="trade-analysis" data-testid="bt-trade-analysis">
@@ -39,11 +32,6 @@ export function TradeAnalysis({ trades, equity, currency }: { trades: readonly B
         </div>
       </div>
       <div className="charts-2">
-        <div data-testid="bt-monthly-returns">
-          <h3>Monthly returns</h3>
-          {blocks.monthly ? <div className="scroll-x" dangerouslySetInnerHTML={{ __html: blocks.monthly }} /> : <p className="empty">No equity curve.</p>}
-          <p className="note small">{MONTHLY_RETURNS_NOTE}</p>
-        </div>
         <div data-testid="bt-exit-reasons">
           <h3>Exit reasons</h3>
           {blocks.reasons ? <div dangerouslySetInnerHTML={{ __html: blocks.reasons }} /> : <p className="empty">No trades.</p>}

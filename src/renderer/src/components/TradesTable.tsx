@@ -23,7 +23,7 @@ export function TradesTable({ trades, selected, onSelect, currency = null }: { t
   const rows = useMemo(() => sortTrades(trades, sort.key, sort.dir), [trades, sort]);
   return (
     <div className="scroll-y">
-      <table className="grid" data-testid="trades-table">
+      <table className="grid trades" data-testid="trades-table">
         <thead>
           <tr>
             {COLUMNS.map((c) => {

@@ -14,11 +14,16 @@ export function TrainingForm({ onStarted }: { onStarted(id: string): void }) {
   useEffect(() => useSession.getState().set({ trainingForm: { ...f } }), [f]);
   const strategies = useCatalog((s) => s.strategies.items);
 
-  // Choosing a strategy fills symbols/timeframes from its YAML when they are empty.
+  // Symbols/timeframes come from the chosen strategy's YAML: filled when empty (the catalogue may
+  // load after the form), replaced when another strategy is chosen (issue 27: they stayed the old one's).
   useEffect(() => {
     const s = strategies.find((x) => x.name === f.strategy_name);
     if (s) setF((p) => ({ ...p, symbols: p.symbols || s.symbols.join(', '), timeframes: p.timeframes || s.timeframes.join(', ') }));
   }, [f.strategy_name, strategies]);
+  const chooseStrategy = (name: string) => {
+    const s = strategies.find((x) => x.name === name);
+    setF((p) => ({ ...p, strategy_name: name, symbols: s ? s.symbols.join(', ') : '', timeframes: s ? s.timeframes.join(', ') : '' }));
+  };
 
   const field = (k: keyof Form) => ({
     id: `train-${k}`,
@@ -42,7 +47,7 @@ export function TrainingForm({ onStarted }: { onStarted(id: string): void }) {
       <h2>New training</h2>
       <div className="form-grid">
         <Field label="Strategy" htmlFor="train-strategy_name" error={errors.strategy_name}>
-          <StrategySelect id="train-strategy_name" value={f.strategy_name} onChange={(v) => setF({ ...f, strategy_name: v })} />
+          <StrategySelect id="train-strategy_name" value={f.strategy_name} onChange={chooseStrategy} />
         </Field>
         <Field label="Symbols (comma-separated)" htmlFor="train-symbols" error={errors.symbols}>
           <input {...field('symbols')} placeholder="EURUSD, AAPL" data-testid="train-symbols" />

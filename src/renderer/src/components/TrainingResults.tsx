@@ -7,11 +7,14 @@ import type { OperationView } from '../stores/operations';
 import { ConfusionMatrix } from './ConfusionMatrix';
 import { ErrorNote } from './ErrorNote';
 import { SectionTable } from './ResultSections';
+import { baselineTone } from '../lib/split-report';
+import { SplitTable } from './SplitTable';
 import { Warnings } from './Warnings';
 import './results.css';
 
 /**
- * Final test metrics, the constant-answer baseline, the training summary, the confusion matrix,
+ * Final test metrics, the constant-answer baseline (green only when every split shown beats it), the
+ * rows of each split, the training summary, the confusion matrix,
  * warnings and the model path: the result contract through the shared presenter (the same labels,
  * units and precision as the CLI; "—" with the reason for what is undefined).
  */
@@ -38,7 +41,7 @@ export function TrainingResults({ op }: { op: OperationView }) {
         !error && <p className="empty">Loading results…</p>
       )}
       {verdicts.length > 0 && (
-        <div className={`banner ${results?.beats_baseline === true ? 'good' : 'warn'}`} data-testid="baseline-verdict">
+        <div className={`banner ${baselineTone(verdicts)}`} data-testid="baseline-verdict" data-tone={baselineTone(verdicts)}>
           <strong>Against the best constant predictor</strong>
           <ul>
             {verdicts.map((v) => (
@@ -50,6 +53,7 @@ export function TrainingResults({ op }: { op: OperationView }) {
           </ul>
         </div>
       )}
+      <SplitTable results={results} />
       <div className="charts-2">
         <div>
           <h3>Test metrics</h3>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { keyboardLegend } from './chart-zoom';
 
 /** Height of uPlot's one-line legend under the plot (CSS keeps it to one 12 px line). */
 export const LEGEND_H = 24;
@@ -36,6 +37,7 @@ export function UPlotChart({ options, data, height, testId, ariaLabel, themeName
     // Time axes in UTC, like every table and the API (bars are UTC; local time would shift them).
     const u = new uPlot({ tzDate: utcDate, ...options, width: Math.max(100, el.clientWidth), height }, latest.current, el);
     plot.current = u;
+    if (options.legend?.show !== false) keyboardLegend(u);
     onCreate?.(u);
     const ro = new ResizeObserver(() => {
       const w = Math.max(100, el.clientWidth);

@@ -24,6 +24,16 @@ const theme = EditorView.theme({
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'color-mix(in srgb, var(--accent) 8%, transparent)' },
   '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--text)' },
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'color-mix(in srgb, var(--accent) 30%, transparent) !important' },
+  // Tooltips (lint messages) and panels (search) in the theme's colours: CodeMirror's defaults are
+  // light grey, which in the dark theme put near-white text on near-white (issue 27).
+  '.cm-tooltip': { backgroundColor: 'var(--panel)', color: 'var(--text)', border: '1px solid var(--border)', borderRadius: '4px' },
+  '.cm-tooltip-lint .cm-diagnostic': { color: 'var(--text)' },
+  '.cm-diagnostic-error': { borderLeftColor: 'var(--bad)' },
+  '.cm-diagnostic-warning': { borderLeftColor: 'var(--warn)' },
+  '.cm-diagnostic-info': { borderLeftColor: 'var(--muted)' },
+  '.cm-panels': { backgroundColor: 'var(--panel)', color: 'var(--text)', borderColor: 'var(--border)' },
+  '.cm-panels input, .cm-panels button': { color: 'var(--text)', backgroundColor: 'var(--bg)' },
+  '.cm-lintPoint-error:after': { borderBottomColor: 'var(--bad)' },
 });
 
 /** Validation issues → CodeMirror diagnostics at their line:column (whole line when no column). */

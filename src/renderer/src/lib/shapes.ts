@@ -28,6 +28,10 @@ export interface DataSeriesInfo {
   start_date: string | null;
   end_date: string | null;
   point_count: number | null;
+  /** Who produced the bars (sample, csv, dukascopy, synthetic…), when the listing says. */
+  source?: string | null;
+  /** Generated bars, not market data: marked wherever they are used. */
+  synthetic?: boolean;
 }
 
 export interface SymbolInfo {
@@ -48,6 +52,8 @@ function seriesOf(symbol: string, v: unknown, tfKey?: string): DataSeriesInfo | 
     start_date: str(o.start_date) ?? str(o.start),
     end_date: str(o.end_date) ?? str(o.end),
     point_count: num(o.point_count) ?? num(o.count) ?? num(o.bars) ?? num(o.bar_count) ?? num(o.rows) ?? num(o.points),
+    ...(str(o.source) ? { source: str(o.source) } : {}),
+    ...(o.synthetic === true ? { synthetic: true } : {}),
   };
 }
 

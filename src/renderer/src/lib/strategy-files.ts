@@ -12,6 +12,25 @@ export function nameInText(yaml: string): string | null {
   return m ? m[1].trim() : null;
 }
 
+/**
+ * The text with its top-level `name:` set to `name` (added first when it has none): a strategy saved
+ * under a new file name carries that name inside, so lists, runs and models agree with the file.
+ */
+export function withName(yaml: string, name: string): string {
+  const line = `name: ${name}`;
+  if (/^name:[^\n]*$/m.test(yaml)) return yaml.replace(/^name:[^\n]*$/m, line);
+  return `${line}\n${yaml}`;
+}
+
+/** Why `name` cannot name a new strategy file, or null when it can. */
+export function newNameProblem(raw: string, taken: readonly string[]): string | null {
+  const name = raw.trim().replace(/\.ya?ml$/i, '');
+  if (!name) return 'Give a name';
+  if (!validStrategyName(name)) return `'${raw.trim()}' is not a valid name: letters, digits, '_', '.' and '-' only`;
+  if (taken.includes(name)) return `A strategy named '${name}' already exists: choose another name`;
+  return null;
+}
+
 /** "minimal" → "minimal_copy", then "minimal_copy2"… (first one not taken). */
 export function suggestCopyName(name: string, taken: readonly string[]): string {
   const set = new Set(taken);

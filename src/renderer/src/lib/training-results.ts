@@ -33,6 +33,8 @@ export interface BaselineVerdict {
   /** Balanced accuracy and macro-F1 beside the constant's, when recorded. */
   scores: string | null;
   beats: boolean;
+  /** The model's accuracy is below the constant's on this split. */
+  worse: boolean;
 }
 
 /** The model against the best constant predictor on each evaluated split (results.baseline), in words. */
@@ -41,7 +43,7 @@ export function baselineVerdicts(results: Pick<TrainingResult, 'baseline'> | nul
   const out: BaselineVerdict[] = [];
   for (const split of ['validation', 'test'] as const) {
     const v = results.baseline[split];
-    if (v) out.push({ split, text: describeBaseline(split, v), scores: describeBaselineScores(v), beats: v.beats });
+    if (v) out.push({ split, text: describeBaseline(split, v), scores: describeBaselineScores(v), beats: v.beats, worse: v.model_accuracy < v.best_constant_accuracy });
   }
   return out;
 }

@@ -29,8 +29,34 @@ function applyTheme(theme: Theme): Theme {
   return theme;
 }
 
+const THEME_KEY = 'ktrdr.theme';
+const LIGHT_QUERY = '(prefers-color-scheme: light)';
+
+/** The system's light/dark preference (dark where it cannot be read). */
+export function systemTheme(): Theme {
+  return typeof matchMedia === 'function' && matchMedia(LIGHT_QUERY).matches ? 'light' : 'dark';
+}
+
+/** A theme the user chose with the toggle wins; until then the app follows the system's. */
 function initialTheme(): Theme {
-  return localStorage.getItem('ktrdr.theme') === 'light' ? 'light' : 'dark';
+  const chosen = localStorage.getItem(THEME_KEY);
+  return chosen === 'light' || chosen === 'dark' ? chosen : systemTheme();
+}
+
+/**
+ * Follows the system's preference as it changes (a desktop switching to dark at dusk) while the user
+ * has not chosen a theme; returns the unsubscribe.
+ */
+export function followSystemTheme(): () => void {
+  if (typeof matchMedia !== 'function') return () => undefined;
+  const mq = matchMedia(LIGHT_QUERY);
+  const onChange = () => {
+    if (localStorage.getItem(THEME_KEY)) return;
+    const theme = applyTheme(mq.matches ? 'light' : 'dark');
+    useApp.setState({ theme });
+  };
+  mq.addEventListener('change', onChange);
+  return () => mq.removeEventListener('change', onChange);
 }
 
 export const useApp = create<AppState>((set) => ({
@@ -43,7 +69,7 @@ export const useApp = create<AppState>((set) => ({
   toggleTheme: () =>
     set((s) => {
       const theme = applyTheme(s.theme === 'dark' ? 'light' : 'dark');
-      localStorage.setItem('ktrdr.theme', theme);
+      localStorage.setItem(THEME_KEY, theme);
       return { theme };
     }),
 }));

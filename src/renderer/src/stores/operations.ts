@@ -4,7 +4,7 @@
 // terminal operation and stops by itself when nothing watched is active.
 import { create } from 'zustand';
 import { isTerminal, type OperationInfo, type OperationStatus, type OperationSummary, type OperationType } from '../../../shared/operations';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, uiName } from '../api/client';
 import { Poller } from '../lib/poller';
 import { useMetrics } from './metrics';
 
@@ -154,7 +154,7 @@ export const useOperations = create<OperationsState>((set, get) => ({
     poller.kick();
   },
 
-  async cancel(id, reason = 'Cancelled from the desktop app') {
+  async cancel(id, reason = `Cancelled from ${uiName()}`) {
     set((s) => {
       const cancelErrors = { ...s.cancelErrors };
       delete cancelErrors[id];

@@ -69,7 +69,13 @@ export function DataView() {
       {selected && (
         <div className="panel" data-testid="data-chart-panel">
           <h2>
-            {selected.symbol} {selected.timeframe} <span className="muted small">wheel: zoom · shift+wheel or ←/→: pan · drag: zoom to range · double-click or 0: reset</span>
+            {selected.symbol} {selected.timeframe}{' '}
+            {rows.find((r) => r.symbol === selected.symbol && r.timeframe === selected.timeframe)?.synthetic && (
+              <span className="tag warn" data-testid="chart-synthetic" title="Generated random-walk bars, not market data">
+                SYNTHETIC
+              </span>
+            )}{' '}
+            <span className="muted small">wheel: zoom · shift+wheel or ←/→: pan · drag or [ … ]: zoom to range · shift+←/→: crosshair · double-click or 0: reset</span>
           </h2>
           <ErrorNote error={bars.error} />
           <div className="chart-slot" style={{ minHeight: CHART_H }}>

@@ -1,12 +1,15 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../components/EmptyState';
+import { GettingStarted } from '../components/GettingStarted';
 import { ErrorNote } from '../components/ErrorNote';
 import { OperationDetail } from '../components/OperationDetail';
 import { OperationFilters } from '../components/OperationFilters';
 import { OperationRow } from '../components/OperationRow';
 import { WorkersIndicator } from '../components/WorkersIndicator';
 import { RunComparison } from '../components/RunComparison';
-import { useOperations } from '../stores/operations';
+import { groupByParent } from '../lib/operation-tree';
+import { useOperations, type OperationView } from '../stores/operations';
+
 
 /** Every operation, newest first, live while active; click one for its detail pane. */
 export function OperationsView() {
@@ -41,7 +44,16 @@ export function OperationsView() {
     return () => window.removeEventListener('keydown', onKey);
   }, [selectedId, select]);
 
-  const rows = listIds.map((id) => ops[id]).filter(Boolean);
+  // Experiments' children sit under their parent (folded by default), not between other runs.
+  const [openParents, setOpenParents] = useState<Set<string>>(() => new Set());
+  const tree = useMemo(() => groupByParent(listIds.map((id) => ops[id]).filter(Boolean)), [listIds, ops]);
+  const toggleParent = (id: string) =>
+    setOpenParents((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
   return (
     <section className="view ops-view" data-testid="view-operations">
       <div className="view-head">
@@ -51,19 +63,33 @@ export function OperationsView() {
           Compare{picked.length ? ` (${picked.length}/2)` : ''}
         </button>
         <span className="muted" data-testid="ops-count">
-          {rows.length} of {totalCount}
+          {listIds.length} of {totalCount}
         </span>
         <WorkersIndicator />
       </div>
       <ErrorNote error={listError && `Could not list operations: ${listError}`} />
       {comparing && <RunComparison ids={comparing} onClose={() => setComparing(null)} />}
+      {(!listLoading || listIds.length > 0) && !listError && <GettingStarted ops={tree.map((g) => g.op)} />}
       <div className={selectedId ? 'split' : undefined}>
         <div className="table-wrap">
-          {rows.length === 0 && !listLoading && !listError && (
+          {tree.length === 0 && !listLoading && !listError && (
             <EmptyState testId="ops-empty">No operations yet — start a training, a backtest or a data load.</EmptyState>
           )}
-          {rows.length > 0 && (
-            <table className="grid ops" data-testid="ops-table">
+          {tree.length > 0 && (
+            <table className={`grid ops${selectedId ? ' compact' : ''}`} data-testid="ops-table">
+              <colgroup>
+                <col className="c-pick" />
+                <col className="c-id" />
+                <col className="c-type" />
+                <col className="c-run" />
+                <col className="c-status" />
+                <col className="c-progress" />
+                {!selectedId && <col className="c-result" />}
+                {!selectedId && <col className="c-step" />}
+                {!selectedId && <col className="c-worker" />}
+                <col className="c-elapsed" />
+                <col className="c-actions" />
+              </colgroup>
               <thead>
                 <tr>
                   <th>
@@ -74,26 +100,33 @@ export function OperationsView() {
                   <th>Run</th>
                   <th>Status</th>
                   <th>Progress</th>
-                  <th className="col-step">Current step</th>
+                  {!selectedId && <th>Result</th>}
+                  {!selectedId && <th className="col-step">Current step</th>}
                   {!selectedId && <th className="col-worker">Worker</th>}
-                  <th>Elapsed · ETA</th>
+                  <th title="Elapsed time, and the estimated time left while it runs">Time</th>
                   <th>
                     <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {rows.map((o) => (
-                  <OperationRow
-                    key={o.operation_id}
-                    op={o}
-                    compact={!!selectedId}
-                    selected={o.operation_id === selectedId}
-                    onSelect={() => select(o.operation_id === selectedId ? null : o.operation_id)}
-                    compared={picked.includes(o.operation_id)}
-                    onCompare={() => togglePick(o.operation_id)}
-                  />
-                ))}
+                {tree.map(({ op: o, children }) => {
+                  const open = openParents.has(o.operation_id);
+                  const row = (x: OperationView, child: boolean) => (
+                    <OperationRow
+                      key={x.operation_id}
+                      op={x}
+                      compact={!!selectedId}
+                      selected={x.operation_id === selectedId}
+                      onSelect={() => select(x.operation_id === selectedId ? null : x.operation_id)}
+                      compared={picked.includes(x.operation_id)}
+                      onCompare={() => togglePick(x.operation_id)}
+                      child={child}
+                      children={!child && children.length ? { count: children.length, open, toggle: () => toggleParent(x.operation_id) } : undefined}
+                    />
+                  );
+                  return [row(o, false), ...(open ? children.map((c) => row(c, true)) : [])];
+                })}
               </tbody>
             </table>
           )}

@@ -2,12 +2,15 @@ import { useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import { CandleChart } from '../components/CandleChart';
 import { LineChart } from '../components/LineChart';
+import { TearsheetBody } from '../components/Tearsheet';
+import type { TearsheetPayload } from '../../../shared/tearsheet';
 import type { CandleColumns } from '../lib/candles';
 
 /**
  * `#/bench/equity?n=1000000` or `#/bench/candles?n=100000`: renders synthetic data with the same
  * chart components the views use and records the time from mounting to the first drawn frame
- * in `window.__renderTiming` (read by the render-timing browser test).
+ * in `window.__renderTiming` (read by the render-timing browser test). `#/bench/tearsheet` draws
+ * the tearsheet payload the page was given in `window.__tearsheetPayload` (bench/tearsheet.ts).
  */
 export interface RenderTiming {
   kind: string;
@@ -17,10 +20,10 @@ export interface RenderTiming {
   ms_first_frame: number;
 }
 
-function params(): { kind: 'equity' | 'candles'; n: number } {
+function params(): { kind: 'equity' | 'candles' | 'tearsheet'; n: number } {
   const [path, query = ''] = window.location.hash.replace(/^#\/bench\/?/, '').split('?');
   const n = Number(new URLSearchParams(query).get('n')) || 100_000;
-  return { kind: path === 'candles' ? 'candles' : 'equity', n };
+  return { kind: path === 'candles' || path === 'tearsheet' ? path : 'equity', n };
 }
 
 // Deterministic pseudo-random walk (xorshift), one bar per minute from 2020-01-01.
@@ -50,6 +53,11 @@ export function RenderBenchView() {
 
   useEffect(() => {
     const g0 = performance.now();
+    if (kind === 'tearsheet') {
+      const payload = (window as unknown as { __tearsheetPayload?: TearsheetPayload }).__tearsheetPayload;
+      if (payload) setReady({ t0: performance.now(), gen: 0, data: payload });
+      return;
+    }
     const { time, close, rnd } = walk(n);
     let data: unknown;
     if (kind === 'equity') data = { time, equity: close };
@@ -77,6 +85,8 @@ export function RenderBenchView() {
     });
   };
 
+  // One callback per payload: TearsheetBody reports once, after the frame that shows it.
+  const tearsheetDone = useMemo(() => (ready && kind === 'tearsheet' ? done(ready.t0, ready.gen) : undefined), [ready, kind]);
   const series = useMemo(() => (ready && kind === 'equity' ? [{ label: 'equity', values: (ready.data as { equity: Float64Array }).equity, color: 'accent' as const }] : []), [ready, kind]);
 
   return (
@@ -100,6 +110,7 @@ export function RenderBenchView() {
         />
       )}
       {ready && kind === 'candles' && <CandleChart candles={ready.data as CandleColumns} height={400} testId="bench-chart" onFirstDraw={done(ready.t0, ready.gen)} />}
+      {ready && kind === 'tearsheet' && <TearsheetBody payload={ready.data as TearsheetPayload} onFirstDraw={tearsheetDone} />}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorNote } from '../components/ErrorNote';
@@ -7,10 +7,11 @@ import { IsoDateInput } from '../components/IsoDateInput';
 import { IssueList } from '../components/IssueList';
 import { MembershipPlots } from '../components/MembershipPlots';
 import { YamlDiff } from '../components/YamlDiff';
+import { NameDialog } from '../components/NameDialog';
 import { YamlEditor, type YamlEditorHandle } from '../components/YamlEditor';
 import { serverErrors } from '../lib/forms';
 import { parseFeatures, parseStrategyDetail, parseValidation, type ValidationIssue } from '../lib/shapes';
-import { NEW_STRATEGY_TEMPLATE, nameInText, suggestCopyName, validStrategyName } from '../lib/strategy-files';
+import { NEW_STRATEGY_TEMPLATE, nameInText, newNameProblem, suggestCopyName, withName } from '../lib/strategy-files';
 import { useApp } from '../stores/app';
 import { useCatalog } from '../stores/catalog';
 import { useOperations } from '../stores/operations';
@@ -24,6 +25,12 @@ interface Validation {
 
 /** Unsaved texts by strategy name: switching views keeps them; switching strategy asks first. */
 const drafts = new Map<string, string>();
+
+/** Lint as you type: the text is validated this long after the last keystroke. */
+export const LINT_DELAY_MS = 400;
+
+/** What the name dialog is open for: a new file, or saving `text` under another name. */
+type NameRequest = { kind: 'new' } | { kind: 'copy'; title: string; text: string; submitLabel: string } | null;
 
 export function StrategiesView() {
   const { items, loaded, error } = useCatalog((s) => s.strategies);
@@ -40,7 +47,11 @@ export function StrategiesView() {
   const [showDiff, setShowDiff] = useState(false);
   const [range, setRange] = useState({ start: '', end: '' });
   const [reload, setReload] = useState(0);
+  const [naming, setNaming] = useState<NameRequest>(null);
   const editor = useRef<YamlEditorHandle>(null);
+  // Lint as you type: one pending check, and only the answer for the latest text is shown.
+  const lintTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const lintSeq = useRef(0);
 
   const info = items.find((s) => s.name === name) ?? null;
   const bundled = info?.source === 'bundled';
@@ -54,7 +65,10 @@ export function StrategiesView() {
       if (saved !== null && text !== saved) drafts.set(name, text);
       else drafts.delete(name);
     }
+    clearTimeout(lintTimer.current);
+    if (text) lintTimer.current = setTimeout(() => void check(text, false), LINT_DELAY_MS);
   }
+  useEffect(() => () => clearTimeout(lintTimer.current), []);
 
   useEffect(() => {
     setSaved(null);
@@ -72,7 +86,10 @@ export function StrategiesView() {
         if (!live) return;
         const d = parseStrategyDetail(b);
         setSaved(d.yaml ?? '');
-        setYamlState(drafts.get(name) ?? d.yaml ?? '');
+        const text = drafts.get(name) ?? d.yaml ?? '';
+        setYamlState(text);
+        // Markers at once for the text as opened (a draft may hold errors).
+        if (text) void check(text, false);
         if (d.yaml === null) setLoadError('The server did not send this strategy’s YAML text.');
         if (d.features.length) setFeatures(d.features);
       })
@@ -100,26 +117,37 @@ export function StrategiesView() {
     setSession({ strategyName: next });
   }
 
-  async function validate() {
-    setBusy(true);
-    setNote(null);
+  /**
+   * Validates `text`: from the Validate button (`shown`: busy state and errors in the note) or while
+   * typing (quietly; an answer that arrives after newer text is dropped).
+   */
+  async function check(text: string, shown: boolean) {
+    const seq = ++lintSeq.current;
+    const current = () => seq === lintSeq.current;
+    if (shown) {
+      setBusy(true);
+      setNote(null);
+    }
     try {
-      const r = await api.post('/strategies/validate', { yaml, name: name ?? undefined });
+      const r = await api.post('/strategies/validate', { yaml: text, name: name ?? undefined });
+      if (!current()) return;
       const v = parseValidation(r);
       setValidation(v);
       // Features belong to the text just checked: none while it has errors.
       setFeatures(v.valid ? parseFeatures((r as { features?: unknown }).features ?? []) : []);
     } catch (e) {
+      if (!current()) return;
       setFeatures([]);
       if (e instanceof ApiError && (e.status === 400 || e.status === 422)) {
         const v = parseValidation(e.body);
         if (v.issues.length) setValidation(v);
-        else setNote({ kind: 'error', text: `${e.status}: ${serverErrors(e.body, e.message).message}` });
-      } else setNote({ kind: 'error', text: `POST /strategies/validate: ${(e as Error).message}` });
+        else if (shown) setNote({ kind: 'error', text: serverErrors(e.body, e.message).message });
+      } else if (shown) setNote({ kind: 'error', text: `Could not validate: ${(e as Error).message}` });
     } finally {
-      setBusy(false);
+      if (shown) setBusy(false);
     }
   }
+  const validate = () => check(yaml, true);
 
   /** PUT /strategies/{target}; refuses invalid text (422 with issues, shown in the editor). */
   async function write(target: string, text: string, overwrite: boolean): Promise<boolean> {
@@ -152,26 +180,9 @@ export function StrategiesView() {
     }
   }
 
-  function askName(title: string, suggestion: string): string | null {
-    const answer = window.prompt(title, suggestion);
-    if (answer === null) return null;
-    const clean = answer.trim().replace(/\.ya?ml$/i, '');
-    if (!validStrategyName(clean)) {
-      setNote({ kind: 'error', text: `'${answer}' is not a valid name: letters, digits, '_', '.' and '-' only` });
-      return null;
-    }
-    if (items.some((s) => s.name === clean)) {
-      setNote({ kind: 'error', text: `A strategy named '${clean}' already exists: choose another name` });
-      return null;
-    }
-    return clean;
-  }
-
-  /** Save as / Duplicate: writes `text` under a new name and opens it. */
-  async function saveAs(text: string, title: string) {
-    const target = askName(title, suggestCopyName(name ?? 'strategy', items.map((s) => s.name)));
-    if (!target) return;
-    if (!(await write(target, text, false))) return;
+  /** Save as / Duplicate: writes `text` under `target` (its `name:` set to the file's) and opens it. */
+  async function saveAs(target: string, text: string) {
+    if (!(await write(target, withName(text, target), false))) return;
     if (name) drafts.delete(name);
     await load(true);
     setSession({ strategyName: target });
@@ -179,14 +190,18 @@ export function StrategiesView() {
     setNote({ kind: 'ok', text: `Saved as ${target}.yaml` });
   }
 
-  async function createNew() {
-    if (!mayDiscard()) return;
-    const target = askName('Name of the new strategy', 'my_strategy');
-    if (!target) return;
+  async function createNew(target: string) {
     if (!(await write(target, NEW_STRATEGY_TEMPLATE(target), false))) return;
     await load(true);
     setSession({ strategyName: target });
     setReload((n) => n + 1);
+  }
+
+  function onNamed(target: string) {
+    const req = naming;
+    setNaming(null);
+    if (req?.kind === 'new') void createNew(target);
+    else if (req?.kind === 'copy') void saveAs(target, req.text);
   }
 
   async function remove() {
@@ -231,6 +246,7 @@ export function StrategiesView() {
     useApp.getState().setView('backtests');
   }
 
+  const closeNaming = useCallback(() => setNaming(null), []);
   const issues = validation?.issues ?? [];
   const yamlName = useMemo(() => nameInText(yaml), [yaml]);
   const errorCount = issues.filter((i) => i.severity === 'error').length;
@@ -239,11 +255,22 @@ export function StrategiesView() {
     <section className="view strategies-view" data-testid="view-strategies">
       <div className="view-head">
         <h1>Strategies</h1>
-        <button className="btn small" onClick={() => void createNew()} disabled={busy} data-testid="strategy-new">
+        <button className="btn small" onClick={() => mayDiscard() && setNaming({ kind: 'new' })} disabled={busy} data-testid="strategy-new">
           New
         </button>
       </div>
       <ErrorNote error={error && `Could not list strategies (${error})`} />
+      {naming && (
+        <NameDialog
+          title={naming.kind === 'new' ? 'New strategy' : naming.title}
+          hint={naming.kind === 'new' ? 'A small valid strategy to start from is written to the strategies folder.' : 'The copy’s name: inside the file follows its new file name.'}
+          initial={naming.kind === 'new' ? 'my_strategy' : suggestCopyName(name ?? 'strategy', items.map((s) => s.name))}
+          submitLabel={naming.kind === 'new' ? 'Create' : naming.submitLabel}
+          problem={(n) => newNameProblem(n, items.map((s) => s.name))}
+          onSubmit={onNamed}
+          onCancel={closeNaming}
+        />
+      )}
       {loaded && !error && items.length === 0 && <EmptyState testId="strategies-empty">No strategies yet — “New” creates one in the strategies folder.</EmptyState>}
       <div className="layout-2">
         <ul className="list panel" data-testid="strategy-list" aria-label="Strategies">
@@ -279,10 +306,10 @@ export function StrategiesView() {
                   <button className="btn small primary" onClick={() => void save()} disabled={busy || bundled || !dirty} data-testid="strategy-save" title={bundled ? 'Bundled samples are read-only: use Save as' : 'Save to the strategies folder'}>
                     Save
                   </button>
-                  <button className="btn small" onClick={() => void saveAs(yaml, 'Save as: name of the new strategy file')} disabled={busy || !yaml} data-testid="strategy-save-as">
+                  <button className="btn small" onClick={() => setNaming({ kind: 'copy', title: 'Save as a new strategy', text: yaml, submitLabel: 'Save' })} disabled={busy || !yaml} data-testid="strategy-save-as">
                     Save as…
                   </button>
-                  <button className="btn small" onClick={() => void saveAs(saved ?? yaml, 'Duplicate the saved file as')} disabled={busy || saved === null} data-testid="strategy-duplicate">
+                  <button className="btn small" onClick={() => setNaming({ kind: 'copy', title: `Duplicate ${name}.yaml (as saved)`, text: saved ?? yaml, submitLabel: 'Duplicate' })} disabled={busy || saved === null} data-testid="strategy-duplicate">
                     Duplicate
                   </button>
                   <button className="btn small" onClick={() => setShowDiff((v) => !v)} disabled={!dirty} aria-pressed={showDiff} data-testid="strategy-diff">
