@@ -8,6 +8,7 @@ import { presentBacktest } from '../../shared/results/present';
 import { followOperation } from '../follow';
 import { printJson, sectionsText } from '../format';
 import type { CliContext } from '../index';
+import { registerPortfolioCommand } from './portfolio';
 
 interface StartOptions extends CostFlags {
   modelPath?: string;
@@ -174,6 +175,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
   });
 
   registerExportCommands(bt, ctx);
+  registerPortfolioCommand(bt, ctx, costOptions);
 }
 
 /** Writes text to a file (-o) or stdout. */

@@ -22,6 +22,7 @@ import { parseExperimentResults } from '../../shared/results/experiment-read';
 import { operationEnvelopeSchema, operationListSchema, operationPath, operationResultsResponseSchema, parseOperationResult, resultsPath } from '../../shared/results';
 import { flattenSections, presentResult } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
+import { portfolioStartBody } from '../../shared/portfolio';
 import { APP_VERSION } from '../../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from '../http';
 import { checkName, checkPathInHome, EXPERIMENT_TYPES, GuardError, SessionBudget, type BudgetLimits, type OperationState } from './guards';
@@ -227,6 +228,18 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
     if (a.model_path && (/^[\\/]|^[A-Za-z]:|\.\./.test(a.model_path) || a.model_path.includes('\0'))) checkPathInHome(a.model_path, opts.home, 'model_path');
     return start('backtesting', '/backtests/start', { ...a, strategy_name: checkName(a.strategy_name) });
   });
+
+  tool(
+    'start_portfolio_backtest',
+    'Backtest one model over several symbols with one cash account (e.g. symbols EURUSD, AAPL, SPY; sizing equal_weight, fixed_fraction, volatility_target or kelly; returns operation_id at once). Results: portfolio metrics, per-leg PnL/costs/exposure/in-sample, leg correlation, equal-weight buy & hold, significance.',
+    portfolioStartBody,
+    async (a) => {
+      for (const [field, path] of [['model_path', a.model_path], ...Object.entries(a.model_paths ?? {}).map(([k, v]) => [`model_paths.${k}`, v])] as [string, string | null | undefined][]) {
+        if (path && (/^[\\/]|^[A-Za-z]:|\.\./.test(path) || path.includes('\0'))) checkPathInHome(path, opts.home, field);
+      }
+      return start('backtesting', '/backtests/portfolio/start', { ...a, strategy_name: checkName(a.strategy_name) });
+    },
+  );
 
   tool(
     'start_walk_forward',

@@ -11,6 +11,7 @@ import { formatMetric } from '../../shared/metrics-catalog';
 import type { BacktestEquityDoc, BacktestResult, BacktestTrade } from '../../shared/results/backtest';
 import { backtestCurrency, presentBacktest, type MetricCell, type ResultSection } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
+import { portfolioSection } from './portfolio-section';
 
 export interface BacktestReportInput {
   backtest_id: string;
@@ -19,7 +20,7 @@ export interface BacktestReportInput {
   /** The operation's results, parsed by the contract (src/shared/results/backtest.ts). */
   results: BacktestResult;
   trades: readonly BacktestTrade[];
-  equity: Pick<BacktestEquityDoc, 'time' | 'values' | 'drawdowns' | 'initial_capital'>;
+  equity: Pick<BacktestEquityDoc, 'time' | 'values' | 'drawdowns' | 'initial_capital'> & { legs?: unknown };
   /** The model's manifest (metadata.json), when it can still be read. */
   manifest: Record<string, unknown> | null;
 }
@@ -192,6 +193,7 @@ ${warningsSection(r)}
 ${significanceIntro(r)}${section('significance')}
 ${section('performance')}
 ${section('trades')}
+${portfolioSection(r, input.equity)}
 ${chartsSection(input.equity, currency)}
 ${monthlySection(input.equity)}
 ${tradesSection(input.trades, currency)}

@@ -21,7 +21,7 @@ import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
 
-const dateField = (side: 'start' | 'end') =>
+export const dateField = (side: 'start' | 'end') =>
   z
     .string()
     .min(1)
@@ -45,9 +45,18 @@ const formatQuery = { format: z.enum(['json', 'csv']).default('json') };
 const sendCsv = (reply: FastifyReply, filename: string, text: string) =>
   reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(text);
 
-/** First symbol and base timeframe of a strategy (v3 `training_data`, or the older `data` section). */
+/** The strategy file, parsed: 400 with every error when it is not valid. */
+export async function validStrategy(ctx: AppContext, name: string) {
+  const strategy = await locateStrategy(ctx, name);
+  if (!strategy.parsed.valid) {
+    const errors = strategy.parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, `${strategy.name}.yaml`));
+    throw new HttpError(400, `Strategy ${strategy.name} is not valid: ${errors.join('; ')}`, { errors });
+  }
+  return strategy;
+}
+
 /** First symbol and base timeframe the strategy trains on (after legacy migration). */
-function strategyDefaults(parsed: ParseResult): { symbol: string | null; timeframe: string | null } {
+export function strategyDefaults(parsed: ParseResult): { symbol: string | null; timeframe: string | null } {
   const td = parsed.strategy?.training_data;
   return {
     symbol: td?.symbols.list[0] ?? null,
@@ -56,6 +65,40 @@ function strategyDefaults(parsed: ParseResult): { symbol: string | null; timefra
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A model reference → its folder: 404 with the versions there are, 400 for a path outside the models. */
+export function resolveModelRef(ctx: AppContext, ref: string) {
+  try {
+    return ctx.models.resolve(ref);
+  } catch (err) {
+    if (err instanceof ModelNotFoundError) throw new HttpError(404, err.message, { available_versions: err.available });
+    if (err instanceof ModelPathError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
+
+/**
+ * The stored series (or the one it resamples from) and the requested range clipped to it: 422 on a
+ * bad symbol (naming `field`), 404 without data, 400 when the range misses the data.
+ */
+export function storedRange(ctx: AppContext, symbol: string, timeframe: string, barMs: number, req: { start: number; end: number; startText: string; endText: string }, field: string) {
+  const store = ctx.bars;
+  let info;
+  try {
+    info = store.info(symbol, timeframe);
+    if (!info) {
+      const source = store.resampleSource(symbol, timeframe);
+      info = source ? store.info(symbol, source) : null;
+    }
+  } catch (err) {
+    if (err instanceof InvalidSeriesNameError) throw new ValidationError([{ field, message: err.message }]);
+    throw err;
+  }
+  if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: load or import bars first`);
+  const range = clipRange(req.start, req.end, info.start, info.end + barMs - 1);
+  if (!range) throw new HttpError(400, `Requested range ${req.startText} .. ${req.endText} does not overlap the ${symbol} ${timeframe} data (${iso(info.start)} .. ${iso(info.end)})`);
+  return { info, range };
+}
 
 const ARTIFACTS = { 'trades.json': backtestTradesDocSchema, 'equity.json': backtestEquityDocSchema } as const;
 type Artifact = keyof typeof ARTIFACTS;
@@ -78,7 +121,7 @@ export function readArtifact<F extends Artifact>(ctx: AppContext, id: string, fi
 }
 
 /** A sentence when [start, end] overlaps the rows the model was trained/validated/tested on. */
-function modelRangeOverlap(modelDir: string, start: number, end: number): string | null {
+export function modelRangeOverlap(modelDir: string, start: number, end: number): string | null {
   const m = readManifestIfAny(modelDir);
   const d = (m?.data ?? {}) as Record<string, unknown>;
   const a = typeof d.first_row_time === 'string' ? parseDateBoundary(d.first_row_time, 'start') : null;
@@ -100,11 +143,7 @@ export function backtestsRoutes(ctx: AppContext) {
         const reqEnd = parseDateBoundary(b.end_date, 'end')!;
         if (reqStart > reqEnd) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
 
-        const strategy = await locateStrategy(ctx, b.strategy_name);
-        if (!strategy.parsed.valid) {
-          const errors = strategy.parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, `${strategy.name}.yaml`));
-          throw new HttpError(400, `Strategy ${strategy.name} is not valid: ${errors.join('; ')}`, { errors });
-        }
+        const strategy = await validStrategy(ctx, b.strategy_name);
         const defaults = strategyDefaults(strategy.parsed);
         const symbol = b.symbol ?? defaults.symbol;
         const timeframe = b.timeframe ?? defaults.timeframe;
@@ -112,32 +151,9 @@ export function backtestsRoutes(ctx: AppContext) {
         const barMs = timeframeMs(timeframe);
         if (barMs === null) throw new ValidationError([{ field: 'timeframe', message: `'${timeframe}' is not a timeframe (e.g. 1h, 4h, 1d)` }]);
 
-        let model;
-        try {
-          model = ctx.models.resolve(b.model_path ?? `${b.strategy_name}/${timeframe}_latest`);
-        } catch (err) {
-          if (err instanceof ModelNotFoundError) throw new HttpError(404, err.message, { available_versions: err.available });
-          if (err instanceof ModelPathError) throw new HttpError(400, err.message);
-          throw err;
-        }
+        const model = resolveModelRef(ctx, b.model_path ?? `${b.strategy_name}/${timeframe}_latest`);
 
-        const store = ctx.bars;
-        let info;
-        try {
-          info = store.info(symbol, timeframe);
-          if (!info) {
-            const source = store.resampleSource(symbol, timeframe);
-            info = source ? store.info(symbol, source) : null;
-          }
-        } catch (err) {
-          if (err instanceof InvalidSeriesNameError) throw new ValidationError([{ field: 'symbol', message: err.message }]);
-          throw err;
-        }
-        if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: load or import bars first`);
-        const range = clipRange(reqStart, reqEnd, info.start, info.end + barMs - 1);
-        if (!range) {
-          throw new HttpError(400, `Requested range ${b.start_date} .. ${b.end_date} does not overlap the ${symbol} ${timeframe} data (${iso(info.start)} .. ${iso(info.end)})`);
-        }
+        const { info, range } = storedRange(ctx, symbol, timeframe, barMs, { start: reqStart, end: reqEnd, startText: b.start_date, endText: b.end_date }, 'symbol');
 
         const params = {
           strategy_name: b.strategy_name,
@@ -154,6 +170,7 @@ export function backtestsRoutes(ctx: AppContext) {
           allow_in_sample: b.allow_in_sample,
           random_runs: b.random_runs,
           random_seed: b.random_seed,
+          price_adjustment: b.price_adjustment ?? 'auto',
           strategy_path: strategy.path,
         };
         // Said at once (dates only; the job counts the bars): the range overlaps the model's data.

@@ -1,0 +1,152 @@
+// `ktrdr backtest portfolio STRATEGY --symbols EURUSD,AAPL,SPY --start D --end D [--follow]`: one
+// backtest over several symbols with one cash account (POST /backtests/portfolio/start). The summary
+// is the single backtest's table (portfolio vs equal-weight buy & hold) and a table of the legs.
+import type { Command } from 'commander';
+import type { OperationInfo } from '../../shared/operations';
+import { followOperation } from '../follow';
+import { printJson, table } from '../format';
+import type { CliContext } from '../index';
+import { significanceLines, summaryTable } from './backtest';
+
+interface PortfolioOptions {
+  symbols?: string;
+  start?: string;
+  end?: string;
+  timeframe?: string;
+  modelPath?: string;
+  capital: string;
+  commission?: string;
+  slippage?: string;
+  spreadPips?: string;
+  sizing: string;
+  maxGross?: string;
+  rebalance?: string;
+  allowInSample?: boolean;
+  randomRuns?: string;
+  randomSeed?: string;
+  follow?: boolean;
+  json?: boolean;
+}
+
+const SIZING_VALUE: Record<string, string | null> = { equal_weight: null, fixed_fraction: 'fraction', volatility_target: 'annual_volatility', kelly: 'fraction' };
+
+/** `equal_weight`, `fixed_fraction:0.2`, `volatility_target:0.1` (annual volatility), `kelly:0.5` (fraction of Kelly). */
+export function parseSizing(text: string): Record<string, unknown> {
+  const [type, value, extra] = text.split(':');
+  if (!(type in SIZING_VALUE) || extra !== undefined) throw new Error(`--sizing must be equal_weight, fixed_fraction:F, volatility_target:VOL or kelly:F (got '${text}')`);
+  const key = SIZING_VALUE[type];
+  if (value === undefined || key === null) {
+    if (value !== undefined) throw new Error(`--sizing ${type} takes no value (got '${text}')`);
+    return { type };
+  }
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--sizing ${type}: '${value}' is not a positive number`);
+  return { type, [key]: n };
+}
+
+export function portfolioBody(strategy: string, o: PortfolioOptions): Record<string, unknown> {
+  const num = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`--${name} must be a number (got '${v}')`);
+    return n;
+  };
+  if (!o.symbols) throw new Error('--symbols is required (e.g. --symbols EURUSD,AAPL,SPY)');
+  if (!o.start || !o.end) throw new Error('--start and --end are required');
+  const symbols = o.symbols.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!symbols.length) throw new Error('--symbols names no symbol');
+  return {
+    strategy_name: strategy,
+    symbols,
+    start_date: o.start,
+    end_date: o.end,
+    ...(o.timeframe ? { timeframe: o.timeframe } : {}),
+    ...(o.modelPath ? { model_path: o.modelPath } : {}),
+    initial_capital: num('capital', o.capital),
+    sizing: parseSizing(o.sizing),
+    ...(o.maxGross !== undefined ? { max_gross_exposure: num('max-gross', o.maxGross) } : {}),
+    ...(o.rebalance ? { rebalance: o.rebalance } : {}),
+    // Given explicitly, KTRDR's fractions apply to every leg; otherwise each instrument's costs.
+    ...(o.commission !== undefined ? { commission: num('commission', o.commission) } : {}),
+    ...(o.slippage !== undefined ? { slippage: num('slippage', o.slippage) } : {}),
+    ...(o.spreadPips !== undefined ? { costs: { spread_pips: num('spread-pips', o.spreadPips) } } : {}),
+    ...(o.allowInSample ? { allow_in_sample: true } : {}),
+    ...(o.randomRuns !== undefined ? { random_runs: num('random-runs', o.randomRuns) } : {}),
+    ...(o.randomSeed !== undefined ? { random_seed: num('random-seed', o.randomSeed) } : {}),
+  };
+}
+
+const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(2)}%` : '—');
+const money = (x: unknown) => (typeof x === 'number' ? x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : '—');
+
+/** One row per leg: PnL, costs, contribution, exposure, trades, out of sample. */
+export function legsTable(results: Record<string, any>): string {
+  const legs: any[] = Array.isArray(results.legs) ? results.legs : [];
+  const rows = legs.map((l) => [
+    l.symbol,
+    l.trades,
+    money(l.costs?.net_pnl),
+    money(l.costs?.commission + l.costs?.spread_cost + l.costs?.slippage_cost),
+    pct(l.contribution),
+    pct(l.exposure),
+    pct(l.time_in_market),
+    l.out_of_sample === false ? `in sample (${l.in_sample_bars} bars)` : 'yes',
+  ]);
+  const lines = [table(['LEG', 'TRADES', 'NET PNL', 'COSTS', 'CONTRIBUTION', 'AVG EXPOSURE', 'TIME IN MARKET', 'OUT OF SAMPLE'], rows)];
+  const c = results.correlation;
+  if (c?.matrix && legs.length > 1 && legs.length <= 10) {
+    lines.push('Correlation of the legs’ contributions:');
+    lines.push(table(['', ...c.symbols], c.matrix.map((row: (number | null)[], i: number) => [c.symbols[i], ...row.map((v) => (v === null ? '—' : v.toFixed(2)))])));
+  }
+  return lines.join('\n');
+}
+
+async function startPortfolio(ctx: CliContext, body: Record<string, unknown>, follow: boolean, json: boolean): Promise<void> {
+  const client = ctx.client();
+  const res = await client.post<{ operation_id: string; message: string; warnings?: string[]; clipped?: boolean; effective_start_date?: string; effective_end_date?: string }>('/backtests/portfolio/start', body);
+  if (!json) for (const w of res.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  if (!follow) {
+    if (json) return printJson(res);
+    process.stdout.write(`${res.message}: ${res.operation_id}\nFollow it with: ktrdr follow ${res.operation_id}\n`);
+    return;
+  }
+  if (!json) process.stderr.write(`${res.message} (${res.operation_id})\n`);
+  const info: OperationInfo = await followOperation(client, res.operation_id, { json, intervalMs: 300 });
+  if (info.status !== 'completed') {
+    if (json) printJson(info);
+    else process.stderr.write(`Portfolio backtest ${info.status}${info.error_message ? `: ${info.error_message}` : ''}\n`);
+    process.exitCode = info.status === 'cancelled' ? 130 : 1;
+    return;
+  }
+  const { results } = await client.get<{ results: Record<string, any> }>(`/operations/${res.operation_id}/results`);
+  if (json) return printJson(results);
+  process.stdout.write(`${summaryTable(results)}\n${legsTable(results)}\n`);
+  const sig = significanceLines(results);
+  if (sig) process.stdout.write(`${sig}\n`);
+  process.stdout.write(`Trades and equity curve: GET /api/v1/backtests/${res.operation_id}/trades and /equity_curve\n`);
+}
+
+/** Registered under `ktrdr backtest` (and its cost options) by backtest.ts. */
+export function registerPortfolioCommand(bt: Command, ctx: CliContext, withCostOptions: (cmd: Command) => Command): void {
+  withCostOptions(
+    bt
+      .command('portfolio')
+      .description('Backtest one model over several symbols with one cash account: ktrdr backtest portfolio STRATEGY --symbols EURUSD,AAPL,SPY --start D --end D')
+      .argument('<strategy>', 'strategy name')
+      .option('--symbols <list>', 'comma-separated symbols, e.g. EURUSD,AAPL,SPY')
+      .option('--start <date>', 'first day (YYYY-MM-DD)')
+      .option('--end <date>', 'last day (YYYY-MM-DD)')
+      .option('--timeframe <tf>', 'timeframe of every leg (default: the strategy’s base timeframe)')
+      .option('--sizing <rule>', 'equal_weight, fixed_fraction:F, volatility_target:VOL or kelly:F', 'equal_weight')
+      .option('--max-gross <x>', 'cap on Σ |position value| ÷ equity (default 1)')
+      .option('--rebalance <period>', 'resize open positions every day, week or month')
+      .option('-f, --follow', 'follow with a progress bar and print the summary'),
+  ).action(async (strategy: string, local: PortfolioOptions) => {
+    // The parent `backtest` command declares the same dates, timeframe, follow and cost options and parses them first.
+    const o = { ...local } as PortfolioOptions & Record<string, unknown>;
+    for (const key of ['start', 'end', 'timeframe', 'follow', 'modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'randomRuns', 'randomSeed', 'json']) {
+      if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
+    }
+    await startPortfolio(ctx, portfolioBody(strategy, o), Boolean(o.follow), Boolean(o.json));
+  });
+}
+
