@@ -1,12 +1,18 @@
 // `ktrdr backtest portfolio STRATEGY --symbols EURUSD,AAPL,SPY --start D --end D [--follow]`: one
 // backtest over several symbols with one cash account (POST /backtests/portfolio/start). The summary
-// is the single backtest's table (portfolio vs equal-weight buy & hold) and a table of the legs.
+// is the shared presenter's (src/shared/results/present.ts presentPortfolio): the portfolio's metrics
+// against equal-weight buy & hold, a table of the legs, their correlation, costs and significance.
 import type { Command } from 'commander';
 import type { OperationInfo } from '../../shared/operations';
+import { resultsPath } from '../../shared/results/envelope';
+import { parseOperationResult } from '../../shared/results/index';
+import type { PortfolioResult } from '../../shared/results/portfolio';
+import { presentPortfolio, sizingText } from '../../shared/results/present';
+import { significanceVerdict } from '../../shared/significance';
 import { followOperation } from '../follow';
-import { printJson, table } from '../format';
+import { printJson, sectionsText } from '../format';
 import type { CliContext } from '../index';
-import { significanceLines, summaryTable } from './backtest';
+import { backtestSummary } from './backtest';
 
 interface PortfolioOptions {
   symbols?: string;
@@ -75,29 +81,29 @@ export function portfolioBody(strategy: string, o: PortfolioOptions): Record<str
   };
 }
 
-const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(2)}%` : '—');
-const money = (x: unknown) => (typeof x === 'number' ? x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : '—');
+/** The in-sample guard per leg, impossible to miss unless the request acknowledged it; "unknown" said as such. */
+export function portfolioInSampleLines(r: PortfolioResult): string[] {
+  const unknown = r.legs.filter((l) => l.out_of_sample === null);
+  const inSample = r.legs.filter((l) => l.out_of_sample === false);
+  const lines = unknown.length ? [`in-sample check: unknown for ${unknown.map((l) => l.symbol).join(', ')} (${unknown[0].null_reasons.out_of_sample ?? 'not recorded'})`] : [];
+  if (!inSample.length) return lines;
+  const which = inSample.map((l) => `${l.symbol} ${l.in_sample_bars} of ${l.bars} bars`).join(', ');
+  if (r.allow_in_sample) return [...lines, `in-sample (acknowledged): ${which} inside their model's data`];
+  const bar = '!'.repeat(72);
+  return [...lines, bar, `!! IN-SAMPLE: ${which} lie inside their model's training data.`, '!! These results are not out of sample.', bar];
+}
 
-/** One row per leg: PnL, costs, contribution, exposure, trades, out of sample. */
-export function legsTable(results: Record<string, any>): string {
-  const legs: any[] = Array.isArray(results.legs) ? results.legs : [];
-  const rows = legs.map((l) => [
-    l.symbol,
-    l.trades,
-    money(l.costs?.net_pnl),
-    money(l.costs?.commission + l.costs?.spread_cost + l.costs?.slippage_cost),
-    pct(l.contribution),
-    pct(l.exposure),
-    pct(l.time_in_market),
-    l.out_of_sample === false ? `in sample (${l.in_sample_bars} bars)` : 'yes',
-  ]);
-  const lines = [table(['LEG', 'TRADES', 'NET PNL', 'COSTS', 'CONTRIBUTION', 'AVG EXPOSURE', 'TIME IN MARKET', 'OUT OF SAMPLE'], rows)];
-  const c = results.correlation;
-  if (c?.matrix && legs.length > 1 && legs.length <= 10) {
-    lines.push('Correlation of the legs’ contributions:');
-    lines.push(table(['', ...c.symbols], c.matrix.map((row: (number | null)[], i: number) => [c.symbols[i], ...row.map((v) => (v === null ? '—' : v.toFixed(2)))])));
-  }
-  return lines.join('\n');
+/**
+ * A finished portfolio backtest in the terminal: the in-sample guard, what was tested and how it was
+ * sized, every value the presenter shows (the same labels, units and precision as the app, the MCP
+ * server and the report) and the verdict against random entries.
+ */
+export function portfolioSummary(r: PortfolioResult): string {
+  const models = r.model_path ? `model ${r.model_path}` : `models ${Object.entries(r.model_paths).map(([s, m]) => `${s}: ${m}`).join(', ')}`;
+  const head = `${r.strategy_name} on ${r.symbols.join(', ')} ${r.timeframe}, ${r.start_time} .. ${r.end_time} (${r.equity_curve_length} steps, ${models})`;
+  const sizing = `sizing: ${sizingText(r.config.sizing)}; max gross exposure ${r.config.max_gross_exposure} × equity; rebalancing: ${r.config.rebalance ?? 'none'}`;
+  const verdict = significanceVerdict(r.significance, r.null_reasons.significance);
+  return [...portfolioInSampleLines(r), head, sizing, '', sectionsText(presentPortfolio(r)), '', verdict].join('\n');
 }
 
 async function startPortfolio(ctx: CliContext, body: Record<string, unknown>, follow: boolean, json: boolean): Promise<void> {
@@ -117,12 +123,12 @@ async function startPortfolio(ctx: CliContext, body: Record<string, unknown>, fo
     process.exitCode = info.status === 'cancelled' ? 130 : 1;
     return;
   }
-  const { results } = await client.get<{ results: Record<string, any> }>(`/operations/${res.operation_id}/results`);
-  if (json) return printJson(results);
-  process.stdout.write(`${summaryTable(results)}\n${legsTable(results)}\n`);
-  const sig = significanceLines(results);
-  if (sig) process.stdout.write(`${sig}\n`);
-  process.stdout.write(`Trades and equity curve: GET /api/v1/backtests/${res.operation_id}/trades and /equity_curve\n`);
+  const { results: raw } = await client.get<{ results: unknown }>(resultsPath(res.operation_id));
+  const typed = parseOperationResult('backtesting', raw);
+  if (json) return printJson(typed?.result ?? raw);
+  process.stdout.write(`${typed?.type === 'portfolio' ? portfolioSummary(typed.result) : typed?.type === 'backtesting' ? backtestSummary(typed.result) : JSON.stringify(raw)}\n`);
+  process.stdout.write(`Legs: GET /api/v1/backtests/${res.operation_id}/legs (?format=csv); trades and equity curves: /trades and /equity_curve?legs=true\n`);
+  process.stdout.write(`Report: ktrdr backtest report ${res.operation_id} -o report.html\n`);
 }
 
 /** Registered under `ktrdr backtest` (and its cost options) by backtest.ts. */

@@ -357,7 +357,7 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
 
   tool('get_significance', 'The significance block of a finished backtest (is the return distinguishable from random entries?), with the verdict in words.', operationIdParams, async (a) => {
     const { response, typed } = await resultOf(a.operation_id);
-    if (!typed || typed.type !== 'backtesting') throw new GuardError(`${a.operation_id} is a ${response.operation_type} operation; significance belongs to backtests`);
+    if (!typed || (typed.type !== 'backtesting' && typed.type !== 'portfolio')) throw new GuardError(`${a.operation_id} is a ${response.operation_type} operation; significance belongs to backtests`);
     const r = typed.result;
     return {
       significance: r.significance,

@@ -4,23 +4,13 @@
 // at its first bar's close and is sold at its last close (as the book's end-of-data close), so the
 // last point is cash. Values are carried across the steps a leg has no bar at, like the book's marks.
 import { holdCurve } from '../backtest/benchmark';
-import { returnStats, type ReturnStats } from '../backtest/metrics';
+import { returnStats } from '../backtest/metrics';
+import type { PortfolioHoldResult } from '../../shared/results/portfolio';
 import type { Schedule } from './schedule';
 import type { LegInput } from './types';
 
-export interface PortfolioHoldBenchmark extends ReturnStats {
-  kind: 'equal_weight_buy_and_hold' | 'exposure_matched_equal_weight_buy_and_hold';
-  /** Fraction of the initial capital invested (1 = fully invested). */
-  exposure: number;
-  total_return: number;
-  final_equity: number;
-  max_drawdown: number;
-  commission: number;
-  spread_cost: number;
-  slippage_cost: number;
-  /** Units each leg held (series units). */
-  quantities: Record<string, number>;
-}
+/** The contract's shape (src/shared/results/portfolio.ts): return statistics, share invested, costs, units per leg. */
+export type PortfolioHoldBenchmark = PortfolioHoldResult;
 
 /** Value per step of legs bought and held: Σ legs (budget before a leg's first bar; its hold curve from it). */
 export function equalWeightHold(
@@ -30,7 +20,6 @@ export function equalWeightHold(
   fraction: number,
   barsPerYear: number,
   years: number,
-  kind: PortfolioHoldBenchmark['kind'],
 ): PortfolioHoldBenchmark {
   const f = Math.max(0, Math.min(1, fraction));
   const steps = schedule.time.length;
@@ -58,5 +47,5 @@ export function equalWeightHold(
   }
   const stats = returnStats(curve, initial, barsPerYear, years);
   const last = steps ? curve[steps - 1] : initial;
-  return { kind, ...stats, exposure: f, total_return: last - initial, final_equity: last, commission, spread_cost: spread, slippage_cost: slippage, quantities };
+  return { ...stats, exposure: f, total_return: last - initial, final_equity: last, commission, spread_cost: spread, slippage_cost: slippage, quantities };
 }

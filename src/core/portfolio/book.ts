@@ -78,6 +78,9 @@ export class PortfolioBook {
   private cash: number;
   private peak: number;
   private readonly openList: LegState[] = [];
+  /** Legs force-closed at this step's close (their data ended) and the |value| they held (record_details). */
+  private readonly endedLegs: LegState[] = [];
+  private readonly endedValues: number[] = [];
   private pendingCount = 0;
   /** Pending orders that close a position (filled before the entries at the same open). */
   private pendingExits = 0;
@@ -233,7 +236,14 @@ export class PortfolioBook {
         position[m] = pos;
         L.mark = c;
         if (k === L.lastBar) {
-          if (q !== 0) this.closePosition(L, k, t + L.barMs, c, NaN, true);
+          if (q !== 0) {
+            // Held through this bar until its close: its exposure counts at this step (as a single backtest's does).
+            if (grossValue !== null) {
+              this.endedLegs.push(L);
+              this.endedValues.push(Math.abs(q * c));
+            }
+            this.closePosition(L, k, t + L.barMs, c, NaN, true);
+          }
         } else {
           const act = action[m];
           const sig = act === HOLD ? HOLD : filterSignal(act, pos, t, L.lastTradeTime, L.dec);
@@ -264,9 +274,20 @@ export class PortfolioBook {
       equity[s] = v;
       lastGross = gross;
       if (grossValue !== null) {
-        grossValue[s] = gross;
-        // Each open leg's share of equity at this close (averaged over steps into its exposure).
-        if (v > 0) for (let o = 0; o < openList.length; o++) openList[o].exposureSum += Math.abs(openList[o].qty * openList[o].mark) / v;
+        // Each open leg's share of equity at this close (averaged over steps into its exposure), and the
+        // legs closed at this close because their data ended (held during the bar; not in the next fills' gross).
+        const ended = this.endedLegs;
+        let endedGross = 0;
+        for (let o = 0; o < ended.length; o++) endedGross += this.endedValues[o];
+        grossValue[s] = gross + endedGross;
+        if (v > 0) {
+          for (let o = 0; o < openList.length; o++) openList[o].exposureSum += Math.abs(openList[o].qty * openList[o].mark) / v;
+          for (let o = 0; o < ended.length; o++) ended[o].exposureSum += this.endedValues[o] / v;
+        }
+        if (ended.length) {
+          ended.length = 0;
+          this.endedValues.length = 0;
+        }
       }
       if (v > peak) peak = v;
       drawdown[s] = peak > 0 ? (peak - v) / peak : 0;

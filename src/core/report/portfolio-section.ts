@@ -1,128 +1,94 @@
-// The portfolio part of the backtest report and its CSV (issue 26): the legs (PnL, costs,
-// contribution, exposure, out of sample, model), the correlation of their contributions, each leg's
-// PnL curve, and the sizing that made them. Empty for a single-symbol backtest, so the report's hook
-// is one line. Pure; the numbers come from the results and equity.json the portfolio job writes.
+// The portfolio part of the backtest report and the legs CSV (issue 26). The numbers are the shared
+// presenter's (src/shared/results/present.ts presentPortfolio: the legs and correlation sections), so
+// the report, the CSV, the app, the CLI and the MCP server show the same values; this module adds what
+// only a page has room for: the sizing in words, the gross exposure over time and each leg's PnL curve.
+// Pure; the curves come from the equity.json the portfolio job writes.
 import { downsampleIndices } from '../backtest/downsample';
+import { escapeHtml as e } from '../../common/escape';
+import { lineChart } from '../../common/svg-charts';
+import { formatMetric } from '../../shared/metrics-catalog';
+import type { BacktestEquityDoc } from '../../shared/results/backtest';
+import type { PortfolioResult } from '../../shared/results/portfolio';
+import { presentPortfolio, sizingText, type ResultSection } from '../../shared/results/present';
 import { toCsv, type CsvValue } from './csv';
-import { escapeHtml as e } from './escape';
-import { lineChart } from './svg';
-
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const pct = (v: unknown) => (num(v) === null ? '—' : `${((v as number) * 100).toFixed(2)} %`);
-const money = (v: unknown) => (num(v) === null ? '—' : (v as number).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-
-export interface LegCurve {
-  symbol: string;
-  time: readonly number[];
-  value: readonly number[];
-}
 
 const MAX_LEG_CHART_POINTS = 600;
-const MAX_LEG_CHARTS = 12;
+export const MAX_LEG_CHARTS = 12;
 
-/** One row per leg: what the CSV and the report's table show (the same numbers). */
-export const LEG_CSV_COLUMNS = [
-  'symbol',
-  'trades',
-  'winning_trades',
-  'gross_pnl',
-  'commission',
-  'spread_cost',
-  'slippage_cost',
-  'net_pnl',
-  'contribution',
-  'share_of_pnl',
-  'exposure',
-  'time_in_market',
-  'rebalance_fills',
-  'out_of_sample',
-  'in_sample_bars',
-  'bars',
-  'first_bar',
-  'last_bar',
-  'model_path',
-] as const;
-
-function legRow(l: Obj): CsvValue[] {
-  const c = obj(l.costs) ?? {};
-  const pick: Record<string, unknown> = { ...l, gross_pnl: c.gross_pnl, commission: c.commission, spread_cost: c.spread_cost, slippage_cost: c.slippage_cost, net_pnl: c.net_pnl };
-  return LEG_CSV_COLUMNS.map((k) => pick[k] as CsvValue);
+/** The presenter's legs section of a portfolio result. */
+export function legsSection(r: PortfolioResult): ResultSection {
+  const s = presentPortfolio(r).find((x) => x.id === 'legs');
+  if (!s) throw new Error('the portfolio presenter has no legs section');
+  return s;
 }
 
-export function isPortfolio(results: Obj): boolean {
-  return results.kind === 'portfolio' && Array.isArray(results.legs);
+/**
+ * The legs as CSV, one row per leg: the presenter's leg metrics at full precision (as stored in the
+ * JSON; empty when undefined), the first and last bar, and why each empty value is undefined.
+ */
+export function legsCsv(r: PortfolioResult): string {
+  const s = legsSection(r);
+  const columns = ['symbol', 'first_bar', 'last_bar', ...s.rows.map((x) => x.key), 'null_reasons'];
+  const rows = r.legs.map((leg, i): CsvValue[] => {
+    const why = s.rows.flatMap((x) => (x.cells[i].reason ? [`${x.key}: ${x.cells[i].reason}`] : []));
+    const values = s.rows.map((x): CsvValue => {
+      const v = x.cells[i].value;
+      return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : null;
+    });
+    return [leg.symbol, leg.first_bar, leg.last_bar, ...values, why.join('; ')];
+  });
+  return toCsv(columns, rows);
 }
 
-/** The legs of a portfolio backtest as CSV (the report's legs table, one row per leg). */
-export function legsCsv(results: Obj): string {
-  const legs = Array.isArray(results.legs) ? (results.legs as Obj[]) : [];
-  return toCsv(LEG_CSV_COLUMNS, legs.map(legRow));
+/** Sizing, cap and rebalancing in one line. */
+export function portfolioSettingsText(r: PortfolioResult): string {
+  const c = r.config;
+  return [
+    `sizing: ${sizingText(c.sizing)}`,
+    `max gross exposure ${formatMetric('max_gross_exposure', c.max_gross_exposure)} × equity`,
+    `rebalancing: ${c.rebalance ?? 'none'}`,
+    `average gross exposure ${formatMetric('average_gross_exposure', r.average_gross_exposure)}`,
+  ].join(' · ');
 }
 
-function legsTable(legs: Obj[], currency: string | null): string {
-  const unit = currency ? ` (${e(currency)})` : '';
-  const rows = legs
-    .map((l) => {
-      const c = obj(l.costs) ?? {};
-      const oos = l.out_of_sample === false ? `<span class="neg">in sample (${e(String(l.in_sample_bars ?? '?'))} bars)</span>` : 'yes';
-      return (
-        `<tr><th scope="row">${e(String(l.symbol))}</th><td class="num">${e(String(l.trades ?? '—'))}</td><td class="num">${money(c.net_pnl)}</td>` +
-        `<td class="num">${money(c.commission)}</td><td class="num">${money(c.spread_cost)}</td><td class="num">${money(c.slippage_cost)}</td>` +
-        `<td class="num">${pct(l.contribution)}</td><td class="num">${pct(l.exposure)}</td><td class="num">${pct(l.time_in_market)}</td><td>${oos}</td><td>${e(String(l.model_path ?? ''))}</td></tr>`
-      );
-    })
-    .join('');
+type Equity = Pick<BacktestEquityDoc, 'time' | 'gross_exposure' | 'legs'>;
+
+function grossExposureChart(eq: Equity): string {
+  const g = eq.gross_exposure;
+  if (!g?.length) return '';
+  // Steps where it is undefined (equity ≤ 0: null in equity.json, the reason beside it) are left out of the line.
+  const defined = g.flatMap((v, i) => (v === null ? [] : [i]));
+  const values = defined.map((i) => g[i]!);
+  const keep = downsampleIndices(values, new Float64Array(values.length), MAX_LEG_CHART_POINTS * 2);
   return (
-    `<table class="metrics"><thead><tr><th>Leg</th><th>Trades</th><th>Net PnL${unit}</th><th>Commission</th><th>Spread</th><th>Slippage</th>` +
-    `<th>Contribution</th><th>Avg exposure</th><th>Time in market</th><th>Out of sample</th><th>Model</th></tr></thead><tbody>${rows}</tbody></table>` +
-    '<p class="def">Contribution: the leg’s net PnL ÷ initial capital (the legs add up to the total return). Avg exposure: mean over the portfolio’s steps of |position value| ÷ equity.</p>'
+    '<h3>Gross exposure</h3>' +
+    lineChart({ time: keep.map((k) => eq.time[defined[k]]), values: keep.map((k) => values[k]), cls: 'equity', label: 'Σ |position value| ÷ equity at each step', fmt: (v) => formatMetric('average_gross_exposure', v), baseline: 1, height: 140 }) +
+    (defined.length < g.length ? `<p class="muted">${e(`${g.length - defined.length} steps left out: equity was 0 or below with positions open.`)}</p>` : '')
   );
 }
 
-function correlationTable(c: Obj | null): string {
-  const symbols = Array.isArray(c?.symbols) ? (c!.symbols as string[]) : [];
-  const matrix = Array.isArray(c?.matrix) ? (c!.matrix as (number | null)[][]) : null;
-  if (!matrix) {
-    const why = Object.values(obj(c?.null_reasons) ?? {})[0];
-    return `<p class="muted">${e(typeof why === 'string' ? why : 'Not computed.')}</p>`;
-  }
-  const head = symbols.map((s) => `<th>${e(s)}</th>`).join('');
-  const body = matrix.map((row, i) => `<tr><th scope="row">${e(symbols[i])}</th>${row.map((v) => `<td class="num">${v === null ? '—' : e(v.toFixed(2))}</td>`).join('')}</tr>`).join('');
-  return `<table class="metrics"><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table><p class="def">Pearson correlation of the legs’ per-step contributions (change of the leg’s value ÷ equity); — where a leg never moved.</p>`;
-}
-
-function legCharts(curves: readonly LegCurve[]): string {
-  return curves
+function legCharts(eq: Equity, currency: string): string {
+  const curves = eq.legs ?? [];
+  if (!curves.length) return '';
+  const charts = curves
     .slice(0, MAX_LEG_CHARTS)
     .map((c) => {
       const keep = downsampleIndices(c.value, new Float64Array(c.value.length), MAX_LEG_CHART_POINTS);
-      return lineChart({ time: keep.map((i) => c.time[i]), values: keep.map((i) => c.value[i]), cls: 'equity', label: `${c.symbol}: PnL so far (cash flows + position at each close)`, fmt: (v) => money(v), baseline: 0, height: 140 });
+      return lineChart({ time: keep.map((i) => c.time[i]), values: keep.map((i) => c.value[i]), cls: 'equity', label: `${c.symbol}: PnL so far (cash flows + position at each close)`, fmt: (v) => formatMetric('net_pnl', v, { currency }), baseline: 0, height: 140 });
     })
     .join('');
+  return `<h3>Each leg’s PnL</h3>${charts}${curves.length > MAX_LEG_CHARTS ? `<p class="muted">First ${MAX_LEG_CHARTS} of ${curves.length} legs.</p>` : ''}`;
 }
 
-/** The report's portfolio section ('' for a single-symbol backtest). */
-export function portfolioSection(results: Obj, equity: { legs?: unknown }): string {
-  if (!isPortfolio(results)) return '';
-  const legs = results.legs as Obj[];
-  const cfg = obj(results.config) ?? {};
-  const currency = typeof cfg.account_currency === 'string' ? cfg.account_currency : null;
-  const curves = (Array.isArray(equity.legs) ? equity.legs : []) as LegCurve[];
-  const sizing = obj(cfg.sizing);
-  const settings = [
-    `sizing ${e(JSON.stringify(sizing ?? {}))}`,
-    `max gross exposure ${e(String(cfg.max_gross_exposure ?? '—'))} × equity`,
-    `rebalancing ${e(String(cfg.rebalance ?? 'none'))}`,
-    `average gross exposure ${pct(results.average_gross_exposure)}`,
-  ].join(' · ');
+/** The report's portfolio section: heading, settings, the presenter's legs and correlation tables (rendered by `sectionHtml`), the curves. */
+export function portfolioSection(r: PortfolioResult, eq: Equity, sectionHtml: (id: string) => string): string {
+  const currency = r.config.account_currency;
   return (
-    `<section><h2>Portfolio: ${legs.length} legs, one cash account${currency ? ` in ${e(currency)}` : ''}</h2><p class="muted">${settings}</p>` +
-    legsTable(legs, currency) +
-    '<h3>Correlation of the legs</h3>' +
-    correlationTable(obj(results.correlation)) +
-    (curves.length ? `<h3>Each leg’s PnL</h3>${legCharts(curves)}${curves.length > MAX_LEG_CHARTS ? `<p class="muted">First ${MAX_LEG_CHARTS} of ${curves.length} legs.</p>` : ''}` : '') +
+    `<section data-section="portfolio"><h2>Portfolio: ${r.legs.length} legs, one cash account in ${e(currency)}</h2><p class="muted">${e(portfolioSettingsText(r))}</p>` +
+    sectionHtml('legs') +
+    sectionHtml('correlation') +
+    grossExposureChart(eq) +
+    legCharts(eq, currency) +
     '</section>'
   );
 }

@@ -3,13 +3,14 @@
 // costs, split factor), then ONE book (src/core/portfolio) runs every leg together in chunks with
 // progress, a metric record per chunk and cancellation between chunks; results hold the catalogue's
 // metrics on the portfolio equity, per-leg PnL/costs/exposure/contribution and in-sample flags, the
-// legs' correlation, the equal-weight buy & hold benchmarks and random-entry significance.
-// Artefacts: <home>/backtests/<operation_id>/{trades,equity,fills}.json (atomic).
+// legs' correlation, the equal-weight buy & hold benchmarks and random-entry significance, typed by the
+// result contract (src/shared/results/portfolio.ts) and validated before they are returned.
+// Artefacts: <home>/backtests/<operation_id>/{trades,equity,fills}.json (atomic), each validated by its
+// schema before it is written.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDateBoundary } from '../../core/backtest/dates';
-import { inSampleCheck } from '../../core/backtest/in-sample';
-import { sanitizeForJson } from '../../core/backtest/metrics';
+import { inSampleCheck, UNKNOWN_MODEL_RANGE } from '../../core/backtest/in-sample';
 import { costBreakdown } from '../../core/backtest/costs';
 import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED } from '../../core/evaluation/significance';
 import { costOverrides, type CostOverrides } from '../../core/instruments';
@@ -22,6 +23,9 @@ import { DEFAULT_CATALOG } from '../../core/strategy/default-catalog';
 import { timeframeMs } from '../../core/timeframes';
 import { writeFileAtomic } from '../../infra/bars/atomic';
 import { portfolioStartBody, type PortfolioStartBody } from '../../shared/portfolio';
+import { backtestEquityDocSchema, backtestFillsDocSchema, backtestTradesDocSchema } from '../../shared/results/backtest';
+import { validateProduced, type NullReasons } from '../../shared/results/common';
+import { PORTFOLIO_RESULT_VERSION, validatePortfolioResult, type PortfolioLeg, type PortfolioResult } from '../../shared/results/portfolio';
 import { yieldToHost, type ProgressBridge } from '../bridge';
 import { backtestArtifactsDir, defaultDeps, MAX_METRIC_RECORDS, priceAdjustmentSummary, type BacktestDeps, type LoadedModelLike } from './backtest';
 import { prepareLeg, type PreparedLeg } from './backtest-leg';
@@ -58,6 +62,8 @@ export function isPortfolioParams(params: Record<string, unknown>): boolean {
 const iso = (ms: number) => new Date(ms).toISOString();
 const day = (ms: number) => iso(ms).slice(0, 10);
 const writeJsonAtomic = (path: string, value: unknown) => writeFileAtomic(path, Buffer.from(JSON.stringify(value)));
+/** An artefact is checked by the schema its readers parse it with (routes/backtests.ts readArtifact) before it is written. */
+const writeArtefact = (dir: string, file: string, schema: Parameters<typeof validateProduced>[1], value: unknown) => writeJsonAtomic(join(dir, file), validateProduced(`portfolio ${file}`, schema, value));
 
 interface LoadedLegModel {
   model_path: string;
@@ -72,7 +78,7 @@ export interface PortfolioRunContext {
   operationId: string;
 }
 
-export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, operationId }: PortfolioRunContext): Promise<Record<string, unknown>> {
+export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, operationId }: PortfolioRunContext): Promise<PortfolioResult> {
   const started = performance.now();
   const symbols = p.symbols.map((s) => s.toUpperCase());
   const label = `${symbols.length} symbols (${symbols.slice(0, 5).join(', ')}${symbols.length > 5 ? ', …' : ''}) ${p.timeframe}`;
@@ -151,29 +157,36 @@ export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, o
     await yieldToHost();
   }
   const result = book.finish();
-  const analysis = analysePortfolio(result, legs, { currency, bar_ms: barMs });
+  const analysis = analysePortfolio(result, legs, { currency, bar_ms: barMs, sizing: cfg.sizing });
   const m = analysis.metrics;
-  const fullHold = equalWeightHold(legs, result, p.initial_capital, 1, m.bars_per_year, m.years, 'equal_weight_buy_and_hold');
-  const matchedHold = equalWeightHold(legs, result, p.initial_capital, Math.min(1, analysis.average_gross_exposure), m.bars_per_year, m.years, 'exposure_matched_equal_weight_buy_and_hold');
+  const fullHold = equalWeightHold(legs, result, p.initial_capital, 1, m.bars_per_year, m.years);
+  const matchedHold = equalWeightHold(legs, result, p.initial_capital, Math.min(1, analysis.average_gross_exposure), m.bars_per_year, m.years);
 
   // In-sample guard per leg: its bars inside the rows its model was trained, validated and tested on.
   const warnings: string[] = [];
-  const legReports = prepared.map(({ leg, model }, i) => {
+  const legReports = prepared.map(({ leg, model }, i): PortfolioLeg => {
     const inSample = inSampleCheck(leg.bars.time, model.model.manifest.data_range ?? null);
     if (inSample.warning) warnings.push(`${leg.symbol}: ${inSample.warning}`);
     if (leg.adjustment.note) warnings.push(leg.adjustment.note);
+    const a = analysis.legs[i];
     return {
-      ...analysis.legs[i],
+      ...a,
+      costs: { ...a.costs, model: leg.costModel.model },
       model_path: model.model_path,
       in_sample_bars: inSample.in_sample_bars,
       out_of_sample: inSample.out_of_sample,
       model_data_range: inSample.model_data_range,
       warmup_bars: leg.warmupBars,
       clipped: leg.range.clipped,
+      null_reasons: { ...a.null_reasons, ...(inSample.out_of_sample === null ? { in_sample_bars: UNKNOWN_MODEL_RANGE, out_of_sample: UNKNOWN_MODEL_RANGE, model_data_range: UNKNOWN_MODEL_RANGE } : {}) },
     };
   });
-  const inSampleBars = legReports.reduce((n, l) => n + l.in_sample_bars, 0);
-  if (inSampleBars > 0 && !p.allow_in_sample) bridge.warn(`In-sample portfolio backtest: ${legReports.filter((l) => !l.out_of_sample).map((l) => `${l.symbol} ${l.in_sample_bars} bars`).join(', ')} inside the model's data; results there are not out of sample`);
+  const unknownLegs = legReports.filter((l) => l.out_of_sample === null).map((l) => l.symbol);
+  const inSampleLegs = legReports.filter((l) => l.out_of_sample === false);
+  const inSampleBars = unknownLegs.length ? null : legReports.reduce((n, l) => n + (l.in_sample_bars ?? 0), 0);
+  const outOfSample = inSampleLegs.length ? false : unknownLegs.length ? null : true;
+  if (inSampleLegs.length && !p.allow_in_sample) bridge.warn(`In-sample portfolio backtest: ${inSampleLegs.map((l) => `${l.symbol} ${l.in_sample_bars} bars`).join(', ')} inside the model's data; results there are not out of sample`);
+  const unknownWhy = `the in-sample check is unknown for ${unknownLegs.join(', ')}: ${UNKNOWN_MODEL_RANGE}`;
 
   if (p.random_runs > 0) bridge.update(92, `Comparing with ${p.random_runs} random-entry runs`, { context: { phase: 'significance' } });
   const sigSteps = portfolioSignificanceSteps({ legs, cfg, result, total_return_pct: m.total_return_pct, sharpe_ratio: m.sharpe_ratio, bars_per_year: m.bars_per_year, years: m.years, random_runs: p.random_runs, seed: p.random_seed });
@@ -184,16 +197,17 @@ export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, o
     await yieldToHost();
     sig = sigSteps.next();
   }
-  const significance = sig.value;
+  const { null_reasons: sigReasons, ...significance } = sig.value;
 
   bridge.update(98, `Saving trades and equity curves`, { context: { phase: 'saving' } });
   const dir = backtestArtifactsDir(home, operationId);
   mkdirSync(dir, { recursive: true });
   const joined = symbols.join(',');
   const trades = result.legs.flatMap((l) => l.trades.map((t) => ({ ...t, symbol: l.symbol }))).sort((a, b) => (a.exit_time < b.exit_time ? -1 : a.exit_time > b.exit_time ? 1 : 0));
-  writeJsonAtomic(join(dir, 'trades.json'), sanitizeForJson({ operation_id: operationId, symbol: joined, symbols, timeframe: p.timeframe, trades }));
+  writeArtefact(dir, 'trades.json', backtestTradesDocSchema, { operation_id: operationId, symbol: joined, symbols, timeframe: p.timeframe, trades });
   const stepPosition = result.gross_exposure!.map((g) => (g > 0 ? 1 : 0));
-  writeJsonAtomic(join(dir, 'equity.json'), {
+  const ruined = result.gross_exposure!.some((g) => !Number.isFinite(g));
+  writeArtefact(dir, 'equity.json', backtestEquityDocSchema, {
     operation_id: operationId,
     initial_capital: p.initial_capital,
     /** Step open times (ms; the union of the legs' bars); each value is the equity at that step's close. */
@@ -205,14 +219,23 @@ export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, o
     gross_exposure: Array.from(result.gross_exposure!, (g) => (Number.isFinite(g) ? g : null)),
     /** Per leg, on its own bars: its cash flows + position at each close (its PnL so far), and its position. */
     legs: result.legs.map((l, i) => ({ symbol: l.symbol, time: Array.from(legs[i].bars.time), value: Array.from(l.value!), position: Array.from(l.position) })),
+    null_reasons: ruined ? { gross_exposure: 'equity was 0 or below with positions open: exposure is undefined at those steps' } : {},
   });
-  writeJsonAtomic(join(dir, 'fills.json'), { operation_id: operationId, symbols, fills: result.fills!.map((f) => ({ ...f, symbol: symbols[f.leg] })) });
+  writeArtefact(dir, 'fills.json', backtestFillsDocSchema, { operation_id: operationId, symbols, fills: result.fills!.map((f) => ({ ...f, symbol: symbols[f.leg] })) });
 
   const n = result.time.length;
   const models = [...new Set(prepared.map(({ model }) => model.model_path))];
   const inference = [...loaded.values()][0]?.model.inference;
-  const results = {
-    kind: 'portfolio' as const,
+  const nullReasons: NullReasons = {
+    ...sigReasons,
+    ...(inSampleBars === null ? { in_sample_bars: unknownWhy } : {}),
+    ...(outOfSample === null ? { out_of_sample: unknownWhy } : {}),
+    ...(models.length > 1 ? { model_path: `the legs use ${models.length} models: see model_paths` } : {}),
+  };
+  // The result contract (src/shared/results/portfolio.ts): typed here, validated before it is returned.
+  const results: PortfolioResult = {
+    schema_version: PORTFOLIO_RESULT_VERSION,
+    kind: 'portfolio',
     strategy_name: p.strategy_name,
     symbol: joined,
     symbols,
@@ -239,9 +262,8 @@ export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, o
       })),
     },
     metrics: m,
-    // The flat fields and buy_and_hold are the fully-invested equal-weight buy & hold of the legs (where
-    // a single backtest has its buy & hold), so readers of a backtest's benchmark read it unchanged.
-    benchmark: { ...fullHold, buy_and_hold: fullHold, equal_weight_buy_and_hold: fullHold, exposure_matched: matchedHold },
+    // Like for like: equal-weight buy & hold of the same legs, paying each leg's costs.
+    benchmark: { buy_and_hold: fullHold, exposure_matched: matchedHold },
     costs: costBreakdown(
       result.legs.flatMap((l) => l.trades),
       currency,
@@ -251,12 +273,10 @@ export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, o
     correlation: analysis.correlation,
     average_gross_exposure: analysis.average_gross_exposure,
     in_sample_bars: inSampleBars,
-    out_of_sample: legReports.every((l) => l.out_of_sample),
+    out_of_sample: outOfSample,
     allow_in_sample: p.allow_in_sample,
     warnings,
-    significance: significance.significance,
-    sharpe_ci95: significance.sharpe_ci95,
-    sharpe_ci_method: significance.sharpe_ci_method,
+    ...significance,
     trade_count: trades.length,
     equity_curve_length: n,
     effective_range: { start: iso(result.time[0]), end: iso(result.time[n - 1]), steps: n, clipped: legReports.some((l) => l.clipped) },
@@ -264,11 +284,13 @@ export async function runPortfolioBacktestJob({ params: p, deps, bridge, home, o
     model_paths: Object.fromEntries(prepared.map(({ leg, model }) => [leg.symbol, model.model_path])),
     ...(inference ? { inference: inference.engine, inference_backend: inference.backend } : {}),
     artifacts: { trades: join(dir, 'trades.json'), equity_curve: join(dir, 'equity.json'), fills: join(dir, 'fills.json') },
+    null_reasons: nullReasons,
   };
   bridge.update(100, `Portfolio backtest complete: ${trades.length} ${trades.length === 1 ? 'trade' : 'trades'} over ${symbols.length} legs, return ${(m.total_return_pct * 100).toFixed(2)}%`, {
     context: { phase: 'completed' },
   });
-  return sanitizeForJson(results);
+  // A result that does not match its schema (a NaN, a renamed field, a null without its reason) fails the job here, by name.
+  return validatePortfolioResult(results);
 }
 
 export const portfolioBacktestJob: Job = async ({ spec, params, bridge, home }) => {

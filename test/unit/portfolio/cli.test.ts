@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBacktestCommands } from '../../../src/cli/commands/backtest';
-import { legsTable, parseSizing } from '../../../src/cli/commands/portfolio';
+import { rmSync } from 'node:fs';
+import { parseSizing, portfolioSummary } from '../../../src/cli/commands/portfolio';
+import { producePortfolio } from '../../helpers/portfolio-results';
 import type { KtrdrHttpClient } from '../../../src/cli/http';
 
 async function runCli(args: string[]) {
@@ -86,16 +88,19 @@ describe('ktrdr backtest portfolio', () => {
     await expect(runCli(['backtest', 'portfolio', 'multi_asset', '--start', '2018-01-01', '--end', '2018-12-31'])).rejects.toThrow(/--symbols is required/);
   });
 
-  it('the legs table: PnL, costs, contribution, exposure, in-sample legs named; the correlation matrix', () => {
-    const text = legsTable({
-      legs: [
-        { symbol: 'EURUSD', trades: 12, costs: { net_pnl: 1234.5, commission: 0, spread_cost: 10, slippage_cost: 2.5 }, contribution: 0.012345, exposure: 0.3, time_in_market: 0.4, out_of_sample: true },
-        { symbol: 'SPY', trades: 3, costs: { net_pnl: -20, commission: 2, spread_cost: 1, slippage_cost: 1 }, contribution: -0.0002, exposure: null, time_in_market: 0.1, out_of_sample: false, in_sample_bars: 40 },
-      ],
-      correlation: { symbols: ['EURUSD', 'SPY'], matrix: [[1, 0.12], [0.12, null]] },
-    });
-    expect(text).toMatch(/EURUSD\s+12\s+1,234.50\s+12.50\s+1.23%\s+30.00%\s+40.00%\s+yes/);
-    expect(text).toMatch(/SPY\s+3\s+-20.00\s+4.00\s+-0.02%\s+—\s+10.00%\s+in sample \(40 bars\)/);
-    expect(text).toMatch(/SPY\s+0.12\s+—/);
+  it('the summary: the presenter’s legs table (one column per leg), the correlation, the sizing, in-sample legs named', async () => {
+    const pf = await producePortfolio({ modelRange: { start: '2020-01-01', end: '2021-01-25' } });
+    const text = portfolioSummary(pf.result);
+    expect(text).toMatch(/^!{72}\n!! IN-SAMPLE: EURUSD \d+ of \d+ bars, GBPUSD \d+ of \d+ bars, AUDUSD \d+ of \d+ bars lie inside their model's training data\./);
+    expect(text).toContain('fx3 on EURUSD, GBPUSD, AUDUSD 1h');
+    expect(text).toContain('sizing: Kelly 0.5 × f*, cap 30.00%, 10.00% until 10 trades, last 40 trades; max gross exposure 1 × equity; rebalancing: week');
+    expect(text).toMatch(/Legs \(3, one cash account in USD\)\nMETRIC\s+EURUSD\s+GBPUSD\s+AUDUSD/);
+    const l = pf.result.legs;
+    expect(text).toMatch(new RegExp(`Net PnL\\s+${money(l[0].costs.net_pnl)} USD\\s+${money(l[1].costs.net_pnl)} USD\\s+0\\.00 USD`));
+    expect(text).toMatch(/Kelly fraction f\*\s+-?[\d.]+%\s+-?[\d.]+%\s+— \(no closed trades: the Kelly fraction is undefined\)/);
+    expect(text).toMatch(/Correlation of the legs\nMETRIC\s+EURUSD\s+GBPUSD\s+AUDUSD\n[- ]+\nEURUSD\s+1\.00\s+-?0\.\d\d\s+— \(AUDUSD never changed value \(no trades\): correlation undefined\)/);
+    rmSync(pf.home, { recursive: true, force: true });
   });
 });
+
+const money = (v: number) => v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/[.]/g, '\\.');

@@ -10,6 +10,7 @@ import type { SnapshotMessage } from '../../../src/shared/worker-protocol';
 import { ProgressBridge } from '../../../src/worker/bridge';
 import { backtestParams, runBacktestJob, type BacktestDeps, type FeatureMatrixLike } from '../../../src/worker/jobs/backtest';
 import { portfolioParams, runPortfolioBacktestJob } from '../../../src/worker/jobs/portfolio-backtest';
+import { backtestEquityDocSchema, backtestFillsDocSchema, backtestTradesDocSchema, parseOperationResult } from '../../../src/shared/results';
 import { randomBars, randomProbabilities } from '../backtest/helpers';
 import { HOUR } from './helpers';
 
@@ -84,61 +85,77 @@ const base = { strategy_name: 'pooled', timeframe: '1h', start_date: START, end_
 
 describe('portfolio job', () => {
   it('a 1-symbol portfolio (25 % of equity) equals the single-symbol job to the cent: trades, equity, metrics, benchmark, significance', async () => {
-    const single = (await runBacktestJob({ params: backtestParams({ ...base, symbol: 'EURUSD' }), deps: fakeDeps(), bridge: bridge().b, home, operationId: 'op_single' })) as any;
-    const pf = (await runPortfolioBacktestJob({ params: portfolioParams({ ...base, symbols: ['EURUSD'], sizing: { type: 'fixed_fraction', fraction: 0.25 } }), deps: fakeDeps(), bridge: bridge().b, home, operationId: 'op_pf1' })) as any;
+    const single = await runBacktestJob({ params: backtestParams({ ...base, symbol: 'EURUSD' }), deps: fakeDeps(), bridge: bridge().b, home, operationId: 'op_single' });
+    const pf = await runPortfolioBacktestJob({ params: portfolioParams({ ...base, symbols: ['EURUSD'], sizing: { type: 'fixed_fraction', fraction: 0.25 } }), deps: fakeDeps(), bridge: bridge().b, home, operationId: 'op_pf1' });
     expect(single.trade_count).toBeGreaterThan(20);
-    const read = (id: string, f: string) => JSON.parse(readFileSync(join(home, 'backtests', id, f), 'utf8'));
-    const strip = (ts: any[]) => ts.map(({ symbol: _s, ...t }) => t);
+    const read = (id: string, f: string) => JSON.parse(readFileSync(join(home, 'backtests', id, f), 'utf8')) as { trades: Record<string, unknown>[]; values: number[] };
+    const strip = (ts: Record<string, unknown>[]) => ts.map(({ symbol: _s, ...t }) => t);
     expect(strip(read('op_pf1', 'trades.json').trades)).toEqual(strip(read('op_single', 'trades.json').trades));
     expect(read('op_pf1', 'equity.json').values).toEqual(read('op_single', 'equity.json').values);
-    const { benchmark: _b, ...metrics } = single.metrics;
-    expect(pf.metrics).toEqual(metrics);
-    expect(pf.costs.net_pnl).toBeCloseTo(single.costs.net_pnl, 9);
-    expect(pf.benchmark.final_equity).toBeCloseTo(single.benchmark.final_equity, 6);
-    expect(pf.benchmark.sharpe_ratio).toBeCloseTo(single.benchmark.sharpe_ratio, 9);
+    expect(pf.metrics).toEqual(single.metrics);
+    expect(pf.costs.net_pnl).toBeCloseTo(single.costs!.net_pnl, 9);
+    for (const k of ['buy_and_hold', 'exposure_matched'] as const) {
+      expect(pf.benchmark[k].final_equity).toBeCloseTo(single.benchmark![k].final_equity, 6);
+      expect(pf.benchmark[k].sharpe_ratio!).toBeCloseTo(single.benchmark![k].sharpe_ratio!, 9);
+      expect(pf.benchmark[k].exposure).toBeCloseTo(single.benchmark![k].exposure, 9);
+    }
     expect(pf.significance).toEqual(single.significance);
     expect(pf.sharpe_ci95).toEqual(single.sharpe_ci95);
+    expect(pf.sharpe_ci_method).toEqual(single.sharpe_ci_method);
     expect(pf.out_of_sample).toBe(single.out_of_sample);
+    expect(pf.in_sample_bars).toBe(single.in_sample_bars);
+    expect(pf.legs[0].costs).toEqual(single.costs);
   });
 
-  it('N legs on two calendars: per-leg results, in-sample flags, artefacts that add up', async () => {
+  it('N legs on two calendars: per-leg results, in-sample flags, artefacts that add up and parse by their schemas', async () => {
     const { b, messages } = bridge();
-    const r = (await runPortfolioBacktestJob({
+    const r = await runPortfolioBacktestJob({
       params: portfolioParams({ ...base, start_date: '2020-02-10', symbols: ['EURUSD', 'SPY'], sizing: { type: 'volatility_target', annual_volatility: 0.1, lookback_bars: 20 }, rebalance: 'week' }),
       deps: fakeDeps(),
       bridge: b,
       home,
       operationId: 'op_pf2',
-    })) as any;
+    });
+    // Stored as JSON and read back by every reader through the contract: the portfolio variant.
+    const typed = parseOperationResult('backtesting', JSON.parse(JSON.stringify(r)));
+    expect(typed?.type).toBe('portfolio');
+    expect(typed?.result).toEqual(r);
     expect(r.kind).toBe('portfolio');
     expect(r.symbols).toEqual(['EURUSD', 'SPY']);
-    expect(r.legs.map((l: any) => l.symbol)).toEqual(['EURUSD', 'SPY']);
+    expect(r.legs.map((l) => l.symbol)).toEqual(['EURUSD', 'SPY']);
     expect(r.legs[1].bars).toBeLessThan(r.legs[0].bars / 3);
     // Trained to 2020-02-15: the legs start on 2020-02-10, so both are partly in sample.
-    expect(r.legs.every((l: any) => l.in_sample_bars > 0 && l.out_of_sample === false)).toBe(true);
+    expect(r.legs.every((l) => l.in_sample_bars! > 0 && l.out_of_sample === false)).toBe(true);
     expect(r.out_of_sample).toBe(false);
-    expect(r.warnings.some((w: string) => w.startsWith('EURUSD: In-sample backtest'))).toBe(true);
-    expect(r.config.legs.map((l: any) => l.costs.model)).toEqual(['fx:EURUSD', 'equity:SPY']);
+    expect(r.in_sample_bars).toBe(r.legs[0].in_sample_bars! + r.legs[1].in_sample_bars!);
+    expect(r.warnings.some((w) => w.startsWith('EURUSD: In-sample backtest'))).toBe(true);
+    expect(r.config.legs.map((l) => l.costs.model)).toEqual(['fx:EURUSD', 'equity:SPY']);
+    expect(r.config.legs[1].costs.price_adjustment?.mode).toBe('auto');
     expect(r.config.account_currency).toBe('USD');
-    expect(r.legs.reduce((s: number, l: any) => s + l.contribution, 0)).toBeCloseTo(r.metrics.total_return_pct, 9);
+    expect(r.legs.reduce((s, l) => s + l.contribution, 0)).toBeCloseTo(r.metrics.total_return_pct, 9);
+    expect(r.legs.reduce((s, l) => s + l.costs.net_pnl, 0)).toBeCloseTo(r.costs.net_pnl, 6);
     expect(r.correlation.matrix).toHaveLength(2);
-    expect(r.benchmark.kind).toBe('equal_weight_buy_and_hold');
-    expect(r.benchmark.exposure_matched.exposure).toBeCloseTo(r.average_gross_exposure, 12);
-    expect(r.significance.random_runs).toBe(30);
+    expect(r.benchmark.buy_and_hold.exposure).toBe(1);
+    expect(r.benchmark.exposure_matched.exposure).toBeCloseTo(Math.min(1, r.average_gross_exposure), 12);
+    expect(r.significance?.random_runs).toBe(30);
+    expect(r.legs[0].kelly_fraction).toBeUndefined(); // only under Kelly sizing
     expect(messages.some((m) => /^\[2\/2\] Loading bars for SPY 1h$/.test(m))).toBe(true);
     expect(messages.some((m) => /^Backtesting 2 symbols \(EURUSD, SPY\) 1h \[2020-0\d-\d\d\]$/.test(m))).toBe(true);
 
     const dir = join(home, 'backtests', 'op_pf2');
-    const trades = JSON.parse(readFileSync(join(dir, 'trades.json'), 'utf8')).trades;
-    const equity = JSON.parse(readFileSync(join(dir, 'equity.json'), 'utf8'));
-    const fills = JSON.parse(readFileSync(join(dir, 'fills.json'), 'utf8')).fills;
+    const doc = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
+    const trades = backtestTradesDocSchema.parse(doc('trades.json')).trades;
+    const equity = backtestEquityDocSchema.parse(doc('equity.json'));
+    const fills = backtestFillsDocSchema.parse(doc('fills.json')).fills;
     expect(trades).toHaveLength(r.trade_count);
-    expect(new Set(trades.map((t: any) => t.symbol))).toEqual(new Set(['EURUSD', 'SPY']));
-    const net = trades.reduce((a: number, t: any) => a + t.net_pnl, 0);
+    expect(new Set(trades.map((t) => t.symbol))).toEqual(new Set(['EURUSD', 'SPY']));
+    const net = trades.reduce((a, t) => a + t.net_pnl, 0);
     expect(Math.abs(net - (equity.values[equity.values.length - 1] - 100_000))).toBeLessThan(0.005);
-    expect(equity.legs.map((l: any) => l.symbol)).toEqual(['EURUSD', 'SPY']);
-    expect(equity.legs[1].value.length).toBe(r.legs[1].bars);
-    expect(fills.filter((f: any) => f.kind === 'rebalance').length).toBe(r.legs.reduce((s: number, l: any) => s + l.rebalance_fills, 0));
+    expect(equity.legs!.map((l) => l.symbol)).toEqual(['EURUSD', 'SPY']);
+    expect(equity.legs![1].value.length).toBe(r.legs[1].bars);
+    expect(equity.gross_exposure).toHaveLength(equity.values.length);
+    expect(fills.filter((f) => f.kind === 'rebalance').length).toBe(r.legs.reduce((s, l) => s + l.rebalance_fills, 0));
+    expect(fills.every((f) => f.symbol === r.symbols[f.leg])).toBe(true);
   });
 
   it('legs in different currencies are refused (one cash account, no conversion)', async () => {

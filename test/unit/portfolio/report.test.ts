@@ -1,89 +1,62 @@
-// The portfolio section of the HTML report and the legs CSV: the same numbers as the results, and
-// nothing of it on a single-symbol report.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The portfolio section of the HTML report and the legs CSV: the presenter's numbers (the same the
+// app, the CLI and the MCP server show), one row per leg in the CSV, nothing of it on a single-symbol
+// report.
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderBacktestReport } from '../../../src/core/report/backtest-report';
-import { LEG_CSV_COLUMNS, legsCsv, portfolioSection } from '../../../src/core/report/portfolio-section';
-import { ProgressBridge } from '../../../src/worker/bridge';
-import type { BacktestDeps, FeatureMatrixLike } from '../../../src/worker/jobs/backtest';
-import { portfolioParams, runPortfolioBacktestJob } from '../../../src/worker/jobs/portfolio-backtest';
-import { randomBars, randomProbabilities } from '../backtest/helpers';
-import { HOUR } from './helpers';
+import { legsCsv, legsSection } from '../../../src/core/report/portfolio-section';
+import { backtestTradeSchema } from '../../../src/shared/results/backtest';
+import { producePortfolio, type ProducedPortfolio } from '../../helpers/portfolio-results';
+import { produceBacktest } from '../../helpers/results';
 
-const home = mkdtempSync(join(tmpdir(), 'ktrdr-pf-report-'));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
-
-const N = 900;
-const T0 = Date.UTC(2021, 0, 4);
-const series = (seed: number, start: number) => {
-  const b = randomBars(N, seed, HOUR, start);
-  return { ...b, time: Float64Array.from({ length: N }, (_, k) => T0 + k * HOUR), volume: new Float64Array(N) };
-};
-const BARS: Record<string, ReturnType<typeof series>> = { EURUSD: series(1, 1.2), GBPUSD: series(2, 1.35), AUDUSD: series(3, 0.75) };
-const PROBS: Record<string, Float32Array> = { EURUSD: randomProbabilities(N, 4), GBPUSD: randomProbabilities(N, 5), AUDUSD: new Float32Array(N * 3).fill(1 / 3) };
-
-const deps: BacktestDeps = {
-  loadStrategy: () => ({ config: {}, decisions: { confidence_threshold: 0.5, filters: { min_signal_separation: 0 } }, timeframes: ['1h'], warmupBars: 10 }),
-  resolveModel: (ref) => ({ dir: join(home, ref), model_path: `models/${ref}` }),
-  loadModel: async () => ({
-    manifest: { features: ['f'], normalization: null, timeframe: '1h' },
-    predict: async (m) => {
-      const s = (m as FeatureMatrixLike & { symbol: string }).symbol;
-      const first = BARS[s].time.indexOf(m.time[0]);
-      return PROBS[s].slice(first * 3, (first + m.rows) * 3);
-    },
-  }),
-  loadBars: (symbol, _tf, range) => {
-    const all = BARS[symbol];
-    let k = 0;
-    while (k < N && all.time[k] <= (range.end ?? Infinity)) k++;
-    return { symbol, timeframe: '1h', time: all.time.slice(0, k), open: all.open.slice(0, k), high: all.high.slice(0, k), low: all.low.slice(0, k), close: all.close.slice(0, k), volume: all.volume.slice(0, k) };
-  },
-  buildFeatures: (_s, byTf) => ({ names: ['f'], rows: byTf['1h'].time.length, cols: 1, values: new Float32Array(byTf['1h'].time.length), time: byTf['1h'].time, valid: new Uint8Array(byTf['1h'].time.length).fill(1), symbol: byTf['1h'].symbol }) as FeatureMatrixLike,
-  applyNormalization: (m) => m,
-};
-
-let results: Record<string, any>;
-let equity: any;
+let pf: ProducedPortfolio;
 beforeAll(async () => {
-  results = await runPortfolioBacktestJob({
-    params: portfolioParams({ strategy_name: 's', symbols: ['EURUSD', 'GBPUSD', 'AUDUSD'], timeframe: '1h', start_date: '2021-01-20', end_date: '2021-02-10', random_runs: 0 }),
-    deps,
-    bridge: new ProgressBridge(() => undefined, 0),
-    home,
-    operationId: 'op_pf_report',
-  });
-  equity = JSON.parse(readFileSync(join(home, 'backtests', 'op_pf_report', 'equity.json'), 'utf8'));
+  pf = await producePortfolio({ params: { random_runs: 0, sizing: { type: 'equal_weight' }, rebalance: null } });
 });
+afterAll(() => rmSync(pf.home, { recursive: true, force: true }));
+
+const report = () => renderBacktestReport({ backtest_id: pf.id, generated_at: '2024-01-01T00:00:00Z', results: pf.result, trades: pf.trades.map((t) => backtestTradeSchema.parse(t)), equity: pf.equity, manifest: null });
 
 describe('portfolio report and CSV', () => {
-  it('the legs CSV: one row per leg, the results’ numbers, net PnL adding up to the portfolio’s', () => {
-    const lines = legsCsv(results).trim().split('\r\n');
-    expect(lines[0]).toBe(LEG_CSV_COLUMNS.join(','));
+  it('the legs CSV: one row per leg, the results’ numbers at full precision, net PnL adding up to the portfolio’s', () => {
+    const lines = legsCsv(pf.result).trim().split('\r\n');
+    const head = lines[0].split(',');
+    expect(head.slice(0, 3)).toEqual(['symbol', 'first_bar', 'last_bar']);
+    expect(head.slice(3, -1)).toEqual(legsSection(pf.result).rows.map((r) => r.key));
     expect(lines).toHaveLength(4);
-    const col = (name: (typeof LEG_CSV_COLUMNS)[number]) => lines.slice(1).map((l) => l.split(',')[LEG_CSV_COLUMNS.indexOf(name)]);
+    const col = (name: string) => lines.slice(1).map((l) => l.split(',')[head.indexOf(name)]);
     expect(col('symbol')).toEqual(['EURUSD', 'GBPUSD', 'AUDUSD']);
     const net = col('net_pnl').map(Number);
-    expect(Math.round(net.reduce((a, b) => a + b, 0) * 100)).toBe(Math.round(results.costs.net_pnl * 100));
-    expect(col('trades').map(Number)).toEqual(results.legs.map((l: any) => l.trades));
-    expect(col('trades')[2]).toBe('0'); // AUDUSD's model never decides
+    expect(net).toEqual(pf.result.legs.map((l) => l.costs.net_pnl));
+    expect(Math.round(net.reduce((a, b) => a + b, 0) * 100)).toBe(Math.round(pf.result.costs.net_pnl * 100));
+    expect(col('total_trades').map(Number)).toEqual(pf.result.legs.map((l) => l.total_trades));
+    expect(col('total_trades')[2]).toBe('0'); // AUDUSD's model never decides
+    // Its undefined values are empty, with the reason in the last column.
+    expect(col('win_rate')[2]).toBe('');
+    expect(lines[3]).toMatch(/win_rate: no trades; profit_factor: no trades/);
   });
 
-  it('the report has the legs table, the correlation (— for the idle leg) and a PnL chart per leg', () => {
-    const html = renderBacktestReport({ backtest_id: 'op_pf_report', generated_at: '2024-01-01T00:00:00Z', results, trades: [], equity, manifest: null });
+  it('the report has the legs table, the correlation (— and the reason for the idle leg), the gross exposure and a PnL chart per leg', () => {
+    const html = report();
+    expect(html).toContain('<h1>Portfolio backtest fx3 · EURUSD, GBPUSD, AUDUSD 1h</h1>');
     expect(html).toMatch(/<h2>Portfolio: 3 legs, one cash account in USD<\/h2>/);
-    for (const s of ['EURUSD', 'GBPUSD', 'AUDUSD']) expect(html).toContain(`<th scope="row">${s}</th>`);
-    expect(html).toContain('Correlation of the legs');
-    expect(html).toMatch(/<td class="num">—<\/td>/);
+    expect(html).toContain('sizing: equal weight (max gross exposure ÷ legs)');
+    for (const s of ['EURUSD', 'GBPUSD', 'AUDUSD']) expect(html).toContain(`<th>${s}</th>`);
+    expect(html).toContain('<h2>Correlation of the legs</h2>');
+    expect(html).toContain('<th scope="row">AUDUSD</th><td class="num">—<span class="reason">AUDUSD never changed value (no trades): correlation undefined</span>');
+    expect(html).toContain('<h3>Gross exposure</h3>');
     expect(html.match(/PnL so far/g)).toHaveLength(3);
-    // The benchmark table shows the equal-weight buy & hold of the legs and the exposure-matched one.
-    expect(html).toMatch(/Buy &amp; hold \(fully invested\)/);
+    // The benchmark table is the equal-weight buy & hold of the legs, fully invested and at the same exposure.
+    expect(html).toContain('<h2>Against equal-weight buy &amp; hold (same costs)</h2>');
     expect(html).not.toMatch(/https?:\/\//);
   });
 
-  it('nothing of it on a single-symbol backtest', () => {
-    expect(portfolioSection({ kind: undefined, symbol: 'EURUSD', metrics: {} }, { legs: undefined })).toBe('');
+  it('nothing of it on a single-symbol backtest', async () => {
+    const single = await produceBacktest({ randomRuns: 0 });
+    const html = renderBacktestReport({ backtest_id: single.id, generated_at: '2024-01-01T00:00:00Z', results: single.result, trades: single.trades.map((t) => backtestTradeSchema.parse(t)), equity: single.equity, manifest: null });
+    expect(html).not.toContain('data-section="portfolio"');
+    expect(html).not.toContain('data-section="legs"');
+    expect(html).toContain('<h2>Against buy &amp; hold (same costs)</h2>');
+    rmSync(single.home, { recursive: true, force: true });
   });
 });

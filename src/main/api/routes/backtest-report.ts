@@ -7,9 +7,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderBacktestReport } from '../../../core/report/backtest-report';
 import { resultCsv } from '../../../core/report/csv';
-import { parseBacktestResult } from '../../../shared/results/backtest';
 import { ResultContractError } from '../../../shared/results/common';
-import { backtestCurrency, presentBacktest } from '../../../shared/results/present';
+import { parseOperationResult } from '../../../shared/results/index';
+import { backtestCurrency, presentResult } from '../../../shared/results/present';
 import { readManifestIfAny } from '../../../infra/models/registry';
 import type { AppContext } from '../../context';
 import { HttpError } from '../errors';
@@ -22,6 +22,19 @@ function manifestOf(ctx: AppContext, modelPath: unknown): Record<string, unknown
   } catch {
     return null; // the model was deleted since: the report says so
   }
+}
+
+/** A backtest's stored result parsed by its contract (a single backtest or a portfolio): 500 naming the fields when it does not parse. */
+export function parsedBacktest(id: string, type: string, raw: unknown) {
+  let typed;
+  try {
+    typed = parseOperationResult(type, raw);
+  } catch (err) {
+    if (err instanceof ResultContractError) throw new HttpError(500, `Backtest ${id}: ${err.message}`);
+    throw err;
+  }
+  if (typed?.type !== 'backtesting' && typed?.type !== 'portfolio') throw new HttpError(404, `Operation ${id} is not a backtest`);
+  return typed;
 }
 
 export function backtestReportRoutes(ctx: AppContext) {
@@ -42,19 +55,13 @@ export function backtestReportRoutes(ctx: AppContext) {
         const trades = readArtifact(ctx, id, 'trades.json'); // 404/400 with the reason when there is none
         const equity = readArtifact(ctx, id, 'equity.json');
         const op = ctx.operations.results(id);
-        if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
-        let results;
-        try {
-          results = parseBacktestResult(op.results);
-        } catch (err) {
-          if (err instanceof ResultContractError) throw new HttpError(500, `Backtest ${id}: ${err.message}`);
-          throw err;
-        }
+        const typed = parsedBacktest(id, op.operation_type, op.results);
+        const results = typed.result;
         const download = req.query.download === '1' || req.query.download === 'true';
         if (req.query.format === 'csv') {
           reply.header('content-type', 'text/csv; charset=utf-8');
           reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${id}_report.csv"`);
-          return reply.send(resultCsv(presentBacktest(results), backtestCurrency(results)));
+          return reply.send(resultCsv(presentResult(typed), backtestCurrency(results)));
         }
         const html = renderBacktestReport({
           backtest_id: id,

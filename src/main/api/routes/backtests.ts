@@ -14,7 +14,7 @@ import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
 import { ModelNotFoundError, ModelPathError, readManifestIfAny } from '../../../infra/models/registry';
 import { backtestStartBody } from '../../../shared/api-schemas';
-import { backtestEquityDocSchema, backtestTradesDocSchema } from '../../../shared/results/backtest';
+import { backtestEquityDocSchema, backtestFillsDocSchema, backtestTradesDocSchema } from '../../../shared/results/backtest';
 import { parseWith, ResultContractError } from '../../../shared/results/common';
 import { formatIssue } from '../../../core/strategy/format';
 import type { ParseResult } from '../../../core/strategy/types';
@@ -100,7 +100,7 @@ export function storedRange(ctx: AppContext, symbol: string, timeframe: string, 
   return { info, range };
 }
 
-const ARTIFACTS = { 'trades.json': backtestTradesDocSchema, 'equity.json': backtestEquityDocSchema } as const;
+const ARTIFACTS = { 'trades.json': backtestTradesDocSchema, 'equity.json': backtestEquityDocSchema, 'fills.json': backtestFillsDocSchema } as const;
 type Artifact = keyof typeof ARTIFACTS;
 
 /** A finished backtest's trades or equity curve, parsed by the result contract (a broken file is a 500 naming the fields). */
@@ -229,17 +229,20 @@ export function backtestsRoutes(ctx: AppContext) {
       {
         schema: {
           tags: ['backtests'],
-          summary: 'Equity curve of a finished backtest; max_points down-samples it keeping extremes',
+          summary: 'Equity curve of a finished backtest; max_points down-samples it keeping extremes. A portfolio adds its gross exposure per step, and with ?legs=true each leg’s PnL curve (down-sampled the same way)',
           params: idParams,
-          querystring: z.object({ max_points: z.coerce.number().int().min(2).max(10_000_000).optional(), ...formatQuery }),
+          querystring: z.object({ max_points: z.coerce.number().int().min(2).max(10_000_000).optional(), legs: z.enum(['true', 'false', '1', '0']).optional(), ...formatQuery }),
         },
       },
       async (req, reply) => {
         const id = req.params.backtest_id;
         const doc = readArtifact(ctx, id, 'equity.json');
         if (req.query.format === 'csv') return sendCsv(reply, `${id}_equity.csv`, equityCsv(doc));
-        const keep = req.query.max_points ? downsampleIndices(doc.values, doc.drawdowns, req.query.max_points) : null;
+        const max = req.query.max_points;
+        const keep = max ? downsampleIndices(doc.values, doc.drawdowns, max) : null;
         const pick = <T>(xs: T[]) => (keep ? keep.map((i) => xs[i]) : xs);
+        const withLegs = req.query.legs === 'true' || req.query.legs === '1';
+        if (withLegs && !doc.legs) throw new HttpError(400, `Backtest ${id} is a single-symbol backtest: it has no legs`);
         return {
           success: true,
           backtest_id: id,
@@ -249,6 +252,16 @@ export function backtestsRoutes(ctx: AppContext) {
           values: pick(doc.values),
           drawdowns: pick(doc.drawdowns),
           positions: doc.position ? pick(doc.position) : null,
+          ...(doc.gross_exposure ? { gross_exposure: pick(doc.gross_exposure) } : {}),
+          ...(withLegs && doc.legs
+            ? {
+                legs: doc.legs.map((l) => {
+                  const k = max ? downsampleIndices(l.value, new Float64Array(l.value.length), max) : null;
+                  const at = <T>(xs: T[]) => (k ? k.map((i) => xs[i]) : xs);
+                  return { symbol: l.symbol, timestamps: at(l.time).map(iso), values: at(l.value), positions: at(l.position) };
+                }),
+              }
+            : {}),
         };
       },
     );

@@ -15,6 +15,7 @@ import { checkPortfolioBody, portfolioStartFields } from '../../../shared/portfo
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
 import { legsCsv } from '../../../core/report/portfolio-section';
+import { parsedBacktest } from './backtest-report';
 import { dateField, idParams, modelRangeOverlap, resolveModelRef, storedRange, strategyDefaults, validStrategy } from './backtests';
 
 // The shared schema (REST + MCP) refined with what only the server knows: strict dates, the
@@ -125,8 +126,9 @@ export function portfolioRoutes(ctx: AppContext) {
         const op = ctx.operations.results(id);
         if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
         if (op.status !== 'completed') throw new HttpError(400, `Backtest ${id} is ${op.status}; its legs are available when it completes`);
-        const results = (op.results ?? {}) as Record<string, unknown>;
-        if (results.kind !== 'portfolio') throw new HttpError(400, `Backtest ${id} is a single-symbol backtest: it has no legs (see /backtests/${id}/trades)`);
+        const typed = parsedBacktest(id, op.operation_type, op.results);
+        if (typed.type !== 'portfolio') throw new HttpError(400, `Backtest ${id} is a single-symbol backtest: it has no legs (see /backtests/${id}/trades)`);
+        const results = typed.result;
         if (req.query.format === 'csv') return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${id}_legs.csv"`).send(legsCsv(results));
         return { success: true, backtest_id: id, symbols: results.symbols, legs: results.legs, correlation: results.correlation };
       },

@@ -1,5 +1,5 @@
 import { Fragment, useId, useState } from 'react';
-import type { MetricRow, ResultSection } from '../../../shared/results/present';
+import { rowId, type MetricCell, type MetricRow, type ResultSection } from '../../../shared/results/present';
 
 /**
  * A metric's label that shows its definition: on hover (title), and by click or keyboard (the label
@@ -21,8 +21,67 @@ function MetricTerm({ row, open, onToggle, definitionId }: { row: MetricRow; ope
   );
 }
 
+function ValueCell({ c }: { c: MetricCell }) {
+  return (
+    <td className="num" data-path={c.path}>
+      {c.text}
+      {c.reason && <span className="null-reason">{c.reason}</span>}
+    </td>
+  );
+}
+
+/**
+ * A section whose columns are things of one kind (a portfolio's legs): one row per column, one
+ * column per metric, the metric's label a button that opens its definition under the table.
+ */
+function ByColumnTable({ section, testId, heading }: { section: ResultSection; testId?: string; heading: boolean }) {
+  const [open, setOpen] = useState<string | null>(null);
+  const base = useId();
+  const openRow = section.rows.find((r) => rowId(r) === open) ?? null;
+  return (
+    <div className="result-section by-column" data-section={section.id}>
+      {heading && <h3>{section.title}</h3>}
+      <div className="table-scroll">
+        <table className="grid by-column" data-testid={testId ?? `bt-section-${section.id}`}>
+          <thead>
+            <tr>
+              <th />
+              {section.rows.map((r) => (
+                <th key={rowId(r)} data-key={r.key} title={`${r.definition} (${r.key})`}>
+                  <MetricTerm row={r} open={open === rowId(r)} onToggle={() => setOpen(open === rowId(r) ? null : rowId(r))} definitionId={`${base}-def`} />
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {section.columns.map((col, i) => (
+              <tr key={col} data-column={col}>
+                <th scope="row">{col}</th>
+                {section.rows.map((r) => (
+                  <ValueCell key={rowId(r)} c={r.cells[i]} />
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {openRow && (
+        <p className="metric-definition" id={`${base}-def`} data-testid={`metric-definition-${openRow.key}`}>
+          <strong>{openRow.label}</strong>: {openRow.definition}
+        </p>
+      )}
+      {section.note && <p className="muted small">{section.note}</p>}
+    </div>
+  );
+}
+
 /** One section of the shared presenter as a table; "—" with its reason for an undefined value. */
 export function SectionTable({ section, testId, heading = true }: { section: ResultSection; testId?: string; heading?: boolean }) {
+  if (section.byColumn) return <ByColumnTable section={section} testId={testId} heading={heading} />;
+  return <RowsTable section={section} testId={testId} heading={heading} />;
+}
+
+function RowsTable({ section, testId, heading }: { section: ResultSection; testId?: string; heading: boolean }) {
   const [open, setOpen] = useState<string | null>(null);
   const base = useId();
   const cols = section.columns;
@@ -43,19 +102,17 @@ export function SectionTable({ section, testId, heading = true }: { section: Res
         )}
         <tbody>
           {section.rows.map((r) => {
-            const defId = `${base}-${r.key}`;
-            const isOpen = open === r.key;
+            const id = rowId(r);
+            const defId = `${base}-${id}`;
+            const isOpen = open === id;
             return (
-              <Fragment key={r.key}>
+              <Fragment key={id}>
                 <tr data-key={r.key}>
                   <th scope="row" title={`${r.definition} (${r.key})`}>
-                    <MetricTerm row={r} open={isOpen} onToggle={() => setOpen(isOpen ? null : r.key)} definitionId={defId} />
+                    <MetricTerm row={r} open={isOpen} onToggle={() => setOpen(isOpen ? null : id)} definitionId={defId} />
                   </th>
                   {r.cells.map((c, i) => (
-                    <td key={i} className="num" data-path={c.path}>
-                      {c.text}
-                      {c.reason && <span className="null-reason">{c.reason}</span>}
-                    </td>
+                    <ValueCell key={i} c={c} />
                   ))}
                 </tr>
                 {isOpen && (
