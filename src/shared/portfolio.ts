@@ -65,4 +65,19 @@ export function checkPortfolioBody(b: { sizing: z.output<typeof sizingRuleSchema
 
 export const portfolioStartBody = portfolioStartFields.superRefine(checkPortfolioBody);
 
+/**
+ * An experiment's backtests as portfolios (`backtest.portfolio` of POST /experiments/walk-forward/start
+ * and /experiments/sweeps/start): every fold's or trial's backtest runs these symbols (default: the
+ * trained ones) as one book with this sizing, cap and rebalancing; costs and capital come from the
+ * `backtest` section as for a single symbol.
+ */
+export const experimentPortfolioBody = z
+  .object({
+    symbols: portfolioStartFields.shape.symbols.optional(),
+    ...portfolioStartFields.pick({ sizing: true, max_gross_exposure: true, rebalance: true, min_rebalance_fraction: true }).shape,
+  })
+  .strict()
+  .superRefine(checkPortfolioBody);
+export type ExperimentPortfolioBody = z.output<typeof experimentPortfolioBody>;
+
 export type PortfolioStartBody = z.output<typeof portfolioStartBody>;

@@ -243,14 +243,14 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
 
   tool(
     'start_walk_forward',
-    'Start a walk-forward experiment (train on each window, backtest the next with the instrument’s costs unless backtest.commission/slippage/costs override them; returns operation_id at once). It holds max_parallel of the session\'s concurrent slots (default: the slots still free), and its trainings spend training minutes.',
+    'Start a walk-forward experiment (train on each window, backtest the next with the instrument’s costs unless backtest.commission/slippage/costs override them; backtest.portfolio {symbols?, sizing, max_gross_exposure, rebalance} backtests every fold as one portfolio of the trained symbols; returns operation_id at once). It holds max_parallel of the session\'s concurrent slots (default: the slots still free), and its trainings spend training minutes.',
     walkForwardTool,
     async (a) => start('walk_forward', '/experiments/walk-forward/start', { ...a, strategy_name: checkName(a.strategy_name) }, experimentSlots(a)),
   );
 
   tool(
     'start_sweep',
-    'Start a parameter sweep: trials ranked on a selection window, the chosen one backtested once on an untouched final holdout (returns operation_id at once). It holds min(trials, max_parallel) of the session\'s concurrent slots (default max_parallel: the slots still free), and every trial\'s training spends training minutes.',
+    'Start a parameter sweep: trials ranked on a selection window, the chosen one backtested once on an untouched final holdout (backtest.portfolio: every backtest is a portfolio, DSR/PBO on its returns; returns operation_id at once). It holds min(trials, max_parallel) of the session\'s concurrent slots (default max_parallel: the slots still free), and every trial\'s training spends training minutes.',
     sweepTool,
     async (a) => start('sweep', '/experiments/sweeps/start', { ...a, strategy_name: checkName(a.strategy_name) }, experimentSlots(a)),
   );

@@ -3,6 +3,7 @@
 import { backtestSummarySchema, costBreakdownSchema, trainingSummarySchema, type BacktestMetricsSummary, type BacktestSummary, type TrainingSummary } from '../../shared/results/experiment-parts';
 import { defined, undefinedBecause, withNullReasons, type Defined } from '../../shared/results/common';
 import { splitReportSchema } from '../../shared/results/splits';
+import type { ExperimentPortfolioBody } from '../../shared/portfolio';
 import type { ChildRequest } from './types';
 
 export interface TrainingChild {
@@ -47,11 +48,20 @@ export interface BacktestSettings {
   commission: number | null;
   slippage: number | null;
   costs: Record<string, unknown> | null;
+  /** Backtest a portfolio of these legs (POST /backtests/portfolio/start's fields) instead of one symbol. */
+  portfolio: ExperimentPortfolioBody | null;
 }
 
-/** The settings from an experiment request's `backtest` section (as stored in the parent's parameters). */
-export function backtestSettings(b: { initial_capital: number; position_size: number; commission?: number | null; slippage?: number | null; costs?: Record<string, unknown> | null }): BacktestSettings {
-  return { initial_capital: b.initial_capital, position_size: b.position_size, commission: b.commission ?? null, slippage: b.slippage ?? null, costs: b.costs ?? null };
+/** The settings from an experiment request's `backtest` section (as stored in the parent's parameters: a portfolio's legs resolved). */
+export function backtestSettings(b: {
+  initial_capital: number;
+  position_size: number;
+  commission?: number | null;
+  slippage?: number | null;
+  costs?: Record<string, unknown> | null;
+  portfolio?: ExperimentPortfolioBody | null;
+}): BacktestSettings {
+  return { initial_capital: b.initial_capital, position_size: b.position_size, commission: b.commission ?? null, slippage: b.slippage ?? null, costs: b.costs ?? null, portfolio: b.portfolio ?? null };
 }
 
 export interface BacktestChild {
@@ -71,6 +81,8 @@ export interface BacktestChild {
 }
 
 export function backtestRequest(c: BacktestChild): ChildRequest {
+  if (c.settings.portfolio) return portfolioBacktestRequest(c, c.settings.portfolio);
+  const { portfolio: _none, ...settings } = c.settings;
   const params = {
     strategy_name: c.strategyName,
     symbol: c.symbol,
@@ -78,7 +90,7 @@ export function backtestRequest(c: BacktestChild): ChildRequest {
     start_date: c.start,
     end_date: c.end,
     model_path: c.modelPath,
-    ...c.settings,
+    ...settings,
     ...(c.inSample ? { allow_in_sample: true } : {}),
     strategy_path: c.strategyPath,
   };
@@ -87,6 +99,45 @@ export function backtestRequest(c: BacktestChild): ChildRequest {
     type: 'backtesting',
     params,
     metadata: { symbol: c.symbol, timeframe: c.timeframe, start_date: c.start, end_date: c.end, strategy_name: c.strategyName, experiment_role: c.role, ...c.extra, parameters: params },
+  };
+}
+
+/**
+ * A fold's or trial's backtest as a portfolio: exactly the params POST /backtests/portfolio/start gives
+ * the same job (the model for every leg, the request's capital and costs, the portfolio's sizing, cap
+ * and rebalancing), so the child is an ordinary portfolio backtest. Its result is the contract's
+ * portfolio variant; its metrics, costs, benchmark, significance and equity.json have the single
+ * backtest's fields, so folds, trials, stitching and DSR/PBO read them unchanged.
+ */
+function portfolioBacktestRequest(c: BacktestChild, pf: ExperimentPortfolioBody): ChildRequest {
+  const symbols = pf.symbols ?? c.symbol.split(',');
+  const params = {
+    strategy_name: c.strategyName,
+    symbols,
+    timeframe: c.timeframe,
+    start_date: c.start,
+    end_date: c.end,
+    model_path: c.modelPath,
+    model_paths: Object.fromEntries(symbols.map((s) => [s, c.modelPath])),
+    initial_capital: c.settings.initial_capital,
+    commission: c.settings.commission,
+    slippage: c.settings.slippage,
+    costs: c.settings.costs,
+    sizing: pf.sizing,
+    max_gross_exposure: pf.max_gross_exposure,
+    rebalance: pf.rebalance ?? null,
+    min_rebalance_fraction: pf.min_rebalance_fraction,
+    allow_in_sample: c.inSample === true,
+    price_adjustment: 'auto',
+    portfolio: true,
+    strategy_path: c.strategyPath,
+  };
+  const joined = symbols.join(',');
+  return {
+    slot: c.slot,
+    type: 'backtesting',
+    params,
+    metadata: { symbol: joined, timeframe: c.timeframe, start_date: c.start, end_date: c.end, strategy_name: c.strategyName, experiment_role: c.role, ...c.extra, parameters: params },
   };
 }
 

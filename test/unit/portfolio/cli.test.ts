@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBacktestCommands } from '../../../src/cli/commands/backtest';
+import { registerExperimentCommands } from '../../../src/cli/commands/experiment';
 import { rmSync } from 'node:fs';
 import { parseSizing, portfolioSummary } from '../../../src/cli/commands/portfolio';
 import { producePortfolio } from '../../helpers/portfolio-results';
@@ -17,6 +18,7 @@ async function runCli(args: string[]) {
   } as unknown as KtrdrHttpClient;
   const program = new Command().exitOverride();
   registerBacktestCommands(program, { client: () => client });
+  registerExperimentCommands(program, { client: () => client });
   const out: string[] = [];
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
   try {
@@ -82,6 +84,15 @@ describe('ktrdr backtest portfolio', () => {
     expect(() => parseSizing('martingale')).toThrow(/--sizing must be equal_weight, fixed_fraction:F, volatility_target:VOL or kelly:F/);
     expect(() => parseSizing('kelly:-1')).toThrow(/--sizing kelly: '-1' is not a positive number/);
     expect(() => parseSizing('equal_weight:3')).toThrow(/takes no value/);
+  });
+
+  it('experiments over portfolios: --portfolio [symbols] with the sizing, cap and rebalancing flags becomes backtest.portfolio', async () => {
+    const { posts } = await runCli(['experiment', 'walk-forward', 'multi_asset', '--start', '2017-01-01', '--end', '2018-12-31', '--train', '1y', '--test', '3M', '--portfolio', 'EURUSD,SPY', '--sizing', 'kelly:0.5', '--max-gross', '1.5', '--rebalance', 'month', '--capital', '50000']);
+    expect(posts[0].path).toBe('/experiments/walk-forward/start');
+    expect(posts[0].body.backtest).toEqual({ initial_capital: 50_000, portfolio: { symbols: ['EURUSD', 'SPY'], sizing: { type: 'kelly', fraction: 0.5 }, max_gross_exposure: 1.5, rebalance: 'month' } });
+    const trained = await runCli(['experiment', 'sweep', 'multi_asset', '--start', '2017-01-01', '--end', '2018-12-31', '--param', 'training.learning_rate=0.001:0.01', '--portfolio']);
+    expect(trained.posts[0].body.backtest).toEqual({ portfolio: {} }); // the trained symbols, the defaults
+    await expect(runCli(['experiment', 'sweep', 'multi_asset', '--start', '2017-01-01', '--end', '2018-12-31', '--param', 'training.learning_rate=0.001:0.01', '--sizing', 'equal_weight'])).rejects.toThrow(/--sizing, --max-gross and --rebalance need --portfolio/);
   });
 
   it('refuses a run without symbols', async () => {
