@@ -33,6 +33,8 @@ export const RESULT_READERS = [
   'src/renderer/src/lib/training-results.ts',
   'src/renderer/src/lib/compare.ts',
   'src/renderer/src/components/BacktestResults.tsx',
+  'src/renderer/src/components/PortfolioResults.tsx',
+  'src/renderer/src/lib/portfolio.ts',
   'src/renderer/src/components/TrainingResults.tsx',
   'src/renderer/src/components/RunComparison.tsx',
   'src/renderer/src/components/ResultSections.tsx',
