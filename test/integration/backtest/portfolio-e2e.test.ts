@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOperationResult, type BacktestResult, type PortfolioResult } from '../../../src/shared/results';
 import { http, REPO, startServer, waitFor, type TestServer } from '../../helpers/server';
 
 let s: TestServer;
@@ -23,7 +24,15 @@ async function runToEnd(path: string, body: Record<string, unknown>) {
   );
   expect(op.error_message, s.output()).toBeNull();
   expect(op.status).toBe('completed');
-  return { id, results: (await http('GET', `${s.api}/operations/${id}/results`)).body.results };
+  return { id, results: (await http('GET', `${s.api}/operations/${id}/results?form=contract`)).body.results };
+}
+
+/** A finished backtest's result as every reader gets it: parsed by the contract. */
+async function backtestTo<K extends 'portfolio' | 'backtesting'>(kind: K, path: string, body: Record<string, unknown>) {
+  const { id, results } = await runToEnd(path, body);
+  const typed = parseOperationResult('backtesting', results);
+  expect(typed?.type).toBe(kind);
+  return { id, r: typed!.result as K extends 'portfolio' ? PortfolioResult : BacktestResult };
 }
 
 const SYMBOLS = ['EURUSD', 'AAPL', 'SPY'];
@@ -42,25 +51,25 @@ afterAll(async () => {
 });
 
 describe('README example: a 3-symbol portfolio trained across symbols, backtested out of sample', () => {
-  let r: any;
+  let r: PortfolioResult;
   let id = '';
   beforeAll(async () => {
-    ({ id, results: r } = await runToEnd('/backtests/portfolio/start', { strategy_name: 'multi_asset', symbols: SYMBOLS, ...OOS, random_runs: 40 }));
+    ({ id, r } = await backtestTo('portfolio', '/backtests/portfolio/start', { strategy_name: 'multi_asset', symbols: SYMBOLS, ...OOS, random_runs: 40 }));
   }, 240_000);
 
   it('one model for the three legs, each leg out of sample', () => {
     expect(r.kind).toBe('portfolio');
     expect(r.symbols).toEqual(SYMBOLS);
     expect(r.model_path).toBe('models/multi_asset/1h_v1');
-    expect(r.legs.map((l: any) => [l.symbol, l.out_of_sample])).toEqual(SYMBOLS.map((x) => [x, true]));
+    expect(r.legs.map((l) => [l.symbol, l.out_of_sample])).toEqual(SYMBOLS.map((x) => [x, true]));
     expect(r.out_of_sample).toBe(true);
-    expect(r.config.legs.map((l: any) => l.costs.model)).toEqual(['fx:EURUSD', 'equity:AAPL', 'equity:SPY']);
+    expect(r.config.legs.map((l) => l.costs.model)).toEqual(['fx:EURUSD', 'equity:AAPL', 'equity:SPY']);
     // AAPL's bundled bars are split-adjusted (the data shows no jump at its splits): its costs are
     // charged on the shares really traded (in 2018, one bar unit is a quarter of a share).
-    const adj = r.config.legs[1].costs.price_adjustment;
-    expect(adj.splits_applied.map((x: any) => x.date)).toEqual(['2000-06-21', '2005-02-28', '2014-06-09', '2020-08-31']);
-    expect(adj.evidence.every((e: any) => e.adjusted)).toBe(true);
-    expect(r.config.legs[2].costs.price_adjustment.splits_applied).toEqual([]);
+    const adj = r.config.legs[1].costs.price_adjustment!;
+    expect(adj.splits_applied.map((x) => x.date)).toEqual(['2000-06-21', '2005-02-28', '2014-06-09', '2020-08-31']);
+    expect(adj.evidence.every((e) => e.adjusted)).toBe(true);
+    expect(r.config.legs[2].costs.price_adjustment!.splits_applied).toEqual([]);
   });
 
   it('the calendars are mixed: FX trades ~3 times the equity hours; steps are their union', () => {
@@ -75,20 +84,25 @@ describe('README example: a 3-symbol portfolio trained across symbols, backteste
     const equity = (await http('GET', `${s.api}/backtests/${id}/equity_curve`)).body;
     expect(trades.length).toBe(r.trade_count);
     expect(r.trade_count).toBeGreaterThan(0);
-    const net = trades.reduce((a: number, t: any) => a + t.net_pnl, 0);
+    const net = trades.reduce((a: number, t: { net_pnl: number }) => a + t.net_pnl, 0);
     expect(Math.abs(net - (equity.values[equity.values.length - 1] - 100_000))).toBeLessThan(0.005);
-    expect(r.legs.reduce((a: number, l: any) => a + l.costs.net_pnl, 0)).toBeCloseTo(r.costs.net_pnl, 6);
-    expect(r.legs.reduce((a: number, l: any) => a + l.contribution, 0)).toBeCloseTo(r.metrics.total_return_pct, 9);
-    expect(r.significance.random_runs).toBe(40);
-    expect(r.benchmark.equal_weight_buy_and_hold.kind).toBe('equal_weight_buy_and_hold');
+    expect(r.legs.reduce((a, l) => a + l.costs.net_pnl, 0)).toBeCloseTo(r.costs.net_pnl, 6);
+    expect(r.legs.reduce((a, l) => a + l.contribution, 0)).toBeCloseTo(r.metrics.total_return_pct, 9);
+    expect(r.significance?.random_runs).toBe(40);
+    expect(r.benchmark.buy_and_hold.exposure).toBe(1);
+    expect(Object.keys(r.benchmark.buy_and_hold.quantities)).toEqual(SYMBOLS);
     expect(r.correlation.symbols).toEqual(SYMBOLS);
   });
 
-  it('the legs as JSON and CSV, and the HTML report with its portfolio section', async () => {
+  it('the legs as JSON and CSV, each leg’s curve, and the HTML report with its portfolio section', async () => {
     const legs = await http('GET', `${s.api}/backtests/${id}/legs`);
-    expect(legs.body.legs.map((l: any) => l.symbol)).toEqual(SYMBOLS);
+    expect(legs.body.legs.map((l: { symbol: string }) => l.symbol)).toEqual(SYMBOLS);
     const csv = await http('GET', `${s.api}/backtests/${id}/legs?format=csv`);
-    expect(String(csv.body).split('\r\n')[0]).toMatch(/^symbol,trades,winning_trades,gross_pnl,commission,spread_cost,slippage_cost,net_pnl,contribution/);
+    expect(String(csv.body).split('\r\n')[0]).toMatch(/^symbol,first_bar,last_bar,total_trades,win_rate,profit_factor,gross_pnl,commission,spread_cost,slippage_cost,net_pnl,contribution/);
+    const curves = await http('GET', `${s.api}/backtests/${id}/equity_curve?legs=true&max_points=300`);
+    expect(curves.body.legs.map((l: { symbol: string }) => l.symbol)).toEqual(SYMBOLS);
+    expect(curves.body.legs[0].values.length).toBeLessThanOrEqual(300);
+    expect(curves.body.gross_exposure.length).toBe(curves.body.values.length);
     const html = await http('GET', `${s.api}/backtests/${id}/report`);
     expect(String(html.body)).toMatch(/Portfolio: 3 legs, one cash account in USD/);
   });
@@ -100,16 +114,17 @@ describe('README example: a 3-symbol portfolio trained across symbols, backteste
       { encoding: 'utf8', cwd: REPO, env: { ...process.env, KTRDR_DEV: '1' }, timeout: 240_000 },
     );
     expect(cli.status, cli.stderr).toBe(0);
-    expect(cli.stdout).toMatch(/multi_asset on EURUSD,AAPL,SPY 1h/);
-    expect(cli.stdout).toMatch(/LEG\s+TRADES\s+NET PNL\s+COSTS\s+CONTRIBUTION/);
-    for (const x of SYMBOLS) expect(cli.stdout).toMatch(new RegExp(`^${x}\\s+\\d+`, 'm'));
+    expect(cli.stdout).toMatch(/multi_asset on EURUSD, AAPL, SPY 1h/);
+    expect(cli.stdout).toMatch(/Legs \(3, one cash account in USD\)\nMETRIC\s+EURUSD\s+AAPL\s+SPY/);
+    expect(cli.stdout).toMatch(/^Net PnL(\s+-?[\d,]+\.\d\d USD){3}$/m);
+    expect(cli.stdout).toMatch(/^Contribution(\s+-?[\d.]+%){3}$/m);
   });
 });
 
 describe('a 1-symbol portfolio is the single-symbol backtest (real model, real bars)', () => {
   it('same trades, equity and metrics to the cent', async () => {
-    const one = await runToEnd('/backtests/start', { strategy_name: 'multi_asset', symbol: 'SPY', timeframe: '1h', ...OOS, random_runs: 20 });
-    const pf = await runToEnd('/backtests/portfolio/start', { strategy_name: 'multi_asset', symbols: ['SPY'], timeframe: '1h', ...OOS, random_runs: 20, sizing: { type: 'fixed_fraction', fraction: 0.25 } });
+    const one = await backtestTo('backtesting', '/backtests/start', { strategy_name: 'multi_asset', symbol: 'SPY', timeframe: '1h', ...OOS, random_runs: 20 });
+    const pf = await backtestTo('portfolio', '/backtests/portfolio/start', { strategy_name: 'multi_asset', symbols: ['SPY'], timeframe: '1h', ...OOS, random_runs: 20, sizing: { type: 'fixed_fraction', fraction: 0.25 } });
     const t1 = (await http('GET', `${s.api}/backtests/${one.id}/trades`)).body.trades;
     const t2 = (await http('GET', `${s.api}/backtests/${pf.id}/trades`)).body.trades;
     expect(t1.length).toBeGreaterThan(0);
@@ -117,7 +132,10 @@ describe('a 1-symbol portfolio is the single-symbol backtest (real model, real b
     const e1 = (await http('GET', `${s.api}/backtests/${one.id}/equity_curve`)).body.values;
     const e2 = (await http('GET', `${s.api}/backtests/${pf.id}/equity_curve`)).body.values;
     expect(e2.map((v: number) => Math.round(v * 100))).toEqual(e1.map((v: number) => Math.round(v * 100)));
-    for (const k of ['total_return', 'sharpe_ratio', 'max_drawdown', 'total_trades', 'win_rate', 'total_commission']) expect(pf.results.metrics[k]).toBeCloseTo(one.results.metrics[k], 6);
-    expect(pf.results.significance).toEqual(one.results.significance);
+    expect(pf.r.metrics).toEqual(one.r.metrics);
+    expect(pf.r.costs).toEqual(one.r.costs);
+    for (const k of ['buy_and_hold', 'exposure_matched'] as const) expect(pf.r.benchmark[k].final_equity).toBeCloseTo(one.r.benchmark![k].final_equity, 6);
+    expect(pf.r.significance).toEqual(one.r.significance);
+    expect(pf.r.sharpe_ci95).toEqual(one.r.sharpe_ci95);
   }, 240_000);
 });
