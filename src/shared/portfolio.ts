@@ -22,6 +22,19 @@ export const sizingRuleSchema = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
+export type SizingRuleType = z.output<typeof sizingRuleSchema>['type'];
+
+/**
+ * Each sizing rule's headline parameter, the one a client asks for (the CLI's `rule:value`, the app's
+ * value field); null: the rule has none. The other parameters keep their schema defaults.
+ */
+export const SIZING_PARAMETER: Record<SizingRuleType, { key: string; label: string; default: number; max: number } | null> = {
+  equal_weight: null,
+  fixed_fraction: { key: 'fraction', label: 'Fraction of equity per position', default: 0.25, max: 1 },
+  volatility_target: { key: 'annual_volatility', label: 'Annual volatility per leg', default: 0.1, max: 5 },
+  kelly: { key: 'fraction', label: 'Fraction of Kelly f*', default: 0.5, max: 1 },
+};
+
 /** The request's fields (strict: an unknown key is refused by name); the route extends it with server-side checks. */
 export const portfolioStartFields = z
   .object({

@@ -113,4 +113,32 @@ describe.skipIf(!!skipReason)('a portfolio run in the app (browser)', () => {
     await cmp.locator('[data-testid="comparison-curves"] canvas').first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'portfolio-compare');
   });
+
+  it('Backtests form: several symbols start one portfolio with the chosen sizing and rebalancing', async () => {
+    const { page } = b;
+    await page.goto(`${server.url}/#/backtests`);
+    await page.getByTestId('bt-strategy_name').fill('neuro_mean_reversion');
+    await page.getByTestId('bt-symbol').fill('EURUSD, AAPL');
+    await page.getByTestId('bt-timeframe').selectOption('1d');
+    await page.getByTestId('bt-start_date').fill(RANGE.start_date);
+    await page.getByTestId('bt-end_date').fill(RANGE.end_date);
+    await page.getByTestId('bt-sizing').selectOption('fixed_fraction');
+    await page.getByTestId('bt-sizing_value').fill('0.2');
+    await page.getByTestId('bt-rebalance').selectOption('month');
+    expect(await page.getByTestId('bt-submit').textContent()).toBe('Run portfolio backtest');
+    await page.getByTestId('bt-submit').click();
+    // The view switches to the new run (not the one the first test selected) and shows it when it completes.
+    await waitFor(async () => ![singleId, portfolioId, ''].includes(await page.getByTestId('recent-backtesting').inputValue()), 30_000, 'the new run selected');
+    const id = await page.getByTestId('recent-backtesting').inputValue();
+    await waitOperationEnd(server, id, 180_000, `portfolio from the form ${id}`);
+    await waitFor(async () => ((await page.getByTestId('pf-settings').count()) > 0 ? ((await page.getByTestId('pf-settings').textContent()) ?? '').includes('fixed fraction') : false), 30_000, 'its settings shown');
+    const settings = (await page.getByTestId('pf-settings').textContent()) ?? '';
+    expect(settings).toContain('EURUSD, AAPL 1d');
+    expect(settings).toContain(`sizing: fixed fraction ${formatMetric('contribution', 0.2)} of equity`);
+    expect(settings).toContain('rebalancing: month');
+    // The operation is a portfolio backtest with exactly those settings.
+    const op = (await apiCall(server, 'GET', `/operations/${id}`)).body.data as { metadata: { parameters: Record<string, unknown> } };
+    expect(op.metadata.parameters).toMatchObject({ portfolio: true, symbols: ['EURUSD', 'AAPL'], sizing: { type: 'fixed_fraction', fraction: 0.2 }, rebalance: 'month', max_gross_exposure: 1 });
+    await screenshot(page, 'portfolio-from-form');
+  });
 });

@@ -4,6 +4,7 @@
 // against equal-weight buy & hold, a table of the legs, their correlation, costs and significance.
 import type { Command } from 'commander';
 import type { OperationInfo } from '../../shared/operations';
+import { SIZING_PARAMETER, type SizingRuleType } from '../../shared/portfolio';
 import { resultsPath } from '../../shared/results/envelope';
 import { parseOperationResult } from '../../shared/results/index';
 import type { PortfolioResult } from '../../shared/results/portfolio';
@@ -34,13 +35,12 @@ interface PortfolioOptions {
   json?: boolean;
 }
 
-const SIZING_VALUE: Record<string, string | null> = { equal_weight: null, fixed_fraction: 'fraction', volatility_target: 'annual_volatility', kelly: 'fraction' };
 
 /** `equal_weight`, `fixed_fraction:0.2`, `volatility_target:0.1` (annual volatility), `kelly:0.5` (fraction of Kelly). */
 export function parseSizing(text: string): Record<string, unknown> {
   const [type, value, extra] = text.split(':');
-  if (!(type in SIZING_VALUE) || extra !== undefined) throw new Error(`--sizing must be equal_weight, fixed_fraction:F, volatility_target:VOL or kelly:F (got '${text}')`);
-  const key = SIZING_VALUE[type];
+  if (!Object.hasOwn(SIZING_PARAMETER, type) || extra !== undefined) throw new Error(`--sizing must be equal_weight, fixed_fraction:F, volatility_target:VOL or kelly:F (got '${text}')`);
+  const key = SIZING_PARAMETER[type as SizingRuleType]?.key ?? null;
   if (value === undefined || key === null) {
     if (value !== undefined) throw new Error(`--sizing ${type} takes no value (got '${text}')`);
     return { type };

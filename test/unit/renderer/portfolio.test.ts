@@ -7,6 +7,8 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SectionTable } from '../../../src/renderer/src/components/ResultSections';
+import { DEFAULT_PORTFOLIO_FIELDS, experimentBacktestSection } from '../../../src/renderer/src/lib/forms';
+import { experimentBacktestBody } from '../../../src/shared/experiment-requests';
 import { comparableRows, samplingWarning } from '../../../src/renderer/src/lib/compare';
 import { isPortfolioOperation, legCurvesChart, portfolioInSampleNotice, portfolioTrades } from '../../../src/renderer/src/lib/portfolio';
 import { parseTrades } from '../../../src/renderer/src/lib/shapes';
@@ -89,5 +91,20 @@ describe('run comparison with portfolios', () => {
     const inSample: TypedResult = { type: 'portfolio', result: { ...pf.result, out_of_sample: false, in_sample_bars: 12 } };
     expect(samplingWarning(inSample, typed)).toBe('A is in sample: its numbers may flatter it, so no row is marked better.');
     rmSync(single.home, { recursive: true, force: true });
+  });
+});
+
+describe('the experiment form over portfolios', () => {
+  const costs = { initial_capital: '50000', commission: '', slippage: '', spread_pips: '0.5', legs: '' };
+  it('no portfolio: one symbol’s backtest section, as before', () => {
+    expect(experimentBacktestSection(costs, null)).toEqual({ initial_capital: 50_000, costs: { spread_pips: 0.5 } });
+  });
+
+  it('a portfolio: backtest.portfolio with the legs (empty: the trained symbols), sizing, cap and rebalancing, accepted by the request schema', () => {
+    const trained = experimentBacktestSection(costs, DEFAULT_PORTFOLIO_FIELDS);
+    expect(trained).toEqual({ initial_capital: 50_000, costs: { spread_pips: 0.5 }, portfolio: { sizing: { type: 'equal_weight' }, max_gross_exposure: 1 } });
+    const named = experimentBacktestSection({ ...costs, legs: 'eurusd, spy' }, { sizing: 'volatility_target', sizing_value: '0.15', max_gross: '2', rebalance: 'month' });
+    expect(named.portfolio).toEqual({ symbols: ['EURUSD', 'SPY'], sizing: { type: 'volatility_target', annual_volatility: 0.15 }, max_gross_exposure: 2, rebalance: 'month' });
+    for (const b of [trained, named]) expect(experimentBacktestBody.safeParse(b).success).toBe(true);
   });
 });
