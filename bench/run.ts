@@ -14,6 +14,7 @@ const SUITES: Array<{ name: string; file: string; fn: string }> = [
   { name: 'checkpoint', file: 'checkpoint', fn: 'benchCheckpoint' },
   { name: 'backtest', file: 'backtest', fn: 'benchBacktest' },
   { name: 'backtest_full', file: 'backtest-full', fn: 'benchBacktestFull' },
+  { name: 'portfolio', file: 'portfolio', fn: 'benchPortfolio' },
   { name: 'significance', file: 'significance', fn: 'benchSignificance' },
   { name: 'tearsheet', file: 'tearsheet', fn: 'benchTearsheet' },
   { name: 'ui', file: 'ui', fn: 'benchUi' },

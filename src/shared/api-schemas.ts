@@ -43,6 +43,8 @@ export const backtestStartBody = z.object({
   /** Random-entry runs for results.significance (0 disables; server default 200). */
   random_runs: z.number().int().min(0).max(5000).optional(),
   random_seed: z.number().int().min(0).max(0xffffffff).optional(),
+  /** Are the bars split-adjusted? Per-share costs apply to the shares really traded; auto reads the data (docs/instruments.md). */
+  price_adjustment: z.enum(['auto', 'split_adjusted', 'as_traded']).optional(),
 });
 
 export const MAX_STRATEGY_YAML = 1_000_000;

@@ -2,6 +2,7 @@
 // REST routes and the MCP tools (an agent's tool input is the route's own validation). The routes
 // refine what needs core (cost overrides, windows, search-space specs). Pure: zod only.
 import { z } from 'zod';
+import { experimentPortfolioBody } from './portfolio';
 
 const nonEmptyList = (what: string) => z.array(z.string().min(1).max(40)).min(1, `At least one ${what} must be specified`).max(50);
 const windowField = z.union([z.string().max(20), z.number().int().positive()]);
@@ -11,7 +12,7 @@ const windowField = z.union([z.string().max(20), z.number().int().positive()]);
  * instrument's costs → the strategy's `costs:` → KTRDR's legacy `commission`/`slippage` fractions
  * (only when given) → `costs` (spread_pips, slippage, commission model…).
  */
-export const experimentBacktestBody = z
+export const experimentBacktestFields = z
   .object({
     symbol: z.string().min(1).max(40).optional(),
     initial_capital: z.number().positive().max(1e12).default(100_000),
@@ -22,8 +23,17 @@ export const experimentBacktestBody = z
     position_size: z.number().gt(0).max(1).default(0.25),
     /** Walk-forward: also backtest each fold's model on its own training window (Sharpe degradation). */
     in_sample: z.boolean().default(false),
+    /** Backtest portfolios instead of one symbol: the legs (default: the trained symbols), sizing, cap, rebalancing. */
+    portfolio: experimentPortfolioBody.nullish(),
   })
   .strict();
+
+/** Checks across the section's fields (a refined object cannot be extended: the route extends the fields, then refines). */
+export function checkExperimentBacktest(b: { symbol?: string; portfolio?: unknown }, ctx: z.RefinementCtx): void {
+  if (b.portfolio && b.symbol) ctx.addIssue({ code: 'custom', path: ['symbol'], message: 'give either backtest.symbol (one symbol) or backtest.portfolio (several), not both' });
+}
+
+export const experimentBacktestBody = experimentBacktestFields.superRefine(checkExperimentBacktest);
 
 export const experimentCommon = {
   strategy_name: z.string().min(1).max(200),

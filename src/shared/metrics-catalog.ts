@@ -35,7 +35,7 @@ export interface MetricDef {
   /** The same number under another key (KTRDR's compatibility names): tables show only one of them. */
   aliasOf?: string;
   /** Where it comes from, for grouping in tables. */
-  group: 'performance' | 'trades' | 'costs' | 'benchmark' | 'significance' | 'robustness' | 'training' | 'test' | 'baseline' | 'data' | 'settings';
+  group: 'performance' | 'trades' | 'costs' | 'benchmark' | 'significance' | 'robustness' | 'training' | 'test' | 'baseline' | 'data' | 'settings' | 'portfolio';
 }
 
 const defs: MetricDef[] = [
@@ -128,6 +128,23 @@ const defs: MetricDef[] = [
   { key: 'out_of_sample', label: 'Out of sample', unit: 'boolean', group: 'data', definition: 'Whether the backtest range lies entirely after the model’s training data.' },
   { key: 'warmup_bars', label: 'Warm-up bars', unit: 'count', group: 'data', definition: 'Bars before the tested range that only fed the indicators.' },
   { key: 'in_sample_bars', label: 'In-sample bars', unit: 'count', group: 'data', higherIsBetter: false, definition: 'Bars of the backtest range the model saw in training (0 for a clean test).' },
+  // ── portfolio backtests (src/core/portfolio, src/shared/results/portfolio.ts) ──
+  { key: 'legs', label: 'Legs', unit: 'count', group: 'portfolio', definition: 'Instruments in the portfolio: one position each, one cash account in the account currency.' },
+  { key: 'steps', label: 'Steps', unit: 'count', group: 'data', definition: 'Points of the portfolio’s equity: the union of its legs’ bar open times (a leg without a bar at a step keeps its last close).' },
+  { key: 'average_gross_exposure', label: 'Avg gross exposure', unit: 'fraction', group: 'portfolio', definition: 'Mean over steps of Σ |position value| ÷ equity: 100% is fully invested without leverage.' },
+  { key: 'contribution', label: 'Contribution', unit: 'fraction', group: 'portfolio', higherIsBetter: true, definition: 'The leg’s net PnL ÷ initial capital: the legs’ contributions add up to the portfolio’s total return.' },
+  { key: 'share_of_pnl', label: 'Share of PnL', unit: 'fraction', group: 'portfolio', definition: 'The leg’s net PnL ÷ the portfolio’s net PnL (undefined when the portfolio made none).' },
+  { key: 'rebalance_fills', label: 'Rebalancing fills', unit: 'count', group: 'portfolio', definition: 'Fills that resized an open position to its sizing budget (inside a trade; not counted as trades).' },
+  { key: 'skipped_sizing', label: 'Entries skipped: sizing', unit: 'count', group: 'portfolio', definition: 'Entry signals not taken because the sizing rule gave no budget (volatility not yet known, a Kelly fraction ≤ 0, no equity).' },
+  { key: 'skipped_gross_exposure', label: 'Entries skipped: exposure cap', unit: 'count', group: 'portfolio', definition: 'Entry signals not taken because the gross exposure cap left no room.' },
+  { key: 'skipped_too_small', label: 'Entries skipped: too small', unit: 'count', group: 'portfolio', definition: 'Entry signals not taken because less than one unit was affordable (or the costs exceeded the price).' },
+  { key: 'kelly_fraction', label: 'Kelly fraction f*', unit: 'fraction', group: 'portfolio', definition: 'mean(r) ÷ mean(r²) over the returns r (net PnL ÷ entry notional) of the leg’s last closed trades: the log-optimal share of equity to second order; Kelly sizing invests min(cap, fraction × f*).' },
+  { key: 'correlation', label: 'Correlation', unit: 'ratio', group: 'portfolio', definition: 'Pearson correlation of two legs’ per-step contributions (change of the leg’s value ÷ equity at the step before); 1 on the diagonal.' },
+  { key: 'model_path', label: 'Model', unit: 'text', group: 'portfolio', definition: 'The model version whose signals the leg traded.' },
+  { key: 'sizing', label: 'Sizing rule', unit: 'text', group: 'settings', definition: 'How much an entry or a rebalance puts into a leg: fixed fraction, equal weight, volatility target or fractional Kelly, as a budget of equity at the fill.' },
+  { key: 'max_gross_exposure', label: 'Max gross exposure', unit: 'ratio', group: 'settings', definition: 'Cap on Σ |position value| ÷ equity after an entry or a rebalance (1 = no leverage); entries shrink to fit.' },
+  { key: 'rebalance', label: 'Rebalancing', unit: 'text', group: 'settings', definition: 'Open positions resized to their sizing budget at the first step of each day, week or month (none: never).' },
+  { key: 'min_rebalance_fraction', label: 'Min rebalance', unit: 'fraction', group: 'settings', definition: 'A rebalance smaller than this share of the position is skipped (no churn).' },
   // ── training (src/worker/training/pipeline.ts) ──
   { key: 'epochs_trained', label: 'Epochs trained', unit: 'epochs', group: 'training', definition: 'Epochs run before the end or early stopping.' },
   { key: 'best_epoch', label: 'Best epoch', unit: 'epochs', group: 'training', definition: 'Epoch with the lowest validation loss: the saved model’s weights.' },

@@ -9,6 +9,7 @@ import { afterStart } from '../follow';
 import { checkTimeframes, dateRange, dateRangeOptions, fieldFlags, followOption, jsonOption, UsageError, type DateRangeValues } from '../options';
 import { printJson, sectionsText } from '../format';
 import type { CliContext } from '../index';
+import { registerPortfolioCommand } from './portfolio';
 
 interface StartOptions extends CostFlags {
   modelPath?: string;
@@ -171,6 +172,7 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
   );
 
   registerExportCommands(bt, ctx);
+  registerPortfolioCommand(bt, ctx, costOptions);
 }
 
 /** Writes text to a file (-o) or stdout. */

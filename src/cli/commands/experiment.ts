@@ -13,6 +13,7 @@ import { afterStart } from '../follow';
 import { checkTimeframes, dateRange, dateRangeOptions, followOption, jsonOption, type DateRangeValues } from '../options';
 import type { CliContext } from '../index';
 import { addCostFlags, costFields, type CostFlags } from './backtest';
+import { parseSizing } from './portfolio';
 import { strategyNameOf } from './train';
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -48,7 +49,7 @@ export function parseParamFlag(flag: string): [string, Record<string, unknown>] 
 }
 
 /** The options every experiment command takes (commander's parsed flags). */
-interface ExperimentFlags extends CostFlags, DateRangeValues {
+interface ExperimentFlags extends CostFlags, PortfolioFlags, DateRangeValues {
   symbols?: string[];
   timeframes?: string[];
   maxParallel?: number;
@@ -145,7 +146,11 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
         dateRangeOptions(addCostFlags(c))
           .option('--symbols <list>', 'symbols, comma-separated', collect)
           .option('--timeframes <list>', 'timeframes, comma-separated', collect)
-          .option('--max-parallel <n>', 'children running at once (default: the worker limit)', Number),
+          .option('--max-parallel <n>', 'children running at once (default: the worker limit)', Number)
+          .option('--portfolio [symbols]', 'backtest every fold or trial as one portfolio of the trained symbols (or these, comma-separated)')
+          .option('--sizing <rule>', 'with --portfolio: equal_weight, fixed_fraction:F, volatility_target:VOL or kelly:F')
+          .option('--max-gross <x>', 'with --portfolio: cap on Σ |position value| ÷ equity (default 1)')
+          .option('--rebalance <period>', 'with --portfolio: resize open positions every day, week or month'),
       ),
     );
   /** The dates (both required, either spelling) and the checked timeframes of a start command. */
@@ -221,9 +226,29 @@ export function registerExperimentCommands(program: Command, ctx: CliContext): v
     .action(async (id: string, o: { json?: boolean }) => show(ctx, id, Boolean(o.json)));
 }
 
-/** The cost flags as the experiment request's `backtest` section (absent: the instrument's costs). */
-function backtestSection(o: CostFlags): { backtest?: Record<string, unknown> } {
-  const fields = costFields(o);
+interface PortfolioFlags {
+  portfolio?: boolean | string;
+  sizing?: string;
+  maxGross?: string;
+  rebalance?: string;
+}
+
+/** The cost and portfolio flags as the experiment request's `backtest` section (absent: one symbol, the instrument's costs). */
+export function backtestSection(o: CostFlags & PortfolioFlags): { backtest?: Record<string, unknown> } {
+  const fields: Record<string, unknown> = costFields(o);
+  if (!o.portfolio && (o.sizing || o.maxGross !== undefined || o.rebalance)) throw new Error('--sizing, --max-gross and --rebalance need --portfolio');
+  if (o.portfolio) {
+    const symbols = typeof o.portfolio === 'string' ? o.portfolio.split(',').map((x) => x.trim()).filter(Boolean) : null;
+    if (symbols && !symbols.length) throw new Error('--portfolio names no symbol');
+    const maxGross = o.maxGross === undefined ? undefined : Number(o.maxGross);
+    if (maxGross !== undefined && !Number.isFinite(maxGross)) throw new Error(`--max-gross must be a number (got '${o.maxGross}')`);
+    fields.portfolio = {
+      ...(symbols ? { symbols } : {}),
+      ...(o.sizing ? { sizing: parseSizing(o.sizing) } : {}),
+      ...(maxGross !== undefined ? { max_gross_exposure: maxGross } : {}),
+      ...(o.rebalance ? { rebalance: o.rebalance } : {}),
+    };
+  }
   return Object.keys(fields).length ? { backtest: fields } : {};
 }
 

@@ -21,6 +21,7 @@ import { sweepStartBody, walkForwardStartBody } from '../../shared/experiment-re
 import { operationEnvelopeSchema, operationListSchema, operationPath, operationResultsResponseSchema, readOperationResult, resultsPath } from '../../shared/results';
 import { flattenSections, presentResult } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
+import { portfolioStartBody } from '../../shared/portfolio';
 import { APP_VERSION } from '../../shared/version';
 import { ApiError, ConnectionError, KtrdrHttpClient } from '../http';
 import { checkName, checkPathInHome, EXPERIMENT_TYPES, GuardError, SessionBudget, type BudgetLimits, type OperationState } from './guards';
@@ -228,15 +229,27 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
   });
 
   tool(
+    'start_portfolio_backtest',
+    'Backtest one model over several symbols with one cash account (e.g. symbols EURUSD, AAPL, SPY; sizing equal_weight, fixed_fraction, volatility_target or kelly; returns operation_id at once). Results: portfolio metrics, per-leg PnL/costs/exposure/in-sample, leg correlation, equal-weight buy & hold, significance.',
+    portfolioStartBody,
+    async (a) => {
+      for (const [field, path] of [['model_path', a.model_path], ...Object.entries(a.model_paths ?? {}).map(([k, v]) => [`model_paths.${k}`, v])] as [string, string | null | undefined][]) {
+        if (path && (/^[\\/]|^[A-Za-z]:|\.\./.test(path) || path.includes('\0'))) checkPathInHome(path, opts.home, field);
+      }
+      return start('backtesting', '/backtests/portfolio/start', { ...a, strategy_name: checkName(a.strategy_name) });
+    },
+  );
+
+  tool(
     'start_walk_forward',
-    'Start a walk-forward experiment (train on each window, backtest the next with the instrument’s costs unless backtest.commission/slippage/costs override them; returns operation_id at once). It holds max_parallel of the session\'s concurrent slots (default: the slots still free), and its trainings spend training minutes.',
+    'Start a walk-forward experiment (train on each window, backtest the next with the instrument’s costs unless backtest.commission/slippage/costs override them; backtest.portfolio {symbols?, sizing, max_gross_exposure, rebalance} backtests every fold as one portfolio of the trained symbols; returns operation_id at once). It holds max_parallel of the session\'s concurrent slots (default: the slots still free), and its trainings spend training minutes.',
     walkForwardTool,
     async (a) => start('walk_forward', '/experiments/walk-forward/start', { ...a, strategy_name: checkName(a.strategy_name) }, experimentSlots(a)),
   );
 
   tool(
     'start_sweep',
-    'Start a parameter sweep: trials ranked on a selection window, the chosen one backtested once on an untouched final holdout (returns operation_id at once). It holds min(trials, max_parallel) of the session\'s concurrent slots (default max_parallel: the slots still free), and every trial\'s training spends training minutes.',
+    'Start a parameter sweep: trials ranked on a selection window, the chosen one backtested once on an untouched final holdout (backtest.portfolio: every backtest is a portfolio, DSR/PBO on its returns; returns operation_id at once). It holds min(trials, max_parallel) of the session\'s concurrent slots (default max_parallel: the slots still free), and every trial\'s training spends training minutes.',
     sweepTool,
     async (a) => start('sweep', '/experiments/sweeps/start', { ...a, strategy_name: checkName(a.strategy_name) }, experimentSlots(a)),
   );
@@ -343,7 +356,7 @@ export function createKtrdrMcpServer(opts: McpOptions): KtrdrMcp {
 
   tool('get_significance', 'The significance block of a finished backtest (is the return distinguishable from random entries?), with the verdict in words.', operationIdParams, async (a) => {
     const { response, typed } = await resultOf(a.operation_id);
-    if (!typed || typed.type !== 'backtesting') throw new GuardError(`${a.operation_id} is a ${response.operation_type} operation; significance belongs to backtests`);
+    if (!typed || (typed.type !== 'backtesting' && typed.type !== 'portfolio')) throw new GuardError(`${a.operation_id} is a ${response.operation_type} operation; significance belongs to backtests`);
     const r = typed.result;
     return {
       significance: r.significance,

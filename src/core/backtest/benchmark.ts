@@ -39,33 +39,65 @@ export function averageExposure(trades: readonly Trade[], close: Float64Array, e
   return sum / n;
 }
 
-/** Buy `fraction` of `initial` at the first close, hold, sell at the last close, paying `costs` both ways. */
-export function holdBenchmark(close: Float64Array, initial: number, fraction: number, costs: EngineCosts, barsPerYear: number, years: number): HoldBenchmark {
+/**
+ * Buy `fraction` of `initial` at the first close, hold, sell at the last close, paying `costs` both
+ * ways. `priceFactor` (split-adjusted bars; src/core/instruments/splits.ts): per-share costs on the
+ * shares really traded, as the engine charges them.
+ */
+export function holdBenchmark(
+  close: Float64Array,
+  initial: number,
+  fraction: number,
+  costs: EngineCosts,
+  barsPerYear: number,
+  years: number,
+  priceFactor: Float64Array | null = null,
+): HoldBenchmark {
   const n = close.length;
   const f = Math.max(0, Math.min(1, fraction));
   const empty = (): HoldBenchmark => ({ ...returnStats(new Float64Array(n).fill(initial), initial, barsPerYear, years), exposure: f, total_return: 0, final_equity: initial, quantity: 0, commission: 0, spread_cost: 0, slippage_cost: 0 });
   if (n === 0 || f === 0) return empty();
-  const half = costs.spread / 2;
-  const slip = (raw: number) => raw * costs.slippage_fraction + costs.slippage;
-  const buyPrice = close[0] + slip(close[0]) + half;
-  const qty = affordableUnits(costs.commission, initial * f, buyPrice);
-  if (!(qty > 0)) return empty();
-  const entryCommission = commissionFor(costs.commission, buyPrice, qty);
-  const cash = initial - qty * buyPrice - entryCommission;
+  const hold = holdCurve(close, initial * f, costs, priceFactor);
+  if (hold === null) return empty();
+  const curve = new Float64Array(n);
+  const rest = initial - initial * f;
+  for (let t = 0; t < n; t++) curve[t] = rest + hold.curve[t];
+  const s = returnStats(curve, initial, barsPerYear, years);
+  return { ...s, exposure: f, total_return: curve[n - 1] - initial, final_equity: curve[n - 1], quantity: hold.quantity, commission: hold.commission, spread_cost: hold.spread_cost, slippage_cost: hold.slippage_cost };
+}
+
+export interface HoldCurve {
+  /** Value of the `budget` at each close: cash left + quantity × close; the last point is after the sale. */
+  curve: Float64Array;
+  quantity: number;
+  commission: number;
+  spread_cost: number;
+  slippage_cost: number;
+}
+
+/** `budget` put into one instrument at the first close and sold at the last close (null when not one unit is affordable). */
+export function holdCurve(close: Float64Array, budget: number, costs: EngineCosts, priceFactor: Float64Array | null = null): HoldCurve | null {
+  const n = close.length;
+  if (n === 0 || !(budget > 0)) return null;
+  const F0 = priceFactor ? priceFactor[0] : 1;
+  const F1 = priceFactor ? priceFactor[n - 1] : 1;
+  // Per series unit: spread and slippage in price units are per traded share (÷ F).
+  const slip = (raw: number, F: number) => raw * costs.slippage_fraction + costs.slippage / F;
+  const buyPrice = close[0] + slip(close[0], F0) + costs.spread / 2 / F0;
+  const qty = affordableUnits(costs.commission, budget, buyPrice * F0) * F0;
+  if (!(qty > 0)) return null;
+  const entryCommission = commissionFor(costs.commission, buyPrice * F0, qty / F0);
+  const cash = budget - qty * buyPrice - entryCommission;
   const curve = new Float64Array(n);
   for (let t = 0; t < n - 1; t++) curve[t] = cash + qty * close[t];
-  const sellPrice = Math.max(0, close[n - 1] - slip(close[n - 1]) - half);
-  const exitCommission = commissionFor(costs.commission, sellPrice, qty);
+  const sellPrice = Math.max(0, close[n - 1] - slip(close[n - 1], F1) - costs.spread / 2 / F1);
+  const exitCommission = commissionFor(costs.commission, sellPrice * F1, qty / F1);
   curve[n - 1] = cash + qty * sellPrice - exitCommission;
-  const s = returnStats(curve, initial, barsPerYear, years);
   return {
-    ...s,
-    exposure: f,
-    total_return: curve[n - 1] - initial,
-    final_equity: curve[n - 1],
+    curve,
     quantity: qty,
     commission: entryCommission + exitCommission,
-    spread_cost: 2 * half * qty,
-    slippage_cost: (slip(close[0]) + slip(close[n - 1])) * qty,
+    spread_cost: (costs.spread / 2 / F0 + costs.spread / 2 / F1) * qty,
+    slippage_cost: (slip(close[0], F0) + slip(close[n - 1], F1)) * qty,
   };
 }

@@ -181,6 +181,16 @@ export function buyAndHold(close: Float64Array, initial: number, barsPerYear: nu
   return { kind: 'buy_and_hold', ...s, total_return: final - initial, final_equity: final };
 }
 
+/** Winners and losers by net PnL, the win rate and the profit factor (null with why: no trades, no loser). */
+export function tradeOutcomes(trades: readonly Trade[]): { wins: Trade[]; losses: Trade[]; win_rate: Defined<number>; profit_factor: Defined<number> } {
+  const wins = trades.filter((t) => t.net_pnl > 0);
+  const losses = trades.filter((t) => t.net_pnl < 0);
+  const grossWin = wins.reduce((a, t) => a + t.net_pnl, 0);
+  const grossLoss = losses.reduce((a, t) => a + t.net_pnl, 0);
+  if (trades.length === 0) return { wins, losses, win_rate: undefinedBecause('no trades'), profit_factor: undefinedBecause('no trades') };
+  return { wins, losses, win_rate: defined(wins.length / trades.length), profit_factor: losses.length ? defined(grossWin / -grossLoss) : undefinedBecause('no losing trade: unbounded') };
+}
+
 const meanOf = (xs: number[]): Defined<number> => (xs.length ? defined(xs.reduce((a, b) => a + b, 0) / xs.length) : undefinedBecause('no trades'));
 const orBecause = (d: Defined<number>, reason: string): Defined<number> => (d.value === null ? undefinedBecause(reason) : d);
 
@@ -193,16 +203,8 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
   const finalEquity = n > 0 ? equity[n - 1] : initial;
   const totalReturn = finalEquity - initial;
 
-  const wins = trades.filter((t) => t.net_pnl > 0);
-  const losses = trades.filter((t) => t.net_pnl < 0);
-  const grossWin = wins.reduce((a, t) => a + t.net_pnl, 0);
-  const grossLoss = losses.reduce((a, t) => a + t.net_pnl, 0);
+  const { wins, losses, win_rate: winRate, profit_factor: profitFactor } = tradeOutcomes(trades);
   const noTrades = trades.length === 0;
-  const profitFactor: Defined<number> = noTrades
-    ? undefinedBecause('no trades')
-    : losses.length
-      ? defined(grossWin / -grossLoss)
-      : undefinedBecause('no losing trade: unbounded');
 
   let inMarket = 0;
   for (let t = 0; t < position.length; t++) if (position[t] !== 0) inMarket++;
@@ -220,7 +222,7 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
     sharpe_ratio: fromStats('sharpe_ratio'),
     sortino_ratio: fromStats('sortino_ratio'),
     calmar_ratio: orNoTrades(ratioOf(fromStats('annualized_return'), defined(stats.max_drawdown_pct), 'no drawdown')),
-    win_rate: noTrades ? undefinedBecause('no trades') : defined(wins.length / trades.length),
+    win_rate: winRate,
     profit_factor: profitFactor,
     avg_win: orBecause(meanOf(wins.map((t) => t.net_pnl)), noTrades ? 'no trades' : 'no winning trade'),
     avg_loss: orBecause(meanOf(losses.map((t) => t.net_pnl)), noTrades ? 'no trades' : 'no losing trade'),

@@ -10,6 +10,13 @@ export interface EngineBars {
   close: Float64Array;
 }
 
+export interface EngineSignals {
+  /** Per bar: BUY/HOLD/SELL from classifyProbabilities (threshold and validity already applied). */
+  action: Uint8Array;
+  /** Per bar: the model's confidence in that action (recorded on trades). */
+  confidence: Float32Array | Float64Array;
+}
+
 export interface EngineConfig {
   initial_capital: number;
   /** Fraction of notional charged on entry AND on exit. */
@@ -22,6 +29,11 @@ export interface EngineConfig {
    * which then only describe KTRDR's legacy model (used when `costs` is absent).
    */
   costs?: EngineCosts | null;
+  /**
+   * Per bar: traded price ÷ bar price (split factor of split-adjusted bars; src/core/instruments/splits.ts).
+   * Per-share costs and whole-share sizing apply to the quantity really traded. null/absent: 1.
+   */
+  price_factor?: Float64Array | null;
   /** Fraction of available cash committed per position (KTRDR: 0.25). */
   position_size: number;
   /** Whole units only (KTRDR). False allows fractional quantities (crypto, small accounts). */

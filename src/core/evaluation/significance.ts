@@ -72,44 +72,63 @@ export function significanceInput(bars: EngineBars, cfg: EngineConfig, result: E
   };
 }
 
-/**
- * The significance block, step by step: yields the number of random runs done (every 25) so a job
- * can report progress and check for cancellation between steps; returns the result.
- */
-export function* significanceSteps(input: SignificanceInput): Generator<{ done: number; total: number }, SignificanceResult> {
-  const { random_runs: runs, seed } = input;
-  const noTrades = input.trades.length === 0;
-  // Independent streams for the random runs and the bootstrap, both from the one seed.
-  const returns = barReturns(input.equity);
+/** The Sharpe interval of a run (stationary bootstrap of its per-bar returns), or null with why. */
+function sharpeInterval(equity: Float64Array, sharpe: number | null, noTrades: boolean, barsPerYear: number, seed: number) {
+  const returns = barReturns(equity);
   const interval = (): { ci: [number, number]; method: SharpeCiMethod } | string => {
     if (noTrades) return 'no trades: the equity never moved';
     if (returns.length < 2) return 'fewer than three bars: too few returns to resample';
-    if (input.sharpe_ratio === null) return 'the returns do not vary: the Sharpe ratio is undefined';
-    const ci = bootstrapSharpeCI(returns, input.bars_per_year, { seed: (seed ^ 0x9e3779b9) >>> 0, resamples: BOOTSTRAP_RESAMPLES });
+    if (sharpe === null) return 'the returns do not vary: the Sharpe ratio is undefined';
+    // Independent streams for the random runs and the bootstrap, both from the one seed.
+    const ci = bootstrapSharpeCI(returns, barsPerYear, { seed: (seed ^ 0x9e3779b9) >>> 0, resamples: BOOTSTRAP_RESAMPLES });
     return { ci: [ci.lo, ci.hi], method: { kind: 'stationary_bootstrap', mean_block_length: ci.mean_block_length, resamples: ci.resamples, seed } };
   };
   const iv = interval();
-  const ciFields = withNullReasons({
+  return withNullReasons({
     sharpe_ci95: typeof iv === 'string' ? undefinedBecause(iv) : defined(iv.ci),
     sharpe_ci_method: typeof iv === 'string' ? undefinedBecause(iv) : defined(iv.method),
   });
+}
+
+/** What random-entry runs produced: each run's total return and Sharpe, and the fewest trades one made. */
+export interface RandomRuns {
+  returns: Float64Array;
+  sharpes: Float64Array;
+  min_trades: number;
+}
+
+/** What the strategy made, to place among random entries. */
+export interface StrategyRun {
+  /** The strategy's equity at each bar's (step's) close. */
+  equity: Float64Array;
+  trade_count: number;
+  total_return_pct: number;
+  /** null when undefined (flat returns): the Sharpe comparison is then null too. */
+  sharpe_ratio: number | null;
+  bars_per_year: number;
+  runs: number;
+  seed: number;
+}
+
+/**
+ * The significance block of a strategy (a single backtest or a portfolio) given a way to make its
+ * random-entry runs: yields what the runs yield (progress), returns the block. Without trades or
+ * without runs the block is null with the reason; the interval is null with its own reason.
+ */
+export function* significanceOf(s: StrategyRun, randomRuns: () => Generator<{ done: number; total: number }, RandomRuns>): Generator<{ done: number; total: number }, SignificanceResult> {
+  const noTrades = s.trade_count === 0;
+  const ciFields = sharpeInterval(s.equity, s.sharpe_ratio, noTrades, s.bars_per_year, s.seed);
   const done = (significance: Significance | null, reason: string | null): SignificanceResult => ({
     significance,
     sharpe_ci95: ciFields.sharpe_ci95,
     sharpe_ci_method: ciFields.sharpe_ci_method,
     null_reasons: { ...ciFields.null_reasons, ...(reason ? { significance: reason } : {}) },
   });
-  if (runs <= 0) return done(null, 'random_runs = 0: no random-entry comparison was asked for');
+  if (s.runs <= 0) return done(null, 'random_runs = 0: no random-entry comparison was asked for');
   if (noTrades) return done(null, NO_TRADES_NO_VERDICT);
-  const steps = randomEntryRunsStepwise(input.bars, input.cfg, input.trades, { runs, rng: mulberry32(seed), bars_per_year: input.bars_per_year, years: input.years });
-  let step = steps.next();
-  while (!step.done) {
-    yield { done: step.value, total: runs };
-    step = steps.next();
-  }
-  const sim = step.value;
-  const ret = rankAgainst(sim.returns, input.total_return_pct);
-  const shp = input.sharpe_ratio === null ? null : rankAgainst(sim.sharpes, input.sharpe_ratio);
+  const sim = yield* randomRuns();
+  const ret = rankAgainst(sim.returns, s.total_return_pct);
+  const shp = s.sharpe_ratio === null ? null : rankAgainst(sim.sharpes, s.sharpe_ratio);
   const sorted = Float64Array.from(sim.returns).sort();
   const sharpeReason = "the strategy's Sharpe ratio is undefined (its returns do not vary)";
   const sharpeRank = withNullReasons({
@@ -118,8 +137,8 @@ export function* significanceSteps(input: SignificanceInput): Generator<{ done: 
   });
   return done(
     {
-      random_runs: runs,
-      seed,
+      random_runs: s.runs,
+      seed: s.seed,
       return_percentile: ret.percentile,
       p_value_return: ret.p_value,
       random_return_p5: quantileSorted(sorted, 0.05),
@@ -129,6 +148,26 @@ export function* significanceSteps(input: SignificanceInput): Generator<{ done: 
       ...sharpeRank,
     },
     null,
+  );
+}
+
+/**
+ * The significance block, step by step: yields the number of random runs done (every 25) so a job
+ * can report progress and check for cancellation between steps; returns the result.
+ */
+export function* significanceSteps(input: SignificanceInput): Generator<{ done: number; total: number }, SignificanceResult> {
+  const { random_runs: runs, seed } = input;
+  return yield* significanceOf(
+    { equity: input.equity, trade_count: input.trades.length, total_return_pct: input.total_return_pct, sharpe_ratio: input.sharpe_ratio, bars_per_year: input.bars_per_year, runs, seed },
+    function* () {
+      const steps = randomEntryRunsStepwise(input.bars, input.cfg, input.trades, { runs, rng: mulberry32(seed), bars_per_year: input.bars_per_year, years: input.years });
+      let step = steps.next();
+      while (!step.done) {
+        yield { done: step.value, total: runs };
+        step = steps.next();
+      }
+      return step.value;
+    },
   );
 }
 

@@ -1,6 +1,7 @@
-// One self-contained HTML page describing a finished backtest, for a quant to keep: inline CSS and
-// inline SVG only (no script, no external URL), so it opens offline. Pure: the route reads the
-// operation's results (parsed by the result contract), trades, equity curve and the model manifest.
+// One self-contained HTML page describing a finished backtest (one symbol or a portfolio), for a quant
+// to keep: inline CSS and inline SVG only (no script, no external URL), so it opens offline. Pure: the
+// route reads the operation's results (parsed by the result contract), trades, equity curve and the
+// model manifest.
 // Every metric comes from the shared presenter (src/shared/results/present.ts), so the report shows
 // the same labels, units, precision and null reasons as the app, the CLI and the MCP server.
 import { downsampleIndices } from '../backtest/downsample';
@@ -9,18 +10,27 @@ import { lineChart } from '../../common/svg-charts';
 import { EXCURSION_NOTE, exitReasonsHtml, TRADE_RETURN_NOTE, tradeChartsHtml } from '../../common/trade-charts';
 import { formatMetric } from '../../shared/metrics-catalog';
 import type { BacktestEquityDoc, BacktestResult, BacktestTrade } from '../../shared/results/backtest';
-import { backtestCurrency, presentBacktest, type MetricCell, type ResultSection } from '../../shared/results/present';
+import type { PortfolioResult } from '../../shared/results/portfolio';
+import { backtestCurrency, presentBacktest, presentPortfolio, type MetricCell, type ResultSection } from '../../shared/results/present';
 import { significanceVerdict } from '../../shared/significance';
 import { tearsheetSection } from './tearsheet-section';
+import { portfolioSection } from './portfolio-section';
+
+/** A single-symbol backtest or a portfolio (a `backtesting` operation either way). */
+export type AnyBacktestResult = BacktestResult | PortfolioResult;
+
+export function isPortfolio(r: AnyBacktestResult): r is PortfolioResult {
+  return 'kind' in r && r.kind === 'portfolio';
+}
 
 export interface BacktestReportInput {
   backtest_id: string;
   /** ISO time the report was made. */
   generated_at: string;
-  /** The operation's results, parsed by the contract (src/shared/results/backtest.ts). */
-  results: BacktestResult;
+  /** The operation's results, parsed by the contract (src/shared/results/backtest.ts, portfolio.ts). */
+  results: AnyBacktestResult;
   trades: readonly BacktestTrade[];
-  equity: Pick<BacktestEquityDoc, 'time' | 'values' | 'drawdowns' | 'initial_capital'>;
+  equity: Pick<BacktestEquityDoc, 'time' | 'values' | 'drawdowns' | 'initial_capital' | 'gross_exposure' | 'legs'>;
   /** The model's manifest (metadata.json), when it can still be read. */
   manifest: Record<string, unknown> | null;
 }
@@ -53,7 +63,7 @@ export function sectionHtml(s: ResultSection): string {
   return html + (s.note ? `<p class="def">${e(s.note)}</p>` : '') + '</section>';
 }
 
-function warningsSection(r: BacktestResult): string {
+function warningsSection(r: AnyBacktestResult): string {
   const items: string[] = [];
   if (r.out_of_sample === false) items.push(`In sample: ${r.in_sample_bars ?? 'some'} bars of the backtest range overlap the model’s training data; these results overstate what the model can do on unseen data.`);
   if (r.out_of_sample === null) items.push(`In-sample check unknown: ${r.null_reasons.out_of_sample ?? 'not recorded'}.`);
@@ -62,11 +72,12 @@ function warningsSection(r: BacktestResult): string {
   return `<section class="warnings"><h2>Warnings</h2><ul>${items.map((t) => `<li>${e(t)}</li>`).join('')}</ul></section>`;
 }
 
-function significanceIntro(r: BacktestResult): string {
+function significanceIntro(r: AnyBacktestResult): string {
   const s = r.significance;
   const method = r.sharpe_ci_method;
   const parts: string[] = [];
-  if (s) parts.push(`${s.random_runs} random-entry strategies (seed ${s.seed}) made the same number of trades with holding periods resampled from this strategy’s, the same long/short mix, sizing and costs, on the same bars, through the same engine.`);
+  if (s && isPortfolio(r)) parts.push(`${s.random_runs} random-entry portfolios (seed ${s.seed}) made on every leg the same number of trades with holding periods resampled from that leg’s, the same long/short mix, and ran all legs together through the same book: sizing, exposure cap, rebalancing and costs unchanged.`);
+  else if (s) parts.push(`${s.random_runs} random-entry strategies (seed ${s.seed}) made the same number of trades with holding periods resampled from this strategy’s, the same long/short mix, sizing and costs, on the same bars, through the same engine.`);
   if (method) parts.push(`Sharpe interval: stationary bootstrap, mean block ${method.mean_block_length.toFixed(1)} bars, ${method.resamples} resamples.`);
   return parts.length ? `<p class="muted">${e(parts.join(' '))}</p>` : '';
 }
@@ -99,21 +110,41 @@ function tradesSection(trades: readonly BacktestTrade[], currency: string): stri
   );
 }
 
+/** What was tested, on which bars and with which costs: a single backtest's or a portfolio's. */
+function dataRows(r: AnyBacktestResult): [string, unknown][] {
+  const cfg = r.config;
+  if (isPortfolio(r)) {
+    const range = r.effective_range;
+    return [
+      ['Symbols / timeframe', `${r.symbols.join(', ')} ${r.timeframe}`],
+      ['Requested range', `${cfg.start_date} … ${cfg.end_date}`],
+      ['Tested steps', `${range.start} … ${range.end} (${range.steps} steps${range.clipped ? ', a leg clipped to its data' : ''})`],
+      ['Cost models', r.config.legs.map((l) => `${l.symbol}: ${l.costs.model}`).join(', ') + ` (${r.config.account_currency})`],
+    ];
+  }
+  const range = r.effective_range;
+  return [
+    ['Symbol / timeframe', `${r.symbol} ${r.timeframe}`],
+    ['Requested range', cfg.start_date ? `${cfg.start_date} … ${cfg.end_date}` : null],
+    ['Tested bars', range ? `${range.start} … ${range.end} (${range.bars} bars${range.clipped ? ', clipped to the data' : ''}; ${range.warmup_bars} warm-up bars before)` : null],
+    ['Cost model', `${r.config.costs.model} (${r.config.costs.currency})`],
+  ];
+}
+
 function provenanceSection(input: BacktestReportInput): string {
   const r = input.results;
-  const cfg = r.config;
   const man = input.manifest;
   const data = obj(man?.data);
   const model = obj(man?.model);
-  const range = r.effective_range;
+  const modelName = r.model_path ?? (isPortfolio(r) ? Object.entries(r.model_paths).map(([s, m]) => `${s}: ${m}`).join(', ') : null);
   const strategyRows: [string, unknown][] = [
     ['Strategy', r.strategy_name],
     ['Strategy version', man?.strategy_version],
     ['Strategy hash (sha256 of the YAML as trained)', man?.strategy_hash],
-    ['Decisions', cfg.decisions],
+    ['Decisions', isPortfolio(r) ? r.config.legs[0].decisions : r.config.decisions],
   ];
   const modelRows: [string, unknown][] = [
-    ['Model', r.model_path],
+    ['Model', modelName],
     ['Model version', man?.version],
     ['Trained at', man?.created_at],
     ['Architecture', model?.architecture ?? model?.type],
@@ -129,17 +160,11 @@ function provenanceSection(input: BacktestReportInput): string {
     ['Libraries', man?.library_versions],
     ['Inference', r.inference ? `${r.inference}${r.inference_backend ? ` on ${r.inference_backend}` : ''}` : null],
   ];
-  const dataRows: [string, unknown][] = [
-    ['Symbol / timeframe', `${r.symbol} ${r.timeframe}`],
-    ['Requested range', cfg.start_date ? `${cfg.start_date} … ${cfg.end_date}` : null],
-    ['Tested bars', range ? `${range.start} … ${range.end} (${range.bars} bars${range.clipped ? ', clipped to the data' : ''}; ${range.warmup_bars} warm-up bars before)` : null],
-    ['Cost model', `${cfg.costs.model} (${cfg.costs.currency})`],
-  ];
   return (
     '<section><h2>Provenance</h2><div class="cols">' +
     `<div><h3>Strategy</h3>${kvTable(strategyRows)}</div>` +
-    `<div><h3>Model</h3>${man ? kvTable(modelRows) : `${kvTable([['Model', r.model_path]])}<p class="muted">The model’s manifest could not be read (model deleted?).</p>`}</div>` +
-    `<div><h3>Data and settings</h3>${kvTable(dataRows)}</div>` +
+    `<div><h3>Model</h3>${man ? kvTable(modelRows) : `${kvTable([['Model', modelName]])}<p class="muted">The model’s manifest could not be read (model deleted?).</p>`}</div>` +
+    `<div><h3>Data and settings</h3>${kvTable(dataRows(r))}</div>` +
     '</div></section>'
   );
 }
@@ -164,9 +189,9 @@ footer{margin-top:32px;font-size:12px;color:var(--muted)}
 export function renderBacktestReport(input: BacktestReportInput): string {
   const r = input.results;
   const currency = backtestCurrency(r);
-  const sections = presentBacktest(r);
+  const sections = isPortfolio(r) ? presentPortfolio(r) : presentBacktest(r);
   const byId = new Map(sections.map((x) => [x.id, x]));
-  const title = `Backtest ${r.strategy_name} · ${r.symbol} ${r.timeframe}`;
+  const title = isPortfolio(r) ? `Portfolio backtest ${r.strategy_name} · ${r.symbols.join(', ')} ${r.timeframe}` : `Backtest ${r.strategy_name} · ${r.symbol} ${r.timeframe}`;
   const m = r.metrics;
   const headline = [
     `Return ${formatMetric('total_return_pct', m.total_return_pct)}`,
@@ -188,6 +213,7 @@ ${warningsSection(r)}
 ${significanceIntro(r)}${section('significance')}
 ${section('performance')}
 ${section('trades')}
+${isPortfolio(r) ? portfolioSection(r, input.equity, section) : ''}
 ${chartsSection(input.equity, currency)}
 ${tearsheetSection(input.equity, m.bars_per_year)}
 ${tradesSection(input.trades, currency)}

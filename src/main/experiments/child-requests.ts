@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { parseBacktestResult, type BacktestMetrics, type BacktestResult } from '../../shared/results/backtest';
 import type { NullReasons } from '../../shared/results/common';
 import { backtestSummarySchema, EXPERIMENT_BACKTEST_KEYS, trainingSummarySchema, type BacktestMetricsSummary, type BacktestSummary, type TrainingSummary } from '../../shared/results/experiment-parts';
+import { isPortfolioResult, parsePortfolioResult, type PortfolioResult } from '../../shared/results/portfolio';
 import { parseTrainingResult, type TrainingResult } from '../../shared/results/training';
+import type { ExperimentPortfolioBody } from '../../shared/portfolio';
 import type { ChildRequest } from './types';
 
 export interface TrainingChild {
@@ -49,11 +51,20 @@ export interface BacktestSettings {
   commission: number | null;
   slippage: number | null;
   costs: Record<string, unknown> | null;
+  /** Backtest a portfolio of these legs (POST /backtests/portfolio/start's fields) instead of one symbol. */
+  portfolio: ExperimentPortfolioBody | null;
 }
 
-/** The settings from an experiment request's `backtest` section (as stored in the parent's parameters). */
-export function backtestSettings(b: { initial_capital: number; position_size: number; commission?: number | null; slippage?: number | null; costs?: Record<string, unknown> | null }): BacktestSettings {
-  return { initial_capital: b.initial_capital, position_size: b.position_size, commission: b.commission ?? null, slippage: b.slippage ?? null, costs: b.costs ?? null };
+/** The settings from an experiment request's `backtest` section (as stored in the parent's parameters: a portfolio's legs resolved). */
+export function backtestSettings(b: {
+  initial_capital: number;
+  position_size: number;
+  commission?: number | null;
+  slippage?: number | null;
+  costs?: Record<string, unknown> | null;
+  portfolio?: ExperimentPortfolioBody | null;
+}): BacktestSettings {
+  return { initial_capital: b.initial_capital, position_size: b.position_size, commission: b.commission ?? null, slippage: b.slippage ?? null, costs: b.costs ?? null, portfolio: b.portfolio ?? null };
 }
 
 export interface BacktestChild {
@@ -73,6 +84,8 @@ export interface BacktestChild {
 }
 
 export function backtestRequest(c: BacktestChild): ChildRequest {
+  if (c.settings.portfolio) return portfolioBacktestRequest(c, c.settings.portfolio);
+  const { portfolio: _none, ...settings } = c.settings;
   const params = {
     strategy_name: c.strategyName,
     symbol: c.symbol,
@@ -80,7 +93,7 @@ export function backtestRequest(c: BacktestChild): ChildRequest {
     start_date: c.start,
     end_date: c.end,
     model_path: c.modelPath,
-    ...c.settings,
+    ...settings,
     ...(c.inSample ? { allow_in_sample: true } : {}),
     strategy_path: c.strategyPath,
   };
@@ -89,6 +102,45 @@ export function backtestRequest(c: BacktestChild): ChildRequest {
     type: 'backtesting',
     params,
     metadata: { symbol: c.symbol, timeframe: c.timeframe, start_date: c.start, end_date: c.end, strategy_name: c.strategyName, experiment_role: c.role, ...c.extra, parameters: params },
+  };
+}
+
+/**
+ * A fold's or trial's backtest as a portfolio: exactly the params POST /backtests/portfolio/start gives
+ * the same job (the model for every leg, the request's capital and costs, the portfolio's sizing, cap
+ * and rebalancing), so the child is an ordinary portfolio backtest. Its result is the contract's
+ * portfolio variant; its metrics, costs, benchmark, significance and equity.json have the single
+ * backtest's fields, so folds, trials, stitching and DSR/PBO read them unchanged.
+ */
+function portfolioBacktestRequest(c: BacktestChild, pf: ExperimentPortfolioBody): ChildRequest {
+  const symbols = pf.symbols ?? c.symbol.split(',');
+  const params = {
+    strategy_name: c.strategyName,
+    symbols,
+    timeframe: c.timeframe,
+    start_date: c.start,
+    end_date: c.end,
+    model_path: c.modelPath,
+    model_paths: Object.fromEntries(symbols.map((s) => [s, c.modelPath])),
+    initial_capital: c.settings.initial_capital,
+    commission: c.settings.commission,
+    slippage: c.settings.slippage,
+    costs: c.settings.costs,
+    sizing: pf.sizing,
+    max_gross_exposure: pf.max_gross_exposure,
+    rebalance: pf.rebalance ?? null,
+    min_rebalance_fraction: pf.min_rebalance_fraction,
+    allow_in_sample: c.inSample === true,
+    price_adjustment: 'auto',
+    portfolio: true,
+    strategy_path: c.strategyPath,
+  };
+  const joined = symbols.join(',');
+  return {
+    slot: c.slot,
+    type: 'backtesting',
+    params,
+    metadata: { symbol: joined, timeframe: c.timeframe, start_date: c.start, end_date: c.end, strategy_name: c.strategyName, experiment_role: c.role, ...c.extra, parameters: params },
   };
 }
 
@@ -135,8 +187,12 @@ export function backtestMetrics(m: BacktestMetrics): BacktestMetricsSummary {
 
 const BLOCK_REASONS = ['costs', 'benchmark', 'significance', 'out_of_sample'] as const;
 
-/** What an experiment keeps of a backtest child's results (BacktestSummary). */
-export function extractBacktest(r: BacktestResult): BacktestSummary {
+/**
+ * What an experiment keeps of a backtest child's results (BacktestSummary). A portfolio child's result
+ * (the contract's portfolio variant) has the same metrics, costs, significance and range fields; its
+ * benchmark holds the legs' quantities.
+ */
+export function extractBacktest(r: BacktestResult | PortfolioResult): BacktestSummary {
   return {
     metrics: backtestMetrics(r.metrics),
     costs: r.costs,
@@ -147,18 +203,22 @@ export function extractBacktest(r: BacktestResult): BacktestSummary {
     end_time: r.end_time,
     initial_capital: r.config.initial_capital,
     model_path: r.model_path,
-    null_reasons: Object.fromEntries(BLOCK_REASONS.filter((k) => r[k] === null).map((k) => [k, r.null_reasons[k] ?? 'not recorded by the backtest'])),
+    null_reasons: {
+      ...Object.fromEntries(BLOCK_REASONS.filter((k) => r[k] === null).map((k) => [k, r.null_reasons[k] ?? 'not recorded by the backtest'])),
+      ...(r.model_path === null ? { model_path: 'the legs used different models (see the backtest’s model_paths)' } : {}),
+    },
   };
 }
 
 /**
  * What a slot keeps of its finished child: the child's stored result parsed with its contract
- * (`…/train` slots hold trainings, the others backtests), then summarised. A result that does not
+ * (`…/train` slots hold trainings, the others backtests: single-symbol or portfolio), then summarised. A result that does not
  * match its contract throws a ResultContractError naming the fields; the scheduler fails that slot
  * with it.
  */
 export function extractSlot(slot: string, raw: unknown): TrainingSummary | BacktestSummary {
-  return slot.endsWith('/train') ? extractTraining(parseTrainingResult(raw)) : extractBacktest(parseBacktestResult(raw));
+  if (slot.endsWith('/train')) return extractTraining(parseTrainingResult(raw));
+  return extractBacktest(isPortfolioResult(raw) ? parsePortfolioResult(raw) : parseBacktestResult(raw));
 }
 
 /** A training slot's stored data as a TrainingSummary (what extractTraining wrote), or an error that says why not. */

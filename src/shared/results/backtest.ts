@@ -15,7 +15,7 @@ const count = z.number().int().min(0);
 const money = z.number();
 
 /** Return statistics of an equity curve (src/core/backtest/metrics.ts returnStats). */
-const returnStatsShape = {
+export const returnStatsShape = {
   total_return_pct: z.number(),
   annualized_return: maybeNumber,
   volatility: maybeNumber,
@@ -60,20 +60,22 @@ export const backtestMetricsObject = z.object({
 export const backtestMetricsSchema = backtestMetricsObject.superRefine(everyNullExplained);
 export type BacktestMetrics = z.output<typeof backtestMetricsSchema>;
 
+/** What every buy & hold benchmark reports: its return statistics, the share invested and what it paid. */
+export const holdShape = {
+  ...returnStatsShape,
+  /** Fraction of the initial capital put in at the start (1 = fully invested). */
+  exposure: z.number(),
+  total_return: money,
+  final_equity: money,
+  max_drawdown: money,
+  commission: money,
+  spread_cost: money,
+  slippage_cost: money,
+};
+
 /** Buy & hold with the strategy's costs, fully invested or at its average exposure (core/backtest/benchmark.ts). */
 export const holdBenchmarkSchema = z
-  .object({
-    ...returnStatsShape,
-    /** Fraction of the initial capital put in at the start (1 = fully invested). */
-    exposure: z.number(),
-    total_return: money,
-    final_equity: money,
-    max_drawdown: money,
-    quantity: z.number(),
-    commission: money,
-    spread_cost: money,
-    slippage_cost: money,
-  })
+  .object({ ...holdShape, quantity: z.number() })
   .superRefine(everyNullExplained);
 export type HoldBenchmarkResult = z.output<typeof holdBenchmarkSchema>;
 
@@ -116,19 +118,60 @@ export const sharpeCiMethodSchema = z.object({ kind: z.literal('stationary_boots
 
 const isoTime = z.string().min(1);
 
+/** Whether the bars were split-adjusted, and which splits the cost factor divides out (core/instruments/splits.ts). */
+export const priceAdjustmentSummarySchema = z.object({
+  mode: z.enum(['auto', 'split_adjusted', 'as_traded']),
+  splits_applied: z.array(z.object({ date: z.string(), ratio: z.number() })),
+  evidence: z.array(z.object({ date: z.string(), ratio: z.number(), price_ratio: z.number(), adjusted: z.boolean() })),
+  /** A sentence when the state had to be assumed or the data disagrees with itself. */
+  note: z.string().nullable(),
+});
+export type PriceAdjustmentSummary = z.output<typeof priceAdjustmentSummarySchema>;
+
+/** The resolved cost model of one instrument (core/instruments): its other fields belong to the instruments module. */
+export const costModelSchema = z.looseObject({
+  model: z.string(),
+  currency: z.string(),
+  asset_class: z.string(),
+  pip_size: z.number(),
+  /** Absent in results written before split-adjusted costs (issue 22 item 2). */
+  price_adjustment: priceAdjustmentSummarySchema.optional(),
+});
+
+/** The decision rules the engine applied (core/backtest/decisions.ts DecisionConfig). */
+export const decisionsSchema = z.object({ confidence_threshold: z.number(), position_awareness: z.boolean(), allow_short_from_flat: z.boolean(), min_signal_separation: z.number() });
+
 export const backtestConfigSchema = z.object({
   initial_capital: z.number().positive(),
   /** KTRDR's legacy fractions when the request gave them, else null (the instrument's costs apply). */
   commission: z.number().nullable(),
   slippage: z.number().nullable(),
-  /** The resolved cost model (core/instruments): its fields belong to the instruments module. */
-  costs: z.looseObject({ model: z.string(), currency: z.string(), asset_class: z.string(), pip_size: z.number() }),
+  costs: costModelSchema,
   position_size: z.number(),
   start_date: isoTime,
   end_date: isoTime,
-  /** The decision rules the engine applied (core/backtest/decisions.ts DecisionConfig). */
-  decisions: z.object({ confidence_threshold: z.number(), position_awareness: z.boolean(), allow_short_from_flat: z.boolean(), min_signal_separation: z.number() }),
+  decisions: decisionsSchema,
 });
+
+/** The in-sample guard of a backtest (and of each portfolio leg): core/backtest/in-sample.ts. */
+export const inSampleShape = {
+  /** Bars inside the model's training rows; null when the model's range is unknown. */
+  in_sample_bars: count.nullable(),
+  out_of_sample: z.boolean().nullable(),
+  model_data_range: z.object({ start: isoTime, end: isoTime }).nullable(),
+};
+
+/** The verdict fields of a backtest and a portfolio: warnings, random-entry significance, the Sharpe interval, counts. */
+export const evaluationShape = {
+  /** The caller knew the range overlaps the model's data (the warning banner is dropped, the fields stay). */
+  allow_in_sample: z.boolean(),
+  warnings: z.array(z.string()),
+  significance: significanceSchema.nullable(),
+  sharpe_ci95: z.tuple([z.number(), z.number()]).nullable(),
+  sharpe_ci_method: sharpeCiMethodSchema.nullable(),
+  trade_count: count,
+  equity_curve_length: count,
+};
 
 export const backtestResultSchema = z
   .object({
@@ -145,17 +188,8 @@ export const backtestResultSchema = z
     /** null only in results older than the like-for-like benchmarks (reason in null_reasons). */
     benchmark: benchmarkSchema.nullable(),
     costs: costBreakdownSchema.nullable(),
-    /** Backtest bars inside the model's training rows; null when the model's range is unknown. */
-    in_sample_bars: count.nullable(),
-    out_of_sample: z.boolean().nullable(),
-    model_data_range: z.object({ start: isoTime, end: isoTime }).nullable(),
-    allow_in_sample: z.boolean(),
-    warnings: z.array(z.string()),
-    significance: significanceSchema.nullable(),
-    sharpe_ci95: z.tuple([z.number(), z.number()]).nullable(),
-    sharpe_ci_method: sharpeCiMethodSchema.nullable(),
-    trade_count: count,
-    equity_curve_length: count,
+    ...inSampleShape,
+    ...evaluationShape,
     effective_range: z.object({ start: isoTime, end: isoTime, bars: count, clipped: z.boolean(), warmup_bars: count }).nullable(),
     model_path: z.string(),
     inference: z.enum(['fused-js', 'tfjs']).optional(),
@@ -292,15 +326,56 @@ export function grossBeforeCosts(t: Pick<BacktestTrade, 'gross_pnl' | 'spread_co
 
 export const backtestTradesDocSchema = z.looseObject({ symbol: z.string().optional(), timeframe: z.string().optional(), trades: z.array(backtestTradeSchema) });
 
+/** One leg of a portfolio's equity.json: on its own bars, its cash flows + position at each close (its PnL so far). */
+export const legCurveSchema = z.object({
+  symbol: z.string(),
+  /** The leg's bar open times (ms). */
+  time: z.array(z.number()),
+  value: z.array(z.number()),
+  /** +1 long, 0 flat, −1 short during each bar. */
+  position: z.array(z.number()),
+});
+export type LegCurve = z.output<typeof legCurveSchema>;
+
 export const backtestEquityDocSchema = z.looseObject({
   initial_capital: z.number(),
-  /** Bar open times (ms); each value is the equity at that bar's close. */
+  /** Bar open times (ms; a portfolio's steps: the union of its legs' bar times); each value is the equity at that close. */
   time: z.array(z.number()),
   values: z.array(z.number()),
   drawdowns: z.array(z.number()),
+  /** Single backtest: the position (+1/0/−1); portfolio: 1 while any leg holds a position. */
   position: z.array(z.number()).optional(),
+  /** Portfolio: Σ |position value| ÷ equity at each step's close; null where equity ≤ 0 (reason in null_reasons). */
+  gross_exposure: z.array(z.number().nullable()).optional(),
+  /** Portfolio: each leg's curve on its own bars. */
+  legs: z.array(legCurveSchema).optional(),
+  null_reasons: nullReasons.optional(),
 });
 export type BacktestEquityDoc = z.output<typeof backtestEquityDocSchema>;
+
+/** Portfolio: <home>/backtests/<id>/fills.json, every fill the book made (entries, exits, rebalancing resizes, end-of-data closes). */
+export const backtestFillSchema = z.object({
+  /** Index of the leg in `symbols`, and its symbol. */
+  leg: z.number().int().min(0),
+  symbol: z.string(),
+  /** The leg's bar index and the fill time (the bar's open; its close for end_of_data). */
+  bar: z.number().int().min(0),
+  time: isoTime,
+  kind: z.enum(['entry', 'exit', 'rebalance', 'end_of_data']),
+  /** +1 bought, −1 sold. */
+  side: z.union([z.literal(1), z.literal(-1)]),
+  /** Series units (split-adjusted units on split-adjusted bars). */
+  quantity: z.number(),
+  /** Fill price, spread and slippage included. */
+  price: z.number(),
+  commission: z.number(),
+});
+export const backtestFillsDocSchema = z.looseObject({ symbols: z.array(z.string()), fills: z.array(backtestFillSchema) });
+export type BacktestFillsDoc = z.output<typeof backtestFillsDocSchema>;
+
+/** GET /backtests/{id}/equity_curve?legs=true on a portfolio: each leg's curve (down-sampled like the portfolio's). */
+export const legCurveResponseSchema = z.object({ symbol: z.string(), timestamps: z.array(isoTime), values: z.array(z.number()), positions: z.array(z.number()) });
+export type LegCurveResponse = z.output<typeof legCurveResponseSchema>;
 
 /** GET /backtests/{id}/equity_curve: ISO bar times, equity at each close, drawdown fractions. */
 export const equityCurveResponseSchema = z.object({
@@ -310,6 +385,10 @@ export const equityCurveResponseSchema = z.object({
   values: z.array(z.number()),
   drawdowns: z.array(z.number()),
   positions: z.array(z.number()).nullable(),
+  /** Portfolio only: Σ |position value| ÷ equity per step (null where equity ≤ 0). */
+  gross_exposure: z.array(z.number().nullable()).optional(),
+  /** Portfolio with ?legs=true: each leg's PnL curve. */
+  legs: z.array(legCurveResponseSchema).optional(),
 });
 export type EquityCurveResponse = z.output<typeof equityCurveResponseSchema>;
 

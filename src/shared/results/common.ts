@@ -61,7 +61,13 @@ export function undeclaredPaths(input: unknown, parsed: unknown, path = ''): str
   if (!input || typeof input !== 'object' || !parsed || typeof parsed !== 'object') return [];
   if (Array.isArray(input)) {
     if (!Array.isArray(parsed)) return [];
-    return input.flatMap((v, i) => undeclaredPaths(v, parsed[i], `${path}[${i}]`));
+    // Only objects can hold undeclared keys: long arrays of numbers (equity curves) are passed over.
+    const out: string[] = [];
+    for (let i = 0; i < input.length; i++) {
+      const v: unknown = input[i];
+      if (v && typeof v === 'object') out.push(...undeclaredPaths(v, parsed[i], `${path}[${i}]`));
+    }
+    return out;
   }
   const out: string[] = [];
   const p = parsed as Record<string, unknown>;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { backtestConfigSchema, backtestMetricsObject, backtestResultSchema, benchmarkSchema, costBreakdownSchema, significanceSchema } from './backtest';
 import { everyNullExplained, nullReasons } from './common';
+import { portfolioBenchmarkSchema } from './portfolio';
 import { splitReportSchema } from './splits';
 import { testMetricsSchema, trainingMetricsSchema, trainingResultSchema } from './training';
 
@@ -67,18 +68,23 @@ export type BacktestMetricsSummary = z.output<typeof backtestMetricsSummarySchem
 
 const backtest = backtestResultSchema.shape;
 
+/** A child backtest's benchmark block: a single backtest's, or a portfolio's (per-leg quantities). */
+export const experimentBenchmarkSchema = z.union([benchmarkSchema, portfolioBenchmarkSchema]);
+
 /** What an experiment keeps of a backtest child (child-requests.ts extractBacktest): parts of its BacktestResult. */
 export const backtestSummarySchema = z
   .object({
     metrics: backtestMetricsSummarySchema,
     costs: costBreakdownSchema.nullable(),
-    benchmark: benchmarkSchema.nullable(),
+    /** A single backtest's buy & hold benchmarks, or a portfolio's (equal-weight legs, with their quantities). */
+    benchmark: experimentBenchmarkSchema.nullable(),
     significance: significanceSchema.nullable(),
     out_of_sample: backtest.out_of_sample,
     start_time: backtest.start_time,
     end_time: backtest.end_time,
     initial_capital: backtestConfigSchema.shape.initial_capital,
-    model_path: backtest.model_path,
+    /** The model the backtest ran (null: a portfolio whose legs used different models). */
+    model_path: backtest.model_path.nullable(),
     /** The backtest's own reasons for its null blocks (costs, benchmark, significance, out_of_sample). */
     null_reasons: nullReasons,
   })

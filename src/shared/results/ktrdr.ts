@@ -10,9 +10,11 @@
 //   factor (no losing trade, at least one winner) is 999999 (KTRDR's sanitize_float_for_json);
 //   `avg_holding_period` (hours) is added beside avg_holding_period_hours. `null_reasons` stays, so
 //   the information is not lost. Fields KTRDR does not have (significance, benchmark…) are unchanged.
+//   A portfolio backtest (a `backtesting` operation too) gets the same treatment of its `metrics`.
 //   Training performance: a metric that is null is left out (KTRDR prints the keys it gets).
 import type { BacktestMetrics, BacktestResult } from './backtest';
-import { hasResultContract, RESULT_CONTRACTS } from './index';
+import { parseOperationResult } from './index';
+import type { PortfolioResult } from './portfolio';
 
 export const KTRDR_UNBOUNDED = 999_999;
 
@@ -52,7 +54,7 @@ export function ktrdrBacktestMetrics(m: BacktestMetrics): Record<string, unknown
   return out;
 }
 
-export function ktrdrBacktestResult(r: BacktestResult): Record<string, unknown> {
+export function ktrdrBacktestResult(r: BacktestResult | PortfolioResult): Record<string, unknown> {
   return { ...r, metrics: ktrdrBacktestMetrics(r.metrics) };
 }
 
@@ -74,8 +76,8 @@ export function ktrdrPerformanceFields(o: Record<string, unknown>): Record<strin
  * older versions upgraded) or KTRDR's. Types without a contract pass through unchanged.
  */
 export function resultInForm(type: string, raw: unknown, form: 'ktrdr' | 'contract'): unknown {
-  if (!hasResultContract(type)) return raw;
-  const parsed = RESULT_CONTRACTS[type].parse(raw);
-  if (form === 'contract') return parsed;
-  return type === 'backtesting' ? ktrdrBacktestResult(parsed as BacktestResult) : parsed;
+  const typed = parseOperationResult(type, raw);
+  if (!typed) return raw;
+  if (form === 'contract') return typed.result;
+  return typed.type === 'backtesting' || typed.type === 'portfolio' ? ktrdrBacktestResult(typed.result) : typed.result;
 }

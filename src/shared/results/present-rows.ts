@@ -17,6 +17,8 @@ export interface MetricCell {
 export interface MetricRow {
   /** The catalogue key (label, unit, definition come from it). */
   key: string;
+  /** Unique in its section when several rows share a key (a correlation row per leg); else absent (the key is). */
+  id?: string;
   label: string;
   unit: MetricUnit;
   definition: string;
@@ -31,14 +33,20 @@ export interface ResultSection {
   columns: string[];
   rows: MetricRow[];
   /**
-   * 'items': the columns are items of one kind (a walk-forward's folds, a sweep's trials), possibly
-   * many: readers draw each item as a table row and each metric as a column. Default: metrics are rows.
+   * 'items': the columns are items of one kind (a walk-forward's folds, a sweep's trials, a
+   * portfolio's legs), possibly many: readers draw each item as a table row and each metric as a
+   * column. Default: metrics are rows.
    */
   layout?: 'items';
-  /** With layout 'items': what an item is ("Fold", "Trial"), the heading of the items' column. */
+  /** With layout 'items': what an item is ("Fold", "Trial", "Leg"), the heading of the items' column. */
   itemHeading?: string;
   /** One sentence under the table (how the numbers relate). */
   note?: string;
+}
+
+/** A row's identity in its section: its id when rows share a key, else the key. */
+export function rowId(r: Pick<MetricRow, 'key' | 'id'>): string {
+  return r.id ?? r.key;
 }
 
 /** A value source: the object, the field, and the dotted path it has in the result. */

@@ -3,14 +3,16 @@
 // The CLI, the renderer, the MCP server and the HTML report all print these rows, so one result
 // reads the same everywhere (test/unit/results/cross-reader.test.ts). Every result kind has a
 // presenter in PRESENTERS (a kind without one is a type error); experiments: present-experiments.ts.
-import type { MetricUnit } from '../metrics-catalog';
+import { formatMetric, type MetricUnit } from '../metrics-catalog';
 import type { BacktestResult, HoldBenchmarkResult } from './backtest';
 import type { ContractType, ResultOf, TypedResult } from './index';
 import { presentSweep, presentWalkForward } from './present-experiments';
-import { at, row, type MetricCell, type ResultSection, type Source } from './present-rows';
+import type { PortfolioHoldResult, PortfolioResult } from './portfolio';
+import { at, row, type MetricCell, type MetricRow, type ResultSection, type Source } from './present-rows';
 import type { SplitBaselineResult, TrainingResult } from './training';
 
 export type { MetricCell, MetricRow, ResultSection } from './present-rows';
+export { rowId } from './present-rows';
 
 // ── backtest ──
 
@@ -20,18 +22,21 @@ export const BENCHMARK_ROWS = ['capital_invested', 'total_return_pct', 'total_re
 export const COST_KEYS = ['gross_pnl', 'commission', 'spread_cost', 'slippage_cost', 'net_pnl'] as const;
 export const SIGNIFICANCE_KEYS = ['random_runs', 'return_percentile', 'p_value_return', 'sharpe_percentile', 'p_value_sharpe', 'random_return_p5', 'random_return_p50', 'random_return_p95'] as const;
 
-/** The account currency of a backtest: what its money amounts are in. */
-export function backtestCurrency(r: BacktestResult): string {
-  return r.costs?.currency ?? r.config.costs.currency;
+/** The account currency of a backtest or a portfolio: what its money amounts are in. */
+export function backtestCurrency(r: BacktestResult | PortfolioResult): string {
+  return r.costs?.currency ?? ('kind' in r ? r.config.account_currency : r.config.costs.currency);
 }
 
-function benchmarkSource(b: HoldBenchmarkResult | null, base: string, key: string, missing: string | null): Source {
+function benchmarkSource(b: HoldBenchmarkResult | PortfolioHoldResult | null, base: string, key: string, missing: string | null): Source {
   const field = key === 'capital_invested' ? 'exposure' : key;
   return at(b, `${base}.${field}`, field, missing);
 }
 
-export function presentBacktest(r: BacktestResult): ResultSection[] {
-  const cur = backtestCurrency(r);
+/**
+ * The sections a single backtest and a portfolio share (the portfolio's metrics, benchmark, costs and
+ * significance have the single backtest's fields): performance, trades, benchmark, costs, significance.
+ */
+function backtestCoreSections(r: BacktestResult | PortfolioResult, cur: string, benchmarkTitle: string, benchmarkNote: string): ResultSection[] {
   const m = r.metrics;
   const reasons = r.null_reasons;
   const bench = r.benchmark;
@@ -39,13 +44,13 @@ export function presentBacktest(r: BacktestResult): ResultSection[] {
   const sig = r.significance;
   const sigMissing = sig ? null : (reasons.significance ?? null);
   const top = r as unknown as Record<string, unknown>;
-  const sections: ResultSection[] = [
+  return [
     { id: 'performance', title: 'Performance', columns: [], rows: PERFORMANCE_KEYS.map((k) => row(k, [at(m, `metrics.${k}`)], cur)) },
     { id: 'trades', title: 'Trades', columns: [], rows: TRADE_KEYS.map((k) => row(k, [at(m, `metrics.${k}`)], cur)) },
     {
       id: 'benchmark',
-      title: 'Against buy & hold (same costs)',
-      columns: ['Strategy', 'Buy & hold', 'B&H at same exposure'],
+      title: benchmarkTitle,
+      columns: [...BENCHMARK_COLUMNS],
       rows: BENCHMARK_ROWS.map((k) =>
         row(
           k,
@@ -58,7 +63,7 @@ export function presentBacktest(r: BacktestResult): ResultSection[] {
           cur,
         ),
       ),
-      note: 'Both benchmarks buy at the first close and sell at the last, paying the strategy’s spread, slippage and commission.',
+      note: benchmarkNote,
     },
     {
       id: 'costs',
@@ -73,6 +78,30 @@ export function presentBacktest(r: BacktestResult): ResultSection[] {
       columns: [],
       rows: [...SIGNIFICANCE_KEYS.map((k) => row(k, [at(sig, `significance.${k}`, k, sigMissing)], cur)), row('sharpe_ci95', [at(top, 'sharpe_ci95')], cur)],
     },
+  ];
+}
+
+/** The data rows after the bar counts: annualisation, the in-sample guard, run time. */
+function dataTail(r: BacktestResult | PortfolioResult, cur: string): MetricRow[] {
+  const top = r as unknown as Record<string, unknown>;
+  return [
+    row('bars_per_year', [at(r.metrics, 'metrics.bars_per_year')], cur),
+    row('years', [at(r.metrics, 'metrics.years')], cur),
+    row('out_of_sample', [at(top, 'out_of_sample')], cur),
+    row('in_sample_bars', [at(top, 'in_sample_bars')], cur),
+    row('execution_time_seconds', [at(top, 'execution_time_seconds')], cur),
+  ];
+}
+
+/** The benchmark section's columns: the run, then the two buy & holds (no run is "better" than these). */
+export const BENCHMARK_COLUMNS = ['Strategy', 'Buy & hold', 'B&H at same exposure'] as const;
+
+export function presentBacktest(r: BacktestResult): ResultSection[] {
+  const cur = backtestCurrency(r);
+  const m = r.metrics;
+  const reasons = r.null_reasons;
+  const sections: ResultSection[] = [
+    ...backtestCoreSections(r, cur, 'Against buy & hold (same costs)', 'Both benchmarks buy at the first close and sell at the last, paying the strategy’s spread, slippage and commission.'),
     {
       id: 'data',
       title: 'Data',
@@ -80,11 +109,7 @@ export function presentBacktest(r: BacktestResult): ResultSection[] {
       rows: [
         row('bars', [at(m, 'metrics.bars')], cur),
         row('warmup_bars', [at(r.effective_range, 'effective_range.warmup_bars', 'warmup_bars', reasons.effective_range ?? null)], cur),
-        row('bars_per_year', [at(m, 'metrics.bars_per_year')], cur),
-        row('years', [at(m, 'metrics.years')], cur),
-        row('out_of_sample', [at(top, 'out_of_sample')], cur),
-        row('in_sample_bars', [at(top, 'in_sample_bars')], cur),
-        row('execution_time_seconds', [at(top, 'execution_time_seconds')], cur),
+        ...dataTail(r, cur),
       ],
     },
     {
@@ -99,9 +124,151 @@ export function presentBacktest(r: BacktestResult): ResultSection[] {
       ],
     },
   ];
-  // Legacy cost fractions are null unless the request gave them: the instrument's model applies.
-  for (const c of sections[sections.length - 1].rows.flatMap((x) => x.cells))
-    if (c.value === null && (c.path === 'config.commission' || c.path === 'config.slippage')) c.reason = `the instrument’s cost model applies (${r.config.costs.model})`;
+  explainLegacyCosts(sections, `the instrument’s cost model applies (${r.config.costs.model})`);
+  return sections;
+}
+
+/** Legacy cost fractions are null unless the request gave them: the instrument's model applies. */
+function explainLegacyCosts(sections: ResultSection[], reason: string): void {
+  for (const c of sections[sections.length - 1].rows.flatMap((x) => x.cells)) if (c.value === null && (c.path === 'config.commission' || c.path === 'config.slippage')) c.reason = reason;
+}
+
+// ── portfolio ──
+
+/** One row per metric, one column per leg (drawn one row per leg: layout 'items'). */
+export const LEG_ROWS = [
+  'total_trades',
+  'win_rate',
+  'profit_factor',
+  'gross_pnl',
+  'commission',
+  'spread_cost',
+  'slippage_cost',
+  'net_pnl',
+  'contribution',
+  'share_of_pnl',
+  'capital_invested',
+  'exposure',
+  'rebalance_fills',
+  'skipped_sizing',
+  'skipped_gross_exposure',
+  'skipped_too_small',
+  'kelly_fraction',
+  'out_of_sample',
+  'in_sample_bars',
+  'bars',
+  'warmup_bars',
+  'model_path',
+] as const;
+
+/** Where a leg row's value lives in the leg (catalogue key → field path inside legs[i]). */
+const LEG_FIELD: Partial<Record<(typeof LEG_ROWS)[number], string>> = {
+  gross_pnl: 'costs.gross_pnl',
+  commission: 'costs.commission',
+  spread_cost: 'costs.spread_cost',
+  slippage_cost: 'costs.slippage_cost',
+  net_pnl: 'costs.net_pnl',
+  // The catalogue's "exposure" is time in market; a leg says so by name.
+  exposure: 'time_in_market',
+  skipped_sizing: 'skipped_entries.sizing',
+  skipped_gross_exposure: 'skipped_entries.gross_exposure',
+  skipped_too_small: 'skipped_entries.too_small',
+};
+
+/** "equal_weight", "volatility_target 10% a year over 60 bars", "kelly ½ × f*, cap 25%…": the rule in words. */
+export function sizingText(s: PortfolioResult['config']['sizing']): string {
+  const pct = (x: number) => formatMetric('contribution', x);
+  switch (s.type) {
+    case 'fixed_fraction':
+      return `fixed fraction ${pct(s.fraction)} of equity`;
+    case 'equal_weight':
+      return 'equal weight (max gross exposure ÷ legs)';
+    case 'volatility_target':
+      return `volatility target ${pct(s.annual_volatility)} a year over ${s.lookback_bars} bars`;
+    case 'kelly':
+      return `Kelly ${s.fraction} × f*, cap ${pct(s.cap)}, ${pct(s.warmup_fraction)} until ${s.min_trades} trades, last ${s.lookback_trades} trades`;
+  }
+}
+
+export function presentPortfolio(r: PortfolioResult): ResultSection[] {
+  const cur = backtestCurrency(r);
+  const m = r.metrics;
+  const top = r as unknown as Record<string, unknown>;
+  const core = backtestCoreSections(
+    r,
+    cur,
+    'Against equal-weight buy & hold (same costs)',
+    `Both benchmarks split the capital equally over the ${r.legs.length} legs, buy at each leg’s first close and sell at its last, paying each leg’s spread, slippage and commission.`,
+  );
+  core[0].rows.push(row('average_gross_exposure', [at(top, 'average_gross_exposure')], cur));
+  const kelly = r.config.sizing.type === 'kelly';
+  const legRows = LEG_ROWS.filter((k) => kelly || k !== 'kelly_fraction').map((k) => {
+    const field = LEG_FIELD[k] ?? k;
+    const dot = field.lastIndexOf('.');
+    return row(
+      k,
+      r.legs.map((leg, i) => {
+        const holder = (dot < 0 ? leg : (leg as unknown as Record<string, Record<string, unknown>>)[field.slice(0, dot)]) as object;
+        return at(holder, `legs.${i}.${field}`, field.slice(dot + 1));
+      }),
+      cur,
+    );
+  });
+  const symbols = r.legs.map((l) => l.symbol);
+  const corr = r.correlation;
+  const corrReason = (i: number, j: number) => corr.null_reasons[i <= j ? `${corr.symbols[i]}/${corr.symbols[j]}` : `${corr.symbols[j]}/${corr.symbols[i]}`] ?? null;
+  const correlation: ResultSection = corr.matrix
+    ? {
+        id: 'correlation',
+        title: 'Correlation of the legs',
+        columns: corr.symbols,
+        rows: corr.matrix.map((line, i) => ({
+          ...row('correlation', line.map((v, j) => ({ obj: { v, null_reasons: v === null ? { v: corrReason(i, j) ?? '' } : {} }, field: 'v', path: `correlation.matrix.${i}.${j}` })), cur),
+          id: `correlation.${corr.symbols[i]}`,
+          label: corr.symbols[i],
+        })),
+        note: 'Pearson correlation of the legs’ per-step contributions (change of the leg’s value ÷ equity at the step before).',
+      }
+    : { id: 'correlation', title: 'Correlation of the legs', columns: [], rows: [row('correlation', [at(corr, 'correlation.matrix', 'matrix')], cur)] };
+  const sections: ResultSection[] = [
+    ...core.slice(0, 2),
+    {
+      id: 'legs',
+      title: `Legs (${r.legs.length}, one cash account in ${cur})`,
+      columns: symbols,
+      layout: 'items',
+      itemHeading: 'Leg',
+      rows: legRows,
+      note: 'Contribution: the leg’s net PnL ÷ initial capital (the legs add up to the total return). Avg equity invested: mean over the portfolio’s steps of |position value| ÷ equity.',
+    },
+    correlation,
+    ...core.slice(2),
+    {
+      id: 'data',
+      title: 'Data',
+      columns: [],
+      rows: [
+        row('legs', [at({ legs: r.legs.length }, 'legs.length', 'legs')], cur),
+        row('steps', [at(m, 'metrics.bars', 'bars')], cur),
+        ...dataTail(r, cur),
+      ],
+    },
+    {
+      id: 'settings',
+      title: 'Settings',
+      columns: [],
+      rows: [
+        row('initial_capital', [at(r.config, 'config.initial_capital')], cur),
+        row('sizing', [at({ sizing: sizingText(r.config.sizing) }, 'config.sizing', 'sizing')], cur),
+        row('max_gross_exposure', [at(r.config, 'config.max_gross_exposure')], cur),
+        row('rebalance', [at({ rebalance: r.config.rebalance ?? 'none' }, 'config.rebalance', 'rebalance')], cur),
+        row('min_rebalance_fraction', [at(r.config, 'config.min_rebalance_fraction')], cur),
+        row('commission_rate', [{ ...at(r.config, 'config.commission', 'commission'), missing: null }], cur),
+        row('slippage', [at(r.config, 'config.slippage')], cur),
+      ],
+    },
+  ];
+  explainLegacyCosts(sections, 'each leg’s instrument cost model applies (config.legs[].costs)');
   return sections;
 }
 
@@ -147,6 +314,7 @@ export function presentTraining(r: TrainingResult): ResultSection[] {
 
 const PRESENTERS: { [K in ContractType]: (r: ResultOf<K>) => ResultSection[] } = {
   backtesting: presentBacktest,
+  portfolio: presentPortfolio,
   training: presentTraining,
   walk_forward: presentWalkForward,
   sweep: presentSweep,

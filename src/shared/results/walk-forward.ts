@@ -10,9 +10,9 @@
 //      over the folds that have both Sharpe ratios (`sharpe_folds`).
 //   1  (and none) refused on read: "written by an older version", rerun the experiment.
 import { z } from 'zod';
-import { benchmarkSchema, costBreakdownSchema, significanceSchema } from './backtest';
+import { costBreakdownSchema, significanceSchema } from './backtest';
 import { everyNullExplained, maybeNumber, nullReasons, nullsExplained, parseVersioned, validateProduced } from './common';
-import { backtestMetricsSummarySchema, childStatus, costTotalSchema, experimentWarningSchema, trainingSummarySchema } from './experiment-parts';
+import { backtestMetricsSummarySchema, childStatus, costTotalSchema, experimentBenchmarkSchema, experimentWarningSchema, trainingSummarySchema } from './experiment-parts';
 
 export const WALK_FORWARD_RESULT_VERSION = 2 as const;
 
@@ -40,7 +40,7 @@ export const walkForwardFoldSchema = z
     oos_metrics: backtestMetricsSummarySchema.nullable(),
     /** What trading cost in that backtest: gross PnL, commission, spread, slippage, net PnL. */
     oos_costs: costBreakdownSchema.nullable(),
-    oos_benchmark: benchmarkSchema.nullable(),
+    oos_benchmark: experimentBenchmarkSchema.nullable(),
     significance: significanceSchema.nullable(),
     /** The same model backtested on its own training window (only with backtest.in_sample). */
     in_sample_metrics: backtestMetricsSummarySchema.nullable(),

@@ -9,16 +9,16 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { classifyProbabilities, NUM_CLASSES, resolveDecisionConfig } from '../../core/backtest/decisions';
 import { BacktestEngine, engineConfig } from '../../core/backtest/engine';
 import { computeMetrics, type PerformanceMetrics } from '../../core/backtest/metrics';
 import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, significanceInput, significanceSteps } from '../../core/evaluation/significance';
-import { clipRange, lowerBound, parseDateBoundary, upperBound } from '../../core/backtest/dates';
+import { parseDateBoundary } from '../../core/backtest/dates';
 import { averageExposure, holdBenchmark } from '../../core/backtest/benchmark';
 import { costBreakdown } from '../../core/backtest/costs';
 import { inSampleCheck, UNKNOWN_MODEL_RANGE } from '../../core/backtest/in-sample';
-import { costOverrides, resolveCosts, type CostOverrides } from '../../core/instruments';
-import { sliceBars, type BarSeries } from '../../core/bars/types';
+import { costOverrides, type CostOverrides } from '../../core/instruments';
+import { PRICE_ADJUSTMENT_MODES, priceAdjustment, type PriceAdjustmentMode } from '../../core/instruments/splits';
+import type { BarSeries } from '../../core/bars/types';
 import { applyNormalization, buildFeatureMatrix, type FeatureMatrix, type NormalizationStats } from '../../core/features';
 import type { IndicatorCatalog } from '../../core/strategy/catalog';
 import { DEFAULT_CATALOG } from '../../core/strategy/default-catalog';
@@ -37,6 +37,9 @@ import { fusedInferenceFor } from '../training/fused/infer';
 import { BACKTEST_RESULT_VERSION, validateBacktestResult, type BacktestResult } from '../../shared/results/backtest';
 import { yieldToHost, type ProgressBridge } from '../bridge';
 import type { Job } from './types';
+import { prepareLeg } from './backtest-leg';
+
+export { describeFeatureMismatch } from './backtest-leg';
 
 /** What the feature pipeline produces (src/core/features FeatureMatrix): row-major, rows aligned to the base bars. */
 export interface FeatureMatrixLike {
@@ -105,10 +108,11 @@ export interface BacktestParams {
   random_runs: number;
   /** Seed of the random runs and the Sharpe bootstrap (same seed → same numbers). */
   random_seed: number;
+  /** Whether the bars are split-adjusted (per-share costs on the shares really traded): auto reads the data. */
+  price_adjustment: PriceAdjustmentMode;
 }
 
 export const MAX_METRIC_RECORDS = 500;
-const MIN_WARMUP_BARS = 300;
 
 export function backtestParams(raw: Record<string, unknown>): BacktestParams {
   const str = (k: string) => {
@@ -139,25 +143,24 @@ export function backtestParams(raw: Record<string, unknown>): BacktestParams {
     allow_in_sample: raw.allow_in_sample === true,
     random_runs: num('random_runs', DEFAULT_RANDOM_RUNS),
     random_seed: num('random_seed', DEFAULT_RANDOM_SEED),
+    price_adjustment: priceAdjustmentParam(raw.price_adjustment),
   };
+}
+
+/** What results say about the split adjustment (the per-bar factor stays out). */
+export function priceAdjustmentSummary(a: ReturnType<typeof priceAdjustment>) {
+  return { mode: a.mode, splits_applied: a.applied, evidence: a.evidence, note: a.note };
+}
+
+export function priceAdjustmentParam(v: unknown): PriceAdjustmentMode {
+  if (v === undefined || v === null) return 'auto';
+  if (!PRICE_ADJUSTMENT_MODES.includes(v as PriceAdjustmentMode)) throw new Error(`backtest parameter 'price_adjustment' must be one of ${PRICE_ADJUSTMENT_MODES.join(', ')} (got ${JSON.stringify(v)})`);
+  return v as PriceAdjustmentMode;
 }
 
 /** Where a run's trades and equity curve are stored. */
 export function backtestArtifactsDir(home: string, operationId: string): string {
   return join(home, 'backtests', operationId);
-}
-
-export function describeFeatureMismatch(expected: string[], actual: string[]): string | null {
-  if (expected.length === actual.length && expected.every((n, i) => n === actual[i])) return null;
-  const missing = expected.filter((n) => !actual.includes(n));
-  const extra = actual.filter((n) => !expected.includes(n));
-  const i = expected.findIndex((n, k) => n !== actual[k]);
-  const parts = [`Feature mismatch: the model expects ${expected.length} features, the strategy produces ${actual.length}`];
-  if (missing.length) parts.push(`missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
-  if (extra.length) parts.push(`unexpected: ${extra.slice(0, 10).join(', ')}${extra.length > 10 ? ', …' : ''}`);
-  if (!missing.length && !extra.length && i >= 0) parts.push(`same names in a different order (first at #${i}: '${actual[i]}' where the model has '${expected[i]}')`);
-  parts.push('was the strategy changed after training? Retrain, or backtest with the matching strategy version');
-  return parts.join('; ');
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -194,52 +197,17 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   }
   bridge.throwIfCancelled();
 
-  // Bars: everything up to the end, then keep `warmup` bars before the start for the indicators.
-  bridge.update(3, `Loading bars for ${label}`, { context: { phase: 'loading' } });
-  const allBase = deps.loadBars(p.symbol, p.timeframe, { end: reqEnd });
-  if (allBase.time.length === 0) throw new Error(`No ${label} bars up to ${p.end_date}`);
-  // The data covers its last bar up to that bar's close.
-  const range = clipRange(reqStart, reqEnd, allBase.time[0], allBase.time[allBase.time.length - 1] + barMs - 1);
-  if (!range) throw new Error(`No ${label} bars between ${p.start_date} and ${p.end_date}`);
-  const warmup = Math.max(MIN_WARMUP_BARS, strategy.warmupBars);
-  const from = Math.max(0, lowerBound(allBase.time, range.start) - warmup);
-  const base = sliceBars(allBase, from, allBase.time.length);
-  const barsByTimeframe: Record<string, BarSeries> = { [p.timeframe]: base };
-  for (const tf of strategy.timeframes) {
-    if (tf === p.timeframe) continue;
-    const ms = timeframeMs(tf) ?? barMs;
-    barsByTimeframe[tf] = deps.loadBars(p.symbol, tf, { start: base.time[0] - warmup * ms, end: reqEnd });
-  }
-  bridge.throwIfCancelled();
-
-  // Features: same code path as training, checked against the manifest, normalised with its statistics.
-  bridge.update(6, `Computing features for ${label}`, { context: { phase: 'features' } });
-  const raw = deps.buildFeatures(strategy, barsByTimeframe);
-  const mismatch = describeFeatureMismatch(model.manifest.features, raw.names);
-  if (mismatch) throw new Error(mismatch);
-  const matrix = deps.applyNormalization(raw, model.manifest.normalization);
-  if (matrix.rows !== base.time.length) throw new Error(`Feature matrix has ${matrix.rows} rows for ${base.time.length} bars`);
-  bridge.throwIfCancelled();
-  await yieldToHost();
-
-  bridge.update(12, `Running the model on ${matrix.rows} bars`, { context: { phase: 'inference' } });
-  const probs = await model.predict(matrix, (done, total) => {
-    bridge.throwIfCancelled();
-    bridge.update(12 + (18 * done) / Math.max(1, total), `Running the model: ${done}/${total} bars`, { items_processed: done, items_total: total });
-  });
-  if (probs.length !== matrix.rows * NUM_CLASSES) throw new Error(`Model returned ${probs.length} values for ${matrix.rows} rows`);
-  bridge.throwIfCancelled();
-
-  // The engine sees only [start, end]; rows before are warm-up.
-  const i0 = lowerBound(base.time, range.start);
-  const i1 = upperBound(base.time, range.end);
-  const bars = sliceBars(base, i0, i1);
+  const leg = await prepareLeg(
+    deps,
+    strategy,
+    model,
+    { symbol: p.symbol, timeframe: p.timeframe, barMs, start: reqStart, end: reqEnd, startText: p.start_date, endText: p.end_date, legacy: { commission: p.commission, slippage: p.slippage }, costs: p.costs, priceAdjustment: p.price_adjustment },
+    bridge,
+    (f, message, phase, extra) => bridge.update(3 + 27 * f, message, extra ?? { context: { phase } }),
+  );
+  const { bars, signals, decisions, range, costModel, adjustment, priceFactor } = leg;
+  const i0 = leg.warmupBars;
   const n = bars.time.length;
-  if (n === 0) throw new Error(`No ${label} bars between ${p.start_date} and ${p.end_date}`);
-  const decisions = resolveDecisionConfig(strategy.decisions);
-  const signals = classifyProbabilities(probs.subarray(i0 * NUM_CLASSES, i1 * NUM_CLASSES), n, matrix.valid.subarray(i0, i1), decisions.confidence_threshold);
-  // Costs of this instrument, overridden by the strategy's `costs:` and the request (core/instruments).
-  const costModel = resolveCosts(p.symbol, { strategy: strategy.costs ?? null, legacy: { commission: p.commission, slippage: p.slippage }, request: p.costs });
   const cfg = engineConfig({
     initial_capital: p.initial_capital,
     commission: costModel.costs.commission.type === 'fraction' ? costModel.costs.commission.rate : 0,
@@ -248,6 +216,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
     position_size: p.position_size,
     bar_ms: barMs,
     decisions,
+    price_factor: priceFactor,
   });
   const engine = new BacktestEngine(bars, signals, cfg);
   const chunk = Math.max(1, Math.ceil(n / MAX_METRIC_RECORDS));
@@ -272,11 +241,11 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
   const metrics = computeMetrics({ ...result, equity: result.equity.values, time: bars.time, close: bars.close, bar_ms: barMs });
   // Like-for-like benchmarks: buy & hold with the same costs, fully invested and at the strategy's exposure.
   const exposure = averageExposure(result.trades, bars.close, result.equity.values);
-  const buyAndHold = holdBenchmark(bars.close, p.initial_capital, 1, costModel.costs, metrics.bars_per_year, metrics.years);
-  const exposureMatched = holdBenchmark(bars.close, p.initial_capital, exposure, costModel.costs, metrics.bars_per_year, metrics.years);
+  const buyAndHold = holdBenchmark(bars.close, p.initial_capital, 1, costModel.costs, metrics.bars_per_year, metrics.years, priceFactor);
+  const exposureMatched = holdBenchmark(bars.close, p.initial_capital, exposure, costModel.costs, metrics.bars_per_year, metrics.years, priceFactor);
   // In-sample guard: backtest bars inside the range the model was trained/validated/tested on.
   const inSample = inSampleCheck(bars.time, model.manifest.data_range ?? null);
-  const warnings: string[] = [];
+  const warnings: string[] = adjustment.note ? [adjustment.note] : [];
   if (inSample.warning) {
     warnings.push(inSample.warning);
     if (!p.allow_in_sample) bridge.warn(inSample.warning);
@@ -312,7 +281,7 @@ export async function runBacktestJob({ params: p, deps, bridge, home, operationI
       initial_capital: p.initial_capital,
       commission: p.commission,
       slippage: p.slippage,
-      costs: { ...costModel.costs, model: costModel.model, currency: costModel.currency, asset_class: costModel.asset_class, pip_size: costModel.pip_size },
+      costs: { ...costModel.costs, model: costModel.model, currency: costModel.currency, asset_class: costModel.asset_class, pip_size: costModel.pip_size, price_adjustment: priceAdjustmentSummary(adjustment) },
       position_size: p.position_size,
       start_date: iso(reqStart),
       end_date: iso(reqEnd),

@@ -7,5 +7,9 @@ export const JOBS: Partial<Record<OperationType, () => Promise<Job>>> = {
   dummy: async () => dummyJob,
   training: async () => (await import('./training')).trainingJob,
   data_load: async () => (await import('./data-load')).dataLoadJob,
-  backtesting: async () => (await import('./backtest')).backtestJob,
+  // One operation type for both: params with `portfolio: true` run the N-leg book (portfolio-backtest.ts).
+  backtesting: async () => {
+    const [single, portfolio] = await Promise.all([import('./backtest'), import('./portfolio-backtest')]);
+    return (ctx) => (portfolio.isPortfolioParams(ctx.params) ? portfolio.portfolioBacktestJob(ctx) : single.backtestJob(ctx));
+  },
 };

@@ -135,7 +135,7 @@ export const trainingJob: Job = async ({ params, bridge, home, spec }) => {
     const lab = computeLabels(strategy.training.labels, bars[symbol][base]);
     if (lab.labels.length !== m.rows) throw new Error(`${symbol}: ${lab.labels.length} labels for ${m.rows} feature rows`);
     horizon = Math.max(horizon, lab.horizon);
-    data.push({ symbol, rows: m.rows, values: m.values, labels: lab.labels, knownAt: lab.knownAt, time: m.time, valid: m.valid });
+    data.push({ symbol, rows: m.rows, values: m.values, labels: lab.labels, knownAt: lab.knownAt, time: m.time, valid: m.valid, horizon: lab.horizon });
     await yieldToHost();
   }
 

@@ -36,6 +36,12 @@ export interface SymbolDataset {
   valid?: Uint8Array | null;
   /** Per row: the last row its label depends on (the split purges on it); absent: row + horizon. */
   knownAt?: Int32Array | null;
+  /**
+   * Rows THIS symbol's labels look ahead: its embargo, in its own rows (input.horizon when absent).
+   * Pooled symbols on different calendars (FX 24/5 beside a 7-bar equity session) must not share
+   * one row count: the largest would wipe out the sparser symbol's training rows.
+   */
+  horizon?: number | null;
 }
 
 /** Normalisation of raw-indicator columns, fitted on training rows only and stored with the model. */
@@ -150,7 +156,7 @@ export async function runTrainingPipeline(
       time: d.time ?? null,
       labels: d.labels,
       usable: (i) => d.labels[i] >= 0 && d.labels[i] < NUM_CLASSES && (!d.valid || d.valid[i] === 1) && i >= L - 1,
-      knownAt: knownAt ? (i) => knownAt[i] : (i) => i + input.horizon,
+      knownAt: knownAt ? (i) => knownAt[i] : (i) => i + (d.horizon ?? input.horizon),
       offset,
     });
     offset += d.rows;

@@ -17,7 +17,11 @@ import {
   operationInfoSchema,
   parseBacktestResult,
   parseOperationResult,
+  parsePortfolioResult,
   parseTrainingResult,
+  portfolioLegSchema,
+  portfolioHoldSchema,
+  portfolioResultSchema,
   RESULT_CONTRACTS,
   resultInForm,
   ResultContractError,
@@ -25,8 +29,11 @@ import {
   testMetricsSchema,
   trainingMetricsSchema,
   validateBacktestResult,
+  validatePortfolioResult,
   validateTrainingResult,
 } from '../../../src/shared/results';
+import { presentPortfolio } from '../../../src/shared/results/present';
+import { producePortfolio, type ProducedPortfolio } from '../../helpers/portfolio-results';
 import { emptyProgress, type OperationInfo } from '../../../src/shared/operations';
 import { trainingResultOf } from '../../../src/worker/jobs/training';
 import { selectBackend } from '../../../src/worker/training/backend';
@@ -36,11 +43,16 @@ import { syntheticMatrix } from '../training/helpers';
 
 let bt: ProducedBacktest;
 let flat: ProducedBacktest;
+let pf: ProducedPortfolio;
 const home = mkdtempSync(join(tmpdir(), 'ktrdr-contract-'));
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(home, { recursive: true, force: true });
+  rmSync(pf.home, { recursive: true, force: true });
+});
 beforeAll(async () => {
   bt = await produceBacktest();
   flat = await produceBacktest({ trades: false });
+  pf = await producePortfolio();
 });
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -208,7 +220,88 @@ describe('KTRDR conventions live in the one adapter', () => {
   });
 });
 
+describe('the portfolio variant of the backtest contract', () => {
+  it('the portfolio job writes a result that parses, with a version and no undeclared field', () => {
+    expect(pf.result.schema_version).toBe(RESULT_CONTRACTS.portfolio.version);
+    expect(portfolioResultSchema.safeParse(pf.result).success).toBe(true);
+    expect(validatePortfolioResult(clone(pf.result))).toEqual(pf.result);
+    expect(pf.result.legs).toHaveLength(3);
+    expect(pf.result.trade_count).toBeGreaterThan(3);
+  });
+
+  it('every reader gets it through parseOperationResult as the portfolio variant; a single backtest keeps its type and shape', () => {
+    const stored = JSON.parse(JSON.stringify(pf.result)) as unknown;
+    expect(parseOperationResult('backtesting', stored)).toEqual({ type: 'portfolio', result: pf.result });
+    expect(parseOperationResult('backtesting', bt.result)).toEqual({ type: 'backtesting', result: bt.result });
+    expect('kind' in bt.result).toBe(false);
+    // A portfolio result is not a single backtest's, nor the other way round.
+    expect(() => parseBacktestResult(stored)).toThrow(ResultContractError);
+    expect(() => parsePortfolioResult(bt.result)).toThrow(/kind/);
+  });
+
+  it('a NaN, an undeclared or renamed field, or a null without its reason fails, naming the path', () => {
+    const nan = clone(pf.result);
+    nan.legs[0].contribution = Number.NaN;
+    expect(() => validatePortfolioResult(nan)).toThrow(/legs\.0\.contribution/);
+    const bare = clone(pf.result);
+    bare.legs[2].null_reasons = {};
+    expect(() => validatePortfolioResult(bare)).toThrow(/legs\.2\.win_rate: win_rate is null without a reason/);
+    const corr = clone(pf.result);
+    corr.correlation.null_reasons = {};
+    expect(() => validatePortfolioResult(corr)).toThrow(/correlation\.matrix\.0\.2: correlation EURUSD\/AUDUSD is null without a reason/);
+    const extra = clone(pf.result) as unknown as { legs: Record<string, unknown>[] };
+    extra.legs[0].pnl = 1;
+    expect(() => validatePortfolioResult(extra)).toThrow(/legs\[0\]\.pnl: not declared in the schema/);
+    const renamed = clone(pf.result) as unknown as { legs: Record<string, unknown>[] };
+    renamed.legs[0].exposure = renamed.legs[0].capital_invested;
+    delete renamed.legs[0].capital_invested;
+    expect(() => validatePortfolioResult(renamed)).toThrow(/legs\.0\.capital_invested/);
+  });
+
+  it('undefined values are null with the reason: the idle leg’s Kelly fraction, win rate and correlations', () => {
+    const idle = pf.result.legs[2];
+    expect(idle.total_trades).toBe(0);
+    expect(idle.kelly_fraction).toBeNull();
+    expect(idle.null_reasons.kelly_fraction).toMatch(/no closed trades/);
+    expect(idle.win_rate).toBeNull();
+    expect(pf.result.correlation.matrix![2]).toEqual([null, null, null]);
+  });
+
+  it('the presenter’s leg cells are the values at their paths in the result', () => {
+    const legs = presentPortfolio(pf.result).find((x) => x.id === 'legs')!;
+    const get = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], pf.result);
+    for (const r of legs.rows) for (const c of r.cells) expect(c.value, c.path).toEqual(get(c.path) ?? null);
+    expect(legs.columns).toEqual(['EURUSD', 'GBPUSD', 'AUDUSD']);
+  });
+
+  it('the KTRDR form applies KTRDR’s metric placeholders to a portfolio’s metrics too, and only there', () => {
+    const idle = clone(pf.result);
+    idle.metrics.sharpe_ratio = null;
+    idle.metrics.null_reasons = { ...idle.metrics.null_reasons, sharpe_ratio: 'no trades' };
+    const k = resultInForm('backtesting', idle, 'ktrdr') as { kind: string; metrics: Record<string, unknown>; legs: { win_rate: unknown }[] };
+    expect(k.kind).toBe('portfolio');
+    expect(k.metrics.sharpe_ratio).toBe(0);
+    expect(k.legs[2].win_rate).toBeNull(); // not a KTRDR field: unchanged
+    expect((resultInForm('backtesting', idle, 'contract') as typeof idle).metrics.sharpe_ratio).toBeNull();
+  });
+});
+
 describe('the metric catalogue covers every metric a result carries', () => {
+  it('each numeric or boolean field of a portfolio leg and its benchmark has a catalogue entry', () => {
+    const missing: string[] = [];
+    // A leg's time in market is the catalogue's "exposure" (Time in market); a hold's exposure is "capital_invested".
+    for (const [name, schema, alias] of [
+      ['legs', portfolioLegSchema, { time_in_market: 'exposure' }],
+      ['benchmark', portfolioHoldSchema, { exposure: 'capital_invested' }],
+    ] as const)
+      for (const key of Object.keys(schema.shape)) {
+        if (['null_reasons', 'symbol', 'first_bar', 'last_bar', 'clipped', 'costs', 'skipped_entries', 'model_data_range', 'quantities'].includes(key)) continue;
+        const k = (alias as Record<string, string>)[key] ?? key;
+        if (!METRICS[k]) missing.push(`${name}.${key}`);
+      }
+    expect(missing).toEqual([]);
+  });
+
   it('each numeric or boolean field of the metric schemas has a catalogue entry (no guessed entry exists)', () => {
     const shapes = {
       metrics: backtestMetricsSchema,

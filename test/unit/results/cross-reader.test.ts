@@ -2,7 +2,8 @@
 // the MCP server (a real MCP round trip over an in-memory transport, the HTTP calls answered by a fake
 // fetch) and the HTML report show the same value with the same label, unit and precision for every
 // metric the presenter lists. Each kind is made by its producer's own code. To add a kind: add an
-// entry to KINDS with how to make one result and how each reader prints it.
+// entry to KINDS with how to make one result and how each reader prints it. A portfolio backtest (a
+// `backtesting` operation whose result is the contract's portfolio variant) is one of them.
 //
 // The HTML report covers backtests only: trainings and experiments have none, so they have no report
 // test (rather than a skipped one); their readers are the CLI, the app and the MCP server.
@@ -14,13 +15,15 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { escapeHtml } from '../../../src/common/escape';
 import { backtestSummary } from '../../../src/cli/commands/backtest';
 import { experimentSummary } from '../../../src/cli/commands/experiment';
+import { portfolioSummary } from '../../../src/cli/commands/portfolio';
 import { trainingSummary } from '../../../src/cli/commands/train';
 import { createKtrdrMcpServer } from '../../../src/cli/mcp/server';
 import { renderBacktestReport } from '../../../src/core/report/backtest-report';
 import { ResultSections } from '../../../src/renderer/src/components/ResultSections';
 import { backtestTradeSchema } from '../../../src/shared/results/backtest';
 import { cellText, presentResult, type FlatMetric, type ResultSection } from '../../../src/shared/results/present';
-import type { TypedResult } from '../../../src/shared/results';
+import { operationTypeOf, type TypedResult } from '../../../src/shared/results';
+import { producePortfolio, type ProducedPortfolio } from '../../helpers/portfolio-results';
 import { fixtures, sweepFrom, walkForwardFrom, type Fixtures } from '../../helpers/experiments';
 import { produceBacktest, trainingResultFixture, type ProducedBacktest } from '../../helpers/results';
 
@@ -28,13 +31,15 @@ let shared: Promise<Fixtures> | null = null;
 /** The backtests and training the experiments are made of (made once for both kinds). */
 const experimentFixtures = () => (shared ??= fixtures());
 
+type Produced = ProducedBacktest | ProducedPortfolio;
+
 interface Kind {
   name: string;
-  /** The operation type and the result, as the worker wrote it. */
-  make(): Promise<{ typed: TypedResult; produced?: ProducedBacktest }>;
+  /** The contract's type and the result, as the worker wrote it. */
+  make(): Promise<{ typed: TypedResult; produced?: Produced }>;
   cli(t: TypedResult): string;
   /** The report, where the kind has one. */
-  report?(t: TypedResult, p: ProducedBacktest): string;
+  report?(t: TypedResult, p: Produced): string;
 }
 
 const KINDS: Kind[] = [
@@ -58,6 +63,17 @@ const KINDS: Kind[] = [
     report: (t, p) => (t.type === 'backtesting' ? renderBacktestReport({ backtest_id: p.id, generated_at: '2026-01-01T00:00:00Z', results: t.result, trades: [], equity: p.equity, manifest: null }) : ''),
   },
   {
+    // Kelly sizing, weekly rebalancing, an idle leg: nulls with reasons per leg and in the correlation.
+    name: 'portfolio backtest',
+    make: async () => {
+      const p = await producePortfolio();
+      return { typed: { type: 'portfolio', result: p.result }, produced: p };
+    },
+    cli: (t) => (t.type === 'portfolio' ? portfolioSummary(t.result) : ''),
+    report: (t, p) =>
+      t.type === 'portfolio' ? renderBacktestReport({ backtest_id: p.id, generated_at: '2026-01-01T00:00:00Z', results: t.result, trades: p.trades.map((x) => backtestTradeSchema.parse(x)), equity: p.equity, manifest: null }) : '',
+  },
+  {
     name: 'training',
     make: async () => ({ typed: { type: 'training', result: trainingResultFixture() } }),
     cli: (t) => (t.type === 'training' ? trainingSummary(t.result, 20) : ''),
@@ -78,7 +94,7 @@ const KINDS: Kind[] = [
 async function mcpShown(t: TypedResult): Promise<FlatMetric[]> {
   const id = 'op_fixture';
   vi.stubGlobal('fetch', async (url: string) => {
-    const body = url.endsWith(`/operations/${id}/results?form=contract`) ? { success: true, operation_id: id, operation_type: t.type, status: 'completed', results: t.result } : { detail: `unexpected ${url}` };
+    const body = url.endsWith(`/operations/${id}/results?form=contract`) ? { success: true, operation_id: id, operation_type: operationTypeOf(t.type), status: 'completed', results: t.result } : { detail: `unexpected ${url}` };
     return new Response(JSON.stringify(body), { status: url.includes('/results') ? 200 : 404, headers: { 'content-type': 'application/json' } });
   });
   const mcp = createKtrdrMcpServer({ url: 'http://127.0.0.1:1', home: '/tmp', maxConcurrent: 1, maxTrainingMinutes: 1, enforceEveryMs: 60_000 });
@@ -100,7 +116,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe.each(KINDS)('every reader shows the same $name', (kind) => {
   let typed: TypedResult;
-  let produced: ProducedBacktest | undefined;
+  let produced: Produced | undefined;
   let sections: ResultSection[];
   beforeAll(async () => {
     ({ typed, produced } = await kind.make());

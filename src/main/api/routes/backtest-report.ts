@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { renderBacktestReport } from '../../../core/report/backtest-report';
 import { resultCsv } from '../../../core/report/csv';
-import { backtestCurrency, presentBacktest } from '../../../shared/results/present';
+import { backtestCurrency, presentResult } from '../../../shared/results/present';
 import { readManifestIfAny } from '../../../infra/models/registry';
 import type { AppContext } from '../../context';
 import { idParams, readArtifact, readBacktestResult } from './backtests';
@@ -38,12 +38,13 @@ export function backtestReportRoutes(ctx: AppContext) {
         const id = req.params.backtest_id;
         const trades = readArtifact(ctx, id, 'trades.json'); // 404/400 with the reason when there is none
         const equity = readArtifact(ctx, id, 'equity.json');
-        const results = readBacktestResult(ctx, id);
+        const typed = readBacktestResult(ctx, id);
+        const results = typed.result;
         const download = req.query.download === '1' || req.query.download === 'true';
         if (req.query.format === 'csv') {
           reply.header('content-type', 'text/csv; charset=utf-8');
           reply.header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${id}_report.csv"`);
-          return reply.send(resultCsv(presentBacktest(results), backtestCurrency(results)));
+          return reply.send(resultCsv(presentResult(typed), backtestCurrency(results)));
         }
         const html = renderBacktestReport({
           backtest_id: id,

@@ -14,7 +14,8 @@ import { InvalidSeriesNameError } from '../../../infra/bars/bar-store';
 import { locateStrategy } from './strategy-lookup';
 import { ModelNotFoundError, ModelPathError, readManifestIfAny } from '../../../infra/models/registry';
 import { backtestStartBody } from '../../../shared/api-schemas';
-import { backtestEquityDocSchema, backtestTradesDocSchema, parseBacktestResult, type BacktestResult } from '../../../shared/results/backtest';
+import { backtestEquityDocSchema, backtestFillsDocSchema, backtestTradesDocSchema } from '../../../shared/results/backtest';
+import { parseOperationResult, type TypedResult } from '../../../shared/results/index';
 import { parseWith, ResultContractError } from '../../../shared/results/common';
 import { missingDataHint, syntheticDataWarning } from '../../../shared/data-hints';
 import { formatIssue } from '../../../core/strategy/format';
@@ -22,7 +23,7 @@ import type { ParseResult } from '../../../core/strategy/types';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
 
-const dateField = (side: 'start' | 'end') =>
+export const dateField = (side: 'start' | 'end') =>
   z
     .string()
     .min(1)
@@ -46,9 +47,18 @@ const formatQuery = { format: z.enum(['json', 'csv']).default('json') };
 const sendCsv = (reply: FastifyReply, filename: string, text: string) =>
   reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).send(text);
 
-/** First symbol and base timeframe of a strategy (v3 `training_data`, or the older `data` section). */
+/** The strategy file, parsed: 400 with every error when it is not valid. */
+export async function validStrategy(ctx: AppContext, name: string) {
+  const strategy = await locateStrategy(ctx, name);
+  if (!strategy.parsed.valid) {
+    const errors = strategy.parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, `${strategy.name}.yaml`));
+    throw new HttpError(400, `Strategy ${strategy.name} is not valid: ${errors.join('; ')}`, { errors });
+  }
+  return strategy;
+}
+
 /** First symbol and base timeframe the strategy trains on (after legacy migration). */
-function strategyDefaults(parsed: ParseResult): { symbol: string | null; timeframe: string | null } {
+export function strategyDefaults(parsed: ParseResult): { symbol: string | null; timeframe: string | null } {
   const td = parsed.strategy?.training_data;
   return {
     symbol: td?.symbols.list[0] ?? null,
@@ -58,19 +68,59 @@ function strategyDefaults(parsed: ParseResult): { symbol: string | null; timefra
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A finished backtest's result, parsed by the contract (404 when the operation is not a backtest; a result that does not parse is a 500 naming the fields). */
-export function readBacktestResult(ctx: AppContext, id: string): BacktestResult {
+/** A finished backtest's result parsed by its contract: a single backtest or a portfolio (the contract's variant). */
+export type TypedBacktest = Extract<TypedResult, { type: 'backtesting' | 'portfolio' }>;
+
+/** A finished backtest's typed result (404 when the operation is not a backtest; a result that does not parse is a 500 naming the fields). */
+export function readBacktestResult(ctx: AppContext, id: string): TypedBacktest {
   const op = ctx.operations.results(id);
   if (op.operation_type !== 'backtesting') throw new HttpError(404, `Operation ${id} is not a backtest`);
+  let typed;
   try {
-    return parseBacktestResult(op.results);
+    typed = parseOperationResult(op.operation_type, op.results);
   } catch (err) {
     if (err instanceof ResultContractError) throw new HttpError(500, `Backtest ${id}: ${err.message}`);
     throw err;
   }
+  if (typed?.type !== 'backtesting' && typed?.type !== 'portfolio') throw new HttpError(404, `Backtest ${id} has no result`);
+  return typed;
 }
 
-const ARTIFACTS = { 'trades.json': backtestTradesDocSchema, 'equity.json': backtestEquityDocSchema } as const;
+/** A model reference → its folder: 404 with the versions there are, 400 for a path outside the models. */
+export function resolveModelRef(ctx: AppContext, ref: string) {
+  try {
+    return ctx.models.resolve(ref);
+  } catch (err) {
+    if (err instanceof ModelNotFoundError) throw new HttpError(404, err.message, { available_versions: err.available });
+    if (err instanceof ModelPathError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
+
+/**
+ * The stored series (or the one it resamples from) and the requested range clipped to it: 422 on a
+ * bad symbol (naming `field`), 404 without data, 400 when the range misses the data.
+ */
+export function storedRange(ctx: AppContext, symbol: string, timeframe: string, barMs: number, req: { start: number; end: number; startText: string; endText: string }, field: string) {
+  const store = ctx.bars;
+  let info;
+  try {
+    info = store.info(symbol, timeframe);
+    if (!info) {
+      const source = store.resampleSource(symbol, timeframe);
+      info = source ? store.info(symbol, source) : null;
+    }
+  } catch (err) {
+    if (err instanceof InvalidSeriesNameError) throw new ValidationError([{ field, message: err.message }]);
+    throw err;
+  }
+  if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: ${missingDataHint(symbol, timeframe)}`);
+  const range = clipRange(req.start, req.end, info.start, info.end + barMs - 1);
+  if (!range) throw new HttpError(400, `Requested range ${req.startText} .. ${req.endText} does not overlap the ${symbol} ${timeframe} data (${iso(info.start)} .. ${iso(info.end)})`);
+  return { info, range };
+}
+
+const ARTIFACTS = { 'trades.json': backtestTradesDocSchema, 'equity.json': backtestEquityDocSchema, 'fills.json': backtestFillsDocSchema } as const;
 type Artifact = keyof typeof ARTIFACTS;
 
 /** A finished backtest's trades or equity curve, parsed by the result contract (a broken file is a 500 naming the fields). */
@@ -91,7 +141,7 @@ export function readArtifact<F extends Artifact>(ctx: AppContext, id: string, fi
 }
 
 /** A sentence when [start, end] overlaps the rows the model was trained/validated/tested on. */
-function modelRangeOverlap(modelDir: string, start: number, end: number): string | null {
+export function modelRangeOverlap(modelDir: string, start: number, end: number): string | null {
   const m = readManifestIfAny(modelDir);
   const d = (m?.data ?? {}) as Record<string, unknown>;
   const a = typeof d.first_row_time === 'string' ? parseDateBoundary(d.first_row_time, 'start') : null;
@@ -113,11 +163,7 @@ export function backtestsRoutes(ctx: AppContext) {
         const reqEnd = parseDateBoundary(b.end_date, 'end')!;
         if (reqStart > reqEnd) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
 
-        const strategy = await locateStrategy(ctx, b.strategy_name);
-        if (!strategy.parsed.valid) {
-          const errors = strategy.parsed.issues.filter((i) => i.severity === 'error').map((i) => formatIssue(i, `${strategy.name}.yaml`));
-          throw new HttpError(400, `Strategy ${strategy.name} is not valid: ${errors.join('; ')}`, { errors });
-        }
+        const strategy = await validStrategy(ctx, b.strategy_name);
         const defaults = strategyDefaults(strategy.parsed);
         const symbol = b.symbol ?? defaults.symbol;
         const timeframe = b.timeframe ?? defaults.timeframe;
@@ -125,32 +171,9 @@ export function backtestsRoutes(ctx: AppContext) {
         const barMs = timeframeMs(timeframe);
         if (barMs === null) throw new ValidationError([{ field: 'timeframe', message: `'${timeframe}' is not a timeframe (e.g. 1h, 4h, 1d)` }]);
 
-        let model;
-        try {
-          model = ctx.models.resolve(b.model_path ?? `${b.strategy_name}/${timeframe}_latest`);
-        } catch (err) {
-          if (err instanceof ModelNotFoundError) throw new HttpError(404, err.message, { available_versions: err.available });
-          if (err instanceof ModelPathError) throw new HttpError(400, err.message);
-          throw err;
-        }
+        const model = resolveModelRef(ctx, b.model_path ?? `${b.strategy_name}/${timeframe}_latest`);
 
-        const store = ctx.bars;
-        let info;
-        try {
-          info = store.info(symbol, timeframe);
-          if (!info) {
-            const source = store.resampleSource(symbol, timeframe);
-            info = source ? store.info(symbol, source) : null;
-          }
-        } catch (err) {
-          if (err instanceof InvalidSeriesNameError) throw new ValidationError([{ field: 'symbol', message: err.message }]);
-          throw err;
-        }
-        if (!info || info.start === null || info.end === null) throw new HttpError(404, `No data for ${symbol} ${timeframe}: ${missingDataHint(symbol, timeframe)}`);
-        const range = clipRange(reqStart, reqEnd, info.start, info.end + barMs - 1);
-        if (!range) {
-          throw new HttpError(400, `Requested range ${b.start_date} .. ${b.end_date} does not overlap the ${symbol} ${timeframe} data (${iso(info.start)} .. ${iso(info.end)})`);
-        }
+        const { info, range } = storedRange(ctx, symbol, timeframe, barMs, { start: reqStart, end: reqEnd, startText: b.start_date, endText: b.end_date }, 'symbol');
 
         const params = {
           strategy_name: b.strategy_name,
@@ -167,6 +190,7 @@ export function backtestsRoutes(ctx: AppContext) {
           allow_in_sample: b.allow_in_sample,
           random_runs: b.random_runs,
           random_seed: b.random_seed,
+          price_adjustment: b.price_adjustment ?? 'auto',
           strategy_path: strategy.path,
         };
         // Said at once (dates only; the job counts the bars): the range overlaps the model's data.
@@ -227,17 +251,20 @@ export function backtestsRoutes(ctx: AppContext) {
       {
         schema: {
           tags: ['backtests'],
-          summary: 'Equity curve of a finished backtest; max_points down-samples it keeping extremes',
+          summary: 'Equity curve of a finished backtest; max_points down-samples it keeping extremes. A portfolio adds its gross exposure per step, and with ?legs=true each leg’s PnL curve (down-sampled the same way)',
           params: idParams,
-          querystring: z.object({ max_points: z.coerce.number().int().min(2).max(10_000_000).optional(), ...formatQuery }),
+          querystring: z.object({ max_points: z.coerce.number().int().min(2).max(10_000_000).optional(), legs: z.enum(['true', 'false', '1', '0']).optional(), ...formatQuery }),
         },
       },
       async (req, reply) => {
         const id = req.params.backtest_id;
         const doc = readArtifact(ctx, id, 'equity.json');
         if (req.query.format === 'csv') return sendCsv(reply, `${id}_equity.csv`, equityCsv(doc));
-        const keep = req.query.max_points ? downsampleIndices(doc.values, doc.drawdowns, req.query.max_points) : null;
+        const max = req.query.max_points;
+        const keep = max ? downsampleIndices(doc.values, doc.drawdowns, max) : null;
         const pick = <T>(xs: T[]) => (keep ? keep.map((i) => xs[i]) : xs);
+        const withLegs = req.query.legs === 'true' || req.query.legs === '1';
+        if (withLegs && !doc.legs) throw new HttpError(400, `Backtest ${id} is a single-symbol backtest: it has no legs`);
         return {
           success: true,
           backtest_id: id,
@@ -247,6 +274,16 @@ export function backtestsRoutes(ctx: AppContext) {
           values: pick(doc.values),
           drawdowns: pick(doc.drawdowns),
           positions: doc.position ? pick(doc.position) : null,
+          ...(doc.gross_exposure ? { gross_exposure: pick(doc.gross_exposure) } : {}),
+          ...(withLegs && doc.legs
+            ? {
+                legs: doc.legs.map((l) => {
+                  const k = max ? downsampleIndices(l.value, new Float64Array(l.value.length), max) : null;
+                  const at = <T>(xs: T[]) => (k ? k.map((i) => xs[i]) : xs);
+                  return { symbol: l.symbol, timestamps: at(l.time).map(iso), values: at(l.value), positions: at(l.position) };
+                }),
+              }
+            : {}),
         };
       },
     );

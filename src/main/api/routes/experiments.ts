@@ -10,9 +10,9 @@ import { gridOrder } from '../../../core/experiments/samplers';
 import { checkPaths, parseSpace } from '../../../core/experiments/space';
 import { formatWindow, overlappingTestWindows, parseWindow, planWalkForward, windowLength } from '../../../core/experiments/windows';
 import { timeframeMs } from '../../../core/timeframes';
-import { experimentBacktestBody, SWEEP_OBJECTIVES, sweepStartBody, walkForwardStartBody } from '../../../shared/experiment-requests';
+import { checkExperimentBacktest, experimentBacktestFields, SWEEP_OBJECTIVES, sweepStartBody, walkForwardStartBody } from '../../../shared/experiment-requests';
 import { isParentType, isTerminal } from '../../../shared/operations';
-import { costOverrides } from '../../../core/instruments';
+import { costOverrides, instrumentFor } from '../../../core/instruments';
 import { checkTrainingData, parseDateBound, parseForTraining } from '../../../infra/models/training-inputs';
 import type { AppContext } from '../../context';
 import type { ExperimentScheduler } from '../../experiments/scheduler';
@@ -22,7 +22,7 @@ import { HttpError, ValidationError } from '../errors';
 import { locateStrategy } from './strategy-lookup';
 
 // The shared bodies (REST + MCP), with the cost overrides checked as strictly as POST /backtests/start does.
-const backtestBody = experimentBacktestBody.extend({ costs: costOverrides(true).nullish() }).prefault({});
+const backtestBody = experimentBacktestFields.extend({ costs: costOverrides(true).nullish() }).superRefine(checkExperimentBacktest).prefault({});
 const walkForwardBody = walkForwardStartBody.extend({ backtest: backtestBody });
 const sweepBody = sweepStartBody.extend({ backtest: backtestBody });
 
@@ -59,12 +59,38 @@ async function prepare(ctx: AppContext, b: z.infer<typeof walkForwardBody> | z.i
   if (!symbols.length) throw new HttpError(400, `No symbols: the request names none and strategy ${b.strategy_name} has no training_data.symbols`);
   const dataProblems = checkTrainingData(ctx.bars, symbols, timeframes, start as number, end as number);
   if (dataProblems.length) throw new HttpError(dataProblems.some((p) => p.status === 404) ? 404 : 400, dataProblems.map((p) => p.message).join('; '));
-  const symbol = b.backtest.symbol ?? symbols[0];
-  if (!symbols.includes(symbol)) throw new ValidationError([{ field: 'backtest.symbol', message: `must be one of the trained symbols (${symbols.join(', ')})` }]);
   const barMs = timeframeMs(base);
   if (barMs === null) throw new ValidationError([{ field: 'timeframes', message: `'${base}' is not a timeframe` }]);
-  const times = ctx.bars.load(symbol, base, { start: start as number, end: end as number }).bars.time;
-  return { file, symbols, timeframes, base, symbol, times, barMs, start: start as number, end: end as number };
+  const legs = b.backtest.portfolio ? portfolioLegs(ctx, b.backtest.portfolio.symbols ?? symbols, base, start as number, end as number) : null;
+  const symbol = legs ? legs.join(',') : (b.backtest.symbol ?? symbols[0]);
+  if (!legs && !symbols.includes(symbol)) throw new ValidationError([{ field: 'backtest.symbol', message: `must be one of the trained symbols (${symbols.join(', ')})` }]);
+  // Windows are planned on the backtested bars: a portfolio's steps are the union of its legs' bar times.
+  const times = legs ? unionTimes(legs.map((l) => ctx.bars.load(l, base, { start: start as number, end: end as number }).bars.time)) : ctx.bars.load(symbol, base, { start: start as number, end: end as number }).bars.time;
+  return { file, symbols, timeframes, base, symbol, legs, times, barMs, start: start as number, end: end as number };
+}
+
+/**
+ * The legs of an experiment's portfolio backtests, checked before the experiment exists: data for each
+ * over the range at the base timeframe (the error names the symbol), one account currency.
+ */
+function portfolioLegs(ctx: AppContext, requested: string[], base: string, start: number, end: number): string[] {
+  const legs = requested.map((x) => x.toUpperCase());
+  const problems = checkTrainingData(ctx.bars, legs, [base], start, end);
+  if (problems.length) throw new HttpError(problems.some((p) => p.status === 404) ? 404 : 400, `backtest.portfolio.symbols: ${problems.map((p) => p.message).join('; ')}`);
+  const currencies = [...new Set(legs.map((l) => instrumentFor(l).currency))];
+  if (currencies.length > 1)
+    throw new ValidationError([{ field: 'backtest.portfolio.symbols', message: `the legs are quoted in different currencies (${legs.map((l) => `${l}: ${instrumentFor(l).currency}`).join(', ')}); one cash account needs one currency` }]);
+  return legs;
+}
+
+/** The request's backtest section as its children use it: a portfolio's legs resolved (the trained symbols by default). */
+function backtestSection(bt: z.infer<typeof backtestBody>, p: { legs: string[] | null }) {
+  return bt.portfolio && p.legs ? { ...bt, portfolio: { ...bt.portfolio, symbols: p.legs } } : bt;
+}
+
+/** Sorted distinct times of several series. */
+function unionTimes(series: Float64Array[]): Float64Array {
+  return Float64Array.from(new Set(series.flatMap((t) => Array.from(t)))).sort();
 }
 
 const modelName = (strategy: string, tag: string) => `${strategy.replace(/[^A-Za-z0-9_-]/g, '_')}-${tag}-${randomBytes(4).toString('hex')}`;
@@ -125,7 +151,7 @@ export function experimentsRoutes(ctx: AppContext) {
           step: b.step ?? null,
           anchored: b.anchored,
           embargo_bars: b.embargo_bars,
-          backtest: b.backtest,
+          backtest: backtestSection(b.backtest, p),
           max_parallel: b.max_parallel ?? ctx.operations.maxWorkers,
           folds: folds.length,
         };
@@ -197,7 +223,7 @@ export function experimentsRoutes(ctx: AppContext) {
           holdout: b.holdout,
           selection: b.selection,
           embargo_bars: b.embargo_bars,
-          backtest: b.backtest,
+          backtest: backtestSection(b.backtest, p),
           max_parallel: b.max_parallel ?? ctx.operations.maxWorkers,
           ...(b.tpe_startup_trials ? { tpe_startup_trials: b.tpe_startup_trials } : {}),
         };

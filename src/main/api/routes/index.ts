@@ -12,6 +12,7 @@ import { healthRoutes } from './health';
 import { indicatorsRoutes } from './indicators';
 import { modelsRoutes } from './models';
 import { operationsRoutes } from './operations';
+import { portfolioRoutes } from './portfolio';
 import { schemasRoutes } from './schemas';
 import { strategiesRoutes } from './strategies';
 import { tearsheetRoutes } from './tearsheet';
@@ -27,6 +28,7 @@ export function apiRoutes(ctx: AppContext) {
     await app.register(indicatorsRoutes(ctx));
     await app.register(dataRoutes(ctx));
     await app.register(backtestsRoutes(ctx));
+    await app.register(portfolioRoutes(ctx));
     await app.register(backtestReportRoutes(ctx));
     await app.register(tearsheetRoutes(ctx));
     await app.register(trainingsRoutes(ctx));

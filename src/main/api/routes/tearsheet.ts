@@ -28,7 +28,7 @@ export function tearsheetRoutes(ctx: AppContext) {
       async (req) => {
         const id = req.params.backtest_id;
         const eq = readArtifact(ctx, id, 'equity.json'); // 404/400 with the reason when there is none
-        const results = readBacktestResult(ctx, id);
+        const results = readBacktestResult(ctx, id).result;
         return tearsheetPayload(
           id,
           { time: eq.time, values: eq.values, initial: eq.initial_capital, barsPerYear: results.metrics.bars_per_year, windowBars: req.query.window_bars },

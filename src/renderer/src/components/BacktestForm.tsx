@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { useFormSubmission } from '../hooks/useFormSubmission';
 import { useSession } from '../stores/session';
 import { api } from '../api/client';
-import { TIMEFRAMES, validateBacktestForm, type BacktestForm as Form } from '../lib/forms';
+import { backtestStartRequest, DEFAULT_PORTFOLIO_FIELDS, splitList, TIMEFRAMES, validateBacktestForm, type BacktestForm as Form, type FieldErrors } from '../lib/forms';
 import { useCatalog } from '../stores/catalog';
 import { useOperations } from '../stores/operations';
 import { Field } from './Field';
+import { PortfolioFields } from './PortfolioFields';
 import { StrategySelect } from './StrategySelect';
 
 /** models/<strategy>/<tf>_v<N> → its parts. */
@@ -22,9 +23,12 @@ export interface BacktestStart {
   end_date: string;
 }
 
-/** Start a backtest: `POST /backtests/start` with the model version chosen from `GET /models`. */
+/**
+ * Start a backtest: `POST /backtests/start` with the model version chosen from `GET /models`; several
+ * symbols start one portfolio (`POST /backtests/portfolio/start`, the model applied to every leg).
+ */
 export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void }) {
-  const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '', slippage: '' }, ...(useSession.getState().backtestForm as Partial<Form> | null) }));
+  const [f, setF] = useState<Form>(() => ({ ...{ strategy_name: '', model_path: '', symbol: '', timeframe: '1d', start_date: '', end_date: '', initial_capital: '100000', commission: '', slippage: '', ...DEFAULT_PORTFOLIO_FIELDS }, ...(useSession.getState().backtestForm as Partial<Form> | null) }));
   useEffect(() => useSession.getState().set({ backtestForm: { ...f } }), [f]);
   const strategies = useCatalog((s) => s.strategies.items);
   const models = useCatalog((s) => s.models);
@@ -57,25 +61,16 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => setF({ ...f, [k]: e.target.value }),
   });
 
-  const { errors, serverMessage, busy, submit } = useFormSubmission(validateBacktestForm, async (f: Form) => {
-    const symbol = f.symbol.trim().toUpperCase();
-    const body: Record<string, unknown> = {
-      strategy_name: f.strategy_name,
-      symbol,
-      timeframe: f.timeframe,
-      start_date: f.start_date,
-      end_date: f.end_date,
-      initial_capital: Number(f.initial_capital),
-    };
-    // Left empty, the server charges the instrument's costs (spread, slippage, commission model).
-    if (f.commission.trim() !== '') body.commission = Number(f.commission);
-    if (f.slippage.trim() !== '') body.slippage = Number(f.slippage);
-    if (f.model_path) body.model_path = f.model_path;
-    const r = await api.post<{ operation_id?: string }>('/backtests/start', body);
+  const portfolio = splitList(f.symbol).length > 1;
+  const { errors: raw, serverMessage, busy, submit } = useFormSubmission(validateBacktestForm, async (f: Form) => {
+    const { path, body, symbol } = backtestStartRequest(f);
+    const r = await api.post<{ operation_id?: string }>(path, body);
     if (!r.operation_id) throw new Error('The server answered without an operation id');
     void useOperations.getState().refresh(r.operation_id);
     onStarted({ id: r.operation_id, symbol, timeframe: f.timeframe, start_date: f.start_date, end_date: f.end_date });
   });
+  // A portfolio's 422 names its own fields (symbols.N, max_gross_exposure): shown beside the form's.
+  const errors: FieldErrors = { ...raw, symbol: raw.symbol ?? raw.symbols, max_gross: raw.max_gross ?? raw.max_gross_exposure };
 
   return (
     <form className="panel" onSubmit={(e) => submit(e, f)} noValidate data-testid="backtest-form">
@@ -95,8 +90,8 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
             ))}
           </select>
         </Field>
-        <Field label="Symbol" htmlFor="bt-symbol" error={errors.symbol}>
-          <input {...input('symbol')} placeholder="EURUSD" />
+        <Field label="Symbol (several: one portfolio)" htmlFor="bt-symbol" error={errors.symbol}>
+          <input {...input('symbol')} placeholder="EURUSD or EURUSD, AAPL, SPY" />
         </Field>
         <Field label="Timeframe" htmlFor="bt-timeframe" error={errors.timeframe}>
           <select id="bt-timeframe" value={f.timeframe} onChange={(e) => setF({ ...f, timeframe: e.target.value })} data-testid="bt-timeframe" disabled={!!f.model_path} title={f.model_path ? 'The chosen model sets the timeframe' : undefined}>
@@ -120,10 +115,11 @@ export function BacktestForm({ onStarted }: { onStarted(s: BacktestStart): void 
         <Field label="Slippage (fraction)" htmlFor="bt-slippage" error={errors.slippage}>
           <input {...input('slippage')} inputMode="decimal" placeholder="instrument default" />
         </Field>
+        {portfolio && <PortfolioFields prefix="bt" value={f} onChange={(p) => setF({ ...f, ...p })} errors={errors} />}
       </div>
       <div className="form-actions">
         <button className="btn primary" type="submit" disabled={busy} data-testid="bt-submit">
-          {busy ? 'Starting…' : 'Run backtest'}
+          {busy ? 'Starting…' : portfolio ? 'Run portfolio backtest' : 'Run backtest'}
         </button>
         <p className="error" role="alert" data-testid="bt-server-error">
           {serverMessage ?? ''}

@@ -6,6 +6,7 @@ import type { BacktestResult, BacktestTrade } from '../../../shared/results/back
 import { backtestCurrency, presentBacktest } from '../../../shared/results/present';
 import { tradeMarkers, tradesHeading, tradeWindow } from '../lib/backtest';
 import { inSampleNotice } from '../lib/backtest-evaluation';
+import { isPortfolioOperation } from '../lib/portfolio';
 import { toUnixSeconds } from '../lib/format';
 import { parseEquityCurve, parseTrades, type EquityCurve, type Trade } from '../lib/shapes';
 import type { OperationView } from '../stores/operations';
@@ -13,6 +14,7 @@ import { BacktestExport } from './BacktestExport';
 import { CandleChart } from './CandleChart';
 import { EquityCharts } from './EquityCharts';
 import { ErrorNote } from './ErrorNote';
+import { PortfolioResults } from './PortfolioResults';
 import { SectionTable } from './ResultSections';
 import { SignificanceNote } from './SignificanceNote';
 import { Tearsheet } from './Tearsheet';
@@ -80,12 +82,17 @@ function useIndicatorOverlays(strategy: string | null, symbol: string | null, ti
   return { available: available.map((a) => a.id), chosen, toggle: (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id])), lines, error };
 }
 
+/** A finished backtest: a portfolio's (PortfolioResults) or a single symbol's. */
+export function BacktestResults({ op }: { op: OperationView }) {
+  return isPortfolioOperation(op) ? <PortfolioResults op={op} /> : <SingleBacktestResults op={op} />;
+}
+
 /**
- * A finished backtest: the verdict, every metric of the shared presenter (the same labels, units and
+ * A finished single-symbol backtest: the verdict, every metric of the shared presenter (the same labels, units and
  * precision as the CLI and the report, "—" with the reason when undefined, money in its currency),
  * equity/drawdown, the tearsheet, price with trade markers, sortable trades and the report's trade analysis.
  */
-export function BacktestResults({ op }: { op: OperationView }) {
+function SingleBacktestResults({ op }: { op: OperationView }) {
   const id = op.operation_id;
   const { typed, error } = useResults(id, op.status);
   const results: BacktestResult | null = typed?.type === 'backtesting' ? typed.result : null;

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import type { MetricRow, ResultSection } from '../../../shared/results/present';
+import { rowId, type MetricRow, type ResultSection } from '../../../shared/results/present';
 import { MetricDefinitionRow, MetricTerm, useOpenDefinition } from './MetricTerm';
 
 /** A presenter cell: its text and, when null, the reason beside it. */
@@ -13,12 +13,12 @@ function CellBody({ cell }: { cell: MetricRow['cells'][number] }) {
 }
 
 /**
- * A section of items (a walk-forward's folds, a sweep's trials): one row per item, one column per
- * metric; a metric's label opens its definition under the table.
+ * A section of items (a walk-forward's folds, a sweep's trials, a portfolio's legs): one row per
+ * item, one column per metric; a metric's label opens its definition under the table.
  */
 function ItemsTable({ section, testId, heading }: { section: ResultSection; testId?: string; heading: boolean }) {
   const defs = useOpenDefinition();
-  const openRow = section.rows.find((r) => defs.isOpen(r.key)) ?? null;
+  const openRow = section.rows.find((r) => defs.isOpen(rowId(r))) ?? null;
   return (
     <div className="result-section" data-section={section.id}>
       {heading && <h3>{section.title}</h3>}
@@ -27,18 +27,18 @@ function ItemsTable({ section, testId, heading }: { section: ResultSection; test
           <tr>
             <th>{section.itemHeading ?? ''}</th>
             {section.rows.map((r) => (
-              <th key={r.key} data-key={r.key} title={`${r.definition} (${r.key})`}>
-                <MetricTerm termKey={r.key} label={r.label} open={defs.isOpen(r.key)} onToggle={() => defs.toggle(r.key)} definitionId={defs.idFor(r.key)} />
+              <th key={rowId(r)} data-key={r.key} title={`${r.definition} (${r.key})`}>
+                <MetricTerm termKey={r.key} label={r.label} open={defs.isOpen(rowId(r))} onToggle={() => defs.toggle(rowId(r))} definitionId={defs.idFor(rowId(r))} />
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {section.columns.map((item, i) => (
-            <tr key={item}>
+            <tr key={item} data-column={item}>
               <th scope="row">{item}</th>
               {section.rows.map((r) => (
-                <td key={r.key} className="num" data-path={r.cells[i].path}>
+                <td key={rowId(r)} className="num" data-path={r.cells[i].path}>
                   <CellBody cell={r.cells[i]} />
                 </td>
               ))}
@@ -47,7 +47,7 @@ function ItemsTable({ section, testId, heading }: { section: ResultSection; test
         </tbody>
       </table>
       {openRow && (
-        <p className="metric-definition" id={defs.idFor(openRow.key)} data-testid={`metric-definition-${openRow.key}`}>
+        <p className="metric-definition" id={defs.idFor(rowId(openRow))} data-testid={`metric-definition-${openRow.key}`}>
           {openRow.label}: {openRow.definition}
         </p>
       )}
@@ -82,13 +82,14 @@ function MetricsTable({ section, testId, heading }: { section: ResultSection; te
         )}
         <tbody>
           {section.rows.map((r) => {
-            const defId = defs.idFor(r.key);
-            const isOpen = defs.isOpen(r.key);
+            const id = rowId(r);
+            const defId = defs.idFor(id);
+            const isOpen = defs.isOpen(id);
             return (
-              <Fragment key={r.key}>
+              <Fragment key={id}>
                 <tr data-key={r.key}>
                   <th scope="row" title={`${r.definition} (${r.key})`}>
-                    <MetricTerm termKey={r.key} label={r.label} open={isOpen} onToggle={() => defs.toggle(r.key)} definitionId={defId} />
+                    <MetricTerm termKey={r.key} label={r.label} open={isOpen} onToggle={() => defs.toggle(id)} definitionId={defId} />
                   </th>
                   {r.cells.map((c, i) => (
                     <td key={i} className="num" data-path={c.path}>

@@ -9,6 +9,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { MetricRecord, OperationInfo } from '../../../shared/operations';
 import { metricDef } from '../../../shared/metrics-catalog';
 import { operationEnvelopeSchema, operationResultsResponseSchema, parseOperationResult, resultsPath, type TypedResult } from '../../../shared/results';
+import { backtestCurrency, BENCHMARK_COLUMNS, sizingText } from '../../../shared/results/present';
 import { formatMetric } from '../../../shared/metrics-catalog';
 import { runFacts } from '../../../shared/run-facts';
 import { significanceVerdict } from '../../../shared/significance';
@@ -54,13 +55,14 @@ function settingsOf(run: RunData): Obj {
   const f = runFacts(run.op);
   const p = (run.op.metadata?.parameters ?? {}) as Obj;
   const bt = run.typed?.type === 'backtesting' ? run.typed.result : null;
-  const cur = bt ? (bt.costs?.currency ?? bt.config.costs.currency) : null;
+  const pf = run.typed?.type === 'portfolio' ? run.typed.result : null;
+  const cur = bt ? backtestCurrency(bt) : pf ? backtestCurrency(pf) : null;
   return {
     strategy: f.strategy,
-    symbols: f.symbols,
+    symbols: pf ? pf.symbols.join(', ') : f.symbols,
     timeframes: f.timeframes,
     range: `${f.start ?? '…'} → ${f.end ?? '…'}`,
-    model: (bt?.model_path ?? (run.typed?.type === 'training' ? run.typed.result.model_path : null)) ?? f.model,
+    model: (bt?.model_path ?? pf?.model_path ?? (run.typed?.type === 'training' ? run.typed.result.model_path : null)) ?? (pf ? Object.values(pf.model_paths).join(', ') : f.model),
     ...(run.op.operation_type === 'training' ? { epochs: p.total_epochs, model_type: p.model_type } : {}),
     ...(bt
       ? {
@@ -68,6 +70,17 @@ function settingsOf(run: RunData): Obj {
           initial_capital: formatMetric('initial_capital', bt.config.initial_capital, { currency: cur }),
           costs: bt.config.costs.model,
           position_size: formatMetric('position_size', bt.config.position_size),
+        }
+      : {}),
+    // A portfolio: its sizing is what a single backtest's position size is.
+    ...(pf
+      ? {
+          out_of_sample: formatMetric('out_of_sample', pf.out_of_sample),
+          initial_capital: formatMetric('initial_capital', pf.config.initial_capital, { currency: cur }),
+          costs: pf.config.legs.map((l) => l.costs.model).join(', '),
+          sizing: sizingText(pf.config.sizing),
+          max_gross_exposure: formatMetric('max_gross_exposure', pf.config.max_gross_exposure),
+          rebalance: pf.config.rebalance ?? 'none',
         }
       : {}),
   };
@@ -102,7 +115,7 @@ export function RunComparison({ ids, onClose }: { ids: [string, string]; onClose
     const warning = samplingWarning(runs[0].typed, runs[1].typed);
     return { byA, byB, ids, warning };
   }, [runs]);
-  const verdicts = runs?.map((r) => (r.typed?.type === 'backtesting' ? significanceVerdict(r.typed.result.significance, r.typed.result.null_reasons.significance) : null));
+  const verdicts = runs?.map((r) => (r.typed?.type === 'backtesting' || r.typed?.type === 'portfolio' ? significanceVerdict(r.typed.result.significance, r.typed.result.null_reasons.significance) : null));
 
   const sameType = runs && runs[0].op.operation_type === runs[1].op.operation_type;
   return (
@@ -161,7 +174,7 @@ export function RunComparison({ ids, onClose }: { ids: [string, string]; onClose
                   const a = ra?.cell.value ?? null;
                   const b = rb?.cell.value ?? null;
                   // A benchmark column is the market, not the run: nothing there is "better".
-                  const benchmarkColumn = /@(Buy & hold|B&H at same exposure)$/.test(rid);
+                  const benchmarkColumn = BENCHMARK_COLUMNS.slice(1).some((c) => rid.endsWith(`@${c}`));
                   const win = table.warning || benchmarkColumn ? null : better(row.key, a, b);
                   const def = metricDef(row.key);
                   const diff = typeof a === 'number' && typeof b === 'number' && def.unit !== 'boolean' ? b - a : null;

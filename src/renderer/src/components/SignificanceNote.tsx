@@ -7,7 +7,7 @@ import { significanceVerdict } from '../../../shared/significance';
  * is none: "No trades: no verdict") and the bootstrap interval of the Sharpe ratio (or why it is
  * undefined). Every number is written by the metric catalogue.
  */
-export function SignificanceNote({ results }: { results: BacktestResult | null }) {
+export function SignificanceNote({ results }: { results: Pick<BacktestResult, 'significance' | 'sharpe_ci95' | 'null_reasons'> | null }) {
   if (!results) return null;
   const s = results.significance;
   const ci = results.sharpe_ci95;

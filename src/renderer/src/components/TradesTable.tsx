@@ -17,8 +17,8 @@ const COLUMNS: { key: TradeSortKey; label: string }[] = [
 
 const NUMERIC = new Set<TradeSortKey>(['id', 'entry_price', 'exit_price', 'quantity', 'pnl', 'pnl_percent']);
 
-/** Sortable trades; clicking (or Enter on) a row asks the chart to zoom to that trade. */
-export function TradesTable({ trades, selected, onSelect, currency = null }: { trades: Trade[]; selected: string | null; onSelect(t: Trade): void; currency?: string | null }) {
+/** Sortable trades; clicking (or Enter on) a row asks the chart to zoom to that trade. `symbols`: a portfolio's trades, with their leg. */
+export function TradesTable({ trades, selected, onSelect, currency = null, symbols = false }: { trades: Trade[]; selected: string | null; onSelect(t: Trade): void; currency?: string | null; symbols?: boolean }) {
   const [sort, setSort] = useState<{ key: TradeSortKey; dir: 1 | -1 }>({ key: 'entry_time', dir: 1 });
   const rows = useMemo(() => sortTrades(trades, sort.key, sort.dir), [trades, sort]);
   return (
@@ -42,6 +42,7 @@ export function TradesTable({ trades, selected, onSelect, currency = null }: { t
                 </th>
               );
             })}
+            {symbols && <th>Symbol</th>}
           </tr>
         </thead>
         <tbody>
@@ -64,6 +65,7 @@ export function TradesTable({ trades, selected, onSelect, currency = null }: { t
               <td className="num">{fmtNumber(t.quantity, 2)}</td>
               <td className={`num ${(t.pnl ?? 0) >= 0 ? 'pos' : 'neg'}`}>{fmtMoney(t.pnl, currency)}</td>
               <td className={`num ${(t.pnl_percent ?? 0) >= 0 ? 'pos' : 'neg'}`}>{t.pnl_percent === null ? '—' : `${fmtNumber(t.pnl_percent, 2)}%`}</td>
+              {symbols && <td>{t.raw?.symbol ?? '—'}</td>}
             </tr>
           ))}
         </tbody>

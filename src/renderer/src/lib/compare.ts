@@ -2,7 +2,7 @@
 // whether a run's numbers may flatter it (in sample, or unknown) so that no row is marked better.
 import { metricDef } from '../../../shared/metrics-catalog';
 import type { TypedResult } from '../../../shared/results';
-import { presentResult, type MetricCell } from '../../../shared/results/present';
+import { presentResult, rowId, type MetricCell } from '../../../shared/results/present';
 
 export interface ComparableRow {
   /** Catalogue key (data-key), with "@column" for a multi-column section's column. */
@@ -21,7 +21,8 @@ export function comparableRows(typed: TypedResult | null): ComparableRow[] {
       s.rows.flatMap((r) =>
         r.cells.map((cell, i) => {
           const column = s.columns[i];
-          return { id: column ? `${r.key}@${column}` : r.key, key: r.key, label: column ? `${r.label} — ${column}` : r.label, cell };
+          const id = rowId(r);
+          return { id: column ? `${id}@${column}` : id, key: r.key, label: column ? `${r.label} — ${column}` : r.label, cell };
         }),
       ),
     );
@@ -29,7 +30,7 @@ export function comparableRows(typed: TypedResult | null): ComparableRow[] {
 
 /** Whether either run's numbers are not out of sample, in words (null when both are clean or not backtests). */
 export function samplingWarning(a: TypedResult | null, b: TypedResult | null): string | null {
-  const state = (t: TypedResult | null) => (t?.type === 'backtesting' ? t.result.out_of_sample : true);
+  const state = (t: TypedResult | null) => (t?.type === 'backtesting' || t?.type === 'portfolio' ? t.result.out_of_sample : true);
   const words = (['A', 'B'] as const)
     .map((n, i) => [n, state(i === 0 ? a : b)] as const)
     .filter(([, s]) => s !== true)

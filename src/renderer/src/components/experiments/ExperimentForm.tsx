@@ -1,8 +1,10 @@
 import { useState } from 'react';
 import { SWEEP_OBJECTIVES } from '../../../../shared/experiment-requests';
 import { api } from '../../api/client';
+import { checkPortfolioFields, DEFAULT_PORTFOLIO_FIELDS, experimentBacktestSection, type FieldErrors, type PortfolioFormFields } from '../../lib/forms';
 import { Field } from '../Field';
 import { IsoDateInput } from '../IsoDateInput';
+import { PortfolioFields } from '../PortfolioFields';
 import { StrategySelect } from '../StrategySelect';
 
 type Kind = 'walk_forward' | 'sweep';
@@ -120,7 +122,11 @@ export function ExperimentForm({ onStarted }: { onStarted(id: string): void }) {
     commission: '',
     slippage: '',
     spread_pips: '',
+    /** Backtest every fold / trial as one portfolio of these legs (empty: the trained symbols). */
+    portfolio: false,
+    legs: '',
   });
+  const [pf, setPf] = useState<PortfolioFormFields>(DEFAULT_PORTFOLIO_FIELDS);
   const [rows, setRows] = useState<SpaceRow[]>(DEFAULT_ROWS);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -133,21 +139,18 @@ export function ExperimentForm({ onStarted }: { onStarted(id: string): void }) {
   });
   const setRow = (i: number, patch: Partial<SpaceRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
-  /** Empty cost fields: the instrument's and the strategy's costs, as for a standalone backtest. */
-  const backtestSection = () => {
-    const b: Record<string, unknown> = { initial_capital: Number(f.initial_capital) };
-    if (f.commission.trim() !== '') b.commission = Number(f.commission);
-    if (f.slippage.trim() !== '') b.slippage = Number(f.slippage);
-    if (f.spread_pips.trim() !== '') b.costs = { spread_pips: Number(f.spread_pips) };
-    return b;
-  };
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
     setBusy(true);
     try {
-      const common: Record<string, unknown> = { strategy_name: f.strategy_name, start_date: f.start_date, end_date: f.end_date, backtest: backtestSection() };
+      if (f.portfolio) {
+        const problems: FieldErrors = {};
+        checkPortfolioFields(pf, problems);
+        if (Object.keys(problems).length) throw new Error(Object.values(problems).join('; '));
+      }
+      const common: Record<string, unknown> = { strategy_name: f.strategy_name, start_date: f.start_date, end_date: f.end_date, backtest: experimentBacktestSection(f, f.portfolio ? pf : null) };
       if (f.timeframes.trim()) common.timeframes = f.timeframes.split(',').map((s) => s.trim()).filter(Boolean);
       if (f.max_parallel) common.max_parallel = Number(f.max_parallel);
       let r: { operation_id: string };
@@ -218,6 +221,17 @@ export function ExperimentForm({ onStarted }: { onStarted(id: string): void }) {
         <Field label="Slippage (fraction, KTRDR model)" htmlFor="exp-slippage">
           <input {...input('slippage', 'exp-slippage', { inputMode: 'decimal', placeholder: 'instrument default' })} />
         </Field>
+        <Field label="Backtest as one portfolio" htmlFor="exp-portfolio">
+          <input id="exp-portfolio" type="checkbox" checked={f.portfolio} onChange={(e) => setF({ ...f, portfolio: e.target.checked })} data-testid="exp-portfolio" />
+        </Field>
+        {f.portfolio && (
+          <>
+            <Field label="Portfolio legs" htmlFor="exp-legs">
+              <input {...input('legs', 'exp-legs', { placeholder: 'the trained symbols' })} />
+            </Field>
+            <PortfolioFields prefix="exp" value={pf} onChange={setPf} />
+          </>
+        )}
         {kind === 'walk_forward' ? (
           <>
             <Field label="Training window (3y, 6M, 30d or bars)" htmlFor="exp-train_window">
