@@ -1,7 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+// Two test files at a time, whatever their project: most integration and e2e files spend their time
+// waiting on servers, workers and browsers, so a 2-core machine runs two of them side by side. Every
+// file uses its own home, free ports and private Redis, and time budgets scale with the machine's
+// load (test/integration/reliability/hostile.ts).
+const FILES_AT_ONCE = 2;
+
 export default defineConfig({
   test: {
+    maxWorkers: FILES_AT_ONCE,
     projects: [
       {
         test: {
@@ -18,7 +25,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
       {
@@ -28,7 +34,6 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
         },
       },
     ],

@@ -128,8 +128,10 @@ afterAll(async () => {
 describe.skipIf(!hasRedis)('scale-out faults', () => {
   it('server SIGKILLed, then SIGTERMed: worker jobs keep running; the restarted server takes back running, waiting and finished-while-away jobs and imports each once; only a job Redis lost fails', async () => {
     await startWorkers(2);
-    // Long enough (~1 s and more) to be still running when the server is killed below.
-    addStrategy('restart_a', 150);
+    // Long enough (several seconds) to be still running when the server is killed below: 150 epochs
+    // ended before the dummy's second metric once the trainer got faster.
+    const EPOCHS = 600;
+    addStrategy('restart_a', EPOCHS);
     const t1 = await train('restart_a');
     const d1 = await dummy(20, 8);
     await waitFor(async () => ((await op(t1)).metadata.worker && (await op(d1)).metadata.worker ? true : null), 60_000);
@@ -158,7 +160,7 @@ describe.skipIf(!hasRedis)('scale-out faults', () => {
     expect(l.error_message).toMatch(/^Job lost: Redis no longer holds it/);
     for (const id of [t1, d1, d2]) expect(count(server.output(), `Operation ${id} completed`), id).toBe(1);
     expectContiguous((await metrics(d1)).metrics.map((m: { iteration: number }) => m.iteration), 20);
-    expectContiguous((await metrics(t1)).metrics.map((m: { epoch: number }) => m.epoch), 150);
+    expectContiguous((await metrics(t1)).metrics.map((m: { epoch: number }) => m.epoch), EPOCHS);
     expect(existsSync(join(home, 'checkpoints', t1))).toBe(false); // the checkpoints it stored went with the import
     const res = (await http('GET', `${server.api}/operations/${t1}/results`)).body.results;
     expect(readdirSync(join(home, 'models', 'restart_a'))).toEqual([res.model_path.split('/').pop()]);

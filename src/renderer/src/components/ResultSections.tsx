@@ -20,7 +20,8 @@ function ItemsTable({ section, testId, heading }: { section: ResultSection; test
   const defs = useOpenDefinition();
   const openRow = section.rows.find((r) => defs.isOpen(rowId(r))) ?? null;
   return (
-    <div className="result-section" data-section={section.id}>
+    // Many metrics (a sweep's trials) scroll sideways on purpose; the item's name stays in view.
+    <div className="result-section" data-section={section.id} data-scroll-x>
       {heading && <h3>{section.title}</h3>}
       <table className="grid items" data-testid={testId ?? `bt-section-${section.id}`}>
         <thead>
