@@ -83,8 +83,8 @@ export interface StepTrainer {
   syncModel(): void;
   saveState(): TrainerState;
   loadState(state: TrainerState): void;
-  /** Computes each batch on up to `threads` threads (the fused nets); resolves to the count that computes. */
-  useThreads?(threads: number): Promise<number>;
+  /** Splits each batch into exactly `shards` shards, one a thread (the fused nets); resolves to the count that computes. */
+  useThreads?(shards: number): Promise<number>;
   /** Ends what runs beside the trainer (compute threads); awaited before dispose. */
   close?(): Promise<void>;
   dispose(): void;

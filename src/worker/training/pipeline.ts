@@ -208,11 +208,12 @@ export async function runTrainingPipeline(
   // A resumed run keeps the trainer its checkpoint was written by (another would not continue it exactly).
   const resume = input.checkpoints?.resume ?? null;
   const trainer = resume ? resume.trainerKind(backend.name, warn) : chooseTrainer(spec.type, backend.name);
-  // The fused trainer's batches are split over this many threads (the result depends on the count, so a
-  // resumed run keeps its checkpoint's).
+  // The fused trainer's batches are split into this many shards, one a thread (trainingShards: as many as
+  // allowed where each pays). The result depends on the count, so a resumed run uses its checkpoint's
+  // exactly, whatever this machine or this version's heuristic would choose; it is recorded either way.
   const wanted = trainer === 'fused-js' ? trainingShards(spec, trainingThreads(t.threads), t.batch_size) : 1;
   const threads = resume ? (resume.meta.threads ?? 1) : wanted;
-  if (resume && threads !== wanted) warn(`Resumed on ${threads} thread(s) as the checkpoint was written (this machine would use ${wanted}): the run continues exactly`);
+  if (resume && threads !== wanted) warn(`Resumed on ${threads} thread(s) as the checkpoint was written (a new run here would use ${wanted}): the run continues exactly`);
   hooks.phase?.('training', `Training ${describeArchitecture(spec)} on ${train.labels.length} samples (${backend.name}, ${trainer} trainer${threads > 1 ? `, ${threads} threads` : ''})${resume ? `, resumed from ${resume.describe()}` : ''}`);
   const model: tf.Sequential = buildModel(spec);
   try {
@@ -238,7 +239,9 @@ export async function runTrainingPipeline(
     if (resume) hooks.onResume?.(resume.snapshot.loop.history, resume.snapshot.loop.batches, cfg.epochs);
     let outcome: TrainingOutcome;
     try {
-      if (step.useThreads) await step.useThreads(threads);
+      // The recorded count must be the one that computes (a resume depends on it).
+      const computing = step.useThreads ? await step.useThreads(threads) : 1;
+      if (computing !== threads) throw new Error(`Training computes on ${computing} shard(s) where ${threads} were planned and recorded`);
       outcome = await runTrainingLoop(step, train.labels.length, cfg, trainerHooks, { resume: resume?.snapshot ?? null, checkpoints });
     } finally {
       await step.close?.();

@@ -8,7 +8,7 @@ import { windowSamples } from '../../../src/infra/models/samples';
 import { selectBackend } from '../../../src/worker/training/backend';
 import { SerialBatches } from '../../../src/worker/training/fused/batches';
 import { FusedMlp } from '../../../src/worker/training/fused/mlp';
-import { shardCount, startBatchRunner, trainingShards } from '../../../src/worker/training/fused/parallel';
+import { MIN_SHARD_MACS, shardCount, startBatchRunner, trainingShards } from '../../../src/worker/training/fused/parallel';
 import { forwardMacs, netSpecOf } from '../../../src/worker/training/fused/shard-net';
 import { SimdEngine } from '../../../src/worker/training/fused/simd/engine';
 import { threadsFromEnv, trainingThreads } from '../../../src/worker/training/fused/threads/config';
@@ -42,21 +42,23 @@ interface Case {
   c: TrainerConfig;
 }
 
-// Models big enough that a batch really splits into 2 and 3 shards (shardCount: ≥ 60k forward
-// multiply-adds per shard): the MLP needs 14 rows a shard, the LSTM 3, the GRU 4.
+// Models big enough that a batch really splits into 2 and 3 shards (shardCount: ≥ MIN_SHARD_MACS forward
+// multiply-adds a shard; each case asserts it does): the MLP 36→256→128→3 needs 24 rows a shard, the
+// 2×32 LSTM over 10 rows 8, the GRU 11.
 function cases(): Case[] {
-  const m = syntheticMatrix(700, 36, 3);
-  const train = labelled(m.values, 36, m.labels, 0, 482);
-  const val = labelled(m.values, 36, m.labels, 482, 700);
-  const mlp = modelSpecFrom({ architecture: { hidden_layers: [64, 32], dropout: 0.2 } }, 36, 4).spec;
-  const rnnTrain = windows(260, 5, 6, 5, 0, 200);
-  const rnnVal = windows(260, 5, 6, 5, 200, 255);
-  const rnn = (type: 'lstm' | 'gru') => modelSpecFrom({ type, architecture: { hidden_size: 16, num_layers: 2, dropout: 0.25, sequence_length: 6 } }, 5, 6).spec;
+  const m = syntheticMatrix(350, 36, 3);
+  const train = labelled(m.values, 36, m.labels, 0, 242);
+  const val = labelled(m.values, 36, m.labels, 242, 350);
+  const mlp = modelSpecFrom({ architecture: { hidden_layers: [256, 128], dropout: 0.2 } }, 36, 4).spec;
+  // 110 windows in batches of 36: the last batch has 2 rows (an empty shard 0 again with 3 shards).
+  const rnnTrain = windows(170, 5, 10, 5, 0, 110);
+  const rnnVal = windows(170, 5, 10, 5, 110, 161);
+  const rnn = (type: 'lstm' | 'gru') => modelSpecFrom({ type, architecture: { hidden_size: 32, num_layers: 2, dropout: 0.25, sequence_length: 10 } }, 5, 6).spec;
   return [
-    // 482 rows in batches of 48: the last batch has 2 rows, so with 3 shards the main thread's own shard is empty.
-    { name: 'mlp 36→64→32→3, dropout 0.2, batch 48', spec: mlp, train, val, c: cfg({ batchSize: 48, classWeights: classWeightsFrom(train.labels, 3) }) },
-    { name: 'lstm 2×16 over 6 rows, dropout 0.25, batch 24', spec: rnn('lstm'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 24, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
-    { name: 'gru 2×16 over 6 rows, dropout 0.25, batch 24', spec: rnn('gru'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 24, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
+    // 242 rows in batches of 80: the last batch has 2 rows, so with 3 shards the main thread's own shard is empty.
+    { name: 'mlp 36→256→128→3, dropout 0.2, batch 80', spec: mlp, train, val, c: cfg({ batchSize: 80, classWeights: classWeightsFrom(train.labels, 3) }) },
+    { name: 'lstm 2×32 over 10 rows, dropout 0.25, batch 36', spec: rnn('lstm'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 36, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
+    { name: 'gru 2×32 over 10 rows, dropout 0.25, batch 36', spec: rnn('gru'), train: rnnTrain, val: rnnVal, c: cfg({ batchSize: 36, classWeights: classWeightsFrom(rnnTrain.labels, 3) }) },
   ];
 }
 
@@ -90,7 +92,7 @@ describe('data-parallel fused training', () => {
     }, 120_000);
   }
 
-  it('one batch on 2 shards: the same loss, correct count and gradient as one thread (to 1e-12), and 2 threads really ran', async () => {
+  it('one batch on 2 shards: the same loss, correct count and gradient as one thread (to 1e-12), and 2 threads really ran (exactly the shards asked for, as a resume needs)', async () => {
     const shape = { sizes: [6, 600, 50, 3], activation: 'relu' as const, dropout: 0.3 };
     const make = () => {
       const mlp = new FusedMlp(shape, SimdEngine.create(400_000));
@@ -105,7 +107,10 @@ describe('data-parallel fused training', () => {
     const serial = new SerialBatches(a.mlp, a.ws, a.evalWs);
     const ra = serial.gradient(data, positions, 0, 37, weights, [11, 12]);
     const b = make();
-    const runner = await startBatchRunner(b.mlp, b.ws, b.evalWs, { threads: 2, batchSize: 40, evalRows: 40 });
+    // 40 rows of 33,750 multiply-adds: trainingShards would keep one shard; asked for 2, the runner splits in 2.
+    expect(shardCount(2, 40, forwardMacs(b.mlp.spec()))).toBe(1);
+    await expect(startBatchRunner(b.mlp, b.ws, b.evalWs, { shards: 0, batchSize: 40, evalRows: 40 })).rejects.toThrow(/Cannot split batches into 0 shards/);
+    const runner = await startBatchRunner(b.mlp, b.ws, b.evalWs, { shards: 2, batchSize: 40, evalRows: 40 });
     try {
       expect(runner.threads).toBe(2);
       const rb = runner.gradient(data, positions, 0, 37, weights, [11, 12]);
@@ -124,7 +129,7 @@ describe('data-parallel fused training', () => {
 
   it('threads that cannot start fail the training with what to do (never silently fewer threads: results depend on the count)', async () => {
     const mlp = new FusedMlp({ sizes: [4, 5000, 3], activation: 'relu', dropout: 0 }, null);
-    await expect(startBatchRunner(mlp, mlp.workspace(16), null, { threads: 2, batchSize: 16, evalRows: 16, entry: { file: join(__dirname, 'no-such-thread.js') } })).rejects.toThrow(
+    await expect(startBatchRunner(mlp, mlp.workspace(16), null, { shards: 2, batchSize: 16, evalRows: 16, entry: { file: join(__dirname, 'no-such-thread.js') } })).rejects.toThrow(
       /Could not start 1 compute thread\(s\) for training .*set KTRDR_THREADS=1/,
     );
   });
@@ -133,7 +138,7 @@ describe('data-parallel fused training', () => {
     const tsx = createRequire(__filename).resolve('tsx/cjs');
     const entry = { file: join(__dirname, 'fixtures/failing-compute-thread.ts'), tsx };
     const mlp = new FusedMlp({ sizes: [4, 5000, 3], activation: 'relu', dropout: 0 }, null);
-    const runner = await startBatchRunner(mlp, mlp.workspace(16), null, { threads: 2, batchSize: 16, evalRows: 16, entry });
+    const runner = await startBatchRunner(mlp, mlp.workspace(16), null, { shards: 2, batchSize: 16, evalRows: 16, entry });
     try {
       const m = syntheticMatrix(16, 4, 1);
       expect(() => runner.gradient(labelled(m.values, 4, m.labels, 0, 16), Int32Array.from({ length: 16 }, (_, i) => i), 0, 16, new Float32Array([1, 1, 1]), [])).toThrow(
@@ -146,7 +151,7 @@ describe('data-parallel fused training', () => {
 });
 
 describe('thread counts', () => {
-  it('splits rows in order, as evenly as possible; a shard holds ≥ 60k forward multiply-adds (MLP 36→64→32→3: 14 rows, 2×64 LSTM: 1)', () => {
+  it('splits rows in order, as evenly as possible; a shard holds ≥ MIN_SHARD_MACS forward multiply-adds (issue 28: the MLP 36→64→32→3 trains on one thread below batch 450, the 2×64 LSTM on every thread)', () => {
     expect([0, 1, 2].map((k) => shardRows(10, 3, k))).toEqual([
       [0, 3],
       [3, 6],
@@ -157,15 +162,21 @@ describe('thread counts', () => {
       [0, 1],
       [1, 2],
     ]);
-    expect(shardCount(4, 32, 10_000)).toBe(4);
-    expect(shardCount(8, 32, 10_000)).toBe(5);
-    expect(shardCount(2, 11, 10_000)).toBe(1);
-    expect(shardCount(1, 256, 1e6)).toBe(1);
+    const perRow = (rows: number) => Math.ceil(MIN_SHARD_MACS / rows); // a sample's multiply-adds when `rows` rows make a shard
+    expect(shardCount(4, 32, perRow(8))).toBe(4);
+    expect(shardCount(8, 32, perRow(6))).toBe(5);
+    expect(shardCount(8, 32, perRow(6) - 1)).toBe(4); // 6 rows would fall short: 7 a shard
+    expect(shardCount(2, 11, perRow(6))).toBe(1);
+    expect(shardCount(2, 12, perRow(6))).toBe(2);
+    expect(shardCount(1, 256, 1e9)).toBe(1);
+    expect(shardCount(16, 3, 1e9)).toBe(3);
     const mlp = modelSpecFrom({ architecture: { hidden_layers: [64, 32] } }, 36, 1).spec;
     const lstm = modelSpecFrom({ type: 'lstm', architecture: { hidden_size: 64, num_layers: 2, sequence_length: 20 } }, 36, 1).spec;
+    const gru = modelSpecFrom({ type: 'gru', architecture: { hidden_size: 64, num_layers: 2, sequence_length: 20 } }, 36, 1).spec;
     expect(forwardMacs(netSpecOf(mlp))).toBe(36 * 64 + 64 * 32 + 32 * 3);
     expect(forwardMacs(netSpecOf(lstm))).toBe(20 * (36 * 256 + 64 * 256 + 2 * 64 * 256) + 64 * 3);
-    expect([trainingShards(mlp, 16, 32), trainingShards(mlp, 16, 256), trainingShards(lstm, 16, 32), trainingShards(lstm, 2, 32)]).toEqual([2, 16, 16, 2]);
+    // The benchmark's cases (bench/training.ts): sharding the MLP at batch 32 or 256 made it slower, the recurrent nets 1.5× faster on 2 cores.
+    expect([trainingShards(mlp, 16, 32), trainingShards(mlp, 16, 256), trainingShards(mlp, 2, 512), trainingShards(lstm, 16, 32), trainingShards(lstm, 2, 32), trainingShards(gru, 2, 32)]).toEqual([1, 1, 2, 16, 2, 2]);
   });
 
   it('KTRDR_THREADS, else one per core; training.threads wins; bad values are errors naming the setting', () => {

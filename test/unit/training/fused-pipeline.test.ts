@@ -6,7 +6,10 @@ import { loadModel } from '../../../src/infra/models/inference';
 import { ModelRegistry } from '../../../src/infra/models/registry';
 import { selectBackend, type BackendChoice } from '../../../src/worker/training/backend';
 import { chooseTrainer } from '../../../src/worker/training/fused/choice';
-import { runTrainingPipeline, type PipelineInput, type SymbolDataset } from '../../../src/worker/training/pipeline';
+import type { CheckpointContent } from '../../../src/infra/checkpoints/format';
+import type { TrainingCheckpointMeta } from '../../../src/infra/checkpoints/meta';
+import { resumePoint, type CheckpointPlan, type ResumePoint } from '../../../src/worker/training/checkpoint';
+import { runTrainingPipeline, type PipelineHooks, type PipelineInput, type SymbolDataset } from '../../../src/worker/training/pipeline';
 import { syntheticMatrix } from './helpers';
 
 describe('chooseTrainer', () => {
@@ -76,9 +79,9 @@ async function withTrainerEnv<T>(value: string | undefined, fn: () => Promise<T>
 describe('runTrainingPipeline with the fused trainer', () => {
   it('records the trainer next to the backend, and KTRDR_TRAINER=tfjs gives (nearly) the same run on the tfjs loop', async () => {
     const phases: string[] = [];
-    // training.threads pins the fused trainer's thread count (its result depends on it): recorded with the
-    // model. Batch 64 of this MLP (4→64→32→3, 2.4k multiply-adds a sample) splits into 2 shards.
-    const pinned = { ...input(), model: { type: 'mlp', architecture: { hidden_layers: [64, 32], dropout: 0.1 } }, training: { ...input().training, batch_size: 64, threads: 2 } };
+    // training.threads caps the fused trainer's thread count (its result depends on the count): recorded with
+    // the model. Batch 64 of this MLP (4→256→128→3, 34k multiply-adds a sample) splits into 2 shards.
+    const pinned = { ...input(), model: { type: 'mlp', architecture: { hidden_layers: [256, 128], dropout: 0.1 } }, training: { ...input().training, batch_size: 64, threads: 2 } };
     const fused = await withTrainerEnv(undefined, () =>
       runTrainingPipeline(ModelRegistry.forHome(home), pinned, backend, { phase: (_p, m) => phases.push(m) }),
     );
@@ -105,6 +108,40 @@ describe('runTrainingPipeline with the fused trainer', () => {
     a.history.val_loss.forEach((v, i) => expect(Math.abs(v - b.history.val_loss[i]) / v).toBeLessThan(1e-4));
     expect((fused.results.test_metrics as { test_accuracy: number }).test_accuracy).toBeCloseTo((tfjs.results.test_metrics as { test_accuracy: number }).test_accuracy, 6);
   });
+
+  it('a resumed run splits its batches as its checkpoint recorded, even where a new run would use fewer shards, and records that count', async () => {
+    // 4→16→8→3 at batch 32: far below a shard's worth (MIN_SHARD_MACS), so a new run uses one shard even with
+    // threads: 2; a checkpoint that says 2 (as the lower threshold before issue 28 wrote) resumes on 2.
+    const written: CheckpointContent<TrainingCheckpointMeta>[] = [];
+    const plan = (resume: ResumePoint | null): CheckpointPlan => ({
+      everyEpochs: 1,
+      everySeconds: 0,
+      onCancel: false,
+      data: { sha256: 'c'.repeat(64), series: [] },
+      write: (c) => `#${written.push(c)}`,
+      resume,
+    });
+    const run = (resume: ResumePoint | null, hooks: PipelineHooks = {}) =>
+      runTrainingPipeline(ModelRegistry.forHome(home), { ...input(), training: { ...input().training, threads: 2, early_stopping: { enabled: false, patience: 3, min_delta: 0 } }, checkpoints: plan(resume) }, backend, hooks);
+    await run(null);
+    expect(written.map((c) => c.meta.threads)).toEqual([1, 1, 1, 1]);
+    const older = { ...written[0], meta: { ...written[0].meta, threads: 2 } };
+    written.length = 0;
+    const warnings: string[] = [];
+    const phases: string[] = [];
+    const resumed = await run(resumePoint(older), { warn: (m) => warnings.push(m), phase: (_p, m) => phases.push(m) });
+    expect(warnings).toContain('Resumed on 2 thread(s) as the checkpoint was written (a new run here would use 1): the run continues exactly');
+    expect(phases.find((m) => m.startsWith('Training'))).toMatch(/fused-js trainer, 2 threads\), resumed from/);
+    expect(written.map((c) => c.meta.threads)).toEqual([2, 2, 2]);
+    const saved = await loadModel(join(home, resumed.results.model_path as string));
+    expect(saved.manifest.training.threads).toBe(2);
+    saved.model.dispose();
+    // Resuming the resumed run's checkpoint continues it exactly (on 2 shards again).
+    const again = await run(resumePoint(written[0]));
+    const historyOf = (r: typeof resumed) => (r.results.training_metrics as { history: unknown }).history;
+    expect(historyOf(again)).toEqual(historyOf(resumed));
+    expect(again.results.test_metrics).toEqual(resumed.results.test_metrics);
+  }, 60_000);
 
   it('trains an LSTM strategy with the fused recurrent trainer automatically, and (nearly) as the tfjs loop does', async () => {
     const lstm = (): PipelineInput => ({ ...input(), model: { type: 'lstm', architecture: { sequence_length: 5, hidden_size: 6, num_layers: 2, dropout: 0.2 } }, training: { ...input().training, epochs: 2 } });

@@ -17,11 +17,16 @@ import type { LabelledSamples } from '../trainer';
 import type { FusedWorkspace } from './trainer';
 
 /**
- * A shard whose rows' forward passes hold fewer multiply-adds than this (~50 µs of forward + backward
- * on one core) costs more in the hand-off (~30 µs) than it saves: the MLP 36→64→32→3 needs 14 rows
- * (batch 32 → 2 threads at most), the 2×64 LSTM one.
+ * A shard whose rows' forward passes hold fewer multiply-adds than this does not pay for its hand-off.
+ * Measured on 2 quiet cores (bench/training.ts, issue 28), samples/s on 1 thread → 2 shards: the MLP
+ * 36→64→32→3 (4,448 a row) at batch 32 269,586 → 149,589 (shards of 71k: 45 % slower), at batch 256
+ * 301,462 → 288,509 (569k: no gain), at 512 ~308k → ~358k (1.1M: +16 %, 3 runs, noisy); the 2×64 LSTM
+ * over 20 rows (1.17M a row) at batch 32 1,319 → 2,002 (GRU 1,508 → 2,560). Waking a thread, staging
+ * the batch and adding its gradient cost ~0.15 ms a batch, and two threads on these cores run at ~0.7
+ * of one each, so a shard pays from ~1M multiply-adds (~0.8 ms of forward + backward). The MLP needs
+ * 225 rows a shard (batch 32 and 256 train on one thread, 450 on two); the 2×64 LSTM 1, the GRU 2.
  */
-export const MIN_SHARD_MACS = 60_000;
+export const MIN_SHARD_MACS = 1_000_000;
 
 /** Shards a batch of `batchSize` rows is split into with `threads` threads, for samples costing `macsPerSample`. */
 export function shardCount(threads: number, batchSize: number, macsPerSample: number): number {
@@ -29,25 +34,29 @@ export function shardCount(threads: number, batchSize: number, macsPerSample: nu
   return Math.max(1, Math.min(Math.floor(threads), Math.floor(batchSize / minRows)));
 }
 
-/** The threads a training of `spec` at `batchSize` computes on when `threads` are allowed. */
+/**
+ * The shards a new training of `spec` at `batchSize` splits its batches into when `threads` are allowed
+ * (KTRDR_THREADS or a pinned training.threads is a ceiling: fewer where a shard would not pay). A resumed
+ * run does not ask: it uses the count its checkpoint recorded (the result depends on it).
+ */
 export function trainingShards(spec: ModelSpec, threads: number, batchSize: number): number {
   return shardCount(threads, batchSize, forwardMacs(netSpecOf(spec)));
 }
 
 export interface BatchRunnerOptions {
-  /** Threads wanted (threads.ts resolves the setting); fewer run when batches are small (shardCount). */
-  threads: number;
+  /** Shards each batch is split into, exactly (trainingShards chooses it for a new run; a resume reads its checkpoint's). */
+  shards: number;
   batchSize: number;
   /** Rows of the validation workspace (evaluation chunks are split over the shards too). */
   evalRows: number;
   entry?: ComputeThreadEntry;
 }
 
-/** The runner for `opts.threads`: the calling thread alone, or it and shardCount − 1 compute threads. */
+/** The runner for `opts.shards`: the calling thread alone, or it and shards − 1 compute threads. */
 export async function startBatchRunner<W extends FusedWorkspace>(net: ShardableNet<W>, ws: W, evalWs: W | null, opts: BatchRunnerOptions): Promise<BatchRunner> {
-  const shards = shardCount(opts.threads, opts.batchSize, forwardMacs(net.spec()));
-  if (shards <= 1) return new SerialBatches(net, ws, evalWs);
-  return ParallelBatches.start(net, ws, evalWs, shards, opts);
+  if (!Number.isInteger(opts.shards) || opts.shards < 1) throw new Error(`Cannot split batches into ${opts.shards} shards: a positive integer is needed`);
+  if (opts.shards === 1) return new SerialBatches(net, ws, evalWs);
+  return ParallelBatches.start(net, ws, evalWs, opts.shards, opts);
 }
 
 /** A thread that has not finished its shard after this long (and ≥ 20× the main thread's shard time) is taken for lost. */

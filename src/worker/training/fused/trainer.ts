@@ -15,7 +15,7 @@ import { FusedMlp, mlpShapeOf, mlpValues, MlpWorkspace, type MlpShape } from './
 import { FusedRnn, rnnShapeOf, RnnWorkspace } from './rnn';
 import { SimdEngine, simdSupported } from './simd/engine';
 import { SerialBatches, type BatchRunner } from './batches';
-import { startBatchRunner } from './parallel';
+import { startBatchRunner, trainingShards } from './parallel';
 import type { ShardableNet } from './shard-net';
 import { threadsFromEnv } from './threads/config';
 import { loadWeights, storeWeights, tfjsWeightShapes } from './weights';
@@ -76,7 +76,7 @@ export function fusedEngine(shape: MlpShape, capacities: number[], kernels?: Fus
 /** Trainer hooks plus the fused engine's kernel choice (tests compare the two) and its thread count. */
 export interface FusedTrainerHooks extends TrainerHooks {
   kernels?: FusedKernels;
-  /** Threads computing each batch (default threads/config.ts: KTRDR_THREADS, else one per core). */
+  /** Threads allowed to compute each batch (default threads/config.ts: KTRDR_THREADS, else one per core); trainingShards takes fewer where a shard would not pay. */
   threads?: number;
 }
 
@@ -119,10 +119,10 @@ class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
     this.runner = new SerialBatches(net, this.ws, this.evalWs);
   }
 
-  /** Splits each batch over `threads` threads (fewer when batches are small); returns the count that computes. */
-  async useThreads(threads: number): Promise<number> {
-    if (threads > 1 && this.runner.threads === 1) {
-      this.runner = await startBatchRunner(this.net, this.ws, this.evalWs, { threads, batchSize: this.cfg.batchSize, evalRows: this.evalWs?.capacity ?? 1 });
+  /** Splits each batch into exactly `shards` shards (trainingShards chooses the count); returns the count that computes. */
+  async useThreads(shards: number): Promise<number> {
+    if (shards > 1 && this.runner.threads === 1) {
+      this.runner = await startBatchRunner(this.net, this.ws, this.evalWs, { shards, batchSize: this.cfg.batchSize, evalRows: this.evalWs?.capacity ?? 1 });
     }
     return this.runner.threads;
   }
@@ -231,9 +231,9 @@ export function fusedTrainer(model: tf.LayersModel, spec: ModelSpec, train: Labe
   return FUSED_NETS[fused.net](model, spec, train, val, cfg, kernels);
 }
 
-async function runFused(trainer: StepTrainer, train: LabelledSamples, cfg: TrainerConfig, hooks: FusedTrainerHooks, opts: LoopOptions): Promise<TrainingOutcome> {
+async function runFused(trainer: StepTrainer, spec: ModelSpec, train: LabelledSamples, cfg: TrainerConfig, hooks: FusedTrainerHooks, opts: LoopOptions): Promise<TrainingOutcome> {
   try {
-    await trainer.useThreads?.(hooks.threads ?? threadsFromEnv());
+    await trainer.useThreads?.(trainingShards(spec, hooks.threads ?? threadsFromEnv(), cfg.batchSize));
     return await runTrainingLoop(trainer, train.samples.size, cfg, hooks, opts);
   } finally {
     await trainer.close?.();
@@ -243,15 +243,15 @@ async function runFused(trainer: StepTrainer, train: LabelledSamples, cfg: Train
 
 /** Trains the MLP `model` in place with the fused net: trainModel's contract (best epoch restored, early stopping, cancellation). */
 export async function trainFusedMlp(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, hooks: FusedTrainerHooks = {}, opts: LoopOptions = {}): Promise<TrainingOutcome> {
-  return runFused(fusedMlpTrainer(model, spec, train, val, cfg, hooks.kernels), train, cfg, hooks, opts);
+  return runFused(fusedMlpTrainer(model, spec, train, val, cfg, hooks.kernels), spec, train, cfg, hooks, opts);
 }
 
 /** The fused LSTM/GRU trainer (needs WebAssembly SIMD): trainFusedMlp's contract for recurrent models. */
 export async function trainFusedRnn(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, hooks: FusedTrainerHooks = {}, opts: LoopOptions = {}): Promise<TrainingOutcome> {
-  return runFused(fusedRnnTrainer(model, spec, train, val, cfg, hooks.kernels), train, cfg, hooks, opts);
+  return runFused(fusedRnnTrainer(model, spec, train, val, cfg, hooks.kernels), spec, train, cfg, hooks, opts);
 }
 
 /** The fused trainer for any model type that has one (chooseTrainer decides which do). */
 export async function trainFused(model: tf.LayersModel, spec: ModelSpec, train: LabelledSamples, val: LabelledSamples | null, cfg: TrainerConfig, hooks: FusedTrainerHooks = {}, opts: LoopOptions = {}): Promise<TrainingOutcome> {
-  return runFused(fusedTrainer(model, spec, train, val, cfg, hooks.kernels), train, cfg, hooks, opts);
+  return runFused(fusedTrainer(model, spec, train, val, cfg, hooks.kernels), spec, train, cfg, hooks, opts);
 }

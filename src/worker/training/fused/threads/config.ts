@@ -2,8 +2,9 @@
 // process may use (os.availableParallelism()). Several jobs running at once each take that many, and
 // the OS shares the cores between them (each job's threads run at the job's lowered priority, see
 // src/worker/priority.ts); set KTRDR_THREADS (or a strategy's training.threads) lower to keep cores
-// for other work. Results of a training depend on its thread count (the order gradients are added),
-// never on timing: the same seed and thread count give the same model.
+// for other work. A training splits its batches over at most that many (fewer where a shard would not
+// pay, ../parallel.ts). Results of a training depend on its shard count (the order gradients are added),
+// never on timing: the same seed and shard count give the same model.
 import { availableParallelism } from 'node:os';
 
 export const MAX_THREADS = 256;
