@@ -145,3 +145,20 @@ export function describeApiProblem(body: unknown, fallback: string, flags: Field
   if (b.detail) return words(JSON.stringify(b.detail));
   return words(fallback);
 }
+
+/**
+ * The options of a subcommand that repeats options of its parent (`backtest run` and `backtest
+ * portfolio` under `backtest`): commander gives the parent what was typed for an option both declare,
+ * so those the user typed are taken from the parent.
+ */
+export function withParentOptions<T extends object>(cmd: Command, local: T): T & Record<string, unknown> {
+  const o = { ...local } as Record<string, unknown>;
+  const parent = cmd.parent;
+  if (!parent) return o as T & Record<string, unknown>;
+  const own = new Set(cmd.options.map((opt) => opt.attributeName()));
+  for (const opt of parent.options) {
+    const key = opt.attributeName();
+    if (own.has(key) && parent.getOptionValueSource(key) === 'cli') o[key] = parent.getOptionValue(key);
+  }
+  return o as T & Record<string, unknown>;
+}

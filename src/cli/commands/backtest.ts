@@ -6,7 +6,7 @@ import { parseBacktestResult, type BacktestResult } from '../../shared/results/b
 import { resultsPath } from '../../shared/results/envelope';
 import { presentBacktest } from '../../shared/results/present';
 import { afterStart } from '../follow';
-import { checkTimeframes, dateRange, dateRangeOptions, fieldFlags, followOption, jsonOption, UsageError, type DateRangeValues } from '../options';
+import { checkTimeframes, dateRange, dateRangeOptions, fieldFlags, followOption, jsonOption, UsageError, withParentOptions, type DateRangeValues } from '../options';
 import { printJson, sectionsText } from '../format';
 import type { CliContext } from '../index';
 import { registerPortfolioCommand } from './portfolio';
@@ -158,13 +158,8 @@ export function registerBacktestCommands(program: Command, ctx: CliContext): voi
       .argument('<timeframe>', 'timeframe, e.g. 1h or 1d'),
   );
   jsonOption(followOption(fieldFlags(dateRangeOptions(run), { symbol: 'SYMBOL', timeframe: 'TIMEFRAME' }))).action(
-    async (strategy: string, symbol: string, timeframe: string, local: StartOptions & DateRangeValues & { follow?: boolean }) => {
-      // The parent `backtest` command declares the same options and parses them first: take the
-      // ones the user typed from there.
-      const o = { ...local } as typeof local & Record<string, unknown>;
-      for (const key of ['modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'randomRuns', 'randomSeed', 'json', 'follow', 'start', 'end', 'startDate', 'endDate']) {
-        if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
-      }
+    async (strategy: string, symbol: string, timeframe: string, local: StartOptions & DateRangeValues & { follow?: boolean }, cmd: Command) => {
+      const o = withParentOptions(cmd, local);
       checkTimeframes([timeframe], 'TIMEFRAME');
       const range = dateRange(o, true) as { start: string; end: string };
       await startAndMaybeFollow(ctx, bodyFrom(strategy, range, o, symbol, timeframe), Boolean(o.follow), Boolean(o.json));

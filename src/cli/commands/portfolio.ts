@@ -13,7 +13,7 @@ import { significanceVerdict } from '../../shared/significance';
 import { afterStart, type StartedOperation } from '../follow';
 import { printJson, sectionsText } from '../format';
 import type { CliContext } from '../index';
-import { checkTimeframes, dateRange, dateRangeOptions, followOption, jsonOption, UsageError, type DateRangeValues } from '../options';
+import { checkTimeframes, dateRange, dateRangeOptions, followOption, jsonOption, UsageError, withParentOptions, type DateRangeValues } from '../options';
 import { backtestSummary } from './backtest';
 
 interface PortfolioOptions {
@@ -145,12 +145,8 @@ export function registerPortfolioCommand(bt: Command, ctx: CliContext, withCostO
         ),
       ),
     ),
-  ).action(async (strategy: string, local: PortfolioOptions & DateRangeValues) => {
-    // The parent `backtest` command declares the same dates, timeframe, follow and cost options and parses them first.
-    const o = { ...local } as PortfolioOptions & DateRangeValues & Record<string, unknown>;
-    for (const key of ['start', 'end', 'startDate', 'endDate', 'timeframe', 'follow', 'modelPath', 'capital', 'commission', 'slippage', 'spreadPips', 'allowInSample', 'randomRuns', 'randomSeed', 'json']) {
-      if (bt.getOptionValueSource(key) === 'cli') o[key] = bt.getOptionValue(key);
-    }
+  ).action(async (strategy: string, local: PortfolioOptions & DateRangeValues, cmd: Command) => {
+    const o = withParentOptions(cmd, local);
     if (o.timeframe) checkTimeframes([o.timeframe], '--timeframe');
     const range = dateRange(o, true) as { start: string; end: string };
     await startPortfolio(ctx, portfolioBody(strategy, { ...o, ...range }), Boolean(o.follow), Boolean(o.json));

@@ -40,20 +40,24 @@ export interface SignificanceResult {
   null_reasons: NullReasons;
 }
 
-export interface SignificanceInput {
+/** What the strategy scored and how many random-entry runs it is compared with (single backtests and portfolios alike). */
+export interface SignificanceTarget {
+  total_return_pct: number;
+  /** null when undefined (flat returns): the Sharpe comparison and interval are then null too. */
+  sharpe_ratio: number | null;
+  bars_per_year: number;
+  years: number;
+  random_runs: number;
+  seed: number;
+}
+
+export interface SignificanceInput extends SignificanceTarget {
   bars: EngineBars;
   /** The backtest's EngineConfig, unchanged (costs and sizing). */
   cfg: EngineConfig;
   trades: readonly TradeShape[];
   /** The strategy's equity at each bar's close. */
   equity: Float64Array;
-  total_return_pct: number;
-  /** null when undefined (flat returns): the Sharpe comparison is then null too. */
-  sharpe_ratio: number | null;
-  bars_per_year: number;
-  years: number;
-  random_runs: number;
-  seed: number;
 }
 
 /** The input for a finished backtest: its engine result and metrics, `runs` random entries from `seed`. */
@@ -110,6 +114,11 @@ export interface StrategyRun {
   seed: number;
 }
 
+/** The run a target scored, with its equity and trade count. */
+export function strategyRunOf(t: SignificanceTarget, equity: Float64Array, trade_count: number): StrategyRun {
+  return { equity, trade_count, total_return_pct: t.total_return_pct, sharpe_ratio: t.sharpe_ratio, bars_per_year: t.bars_per_year, runs: t.random_runs, seed: t.seed };
+}
+
 /**
  * The significance block of a strategy (a single backtest or a portfolio) given a way to make its
  * random-entry runs: yields what the runs yield (progress), returns the block. Without trades or
@@ -158,7 +167,7 @@ export function* significanceOf(s: StrategyRun, randomRuns: () => Generator<{ do
 export function* significanceSteps(input: SignificanceInput): Generator<{ done: number; total: number }, SignificanceResult> {
   const { random_runs: runs, seed } = input;
   return yield* significanceOf(
-    { equity: input.equity, trade_count: input.trades.length, total_return_pct: input.total_return_pct, sharpe_ratio: input.sharpe_ratio, bars_per_year: input.bars_per_year, runs, seed },
+    strategyRunOf(input, input.equity, input.trades.length),
     function* () {
       const steps = randomEntryRunsStepwise(input.bars, input.cfg, input.trades, { runs, rng: mulberry32(seed), bars_per_year: input.bars_per_year, years: input.years });
       let step = steps.next();

@@ -7,23 +7,16 @@
 // (src/core/evaluation/significance.ts significanceOf): one definition for one leg and for N.
 import { returnStats } from '../backtest/metrics';
 import { randomEntryDecisions, randomSchedule, scheduleToActions } from '../evaluation/random-entry';
-import { significanceOf, type RandomRuns, type SignificanceResult } from '../evaluation/significance';
+import { significanceOf, strategyRunOf, type RandomRuns, type SignificanceResult, type SignificanceTarget } from '../evaluation/significance';
 import { mulberry32 } from '../random';
 import { PortfolioBook, withActions } from './book';
 import { buildTape } from './tape';
 import type { LegInput, PortfolioConfig, PortfolioEngineResult } from './types';
 
-export interface PortfolioSignificanceInput {
+export interface PortfolioSignificanceInput extends SignificanceTarget {
   legs: readonly LegInput[];
   cfg: PortfolioConfig;
   result: PortfolioEngineResult;
-  total_return_pct: number;
-  /** null when undefined (flat equity): the Sharpe comparison and interval are then null with the reason. */
-  sharpe_ratio: number | null;
-  bars_per_year: number;
-  years: number;
-  random_runs: number;
-  seed: number;
 }
 
 /** The random-entry runs of a portfolio: yields the runs done (every `chunk`). */
@@ -63,7 +56,7 @@ function* portfolioRandomRuns(input: PortfolioSignificanceInput, chunk: number):
 export function portfolioSignificanceSteps(input: PortfolioSignificanceInput, chunk = 10): Generator<{ done: number; total: number }, SignificanceResult> {
   const trades = input.result.legs.reduce((n, l) => n + l.trades.length, 0);
   return significanceOf(
-    { equity: input.result.equity, trade_count: trades, total_return_pct: input.total_return_pct, sharpe_ratio: input.sharpe_ratio, bars_per_year: input.bars_per_year, runs: input.random_runs, seed: input.seed },
+    strategyRunOf(input, input.result.equity, trades),
     () => portfolioRandomRuns(input, chunk),
   );
 }

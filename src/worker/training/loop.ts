@@ -84,7 +84,7 @@ export interface StepTrainer {
   saveState(): TrainerState;
   loadState(state: TrainerState): void;
   /** Splits each batch into exactly `shards` shards, one a thread (the fused nets); resolves to the count that computes. */
-  useThreads?(shards: number): Promise<number>;
+  useShards?(shards: number): Promise<number>;
   /** Ends what runs beside the trainer (compute threads); awaited before dispose. */
   close?(): Promise<void>;
   dispose(): void;

@@ -240,7 +240,7 @@ export async function runTrainingPipeline(
     let outcome: TrainingOutcome;
     try {
       // The recorded count must be the one that computes (a resume depends on it).
-      const computing = step.useThreads ? await step.useThreads(threads) : 1;
+      const computing = step.useShards ? await step.useShards(threads) : 1;
       if (computing !== threads) throw new Error(`Training computes on ${computing} shard(s) where ${threads} were planned and recorded`);
       outcome = await runTrainingLoop(step, train.labels.length, cfg, trainerHooks, { resume: resume?.snapshot ?? null, checkpoints });
     } finally {

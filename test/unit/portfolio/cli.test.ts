@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerBacktestCommands } from '../../../src/cli/commands/backtest';
 import { registerExperimentCommands } from '../../../src/cli/commands/experiment';
@@ -6,27 +5,22 @@ import { rmSync } from 'node:fs';
 import { parseSizing, portfolioSummary } from '../../../src/cli/commands/portfolio';
 import { producePortfolio } from '../../helpers/portfolio-results';
 import type { KtrdrHttpClient } from '../../../src/cli/http';
+import { runCommands } from '../../helpers/cli';
 
 async function runCli(args: string[]) {
   const posts: { path: string; body: any }[] = [];
-  const client = {
-    post: async (path: string, body: unknown) => {
+  const client: Partial<KtrdrHttpClient> = {
+    post: async <T>(path: string, body: unknown) => {
       posts.push({ path, body });
-      return { operation_id: 'op_backtesting_20240101_000000_abcdef01', message: 'Portfolio backtest started for EURUSD, AAPL, SPY 1h' };
+      return { operation_id: 'op_backtesting_20240101_000000_abcdef01', message: 'Portfolio backtest started for EURUSD, AAPL, SPY 1h' } as T;
     },
-    get: async () => ({}),
-  } as unknown as KtrdrHttpClient;
-  const program = new Command().exitOverride();
-  registerBacktestCommands(program, { client: () => client });
-  registerExperimentCommands(program, { client: () => client });
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
-  try {
-    await program.parseAsync(['node', 'ktrdr', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return { posts, out: out.join('') };
+    get: async <T>() => ({}) as T,
+  };
+  const out = await runCommands((program, ctx) => {
+    registerBacktestCommands(program, ctx);
+    registerExperimentCommands(program, ctx);
+  }, client, args);
+  return { posts, out };
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -97,11 +97,34 @@ export function resolveModelRef(ctx: AppContext, ref: string) {
   }
 }
 
+/** A start request's dates as times (the end day inclusive) and as typed. */
+export interface RequestedRange {
+  start: number;
+  end: number;
+  startText: string;
+  endText: string;
+}
+
+/** The request's start_date/end_date (validated by the body schema); 422 naming end_date when it is before start_date. */
+export function requestedRange(b: { start_date: string; end_date: string }): RequestedRange {
+  const start = parseDateBoundary(b.start_date, 'start')!;
+  const end = parseDateBoundary(b.end_date, 'end')!;
+  if (start > end) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
+  return { start, end, startText: b.start_date, endText: b.end_date };
+}
+
+/** The bar length of `timeframe`; 422 naming the timeframe field when it is not one. */
+export function barMsOf(timeframe: string): number {
+  const barMs = timeframeMs(timeframe);
+  if (barMs === null) throw new ValidationError([{ field: 'timeframe', message: `'${timeframe}' is not a timeframe (e.g. 1h, 4h, 1d)` }]);
+  return barMs;
+}
+
 /**
  * The stored series (or the one it resamples from) and the requested range clipped to it: 422 on a
  * bad symbol (naming `field`), 404 without data, 400 when the range misses the data.
  */
-export function storedRange(ctx: AppContext, symbol: string, timeframe: string, barMs: number, req: { start: number; end: number; startText: string; endText: string }, field: string) {
+export function storedRange(ctx: AppContext, symbol: string, timeframe: string, barMs: number, req: RequestedRange, field: string) {
   const store = ctx.bars;
   let info;
   try {
@@ -159,21 +182,18 @@ export function backtestsRoutes(ctx: AppContext) {
       { schema: { tags: ['backtests'], summary: 'Start a backtest of a trained model (validated before the operation is created)', body: startBody } },
       async (req) => {
         const b = req.body;
-        const reqStart = parseDateBoundary(b.start_date, 'start')!;
-        const reqEnd = parseDateBoundary(b.end_date, 'end')!;
-        if (reqStart > reqEnd) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
+        const requested = requestedRange(b);
 
         const strategy = await validStrategy(ctx, b.strategy_name);
         const defaults = strategyDefaults(strategy.parsed);
         const symbol = b.symbol ?? defaults.symbol;
         const timeframe = b.timeframe ?? defaults.timeframe;
         if (!symbol || !timeframe) throw new HttpError(400, `symbol and timeframe are required (strategy ${b.strategy_name} names none)`);
-        const barMs = timeframeMs(timeframe);
-        if (barMs === null) throw new ValidationError([{ field: 'timeframe', message: `'${timeframe}' is not a timeframe (e.g. 1h, 4h, 1d)` }]);
+        const barMs = barMsOf(timeframe);
 
         const model = resolveModelRef(ctx, b.model_path ?? `${b.strategy_name}/${timeframe}_latest`);
 
-        const { info, range } = storedRange(ctx, symbol, timeframe, barMs, { start: reqStart, end: reqEnd, startText: b.start_date, endText: b.end_date }, 'symbol');
+        const { info, range } = storedRange(ctx, symbol, timeframe, barMs, requested, 'symbol');
 
         const params = {
           strategy_name: b.strategy_name,

@@ -7,15 +7,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { parseDateBoundary } from '../../../core/backtest/dates';
 import { DEFAULT_RANDOM_RUNS, DEFAULT_RANDOM_SEED, MAX_RANDOM_RUNS } from '../../../core/evaluation/significance';
 import { costOverrides } from '../../../core/instruments';
-import { timeframeMs } from '../../../core/timeframes';
 import { checkPortfolioBody, portfolioStartFields } from '../../../shared/portfolio';
 import type { AppContext } from '../../context';
 import { HttpError, ValidationError } from '../errors';
 import { legsCsv } from '../../../core/report/portfolio-section';
-import { dateField, idParams, modelRangeOverlap, readBacktestResult, resolveModelRef, storedRange, strategyDefaults, validStrategy } from './backtests';
+import { barMsOf, dateField, idParams, modelRangeOverlap, readBacktestResult, requestedRange, resolveModelRef, storedRange, strategyDefaults, validStrategy } from './backtests';
 
 // The shared schema (REST + MCP) refined with what only the server knows: strict dates, the
 // instrument cost overrides and the significance defaults.
@@ -45,20 +43,17 @@ export function portfolioRoutes(ctx: AppContext) {
       },
       async (req) => {
         const b = req.body;
-        const reqStart = parseDateBoundary(b.start_date, 'start')!;
-        const reqEnd = parseDateBoundary(b.end_date, 'end')!;
-        if (reqStart > reqEnd) throw new ValidationError([{ field: 'end_date', message: 'must not be before start_date' }]);
+        const requested = requestedRange(b);
         const strategy = await validStrategy(ctx, b.strategy_name);
         const timeframe = b.timeframe ?? strategyDefaults(strategy.parsed).timeframe;
         if (!timeframe) throw new HttpError(400, `timeframe is required (strategy ${b.strategy_name} names none)`);
-        const barMs = timeframeMs(timeframe);
-        if (barMs === null) throw new ValidationError([{ field: 'timeframe', message: `'${timeframe}' is not a timeframe (e.g. 1h, 4h, 1d)` }]);
+        const barMs = barMsOf(timeframe);
         const unknown = Object.keys(b.model_paths ?? {}).filter((s) => !b.symbols.some((x) => x.toUpperCase() === s.toUpperCase()));
         if (unknown.length) throw new ValidationError([{ field: 'model_paths', message: `names symbols that are not legs: ${unknown.join(', ')}` }]);
 
         // Every leg's data over the range, and its model (one per distinct reference).
         const legs = b.symbols.map((raw, i) => {
-          const { info, range } = storedRange(ctx, raw, timeframe, barMs, { start: reqStart, end: reqEnd, startText: b.start_date, endText: b.end_date }, `symbols.${i}`);
+          const { info, range } = storedRange(ctx, raw, timeframe, barMs, requested, `symbols.${i}`);
           const ref = Object.entries(b.model_paths ?? {}).find(([k]) => k.toUpperCase() === raw.toUpperCase())?.[1] ?? b.model_path ?? `${b.strategy_name}/${timeframe}_latest`;
           return { symbol: info.symbol, range, model: resolveModelRef(ctx, ref) };
         });
@@ -85,8 +80,8 @@ export function portfolioRoutes(ctx: AppContext) {
           metadata: {
             symbol: symbols.join(','),
             timeframe,
-            start_date: iso(reqStart),
-            end_date: iso(reqEnd),
+            start_date: iso(requested.start),
+            end_date: iso(requested.end),
             strategy_name: b.strategy_name,
             parameters: { ...params, requested_start_date: b.start_date, requested_end_date: b.end_date },
           },

@@ -82,7 +82,7 @@ export interface FusedTrainerHooks extends TrainerHooks {
 
 /**
  * A fused net under the training loop: owns the net, Adam's state, the workspaces and the best weights.
- * Each batch's gradient comes from a BatchRunner: the calling thread until useThreads() starts compute
+ * Each batch's gradient comes from a BatchRunner: the calling thread until useShards() starts compute
  * threads (parallel.ts); weights, Adam and the seeds stay here either way.
  */
 class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
@@ -120,7 +120,7 @@ class FusedStepTrainer<W extends FusedWorkspace> implements StepTrainer {
   }
 
   /** Splits each batch into exactly `shards` shards (trainingShards chooses the count); returns the count that computes. */
-  async useThreads(shards: number): Promise<number> {
+  async useShards(shards: number): Promise<number> {
     if (shards > 1 && this.runner.threads === 1) {
       this.runner = await startBatchRunner(this.net, this.ws, this.evalWs, { shards, batchSize: this.cfg.batchSize, evalRows: this.evalWs?.capacity ?? 1 });
     }
@@ -233,7 +233,7 @@ export function fusedTrainer(model: tf.LayersModel, spec: ModelSpec, train: Labe
 
 async function runFused(trainer: StepTrainer, spec: ModelSpec, train: LabelledSamples, cfg: TrainerConfig, hooks: FusedTrainerHooks, opts: LoopOptions): Promise<TrainingOutcome> {
   try {
-    await trainer.useThreads?.(trainingShards(spec, hooks.threads ?? threadsFromEnv(), cfg.batchSize));
+    await trainer.useShards?.(trainingShards(spec, hooks.threads ?? threadsFromEnv(), cfg.batchSize));
     return await runTrainingLoop(trainer, train.samples.size, cfg, hooks, opts);
   } finally {
     await trainer.close?.();
